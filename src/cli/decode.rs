@@ -1,0 +1,139 @@
+//! `radiocode decode`.
+
+use std::fmt::Write as _;
+
+use super::{DecodeArgs, EXIT_INVALID, Out};
+use crate::decode::{Outcome, Status, decode, routes};
+use crate::serial::{FindingKind, Severity, escape_text};
+
+pub fn run(args: &DecodeArgs) -> anyhow::Result<u8> {
+    let book = crate::decode::NoBook;
+    let mut out = Out::stdout();
+    let mut worst = Status::Decoded;
+    for (i, raw) in args.serials.iter().enumerate() {
+        let outcome = match raw.to_str() {
+            Some(text) => decode(text, args.family, &book),
+            None => Outcome::not_utf8(raw.to_string_lossy().into_owned()),
+        };
+        worst = worst.max_by_exit(outcome.status);
+        if args.json {
+            out.line(&serde_json::to_string(&outcome.json())?)?;
+        } else {
+            if i > 0 {
+                out.line("")?;
+            }
+            out.line(&report(&outcome))?;
+        }
+    }
+    out.flush()?;
+    Ok(worst.exit_code().max(if args.serials.is_empty() {
+        EXIT_INVALID
+    } else {
+        0
+    }))
+}
+
+trait Worst {
+    fn max_by_exit(self, other: Status) -> Status;
+}
+
+impl Worst for Status {
+    fn max_by_exit(self, other: Status) -> Status {
+        if other.exit_code() > self.exit_code() {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+const INPUT_ECHO_CHARS: usize = 40;
+
+/// The plain-text report for one outcome.
+pub fn report(o: &Outcome) -> String {
+    let d = &o.diagnosis;
+    let mut s = String::new();
+    let shown: String = o.input.chars().take(INPUT_ECHO_CHARS).collect();
+    let more = if o.input.chars().nth(INPUT_ECHO_CHARS).is_some() {
+        "…"
+    } else {
+        ""
+    };
+    let echo = escape_text(&shown);
+    let _ = writeln!(s, "{echo}{more}");
+    // A caret under each flagged character, when the echo lines up with the input.
+    let flagged = d.flagged_positions();
+    if !flagged.is_empty()
+        && more.is_empty()
+        && shown.is_ascii()
+        && matches!(echo, std::borrow::Cow::Borrowed(_))
+    {
+        let mut marks = vec![' '; shown.len()];
+        for (p, sev) in flagged {
+            if let Some(m) = marks.get_mut(p) {
+                *m = if sev == Severity::Error { '^' } else { '~' };
+            }
+        }
+        let _ = writeln!(s, "{}", marks.into_iter().collect::<String>().trim_end());
+    }
+    let row = |s: &mut String, label: &str, text: &str| {
+        let _ = writeln!(s, "  {label:<15}{text}");
+    };
+    if let Some(f) = d.family {
+        row(&mut s, "family", f.name());
+    }
+    if let Some(serial) = &d.serial {
+        row(&mut s, "serial", serial);
+    }
+    for part in &d.parts {
+        let text = if part.meaning.is_empty() {
+            part.value.clone()
+        } else {
+            format!("{}  {}", part.value, part.meaning)
+        };
+        row(&mut s, part.name, &text);
+    }
+    for sev in [Severity::Error, Severity::Warning, Severity::Info] {
+        for f in o.findings(sev) {
+            // For a missing code the routes follow as rows of their own.
+            let text = match f.kind {
+                FindingKind::NoPublicAlgorithm => {
+                    f.message.split(" Routes: ").next().unwrap_or_default()
+                }
+                _ => &f.message,
+            };
+            row(&mut s, sev.label(), text);
+        }
+    }
+    match o.status {
+        Status::Decoded => {
+            for (i, c) in o.candidates.iter().enumerate() {
+                let label = format!("try {}", i + 1);
+                row(
+                    &mut s,
+                    &label,
+                    &format!(
+                        "{}  {}, {}: {}",
+                        c.code,
+                        c.source.label(),
+                        c.confidence,
+                        c.note
+                    ),
+                );
+            }
+        }
+        Status::NoCode => {
+            row(&mut s, "result", "no code radiocode can justify");
+            for r in routes(d.family) {
+                row(&mut s, "route", r);
+            }
+        }
+        Status::Invalid => row(
+            &mut s,
+            "result",
+            "not a serial radiocode can decode: see the errors above",
+        ),
+    }
+    s.truncate(s.trim_end().len());
+    s
+}

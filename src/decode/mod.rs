@@ -1,0 +1,450 @@
+//! Code sources: the two published algorithms and the code book, turned into
+//! candidates that each say where they came from and how sure they are.
+
+pub mod renault;
+pub mod visteon;
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+
+use crate::serial::{Diagnosis, Family, Finding, FindingKind, Severity, diagnose};
+
+/// A 4-digit radio code, 0000-9999.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Code(u16);
+
+impl Code {
+    /// `value` is taken modulo 10000, so a `Code` always has 4 digits.
+    pub fn new(value: u16) -> Self {
+        Code(value % 10_000)
+    }
+
+    pub fn value(self) -> u16 {
+        self.0
+    }
+
+    /// The four digits, left to right.
+    pub fn digits(self) -> [u8; 4] {
+        let v = self.0;
+        [
+            (v / 1000) as u8,
+            (v / 100 % 10) as u8,
+            (v / 10 % 10) as u8,
+            (v % 10) as u8,
+        ]
+    }
+
+    /// Parses exactly four ASCII digits.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let t = s.trim();
+        if t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()) {
+            t.parse::<u16>()
+                .map(Code)
+                .map_err(|e| format!("'{t}' is not a code: {e}"))
+        } else {
+            Err(format!(
+                "'{}' is not a code: a radio code is exactly 4 digits, e.g. 0349",
+                crate::serial::escape_text(t)
+            ))
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}", self.0)
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Where a candidate came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Source {
+    Algorithm,
+    CodeBook,
+}
+
+impl Source {
+    pub fn label(self) -> &'static str {
+        match self {
+            Source::Algorithm => "algorithm",
+            Source::CodeBook => "code book",
+        }
+    }
+}
+
+/// How sure radiocode is of a candidate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// An algorithm checked against a large independent list for this family.
+    Verified,
+    /// A code a radio accepted, recorded with its source.
+    Confirmed,
+    /// An algorithm confirmed on related units, not yet on this one.
+    Assumed,
+    /// A recorded code with good but indirect evidence.
+    Likely,
+    /// A recorded code nobody has reported as accepted.
+    Unconfirmed,
+}
+
+impl Confidence {
+    pub fn id(self) -> &'static str {
+        match self {
+            Confidence::Verified => "verified",
+            Confidence::Confirmed => "confirmed",
+            Confidence::Assumed => "assumed",
+            Confidence::Likely => "likely",
+            Confidence::Unconfirmed => "unconfirmed",
+        }
+    }
+
+    /// Confidences a code book entry can carry.
+    pub fn parse_book(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "confirmed" | "yes" => Ok(Confidence::Confirmed),
+            "likely" => Ok(Confidence::Likely),
+            "unconfirmed" | "no" | "" => Ok(Confidence::Unconfirmed),
+            other => Err(format!(
+                "'{}' is not a confidence: use confirmed, likely or unconfirmed",
+                crate::serial::escape_text(other)
+            )),
+        }
+    }
+}
+
+impl fmt::Display for Confidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// A code to try, with its provenance.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Candidate {
+    pub code: Code,
+    pub source: Source,
+    pub confidence: Confidence,
+    pub note: Cow<'static, str>,
+}
+
+/// A code book entry as the decoder sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BookEntry {
+    pub code: Code,
+    pub confidence: Confidence,
+    /// Where the entry came from, e.g. a forum thread or a job number.
+    pub source: String,
+}
+
+/// Anything that can answer "what codes are recorded for this serial?".
+pub trait CodeBook {
+    /// Entries for a normalised serial, best first.
+    fn entries(&self, serial: &str) -> Vec<BookEntry>;
+}
+
+/// No code book: only the algorithms answer.
+pub struct NoBook;
+
+impl CodeBook for NoBook {
+    fn entries(&self, _serial: &str) -> Vec<BookEntry> {
+        Vec::new()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Decoded,
+    NoCode,
+    Invalid,
+}
+
+impl Status {
+    /// The process exit status a script sees for this result.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Status::Decoded => 0,
+            Status::NoCode => 1,
+            Status::Invalid => 2,
+        }
+    }
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Status::Decoded => "decoded",
+            Status::NoCode => "no-code",
+            Status::Invalid => "invalid",
+        }
+    }
+}
+
+/// The whole answer for one piece of typed text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    pub input: String,
+    pub diagnosis: Diagnosis,
+    pub status: Status,
+    /// In the order to try them.
+    pub candidates: Vec<Candidate>,
+}
+
+/// The routes to a code when radiocode has none to offer.
+pub fn routes(family: Option<Family>) -> &'static [&'static str] {
+    match family {
+        Some(Family::Blaupunkt) | Some(Family::Becker) => &[
+            "the code book: add the code once a radio accepts it",
+            "the Radio Pass card that came with the car: its Safety-Nr. is the code",
+            "a Nissan dealer, with proof of ownership",
+            "an EEPROM read of the radio by a specialist",
+        ],
+        _ => &[
+            "the Radio Pass card that came with the car: its Safety-Nr. is the code",
+            "a Nissan dealer, with proof of ownership",
+        ],
+    }
+}
+
+/// The Blaupunkt try order: a first digit of 2 or more is followed by the
+/// code mod 2000, because some units hold only a blank, 0 or 1 there.
+pub fn blaupunkt_try_order(code: Code) -> Vec<Code> {
+    if code.digits()[0] >= 2 {
+        vec![code, Code::new(code.value() % 2000)]
+    } else {
+        vec![code]
+    }
+}
+
+const RENAULT_NOTE: &str =
+    "Renault precode algorithm, checked against 23,400 of 23,400 published precode/code pairs";
+const VISTEON_NOTE: &str = "Ford/Visteon algorithm, confirmed on Ford units, not yet confirmed \
+                            on a Nissan unit";
+const MOD_2000_NOTE: &str = "second try: the first code mod 2000, because some Blaupunkt units \
+                             can only hold a blank, 0 or 1 in the first position";
+
+/// Reads `input` and finds every code radiocode can justify for it.
+pub fn decode(input: &str, family: Option<Family>, book: &dyn CodeBook) -> Outcome {
+    decode_diagnosis(input.to_string(), diagnose(input, family), book)
+}
+
+/// The candidates for an already diagnosed input.
+pub fn decode_diagnosis(input: String, mut d: Diagnosis, book: &dyn CodeBook) -> Outcome {
+    let (Some(serial), Some(family)) = (d.serial.as_deref(), d.family) else {
+        return Outcome {
+            input,
+            diagnosis: d,
+            status: Status::Invalid,
+            candidates: Vec::new(),
+        };
+    };
+    let algorithm = match family {
+        Family::Renault => match renault::precode_code(serial) {
+            Some(code) => Some(Candidate {
+                code,
+                source: Source::Algorithm,
+                confidence: Confidence::Verified,
+                note: RENAULT_NOTE.into(),
+            }),
+            None => {
+                d.findings.push(Finding::new(
+                    Severity::Info,
+                    FindingKind::NoCodeDefined,
+                    None,
+                    "precodes A000-A099 have no code: the algorithm divides by the letter and \
+                     first digit, which are zero here. Read the precode again (hold presets 1 \
+                     and 6 for about 2 s to show it on the display)",
+                ));
+                None
+            }
+        },
+        Family::Visteon => visteon::m_serial_code(serial).map(|code| Candidate {
+            code,
+            source: Source::Algorithm,
+            confidence: Confidence::Assumed,
+            note: VISTEON_NOTE.into(),
+        }),
+        Family::Blaupunkt | Family::Becker => None,
+    };
+    let entries = book.entries(serial);
+    let mut candidates = book_candidates(family, &entries);
+    if let Some(alg) = algorithm {
+        let disagreeing: Vec<String> = entries
+            .iter()
+            .filter(|e| e.code != alg.code)
+            .map(|e| format!("{} ({})", e.code, e.confidence))
+            .collect();
+        if !disagreeing.is_empty() {
+            d.findings.push(Finding::new(
+                Severity::Warning,
+                FindingKind::CodeBookDisagrees,
+                None,
+                format!(
+                    "THE CODE BOOK DISAGREES WITH THE ALGORITHM: the algorithm gives {}, the book \
+                     holds {}. The radio may have been swapped or re-coded; a confirmed book \
+                     entry is tried first",
+                    alg.code,
+                    disagreeing.join(", ")
+                ),
+            ));
+        }
+        match candidates.iter_mut().find(|c| c.code == alg.code) {
+            Some(agreeing) => {
+                let book_note = std::mem::take(&mut agreeing.note);
+                *agreeing = Candidate {
+                    note: format!("{}; the code book agrees ({book_note})", alg.note).into(),
+                    ..alg
+                };
+            }
+            None => candidates.push(alg),
+        }
+    }
+    // Confirmed entries first, then the algorithm, then weaker book entries;
+    // a stable sort keeps each code's mod-2000 follower right behind it.
+    candidates.sort_by_key(|c| match (c.source, c.confidence) {
+        (Source::CodeBook, Confidence::Confirmed) => 0,
+        (Source::Algorithm, _) => 1,
+        _ => 2,
+    });
+    if candidates.is_empty() && matches!(family, Family::Blaupunkt | Family::Becker) {
+        d.findings.push(Finding::new(
+            Severity::Info,
+            FindingKind::NoPublicAlgorithm,
+            None,
+            format!(
+                "no public algorithm exists for {family} serials and the code book has no entry \
+                 for {serial}; radiocode will not guess. Routes: {}",
+                routes(Some(family)).join("; ")
+            ),
+        ));
+    }
+    let status = if candidates.is_empty() {
+        Status::NoCode
+    } else {
+        Status::Decoded
+    };
+    Outcome {
+        input,
+        diagnosis: d,
+        status,
+        candidates,
+    }
+}
+
+fn book_candidates(family: Family, entries: &[BookEntry]) -> Vec<Candidate> {
+    let mut out: Vec<Candidate> = Vec::new();
+    for e in entries {
+        let codes = if family == Family::Blaupunkt {
+            blaupunkt_try_order(e.code)
+        } else {
+            vec![e.code]
+        };
+        for (i, code) in codes.into_iter().enumerate() {
+            if out.iter().any(|c| c.code == code) {
+                continue;
+            }
+            let note = if i == 0 {
+                format!("code book: {}", e.source)
+            } else {
+                format!("{MOD_2000_NOTE} (from {})", e.code)
+            };
+            out.push(Candidate {
+                code,
+                source: Source::CodeBook,
+                confidence: e.confidence,
+                note: note.into(),
+            });
+        }
+    }
+    out
+}
+
+/// The JSON form of an outcome, as `decode --json` and `batch` print it.
+#[derive(Serialize)]
+pub struct OutcomeJson<'a> {
+    input: &'a str,
+    serial: Option<&'a str>,
+    family: Option<Family>,
+    status: Status,
+    findings: &'a [Finding],
+    candidates: &'a [Candidate],
+}
+
+impl Outcome {
+    pub fn json(&self) -> OutcomeJson<'_> {
+        OutcomeJson {
+            input: &self.input,
+            serial: self.diagnosis.serial.as_deref(),
+            family: self.diagnosis.family,
+            status: self.status,
+            findings: &self.diagnosis.findings,
+            candidates: &self.candidates,
+        }
+    }
+
+    /// The outcome for text that is not UTF-8 (shown with replacement characters).
+    pub fn not_utf8(lossy: String) -> Outcome {
+        Outcome {
+            input: lossy,
+            diagnosis: Diagnosis {
+                family: None,
+                serial: None,
+                findings: vec![Finding::new(
+                    Severity::Error,
+                    FindingKind::NotUtf8,
+                    None,
+                    "the text is not UTF-8: a label serial is plain letters and digits",
+                )],
+                parts: Vec::new(),
+                unit: None,
+            },
+            status: Status::Invalid,
+            candidates: Vec::new(),
+        }
+    }
+
+    /// The findings of one severity.
+    pub fn findings(&self, severity: Severity) -> impl Iterator<Item = &Finding> {
+        self.diagnosis
+            .findings
+            .iter()
+            .filter(move |f| f.severity == severity)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn try_order() {
+        let t = |c: u16| -> Vec<String> {
+            blaupunkt_try_order(Code::new(c))
+                .iter()
+                .map(Code::to_string)
+                .collect()
+        };
+        assert_eq!(t(7091), ["7091", "1091"]);
+        assert_eq!(t(5326), ["5326", "1326"]);
+        assert_eq!(t(8544), ["8544", "0544"]);
+        assert_eq!(t(1222), ["1222"]);
+        assert_eq!(t(349), ["0349"]);
+        assert_eq!(t(2000), ["2000", "0000"]);
+    }
+
+    #[test]
+    fn code_parse() {
+        assert_eq!(Code::parse("0349").unwrap().to_string(), "0349");
+        assert!(Code::parse("349").is_err());
+        assert!(Code::parse("03a9").is_err());
+        assert!(Code::parse("１２３４").is_err());
+    }
+}

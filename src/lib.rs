@@ -1,0 +1,8 @@
+//! radiocode: unlock codes for Nissan car radios.
+//!
+//! The domain (`serial`, `decode`) knows nothing of terminals; the command
+//! line (`cli`) is a thin shell over it.
+
+pub mod cli;
+pub mod decode;
+pub mod serial;

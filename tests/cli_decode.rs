@@ -1,0 +1,154 @@
+//! The `radiocode decode` contract: output, JSON shape and exit status.
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn radiocode(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_radiocode"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run radiocode")
+}
+
+fn json_lines(out: &Output) -> Vec<Value> {
+    String::from_utf8(out.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect()
+}
+
+#[test]
+fn decoded_precode_exits_0() {
+    let out = radiocode(&["decode", "j727"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("6586"), "{text}");
+    assert!(text.contains("verified"), "{text}");
+}
+
+#[test]
+fn json_has_the_documented_shape() {
+    let out = radiocode(&[
+        "decode",
+        "--json",
+        "J727",
+        "bp 5384 6 41829O5",
+        "7645384318",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "worst of the three is invalid");
+    let rows = json_lines(&out);
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0]["input"], "J727");
+    assert_eq!(rows[0]["serial"], "J727");
+    assert_eq!(rows[0]["family"], "renault");
+    assert_eq!(rows[0]["status"], "decoded");
+    assert_eq!(rows[0]["findings"], Value::Array(vec![]));
+    assert_eq!(rows[0]["candidates"][0]["code"], "6586");
+    assert_eq!(rows[0]["candidates"][0]["source"], "algorithm");
+    assert_eq!(rows[0]["candidates"][0]["confidence"], "verified");
+
+    assert_eq!(rows[1]["serial"], "BP538464182905");
+    assert_eq!(rows[1]["family"], "blaupunkt");
+    assert_eq!(rows[1]["status"], "no-code");
+    assert_eq!(rows[1]["findings"][0]["severity"], "warning");
+    assert_eq!(rows[1]["findings"][0]["kind"], "letter-for-digit");
+    assert_eq!(rows[1]["findings"][0]["position"], 15);
+    assert_eq!(rows[1]["candidates"], Value::Array(vec![]));
+
+    assert_eq!(rows[2]["serial"], Value::Null);
+    assert_eq!(rows[2]["family"], Value::Null);
+    assert_eq!(rows[2]["status"], "invalid");
+    assert_eq!(rows[2]["findings"][0]["kind"], "part-number");
+    assert_eq!(rows[2]["findings"][0]["severity"], "error");
+}
+
+#[test]
+fn exit_status_follows_the_result() {
+    assert_eq!(radiocode(&["decode", "M123456"]).status.code(), Some(0));
+    assert_eq!(
+        radiocode(&["decode", "BP538464182965"]).status.code(),
+        Some(1)
+    );
+    assert_eq!(radiocode(&["decode", "A050"]).status.code(), Some(1));
+    assert_eq!(radiocode(&["decode", "V123456"]).status.code(), Some(2));
+    assert_eq!(
+        radiocode(&["decode", "--family", "radio", "J727"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(radiocode(&["decode"]).status.code(), Some(2));
+}
+
+#[test]
+fn the_family_flag_reads_as_that_family() {
+    let out = radiocode(&["decode", "--json", "--family", "renault", "0123"]);
+    let rows = json_lines(&out);
+    assert_eq!(rows[0]["serial"], "O123");
+    assert_eq!(rows[0]["findings"][0]["kind"], "digit-for-letter");
+}
+
+#[test]
+fn human_output_shows_bp_anatomy_and_routes() {
+    let out = radiocode(&["decode", "BP538464182965"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    for expected in [
+        "5384",
+        "year digit",
+        "4182965",
+        "7 645 384 318",
+        "no public algorithm",
+        "dealer",
+        "EEPROM",
+        "Radio Pass",
+    ] {
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
+}
+
+#[test]
+fn a_100_kb_argument_is_a_clear_error() {
+    let long = "7".repeat(100 * 1024);
+    let out = radiocode(&["decode", &long]);
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("102400 characters long"), "{text}");
+    assert!(text.len() < 2000, "the argument is not echoed whole");
+    assert!(out.stderr.is_empty());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_non_utf8_argument_is_a_clear_error() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let out = Command::new(env!("CARGO_BIN_EXE_radiocode"))
+        .arg("decode")
+        .arg(OsStr::from_bytes(b"J7\xff27"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("not UTF-8"), "{text}");
+    let out = Command::new(env!("CARGO_BIN_EXE_radiocode"))
+        .args(["decode", "--json"])
+        .arg(OsStr::from_bytes(b"\xff"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let row: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(row["findings"][0]["kind"], "not-utf8");
+}
+
+#[test]
+fn control_characters_are_escaped_in_human_output() {
+    let out = radiocode(&["decode", "J7\u{1b}[31m27"]);
+    assert!(
+        !out.stdout.contains(&0x1b),
+        "no raw escape reaches the terminal"
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
