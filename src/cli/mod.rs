@@ -1,9 +1,11 @@
 //! The command line: non-interactive commands for scripts and batches.
 
+mod batch;
 mod decode;
 pub mod output;
 
 use std::ffi::OsString;
+use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -34,6 +36,28 @@ pub struct Cli {
 pub enum Command {
     /// Check serials and show their code candidates with source and confidence.
     Decode(DecodeArgs),
+    /// Decode a file of serials (one per line, or CSV with a `serial` column).
+    Batch(BatchArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct BatchArgs {
+    /// The input file; `-` or nothing reads standard input.
+    #[arg(value_name = "FILE|-")]
+    pub file: Option<PathBuf>,
+    /// jsonl: the `decode --json` object per row; csv: serial,family,status,
+    /// code,alt_code,confidence,message plus the input's other columns.
+    #[arg(long, value_enum, default_value_t = BatchFormat::Jsonl)]
+    pub format: BatchFormat,
+    /// Read every row as this family instead of detecting it.
+    #[arg(long, value_parser = parse_family)]
+    pub family: Option<Family>,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BatchFormat {
+    Jsonl,
+    Csv,
 }
 
 #[derive(Args, Debug)]
@@ -58,6 +82,7 @@ fn parse_family(s: &str) -> Result<Family, String> {
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Some(Command::Decode(args)) => decode::run(&args),
+        Some(Command::Batch(args)) => batch::run(&args, &crate::decode::NoBook),
         None => {
             use clap::CommandFactory;
             let mut out = Out::stdout();

@@ -36,6 +36,11 @@ impl Code {
         ]
     }
 
+    /// The four digits as ASCII, for writing without an allocation.
+    pub fn ascii(self) -> [u8; 4] {
+        self.digits().map(|d| b'0' + d)
+    }
+
     /// Parses exactly four ASCII digits.
     pub fn parse(s: &str) -> Result<Self, String> {
         let t = s.trim();
@@ -390,25 +395,33 @@ impl Outcome {
         }
     }
 
-    /// The outcome for text that is not UTF-8 (shown with replacement characters).
-    pub fn not_utf8(lossy: String) -> Outcome {
+    /// An outcome for text that was refused before it could be read.
+    pub fn refused(
+        input: String,
+        kind: FindingKind,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Outcome {
         Outcome {
-            input: lossy,
+            input,
             diagnosis: Diagnosis {
                 family: None,
                 serial: None,
-                findings: vec![Finding::new(
-                    Severity::Error,
-                    FindingKind::NotUtf8,
-                    None,
-                    "the text is not UTF-8: a label serial is plain letters and digits",
-                )],
+                findings: vec![Finding::new(Severity::Error, kind, None, message)],
                 parts: Vec::new(),
                 unit: None,
             },
             status: Status::Invalid,
             candidates: Vec::new(),
         }
+    }
+
+    /// The outcome for text that is not UTF-8 (shown with replacement characters).
+    pub fn not_utf8(lossy: String) -> Outcome {
+        Outcome::refused(
+            lossy,
+            FindingKind::NotUtf8,
+            "the text is not UTF-8: a label serial is plain letters and digits",
+        )
     }
 
     /// The findings of one severity.

@@ -224,3 +224,12 @@ pub fn escape_text(s: &str) -> Cow<'_, str> {
         Cow::Borrowed(s)
     }
 }
+
+/// Typed text cut to `max` characters (with `…` when cut) and escaped for a
+/// terminal: how an input is echoed back.
+pub fn echo_text(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", escape_text(&s[..cut])),
+        None => escape_text(s).into_owned(),
+    }
+}

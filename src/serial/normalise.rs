@@ -213,6 +213,10 @@ pub fn diagnose(input: &str, family: Option<Family>) -> Diagnosis {
 /// Numbers from the label (or from other radios) that are not a serial
 /// radiocode decodes, each with what it is and where to look instead.
 fn recognise_other_numbers(t: &[Typed]) -> Option<Finding> {
+    // Every number recognised here starts with a digit or one of these letters.
+    if !(t[0].up.is_ascii_digit() || matches!(t[0].up, 'P' | 'D' | 'A' | 'N' | 'W' | 'S' | 'V')) {
+        return None;
+    }
     let s = text_of(t);
     let at_start = Some(t[0].pos);
     let error =
