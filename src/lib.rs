@@ -6,3 +6,4 @@
 pub mod cli;
 pub mod decode;
 pub mod serial;
+pub mod store;

@@ -8,8 +8,14 @@ fn radiocode(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_radiocode"))
         .args(args)
         .env("NO_COLOR", "1")
+        .env("RADIOCODE_DB", no_db())
         .output()
         .expect("run radiocode")
+}
+
+/// A database path that does not exist: only the seeded public pairs answer.
+fn no_db() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("radiocode-test-none-{}/none.db", std::process::id()))
 }
 
 fn json_lines(out: &Output) -> Vec<Value> {
@@ -69,7 +75,7 @@ fn json_has_the_documented_shape() {
 fn exit_status_follows_the_result() {
     assert_eq!(radiocode(&["decode", "M123456"]).status.code(), Some(0));
     assert_eq!(
-        radiocode(&["decode", "BP538464182965"]).status.code(),
+        radiocode(&["decode", "BP334958119566"]).status.code(),
         Some(1)
     );
     assert_eq!(radiocode(&["decode", "A050"]).status.code(), Some(1));
@@ -93,12 +99,12 @@ fn the_family_flag_reads_as_that_family() {
 
 #[test]
 fn human_output_shows_bp_anatomy_and_routes() {
-    let out = radiocode(&["decode", "BP538464182965"]);
+    let out = radiocode(&["decode", "BP538464182905"]);
     let text = String::from_utf8_lossy(&out.stdout);
     for expected in [
         "5384",
         "year digit",
-        "4182965",
+        "4182905",
         "7 645 384 318",
         "no public algorithm",
         "dealer",
@@ -126,6 +132,7 @@ fn a_non_utf8_argument_is_a_clear_error() {
     use std::ffi::OsStr;
     use std::os::unix::ffi::OsStrExt;
     let out = Command::new(env!("CARGO_BIN_EXE_radiocode"))
+        .env("RADIOCODE_DB", no_db())
         .arg("decode")
         .arg(OsStr::from_bytes(b"J7\xff27"))
         .output()
@@ -134,6 +141,7 @@ fn a_non_utf8_argument_is_a_clear_error() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("not UTF-8"), "{text}");
     let out = Command::new(env!("CARGO_BIN_EXE_radiocode"))
+        .env("RADIOCODE_DB", no_db())
         .args(["decode", "--json"])
         .arg(OsStr::from_bytes(b"\xff"))
         .output()
@@ -151,4 +159,25 @@ fn control_characters_are_escaped_in_human_output() {
         "no raw escape reaches the terminal"
     );
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn the_seeded_public_pairs_answer_without_a_database() {
+    let out = radiocode(&["decode", "--json", "BP538464182965", "BP234746080340"]);
+    assert_eq!(out.status.code(), Some(0));
+    let rows = json_lines(&out);
+    let codes: Vec<_> = rows[0]["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["code"].as_str().unwrap(), c["source"].as_str().unwrap(), c["confidence"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        codes,
+        [("7091", "code-book", "unconfirmed"), ("1091", "code-book", "unconfirmed")]
+    );
+    assert!(rows[0]["candidates"][1]["note"].as_str().unwrap().contains("mod 2000"));
+    assert_eq!(rows[1]["candidates"][0]["code"], "1222");
+    assert_eq!(rows[1]["candidates"][0]["confidence"], "confirmed");
+    assert!(!no_db().exists(), "reading never creates the database");
 }

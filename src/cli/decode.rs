@@ -3,16 +3,15 @@
 use std::fmt::Write as _;
 
 use super::{DecodeArgs, EXIT_INVALID, Out};
-use crate::decode::{Outcome, Status, decode, routes};
+use crate::decode::{CodeBook, Outcome, Status, decode, routes};
 use crate::serial::{FindingKind, Severity, escape_text};
 
-pub fn run(args: &DecodeArgs) -> anyhow::Result<u8> {
-    let book = crate::decode::NoBook;
+pub fn run(args: &DecodeArgs, book: &dyn CodeBook) -> anyhow::Result<u8> {
     let mut out = Out::stdout();
     let mut worst = Status::Decoded;
     for (i, raw) in args.serials.iter().enumerate() {
         let outcome = match raw.to_str() {
-            Some(text) => decode(text, args.family, &book),
+            Some(text) => decode(text, args.family, book),
             None => Outcome::not_utf8(raw.to_string_lossy().into_owned()),
         };
         worst = worst.max_by_exit(outcome.status);

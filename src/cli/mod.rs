@@ -2,6 +2,7 @@
 
 mod batch;
 mod decode;
+mod records;
 pub mod output;
 
 use std::ffi::OsString;
@@ -30,6 +31,9 @@ pub const EXIT_FAILURE: u8 = 3;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// The database file (code book and job log).
+    #[arg(long, global = true, env = "RADIOCODE_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -38,6 +42,110 @@ pub enum Command {
     Decode(DecodeArgs),
     /// Decode a file of serials (one per line, or CSV with a `serial` column).
     Batch(BatchArgs),
+    /// The code book: known codes with where they came from.
+    #[command(subcommand)]
+    Book(BookCommand),
+    /// The job log: each radio unlocked, with the codes tried.
+    #[command(subcommand)]
+    Jobs(JobsCommand),
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BookCommand {
+    /// Record a code for a serial.
+    Add {
+        serial: String,
+        code: String,
+        /// confirmed, likely or unconfirmed.
+        #[arg(long, default_value = "unconfirmed")]
+        confidence: String,
+        /// Where the code came from (default: who entered it, where).
+        #[arg(long)]
+        source: Option<String>,
+    },
+    /// Show the book (a table unless --format says otherwise).
+    List {
+        #[arg(long, value_enum)]
+        format: Option<ListFormat>,
+    },
+    /// Write the book as CSV (or JSON) to standard output.
+    Export {
+        #[arg(long, value_enum)]
+        format: Option<ListFormat>,
+    },
+    /// Import a CSV with serial,code columns (optional confidence,source).
+    Import {
+        /// The CSV file; - reads standard input.
+        file: PathBuf,
+        /// Write nothing if any row is bad.
+        #[arg(long)]
+        strict: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum JobsCommand {
+    /// Start a job for a radio; prints the job number.
+    Add {
+        /// The serial as read off the label.
+        serial: String,
+        /// Registration or VIN.
+        #[arg(long)]
+        vehicle: String,
+        /// The proof of ownership seen, e.g. "V5C in owner's name".
+        #[arg(long)]
+        proof: String,
+        #[arg(long)]
+        note: Option<String>,
+        /// This workstation's name (default: the host name).
+        #[arg(long)]
+        workstation: Option<String>,
+    },
+    /// Record a code tried on a job's radio and what the radio did.
+    Try {
+        job: i64,
+        code: String,
+        #[arg(value_enum)]
+        outcome: TryArg,
+    },
+    /// Add a note to a job.
+    Note { job: i64, text: String },
+    /// Show jobs, newest first.
+    List {
+        /// Only jobs whose serial or vehicle contains this.
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long, value_enum)]
+        format: Option<ListFormat>,
+    },
+    /// Write the job log as CSV (or JSON) to standard output.
+    Export {
+        #[arg(long, value_enum)]
+        format: Option<ListFormat>,
+    },
+}
+
+/// What the radio did with a code.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TryArg {
+    Accepted,
+    Refused,
+}
+
+impl From<TryArg> for crate::store::TryOutcome {
+    fn from(t: TryArg) -> Self {
+        match t {
+            TryArg::Accepted => crate::store::TryOutcome::Accepted,
+            TryArg::Refused => crate::store::TryOutcome::Refused,
+        }
+    }
 }
 
 #[derive(Args, Debug)]
@@ -80,9 +188,12 @@ fn parse_family(s: &str) -> Result<Family, String> {
 
 /// Runs the parsed command line and returns the process exit status.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
+    let db = cli.db.unwrap_or_else(crate::store::default_path);
     match cli.command {
-        Some(Command::Decode(args)) => decode::run(&args),
-        Some(Command::Batch(args)) => batch::run(&args, &crate::decode::NoBook),
+        Some(Command::Decode(args)) => decode::run(&args, records::reading_book(&db).as_ref()),
+        Some(Command::Batch(args)) => batch::run(&args, records::loaded_book(&db).as_ref()),
+        Some(Command::Book(cmd)) => records::book(&cmd, &db),
+        Some(Command::Jobs(cmd)) => records::jobs(&cmd, &db),
         None => {
             use clap::CommandFactory;
             let mut out = Out::stdout();

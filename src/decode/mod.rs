@@ -153,16 +153,17 @@ pub struct BookEntry {
 
 /// Anything that can answer "what codes are recorded for this serial?".
 pub trait CodeBook {
-    /// Entries for a normalised serial, best first.
-    fn entries(&self, serial: &str) -> Vec<BookEntry>;
+    /// Entries for a normalised serial, best first, or why the book could not
+    /// be read.
+    fn entries(&self, serial: &str) -> Result<Vec<BookEntry>, String>;
 }
 
 /// No code book: only the algorithms answer.
 pub struct NoBook;
 
 impl CodeBook for NoBook {
-    fn entries(&self, _serial: &str) -> Vec<BookEntry> {
-        Vec::new()
+    fn entries(&self, _serial: &str) -> Result<Vec<BookEntry>, String> {
+        Ok(Vec::new())
     }
 }
 
@@ -279,7 +280,15 @@ pub fn decode_diagnosis(input: String, mut d: Diagnosis, book: &dyn CodeBook) ->
         }),
         Family::Blaupunkt | Family::Becker => None,
     };
-    let entries = book.entries(serial);
+    let entries = book.entries(serial).unwrap_or_else(|why| {
+        d.findings.push(Finding::new(
+            Severity::Warning,
+            FindingKind::CodeBookUnreadable,
+            None,
+            format!("the code book could not be read ({why}): only the algorithms answered"),
+        ));
+        Vec::new()
+    });
     let mut candidates = book_candidates(family, &entries);
     if let Some(alg) = algorithm {
         let disagreeing: Vec<String> = entries
@@ -357,7 +366,7 @@ fn book_candidates(family: Family, entries: &[BookEntry]) -> Vec<Candidate> {
                 continue;
             }
             let note = if i == 0 {
-                format!("code book: {}", e.source)
+                e.source.clone()
             } else {
                 format!("{MOD_2000_NOTE} (from {})", e.code)
             };

@@ -125,6 +125,7 @@ pub enum FindingKind {
     FordVSerial,
     NotDecodableUnit,
     CodeBookDisagrees,
+    CodeBookUnreadable,
 }
 
 /// One thing worth telling the technician about the text they typed.

@@ -1,0 +1,82 @@
+//! The schema, its migrations, and the check that a file is radiocode's.
+
+use anyhow::bail;
+use rusqlite::Connection;
+
+use super::{NewEntry, insert_entry};
+
+/// "RCDB": marks a SQLite file as a radiocode database.
+const APPLICATION_ID: i64 = 0x5243_4442;
+
+/// Each entry moves the schema up one version; never edit a shipped one.
+const MIGRATIONS: &[&str] = &[
+    // 1: the code book and the job log.
+    "CREATE TABLE jobs (
+        id INTEGER PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        workstation TEXT NOT NULL,
+        vehicle TEXT NOT NULL,
+        ownership_proof TEXT NOT NULL,
+        serial TEXT NOT NULL,
+        family TEXT,
+        notes TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX jobs_serial ON jobs (serial);
+    CREATE INDEX jobs_vehicle ON jobs (vehicle);
+    CREATE TABLE attempts (
+        id INTEGER PRIMARY KEY,
+        job_id INTEGER NOT NULL REFERENCES jobs (id),
+        at TEXT NOT NULL,
+        code TEXT NOT NULL CHECK (length(code) = 4 AND code GLOB '[0-9][0-9][0-9][0-9]'),
+        outcome TEXT NOT NULL CHECK (outcome IN ('accepted', 'refused'))
+    );
+    CREATE INDEX attempts_job ON attempts (job_id);
+    CREATE TABLE book (
+        id INTEGER PRIMARY KEY,
+        serial TEXT NOT NULL,
+        family TEXT,
+        code TEXT NOT NULL CHECK (length(code) = 4 AND code GLOB '[0-9][0-9][0-9][0-9]'),
+        confidence TEXT NOT NULL CHECK (confidence IN ('confirmed', 'likely', 'unconfirmed')),
+        source TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        added_by TEXT NOT NULL,
+        job_id INTEGER REFERENCES jobs (id),
+        UNIQUE (serial, code)
+    );",
+];
+
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// The file's schema version, after checking that it is radiocode's (or a
+/// new, empty file). Reads only.
+pub fn check_ownership(conn: &Connection) -> anyhow::Result<i64> {
+    let app: i64 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if app == APPLICATION_ID {
+        return Ok(version);
+    }
+    let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+    if app == 0 && version == 0 && tables == 0 {
+        return Ok(0);
+    }
+    bail!("it is another program's SQLite database; it was left untouched")
+}
+
+/// Brings the schema up to date, one transaction per version. A new file
+/// also gets the seeded public pairs.
+pub fn migrate(conn: &mut Connection, seeds: &[NewEntry]) -> anyhow::Result<()> {
+    let current = check_ownership(conn)?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        if i == 0 {
+            for seed in seeds {
+                insert_entry(&tx, seed, None)?;
+            }
+            tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        }
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
