@@ -26,7 +26,10 @@ fn batch(args: &[&str], input: &[u8]) -> Output {
 }
 
 fn no_db() -> std::path::PathBuf {
-    std::env::temp_dir().join(format!("radiocode-test-none-{}/none.db", std::process::id()))
+    std::env::temp_dir().join(format!(
+        "radiocode-test-none-{}/none.db",
+        std::process::id()
+    ))
 }
 
 fn jsonl(out: &Output) -> Vec<Value> {

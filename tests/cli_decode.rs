@@ -15,7 +15,10 @@ fn radiocode(args: &[&str]) -> Output {
 
 /// A database path that does not exist: only the seeded public pairs answer.
 fn no_db() -> std::path::PathBuf {
-    std::env::temp_dir().join(format!("radiocode-test-none-{}/none.db", std::process::id()))
+    std::env::temp_dir().join(format!(
+        "radiocode-test-none-{}/none.db",
+        std::process::id()
+    ))
 }
 
 fn json_lines(out: &Output) -> Vec<Value> {
@@ -170,13 +173,27 @@ fn the_seeded_public_pairs_answer_without_a_database() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| (c["code"].as_str().unwrap(), c["source"].as_str().unwrap(), c["confidence"].as_str().unwrap()))
+        .map(|c| {
+            (
+                c["code"].as_str().unwrap(),
+                c["source"].as_str().unwrap(),
+                c["confidence"].as_str().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         codes,
-        [("7091", "code-book", "unconfirmed"), ("1091", "code-book", "unconfirmed")]
+        [
+            ("7091", "code-book", "unconfirmed"),
+            ("1091", "code-book", "unconfirmed")
+        ]
     );
-    assert!(rows[0]["candidates"][1]["note"].as_str().unwrap().contains("mod 2000"));
+    assert!(
+        rows[0]["candidates"][1]["note"]
+            .as_str()
+            .unwrap()
+            .contains("mod 2000")
+    );
     assert_eq!(rows[1]["candidates"][0]["code"], "1222");
     assert_eq!(rows[1]["candidates"][0]["confidence"], "confirmed");
     assert!(!no_db().exists(), "reading never creates the database");

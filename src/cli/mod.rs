@@ -2,8 +2,8 @@
 
 mod batch;
 mod decode;
-mod records;
 pub mod output;
+mod records;
 
 use std::ffi::OsString;
 use std::path::PathBuf;

@@ -19,7 +19,9 @@ pub fn reading_book(db: &Path) -> Box<dyn CodeBook> {
         Ok(Some(store)) => Box::new(store),
         Ok(None) => Box::new(MemoryBook::seed()),
         Err(e) => {
-            eprintln!("radiocode: the code book cannot be used ({e:#}); only the seeded public pairs answer");
+            eprintln!(
+                "radiocode: the code book cannot be used ({e:#}); only the seeded public pairs answer"
+            );
             Box::new(MemoryBook::seed())
         }
     }
@@ -31,7 +33,9 @@ pub fn loaded_book(db: &Path) -> Box<dyn CodeBook> {
         Ok(Some(book)) => Box::new(book),
         Ok(None) => Box::new(MemoryBook::seed()),
         Err(e) => {
-            eprintln!("radiocode: the code book cannot be used ({e:#}); only the seeded public pairs answer");
+            eprintln!(
+                "radiocode: the code book cannot be used ({e:#}); only the seeded public pairs answer"
+            );
             Box::new(MemoryBook::seed())
         }
     }
@@ -61,8 +65,16 @@ pub fn book(cmd: &BookCommand, db: &Path) -> anyhow::Result<u8> {
         } => {
             let d = diagnose(serial, None);
             let Some(normal) = d.serial else {
-                let why = d.findings.iter().map(|f| f.message.as_ref()).collect::<Vec<_>>().join("; ");
-                eprintln!("radiocode: '{}' is not a valid serial: {why}", echo_text(serial, 40));
+                let why = d
+                    .findings
+                    .iter()
+                    .map(|f| f.message.as_ref())
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                eprintln!(
+                    "radiocode: '{}' is not a valid serial: {why}",
+                    echo_text(serial, 40)
+                );
                 return Ok(EXIT_INVALID);
             };
             let code = match Code::parse(code) {
@@ -113,7 +125,9 @@ pub fn book(cmd: &BookCommand, db: &Path) -> anyhow::Result<u8> {
             let input: Box<dyn io::Read> = if file.as_os_str() == "-" {
                 Box::new(io::stdin().lock())
             } else {
-                Box::new(File::open(file).with_context(|| format!("cannot read {}", file.display()))?)
+                Box::new(
+                    File::open(file).with_context(|| format!("cannot read {}", file.display()))?,
+                )
             };
             let (user, host) = whoami();
             let mut store = Store::open(db)?;
@@ -129,7 +143,11 @@ pub fn book(cmd: &BookCommand, db: &Path) -> anyhow::Result<u8> {
                     report.already_there,
                     report.bad.len(),
                     if report.bad.len() == 1 { "" } else { "s" },
-                    if report.bad.is_empty() { "" } else { " (skipped; the valid rows were committed)" }
+                    if report.bad.is_empty() {
+                        ""
+                    } else {
+                        " (skipped; the valid rows were committed)"
+                    }
                 )
             } else {
                 format!(
@@ -158,7 +176,10 @@ fn book_rows(db: &Path) -> anyhow::Result<Vec<BookRow>> {
 fn write_book(out: &mut Out, rows: &[BookRow], format: ListFormat) -> anyhow::Result<()> {
     match format {
         ListFormat::Table => {
-            out.line(&format!("{:<15} {:<4}  {:<11}  {:<10}  source", "serial", "code", "confidence", "added"))?;
+            out.line(&format!(
+                "{:<15} {:<4}  {:<11}  {:<10}  source",
+                "serial", "code", "confidence", "added"
+            ))?;
             for r in rows {
                 out.line(&format!(
                     "{:<15} {}  {:<11}  {:<10}  {}",
@@ -169,7 +190,11 @@ fn write_book(out: &mut Out, rows: &[BookRow], format: ListFormat) -> anyhow::Re
                     echo_text(&r.source, 200)
                 ))?;
             }
-            out.line(&format!("{} entr{}", rows.len(), if rows.len() == 1 { "y" } else { "ies" }))?;
+            out.line(&format!(
+                "{} entr{}",
+                rows.len(),
+                if rows.len() == 1 { "y" } else { "ies" }
+            ))?;
         }
         ListFormat::Json => {
             serde_json::to_writer_pretty(out.writer(), rows)?;
@@ -177,7 +202,16 @@ fn write_book(out: &mut Out, rows: &[BookRow], format: ListFormat) -> anyhow::Re
         }
         ListFormat::Csv => {
             let mut w = csv::Writer::from_writer(out.writer());
-            w.write_record(["serial", "family", "code", "confidence", "source", "added_at", "added_by", "job"])?;
+            w.write_record([
+                "serial",
+                "family",
+                "code",
+                "confidence",
+                "source",
+                "added_at",
+                "added_by",
+                "job",
+            ])?;
             for r in rows {
                 let job = r.job.map(|j| j.to_string()).unwrap_or_default();
                 let code = r.code.to_string();
@@ -282,18 +316,28 @@ fn tries_text(job: &JobRow) -> String {
 fn write_jobs(out: &mut Out, rows: &[JobRow], format: ListFormat) -> anyhow::Result<()> {
     match format {
         ListFormat::Table => {
-            out.line(&format!("{:>4}  {:<16}  {:<12}  {:<15}  tries", "job", "when", "vehicle", "serial"))?;
+            out.line(&format!(
+                "{:>4}  {:<16}  {:<12}  {:<15}  tries",
+                "job", "when", "vehicle", "serial"
+            ))?;
             for j in rows {
                 out.line(&format!(
                     "{:>4}  {:<16}  {:<12}  {:<15}  {}",
                     j.id,
-                    j.created_at.get(..16).unwrap_or(&j.created_at).replace('T', " "),
+                    j.created_at
+                        .get(..16)
+                        .unwrap_or(&j.created_at)
+                        .replace('T', " "),
                     echo_text(&j.vehicle, 12),
                     echo_text(&j.serial, 15),
                     tries_text(j)
                 ))?;
             }
-            out.line(&format!("{} job{}", rows.len(), if rows.len() == 1 { "" } else { "s" }))?;
+            out.line(&format!(
+                "{} job{}",
+                rows.len(),
+                if rows.len() == 1 { "" } else { "s" }
+            ))?;
         }
         ListFormat::Json => {
             serde_json::to_writer_pretty(out.writer(), rows)?;
@@ -302,7 +346,15 @@ fn write_jobs(out: &mut Out, rows: &[JobRow], format: ListFormat) -> anyhow::Res
         ListFormat::Csv => {
             let mut w = csv::Writer::from_writer(out.writer());
             w.write_record([
-                "job", "created_at", "workstation", "vehicle", "ownership_proof", "serial", "family", "tries", "notes",
+                "job",
+                "created_at",
+                "workstation",
+                "vehicle",
+                "ownership_proof",
+                "serial",
+                "family",
+                "tries",
+                "notes",
             ])?;
             for j in rows {
                 let id = j.id.to_string();

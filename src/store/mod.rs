@@ -280,11 +280,10 @@ impl Store {
             );
         }
         if read_only {
-            if version < SCHEMA_VERSION {
-                // An older file is upgraded on its next write; until then it reads as it is.
-                if version == 0 {
-                    return Ok(None);
-                }
+            // An empty new file holds nothing yet; an older schema reads as it is
+            // and is upgraded on its next write.
+            if version == 0 {
+                return Ok(None);
             }
         } else {
             conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -391,7 +390,10 @@ impl Store {
         default_source: &str,
     ) -> anyhow::Result<ImportReport> {
         let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(input);
-        let header = r.byte_headers().context("cannot read the CSV header")?.clone();
+        let header = r
+            .byte_headers()
+            .context("cannot read the CSV header")?
+            .clone();
         let col = |name: &str| {
             header
                 .iter()
@@ -475,7 +477,10 @@ impl Store {
     /// Starts a job; returns its number.
     pub fn new_job(&mut self, job: &NewJob) -> anyhow::Result<i64> {
         let d = diagnose(&job.serial, None);
-        let serial = d.serial.clone().unwrap_or_else(|| job.serial.trim().to_string());
+        let serial = d
+            .serial
+            .clone()
+            .unwrap_or_else(|| job.serial.trim().to_string());
         let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT INTO jobs (created_at, workstation, vehicle, ownership_proof, serial, family, notes) \
@@ -550,8 +555,11 @@ impl Store {
     /// Jobs, newest first; `search` matches the serial or the vehicle.
     pub fn jobs(&self, search: Option<&str>) -> anyhow::Result<Vec<JobRow>> {
         let pattern = search.map(|s| {
-            let cleaned: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-            format!("%{}%", cleaned.replace('%', "").replace('_', ""))
+            let cleaned: String = s
+                .chars()
+                .filter(|c| !c.is_whitespace() && !matches!(c, '%' | '_'))
+                .collect();
+            format!("%{cleaned}%")
         });
         let mut st = self.conn.prepare_cached(
             "SELECT id, created_at, workstation, vehicle, ownership_proof, serial, family, notes \
@@ -567,20 +575,22 @@ impl Store {
                 vehicle: r.get(3)?,
                 ownership_proof: r.get(4)?,
                 serial: r.get(5)?,
-                family: r
-                    .get::<_, Option<String>>(6)?
-                    .and_then(|f| f.parse().ok()),
+                family: r.get::<_, Option<String>>(6)?.and_then(|f| f.parse().ok()),
                 notes: r.get(7)?,
                 attempts: Vec::new(),
             })
         })?;
         let mut jobs = rows.collect::<Result<Vec<_>, _>>()?;
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT at, code, outcome FROM attempts WHERE job_id = ?1 ORDER BY id")?;
+        let mut st = self.conn.prepare_cached(
+            "SELECT at, code, outcome FROM attempts WHERE job_id = ?1 ORDER BY id",
+        )?;
         for job in &mut jobs {
             let attempts = st.query_map([job.id], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
             })?;
             for a in attempts {
                 let (at, code, outcome) = a?;
@@ -612,7 +622,11 @@ impl CodeBook for Store {
     }
 }
 
-fn insert_entry(tx: &rusqlite::Transaction<'_>, e: &NewEntry, job: Option<i64>) -> anyhow::Result<Added> {
+fn insert_entry(
+    tx: &rusqlite::Transaction<'_>,
+    e: &NewEntry,
+    job: Option<i64>,
+) -> anyhow::Result<Added> {
     let existing: Option<String> = tx
         .query_row(
             "SELECT confidence FROM book WHERE serial = ?1 AND code = ?2",
@@ -697,7 +711,10 @@ mod tests {
         let seeds = seed_entries();
         assert_eq!(seeds.len(), 5);
         for s in &seeds {
-            assert_eq!(diagnose(&s.serial, None).serial.as_deref(), Some(s.serial.as_str()));
+            assert_eq!(
+                diagnose(&s.serial, None).serial.as_deref(),
+                Some(s.serial.as_str())
+            );
             assert!(!s.source.is_empty());
         }
         let confirmed: Vec<_> = seeds

@@ -1,0 +1,459 @@
+//! The code book and job log: commands, the decoder's use of the book, and
+//! what happens to the file when things go wrong.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use radiocode::decode::{Code, Confidence, Source, Status, decode};
+use radiocode::serial::FindingKind;
+use radiocode::store::{NewEntry, NewJob, Store, TryOutcome};
+use serde_json::Value;
+
+fn rc(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_radiocode"))
+        .env("RADIOCODE_DB", db)
+        .args(args)
+        .output()
+        .expect("run radiocode")
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn temp_db() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("garage").join("radiocode.db");
+    (dir, db)
+}
+
+fn entry(serial: &str, code: &str, confidence: Confidence) -> NewEntry {
+    NewEntry {
+        serial: serial.into(),
+        code: Code::parse(code).unwrap(),
+        confidence,
+        source: "test".into(),
+        added_by: "test".into(),
+    }
+}
+
+#[test]
+fn book_add_list_and_export() {
+    let (_dir, db) = temp_db();
+    let out = rc(
+        &db,
+        &[
+            "book",
+            "add",
+            "BP 3349 5 8119566",
+            "4321",
+            "--confidence",
+            "likely",
+            "--source",
+            "=HYPERLINK(\"x\")",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let list = text(&rc(&db, &["book", "list"]));
+    assert!(list.contains("BP334958119566  4321  likely"), "{list}");
+    assert!(
+        list.contains("6 entries"),
+        "five seeded pairs and ours: {list}"
+    );
+
+    let csv_out = rc(&db, &["book", "export"]);
+    let mut r = csv::Reader::from_reader(csv_out.stdout.as_slice());
+    let headers = r.headers().unwrap().clone();
+    assert_eq!(&headers[0], "serial");
+    let row = r
+        .records()
+        .map(Result::unwrap)
+        .find(|r| &r[0] == "BP334958119566")
+        .unwrap();
+    assert_eq!(&row[2], "4321");
+    assert_eq!(&row[4], "'=HYPERLINK(\"x\")", "a formula is neutralised");
+
+    let json: Value =
+        serde_json::from_slice(&rc(&db, &["book", "export", "--format", "json"]).stdout).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 6);
+
+    let bad = rc(&db, &["book", "add", "7645384318", "1234"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad).contains("part number"));
+    let bad = rc(&db, &["book", "add", "J727", "12a4"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad).contains("exactly 4 digits"));
+}
+
+#[test]
+fn import_commits_valid_rows_and_reports_bad_ones_by_line() {
+    let (dir, db) = temp_db();
+    let csv_path = dir.path().join("in.csv");
+    std::fs::write(
+        &csv_path,
+        "serial,code,confidence,source\nBP334958119566,4321,likely,forum\nnot a serial,1234,,\nM123456,99,,\n\nBE473912345678,0007,confirmed,\"dealer, with V5C\"\n",
+    )
+    .unwrap();
+    let out = rc(&db, &["book", "import", csv_path.to_str().unwrap()]);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{t}");
+    assert!(t.contains("line 3:"), "{t}");
+    assert!(t.contains("line 4:"), "{t}");
+    assert!(t.contains("2 new"), "{t}");
+    assert!(t.contains("valid rows were committed"), "{t}");
+    let list = text(&rc(&db, &["book", "list"]));
+    assert!(list.contains("BE473912345678  0007  confirmed"), "{list}");
+
+    // Strict: the same file writes nothing.
+    let (_dir2, db2) = temp_db();
+    let out = rc(
+        &db2,
+        &["book", "import", "--strict", csv_path.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).contains("nothing was imported"),
+        "{}",
+        text(&out)
+    );
+    assert!(text(&rc(&db2, &["book", "list"])).contains("5 entries"));
+
+    // A header without the needed columns is refused outright.
+    std::fs::write(&csv_path, "radio,pin\nJ727,6586\n").unwrap();
+    let out = rc(&db, &["book", "import", csv_path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(text(&out).contains("serial and a code column"));
+}
+
+#[test]
+fn jobs_add_try_note_list_export() {
+    let (_dir, db) = temp_db();
+    let out = rc(
+        &db,
+        &[
+            "jobs",
+            "add",
+            "bp 5384 6 4182965",
+            "--vehicle",
+            "AB12 CDE",
+            "--proof",
+            "V5C in owner's name",
+            "--workstation",
+            "bay 2",
+        ],
+    );
+    assert_eq!(text(&out).trim(), "job 1");
+    rc(
+        &db,
+        &[
+            "jobs",
+            "add",
+            "J727",
+            "--vehicle=-cmd|calc",
+            "--proof",
+            "invoice",
+        ],
+    );
+    assert!(text(&rc(&db, &["jobs", "try", "1", "7091", "refused"])).contains("re-coded"));
+    assert_eq!(
+        rc(&db, &["jobs", "try", "1", "1091", "accepted"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        rc(&db, &["jobs", "note", "1", "customer waited"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let missing = rc(&db, &["jobs", "try", "9", "1091", "accepted"]);
+    assert_eq!(missing.status.code(), Some(3));
+    assert!(text(&missing).contains("no job 9"));
+
+    let list = text(&rc(&db, &["jobs", "list", "--search", "ab12cde"]));
+    assert!(list.contains("7091 refused, 1091 accepted"), "{list}");
+    assert!(list.contains("1 job"), "{list}");
+    let list = text(&rc(&db, &["jobs", "list", "--search", "5384"]));
+    assert!(list.contains("BP538464182965"), "{list}");
+
+    let json: Value =
+        serde_json::from_slice(&rc(&db, &["jobs", "export", "--format", "json"]).stdout).unwrap();
+    let first = &json[1];
+    assert_eq!(first["id"], 1);
+    assert_eq!(first["workstation"], "bay 2");
+    assert_eq!(first["ownership_proof"], "V5C in owner's name");
+    assert_eq!(first["notes"], "customer waited");
+    assert_eq!(first["attempts"][1]["outcome"], "accepted");
+
+    let csv_out = rc(&db, &["jobs", "export"]);
+    let mut r = csv::Reader::from_reader(csv_out.stdout.as_slice());
+    let rows: Vec<_> = r.records().map(Result::unwrap).collect();
+    assert_eq!(&rows[0][3], "'-cmd|calc", "a formula is neutralised");
+
+    // The accepted code is now a confirmed book entry, tried first.
+    let out = rc(&db, &["decode", "--json", "BP538464182965"]);
+    let row: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(row["candidates"][0]["code"], "1091");
+    assert_eq!(row["candidates"][0]["confidence"], "confirmed");
+    assert!(
+        row["candidates"][0]["note"]
+            .as_str()
+            .unwrap()
+            .contains("job 1")
+    );
+}
+
+#[test]
+fn the_decoder_and_the_book_agree() {
+    let mut store = Store::in_memory().unwrap();
+    store
+        .add_entry(&entry("J727", "6586", Confidence::Confirmed))
+        .unwrap();
+    let o = decode("J727", None, &store);
+    assert_eq!(o.candidates.len(), 1);
+    assert_eq!(o.candidates[0].source, Source::Algorithm);
+    assert!(o.candidates[0].note.contains("code book agrees"));
+    assert!(o.diagnosis.findings.is_empty());
+}
+
+#[test]
+fn the_decoder_and_the_book_disagree_loudly() {
+    let mut store = Store::in_memory().unwrap();
+    store
+        .add_entry(&entry("J727", "1234", Confidence::Unconfirmed))
+        .unwrap();
+    let o = decode("J727", None, &store);
+    let codes: Vec<_> = o.candidates.iter().map(|c| c.code.to_string()).collect();
+    assert_eq!(codes, ["6586", "1234"], "the verified algorithm first");
+    let f = &o.diagnosis.findings[0];
+    assert_eq!(f.kind, FindingKind::CodeBookDisagrees);
+    assert!(f.message.contains("DISAGREES"));
+
+    // A confirmed entry (a radio accepted it) goes before the algorithm.
+    store
+        .add_entry(&entry("M123456", "1111", Confidence::Confirmed))
+        .unwrap();
+    let o = decode("M123456", None, &store);
+    let codes: Vec<_> = o.candidates.iter().map(|c| c.code.to_string()).collect();
+    assert_eq!(codes, ["1111", "2487"]);
+}
+
+#[test]
+fn blaupunkt_from_the_book_with_the_mod_2000_second_try() {
+    let store = Store::in_memory().unwrap();
+    let o = decode("BP536258419379", None, &store);
+    assert_eq!(o.status, Status::Decoded);
+    let got: Vec<_> = o
+        .candidates
+        .iter()
+        .map(|c| (c.code.to_string(), c.source, c.confidence))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "5326".to_string(),
+                Source::CodeBook,
+                Confidence::Unconfirmed
+            ),
+            (
+                "1326".to_string(),
+                Source::CodeBook,
+                Confidence::Unconfirmed
+            )
+        ]
+    );
+    let o = decode("BP538469512132", None, &store);
+    let codes: Vec<_> = o.candidates.iter().map(|c| c.code.to_string()).collect();
+    assert_eq!(codes, ["0349"], "a first digit below 2 has no second try");
+}
+
+#[test]
+fn an_accepted_try_confirms_and_a_job_search_finds_it() {
+    let mut store = Store::in_memory().unwrap();
+    let job = store
+        .new_job(&NewJob {
+            workstation: "bay 1".into(),
+            vehicle: "KY05 ABC".into(),
+            ownership_proof: "V5C".into(),
+            serial: "BP5362 5 8419379".into(),
+            notes: String::new(),
+        })
+        .unwrap();
+    store
+        .record_try(job, Code::parse("5326").unwrap(), TryOutcome::Refused)
+        .unwrap();
+    store
+        .record_try(job, Code::parse("1326").unwrap(), TryOutcome::Accepted)
+        .unwrap();
+    let entries = store.entries_for("BP536258419379").unwrap();
+    assert_eq!(entries[0].code.to_string(), "1326");
+    assert_eq!(entries[0].confidence, Confidence::Confirmed);
+    assert_eq!(store.jobs(Some("ky05")).unwrap().len(), 1);
+    assert_eq!(store.jobs(Some("nothing")).unwrap().len(), 0);
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+}
+
+#[cfg(unix)]
+#[test]
+fn the_database_is_private_to_its_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_dir, db) = temp_db();
+    rc(&db, &["book", "add", "J727", "6586"]);
+    let mode = std::fs::metadata(&db).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+}
+
+fn assert_untouched(db: &Path, before: &[u8], out: &Output, says: &str) {
+    assert_eq!(out.status.code(), Some(3), "{}", text(out));
+    assert!(text(out).contains(says), "{says} in {}", text(out));
+    assert_eq!(
+        std::fs::read(db).unwrap(),
+        before,
+        "the file was not changed"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_sqlite_is_refused_and_kept() {
+    let (_dir, db) = temp_db();
+    std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+    let junk = b"this is a spreadsheet, not a database\n".repeat(100);
+    std::fs::write(&db, &junk).unwrap();
+    assert_untouched(
+        &db,
+        &junk,
+        &rc(&db, &["book", "add", "J727", "6586"]),
+        "not an SQLite file",
+    );
+    assert_untouched(
+        &db,
+        &junk,
+        &rc(&db, &["jobs", "list"]),
+        "not an SQLite file",
+    );
+    // Decoding still works, and says the book was not used.
+    let out = rc(&db, &["decode", "J727"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out).contains("code book cannot be used"));
+
+    let mut corrupt = b"SQLite format 3\0".to_vec();
+    corrupt.extend(std::iter::repeat_n(0xA5u8, 8192));
+    std::fs::write(&db, &corrupt).unwrap();
+    assert_untouched(
+        &db,
+        &corrupt,
+        &rc(&db, &["book", "add", "J727", "6586"]),
+        "not a usable radiocode database",
+    );
+
+    let other = db.with_file_name("other.db");
+    let conn = rusqlite::Connection::open(&other).unwrap();
+    conn.execute_batch("CREATE TABLE invoices (id INTEGER)")
+        .unwrap();
+    drop(conn);
+    let before = std::fs::read(&other).unwrap();
+    assert_untouched(
+        &other,
+        &before,
+        &rc(&other, &["book", "add", "J727", "6586"]),
+        "another program's",
+    );
+}
+
+#[test]
+fn a_newer_schema_is_refused_and_kept() {
+    let (_dir, db) = temp_db();
+    rc(&db, &["book", "add", "J727", "6586"]);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    drop(conn);
+    let before = std::fs::read(&db).unwrap();
+    assert_untouched(
+        &db,
+        &before,
+        &rc(&db, &["book", "add", "M123456", "2487"]),
+        "newer",
+    );
+    assert_untouched(&db, &before, &rc(&db, &["book", "list"]), "newer");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_file_is_refused_for_writing_and_kept() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_dir, db) = temp_db();
+    rc(&db, &["book", "add", "J727", "6586"]);
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o400)).unwrap();
+    let before = std::fs::read(&db).unwrap();
+    assert_untouched(
+        &db,
+        &before,
+        &rc(&db, &["book", "add", "M123456", "2487"]),
+        "read-only",
+    );
+    // Reading still works.
+    let list = rc(&db, &["book", "list"]);
+    assert_eq!(list.status.code(), Some(0), "{}", text(&list));
+    assert!(text(&list).contains("J727"));
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}
+
+#[test]
+fn killing_an_import_midway_leaves_a_consistent_database() {
+    let (dir, db) = temp_db();
+    rc(&db, &["book", "add", "J727", "6586"]);
+    let csv_path = dir.path().join("big.csv");
+    let mut big = String::from("serial,code,confidence,source\n");
+    for i in 0..300_000u32 {
+        big.push_str(&format!(
+            "BP5384{}{:07},{:04},unconfirmed,bulk\n",
+            i % 10,
+            i,
+            i % 10_000
+        ));
+    }
+    std::fs::write(&csv_path, big).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_radiocode"))
+        .env("RADIOCODE_DB", &db)
+        .args(["book", "import", csv_path.to_str().unwrap()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the import is writing (its write-ahead log grows), then kill it.
+    let wal = db.with_extension("db-wal");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut killed_midway = false;
+    while Instant::now() < deadline {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        if std::fs::metadata(&wal)
+            .map(|m| m.len() > 256 * 1024)
+            .unwrap_or(false)
+        {
+            child.kill().unwrap();
+            killed_midway = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let _ = child.wait();
+    let store = Store::open(&db).unwrap();
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    let n = store.book().unwrap().len();
+    if killed_midway {
+        assert_eq!(n, 6, "no half-written rows: the import left nothing");
+    } else {
+        assert_eq!(n, 300_006, "the import finished whole");
+    }
+    assert!(killed_midway, "the import was killed while it was writing");
+}
