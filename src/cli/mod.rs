@@ -194,11 +194,6 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Batch(args)) => batch::run(&args, records::loaded_book(&db).as_ref()),
         Some(Command::Book(cmd)) => records::book(&cmd, &db),
         Some(Command::Jobs(cmd)) => records::jobs(&cmd, &db),
-        None => {
-            use clap::CommandFactory;
-            let mut out = Out::stdout();
-            out.line(&Cli::command().render_help().to_string())?;
-            Ok(0)
-        }
+        None => crate::tui::run(records::reading_book(&db)),
     }
 }

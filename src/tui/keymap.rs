@@ -1,0 +1,68 @@
+//! Terminal events to [`Msg`]s. Which keys mean what depends on the focus.
+
+use ratatui::crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
+};
+use tui_input::backend::crossterm::to_input_request;
+
+use super::app::{App, Focus, Msg, Overlay};
+use super::ui;
+
+pub fn on_event(app: &App, event: &Event) -> Option<Msg> {
+    match event {
+        Event::Key(key) if key.kind == KeyEventKind::Press => on_key(app, key, event),
+        Event::Paste(text) => Some(Msg::Paste(text.clone())),
+        Event::Resize(w, h) => Some(Msg::Resize(*w, *h)),
+        Event::Mouse(m) if m.kind == MouseEventKind::Down(MouseButton::Left) => {
+            ui::hit(app, m.column, m.row)
+        }
+        _ => None,
+    }
+}
+
+fn on_key(app: &App, key: &KeyEvent, event: &Event) -> Option<Msg> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && key.code == KeyCode::Char('c') {
+        return Some(Msg::Quit);
+    }
+    if app.overlay == Overlay::Help {
+        return match key.code {
+            KeyCode::Esc
+            | KeyCode::Char('?')
+            | KeyCode::Char('q')
+            | KeyCode::F(1)
+            | KeyCode::Enter => Some(Msg::CloseOverlay),
+            _ => None,
+        };
+    }
+    match key.code {
+        // A serial never holds '?', so it opens the help even in the input.
+        KeyCode::Char('?') | KeyCode::F(1) => return Some(Msg::ToggleHelp),
+        KeyCode::Esc => return Some(Msg::Quit),
+        KeyCode::Tab => return Some(Msg::FocusNext),
+        KeyCode::BackTab => return Some(Msg::FocusPrev),
+        _ => {}
+    }
+    match app.focus {
+        Focus::Brand => match key.code {
+            KeyCode::Left | KeyCode::Char('h') => Some(Msg::BrandPrev),
+            KeyCode::Right | KeyCode::Char('l') => Some(Msg::BrandNext),
+            KeyCode::Char(c @ '1'..='5') => Some(Msg::SelectBrand(c as usize - '1' as usize)),
+            KeyCode::Enter | KeyCode::Down => Some(Msg::Focus(Focus::Serial)),
+            KeyCode::Char('q') => Some(Msg::Quit),
+            _ => None,
+        },
+        Focus::Serial => match key.code {
+            KeyCode::Enter | KeyCode::Down => Some(Msg::Focus(Focus::Decoder)),
+            KeyCode::Up => Some(Msg::Focus(Focus::Brand)),
+            _ => to_input_request(event).map(Msg::Edit),
+        },
+        Focus::Decoder => match key.code {
+            KeyCode::Up | KeyCode::Char('k') => Some(Msg::CandidatePrev),
+            KeyCode::Down | KeyCode::Char('j') => Some(Msg::CandidateNext),
+            KeyCode::Char('y') | KeyCode::Enter => Some(Msg::Copy),
+            KeyCode::Char('q') => Some(Msg::Quit),
+            _ => None,
+        },
+    }
+}

@@ -1,0 +1,122 @@
+//! The workbench: a thin terminal shell over the domain.
+
+pub mod app;
+pub mod keymap;
+pub mod ui;
+
+use std::io::{self, IsTerminal, Write};
+use std::time::Duration;
+
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
+use ratatui::crossterm::execute;
+
+use crate::decode::CodeBook;
+use app::{App, Effect};
+
+/// Whether colours may be used: not when `NO_COLOR` is set to anything.
+pub fn color_allowed() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Undoes what the workbench turned on beyond ratatui's own set-up, on every
+/// way out: normal return, error, or panic.
+struct TerminalGuard;
+
+impl TerminalGuard {
+    fn enter() -> io::Result<TerminalGuard> {
+        // ratatui's hook restores raw mode and the screen; ours first turns off
+        // mouse capture and bracketed paste.
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
+            previous(info);
+        }));
+        execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste)?;
+        Ok(TerminalGuard)
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
+        ratatui::restore();
+    }
+}
+
+/// Runs the workbench until the technician quits. Returns the exit status.
+pub fn run(book: Box<dyn CodeBook>) -> anyhow::Result<u8> {
+    if !io::stdout().is_terminal() {
+        eprintln!(
+            "radiocode: standard output is not a terminal, so the workbench cannot open. \
+             For scripts use `radiocode decode SERIAL...` or `radiocode batch FILE`"
+        );
+        return Ok(crate::cli::EXIT_INVALID);
+    }
+    let mut terminal = ratatui::try_init()?;
+    let _guard = TerminalGuard::enter()?;
+    let mut app = App::new(book, color_allowed());
+    let size = terminal.size()?;
+    app.update(app::Msg::Resize(size.width, size.height));
+    loop {
+        terminal.draw(|frame| ui::render(&app, frame))?;
+        if !event::poll(Duration::from_millis(250))? {
+            continue;
+        }
+        let ev = event::read()?;
+        let Some(msg) = keymap::on_event(&app, &ev) else {
+            continue;
+        };
+        match app.update(msg) {
+            Effect::None => {}
+            Effect::Quit => break,
+            Effect::Copy(text) => {
+                let mut out = io::stdout();
+                let _ = out.write_all(osc52(&text).as_bytes());
+                let _ = out.flush();
+            }
+        }
+    }
+    Ok(0)
+}
+
+/// The terminal sequence that puts `text` on the clipboard.
+pub fn osc52(text: &str) -> String {
+    format!("\x1b]52;c;{}\x07", base64(text.as_bytes()))
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn osc52_encodes_base64() {
+        assert_eq!(osc52("6586"), "\x1b]52;c;NjU4Ng==\x07");
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+    }
+}

@@ -1,0 +1,133 @@
+//! What the serial says and the codes to try, each with source and confidence.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{Theme, pane, wrap};
+use crate::decode::{Status, routes};
+use crate::serial::FindingKind;
+use crate::tui::app::{App, Focus};
+
+/// The pane's lines for an inner width, and which line starts which candidate.
+fn lines<'a>(app: &App, theme: &Theme, width: usize) -> (Vec<Line<'a>>, Vec<(usize, usize)>) {
+    let mut out: Vec<Line<'a>> = Vec::new();
+    let mut starts = Vec::new();
+    let Some(o) = &app.outcome else {
+        out.push(Line::styled(
+            "Type a serial to see what it says and its code.",
+            theme.dim(),
+        ));
+        return (out, starts);
+    };
+    let d = &o.diagnosis;
+    let push_wrapped = |out: &mut Vec<Line<'a>>, indent: usize, text: &str, style: Style| {
+        for piece in wrap(text, width.saturating_sub(indent)) {
+            out.push(Line::styled(
+                format!("{}{piece}", " ".repeat(indent)),
+                style,
+            ));
+        }
+    };
+    if let (Some(family), Some(serial)) = (d.family, &d.serial) {
+        out.push(Line::from(vec![
+            Span::styled(format!("{family}  "), theme.title()),
+            Span::raw(serial.clone()),
+        ]));
+        let parts: Vec<String> = d
+            .parts
+            .iter()
+            .map(|p| format!("{} {}", p.name, p.value))
+            .collect();
+        push_wrapped(&mut out, 2, &parts.join(" · "), Style::new());
+        if let Some(unit) = d.unit {
+            push_wrapped(&mut out, 2, &unit.describe(), theme.dim());
+        }
+    }
+    match o.status {
+        Status::Decoded => {
+            out.push(Line::styled(
+                "Codes, in the order to try them:",
+                theme.title(),
+            ));
+            for (i, c) in o.candidates.iter().enumerate() {
+                starts.push((out.len(), i));
+                let selected = i == app.selected;
+                let marker = if selected { "▶ " } else { "  " };
+                let code_style = if selected {
+                    theme.code().patch(theme.selected())
+                } else {
+                    theme.code()
+                };
+                out.push(Line::from(vec![
+                    Span::raw(format!("{marker}{}. ", i + 1)),
+                    Span::styled(c.code.to_string(), code_style),
+                    Span::raw(format!("  {} · {}", c.source.label(), c.confidence)),
+                ]));
+            }
+            if let Some(c) = o.candidates.get(app.selected) {
+                push_wrapped(&mut out, 2, &format!("{}: {}", c.code, c.note), theme.dim());
+            }
+            for f in o.findings(crate::serial::Severity::Warning) {
+                if f.kind == FindingKind::CodeBookDisagrees {
+                    push_wrapped(
+                        &mut out,
+                        0,
+                        &f.message,
+                        theme.severity(crate::serial::Severity::Error),
+                    );
+                }
+            }
+        }
+        Status::NoCode => {
+            let why = d
+                .findings
+                .iter()
+                .find(|f| {
+                    matches!(
+                        f.kind,
+                        FindingKind::NoPublicAlgorithm | FindingKind::NoCodeDefined
+                    )
+                })
+                .map(|f| f.message.split(" Routes: ").next().unwrap_or_default())
+                .unwrap_or_default();
+            push_wrapped(&mut out, 0, &format!("No code: {why}"), theme.title());
+            out.push(Line::styled("Routes:", theme.title()));
+            for r in routes(d.family) {
+                push_wrapped(&mut out, 2, &format!("- {r}"), Style::new());
+            }
+        }
+        Status::Invalid => {
+            out.push(Line::styled(
+                "Not a serial radiocode can decode: see the findings above.",
+                theme.severity(crate::serial::Severity::Error),
+            ));
+        }
+    }
+    (out, starts)
+}
+
+pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
+    let block = pane(" Decoder ", app.focus == Focus::Decoder, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let (lines, _) = lines(app, theme, inner.width as usize);
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The candidate on screen row `y`, if any.
+pub fn hit(app: &App, area: Rect, y: u16) -> Option<usize> {
+    let inner = area.inner(ratatui::layout::Margin::new(1, 1));
+    let row = y.checked_sub(inner.y)? as usize;
+    let (lines, starts) = lines(app, &Theme::new(false), inner.width as usize);
+    if row >= lines.len().min(inner.height as usize) {
+        return None;
+    }
+    starts
+        .iter()
+        .rev()
+        .find(|(line, _)| *line <= row)
+        .map(|(_, i)| *i)
+}

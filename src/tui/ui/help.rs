@@ -1,0 +1,50 @@
+//! The help overlay.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+use super::{Theme, pane};
+
+const HELP: &[&str] = &[
+    "Anywhere      Tab / Shift-Tab  next / previous pane",
+    "              ? or F1  this help     Esc, Ctrl-C  quit",
+    "Brand         ←/→ or 1-5  choose     Enter  to the serial",
+    "Serial        type or paste the label text; ←/→ Home End",
+    "              Backspace Delete  Ctrl-U clear  Enter  codes",
+    "Decoder       ↑/↓  choose a code     y or Enter  copy it",
+    "Mouse         click a brand, the serial, or a code (copies)",
+    "",
+    "~ under a character: it was read as something else (O as 0).",
+    "^ under a character: it cannot be right; read the label again.",
+    "",
+    "verified     algorithm checked against a published list",
+    "assumed      algorithm confirmed on related (Ford) units",
+    "confirmed    a radio accepted this code",
+    "likely       good but indirect evidence",
+    "unconfirmed  posted somewhere; nobody reported it worked",
+    "",
+    "A refused correct code can mean a swapped or re-coded radio.",
+    "Never disconnect the battery to clear a wait: it restarts it.",
+];
+
+pub fn render(theme: &Theme, area: Rect, frame: &mut Frame) {
+    let width = area.width.saturating_sub(4).min(66);
+    let height = area.height.saturating_sub(2).min(HELP.len() as u16 + 2);
+    let popup = Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + (area.height - height) / 2,
+        width,
+        height,
+    );
+    frame.render_widget(Clear, popup);
+    let block = pane(" Help: Esc or ? closes ", true, theme);
+    let lines: Vec<Line> = HELP.iter().map(|l| Line::raw(*l)).collect();
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        popup,
+    );
+}

@@ -1,0 +1,236 @@
+//! Drawing the workbench from an immutable [`App`]: no state changes here.
+
+mod brand;
+mod decoder;
+mod help;
+mod serial;
+mod side;
+mod status;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+
+use super::app::{App, Focus, Msg, Overlay};
+use crate::serial::Severity;
+
+/// Below this the workbench shows a note instead of its panes.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 12;
+/// The side pane (label diagram) needs this much width beside the decoder.
+const SIDE_WIDTH: u16 = 34;
+const SIDE_FROM_WIDTH: u16 = 76;
+
+/// Where each pane goes for a given terminal area.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Areas {
+    pub brand: Rect,
+    pub serial: Rect,
+    pub decoder: Rect,
+    pub side: Option<Rect>,
+    pub status: Rect,
+}
+
+pub fn layout(area: Rect) -> Option<Areas> {
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        return None;
+    }
+    let serial_height = match area.height {
+        30.. => 8,
+        24..30 => 7,
+        _ => 5,
+    };
+    let [brand, serial, body, status] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Length(serial_height),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let (decoder, side) = if area.width >= SIDE_FROM_WIDTH {
+        let [decoder, side] =
+            Layout::horizontal([Constraint::Min(30), Constraint::Length(SIDE_WIDTH)]).areas(body);
+        (decoder, Some(side))
+    } else {
+        (body, None)
+    };
+    Some(Areas {
+        brand,
+        serial,
+        decoder,
+        side,
+        status,
+    })
+}
+
+/// Styles, with colour only when it is allowed (`NO_COLOR`).
+pub struct Theme {
+    color: bool,
+}
+
+impl Theme {
+    pub fn new(color: bool) -> Theme {
+        Theme { color }
+    }
+
+    fn fg(&self, c: Color) -> Style {
+        if self.color {
+            Style::new().fg(c)
+        } else {
+            Style::new()
+        }
+    }
+
+    pub fn severity(&self, s: Severity) -> Style {
+        match s {
+            Severity::Error => self
+                .fg(Color::Red)
+                .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            Severity::Warning => self.fg(Color::Yellow).add_modifier(Modifier::UNDERLINED),
+            Severity::Info => self.fg(Color::Cyan),
+        }
+    }
+
+    pub fn dim(&self) -> Style {
+        if self.color {
+            Style::new().fg(Color::DarkGray)
+        } else {
+            Style::new()
+        }
+    }
+
+    pub fn code(&self) -> Style {
+        self.fg(Color::Green).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn selected(&self) -> Style {
+        Style::new().add_modifier(Modifier::REVERSED)
+    }
+
+    pub fn title(&self) -> Style {
+        Style::new().add_modifier(Modifier::BOLD)
+    }
+
+    fn border(&self, focused: bool) -> Style {
+        if focused {
+            self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+        } else {
+            self.dim()
+        }
+    }
+}
+
+/// A pane's frame; the focused one stands out (thick border, colour if allowed).
+fn pane<'a>(title: impl Into<Line<'a>>, focused: bool, theme: &Theme) -> Block<'a> {
+    Block::bordered()
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Plain
+        })
+        .border_style(theme.border(focused))
+        .title(title)
+}
+
+pub fn render(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    let theme = Theme::new(app.color);
+    let Some(areas) = layout(area) else {
+        let note = format!(
+            "radiocode: the terminal is {}x{}; the workbench needs at least {MIN_WIDTH}x{MIN_HEIGHT} (80x24 works best)",
+            area.width, area.height
+        );
+        frame.render_widget(Paragraph::new(note).wrap(Wrap { trim: true }), area);
+        return;
+    };
+    brand::render(app, &theme, areas.brand, frame);
+    serial::render(app, &theme, areas.serial, frame);
+    decoder::render(app, &theme, areas.decoder, frame);
+    if let Some(side) = areas.side {
+        side::render(app, &theme, side, frame);
+    }
+    status::render(app, &theme, areas.status, frame);
+    if app.overlay == Overlay::Help {
+        help::render(&theme, area, frame);
+    }
+}
+
+/// What a left click at (x, y) means.
+pub fn hit(app: &App, x: u16, y: u16) -> Option<Msg> {
+    if app.overlay != Overlay::None {
+        return Some(Msg::CloseOverlay);
+    }
+    let areas = layout(Rect::new(0, 0, app.size.0, app.size.1))?;
+    let inside = |r: Rect| x >= r.x && x < r.right() && y >= r.y && y < r.bottom();
+    if inside(areas.brand) {
+        return brand::hit(areas.brand, x, y).map(Msg::SelectBrand);
+    }
+    if inside(areas.serial) {
+        return Some(Msg::Focus(Focus::Serial));
+    }
+    if inside(areas.decoder) {
+        return decoder::hit(app, areas.decoder, y).map_or(Some(Msg::Focus(Focus::Decoder)), |i| {
+            Some(Msg::SelectCandidate(i))
+        });
+    }
+    None
+}
+
+/// Word-wraps plain text to `width` columns (at least one line).
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let mut word: String = word.to_string();
+        while word.chars().count() > width {
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            let split = word
+                .char_indices()
+                .nth(width)
+                .map_or(word.len(), |(i, _)| i);
+            let rest = word.split_off(split);
+            lines.push(word);
+            word = rest;
+        }
+        let needed = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
+        if needed > width && !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_words() {
+        assert_eq!(wrap("a bb ccc dddd", 6), ["a bb", "ccc", "dddd"]);
+        assert_eq!(wrap("abcdefgh", 3), ["abc", "def", "gh"]);
+        assert_eq!(wrap("", 5), [""]);
+        assert_eq!(wrap("x", 0), ["x"]);
+    }
+
+    #[test]
+    fn layout_sizes() {
+        assert!(layout(Rect::new(0, 0, 20, 6)).is_none());
+        let a = layout(Rect::new(0, 0, 80, 24)).unwrap();
+        assert!(a.side.is_some());
+        assert_eq!(a.status.y, 23);
+        let a = layout(Rect::new(0, 0, 60, 14)).unwrap();
+        assert!(a.side.is_none());
+    }
+}

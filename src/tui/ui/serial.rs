@@ -1,0 +1,133 @@
+//! The serial input, each flagged character marked where it was typed, and
+//! the findings beneath it.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{Theme, pane, wrap};
+use crate::serial::{FindingKind, Severity};
+use crate::tui::app::{App, Focus, Overlay};
+
+/// A character as it may be put on the screen: control characters become
+/// their visible "control picture" so nothing raw reaches the terminal.
+pub fn visible(c: char) -> char {
+    match c {
+        '\0'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+        '\u{7f}' => '\u{2421}',
+        c if c.is_control() => '\u{fffd}',
+        c => c,
+    }
+}
+
+pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
+    let focused = app.focus == Focus::Serial;
+    let title = match app.brand() {
+        Some(f) => format!(" Serial ({}: {}) ", f.name(), f.shape()),
+        None => " Serial (type what the label says) ".to_string(),
+    };
+    let block = pane(title, focused, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.width == 0 || inner.height == 0 {
+        return;
+    }
+    let width = inner.width as usize;
+    let scroll = app.input.visual_scroll(width.saturating_sub(1));
+    let flagged = app
+        .outcome
+        .as_ref()
+        .map(|o| o.diagnosis.flagged_positions())
+        .unwrap_or_default();
+    let severity_at = |i: usize| flagged.iter().find(|(p, _)| *p == i).map(|(_, s)| *s);
+
+    let mut typed = Vec::new();
+    let mut marks = Vec::new();
+    for (i, c) in app.input.value().chars().enumerate() {
+        let shown = visible(c).to_string();
+        match severity_at(i) {
+            Some(s) => {
+                typed.push(Span::styled(shown, theme.severity(s)));
+                let mark = if s == Severity::Error { "^" } else { "~" };
+                marks.push(Span::styled(mark, theme.severity(s)));
+            }
+            None => {
+                typed.push(Span::raw(shown));
+                marks.push(Span::raw(" "));
+            }
+        }
+    }
+    let row = |y: u16| Rect::new(inner.x, inner.y + y, inner.width, 1);
+    let offset = (0, scroll as u16);
+    frame.render_widget(Paragraph::new(Line::from(typed)).scroll(offset), row(0));
+    if inner.height > 1 {
+        frame.render_widget(Paragraph::new(Line::from(marks)).scroll(offset), row(1));
+    }
+    let mut lines = findings_lines(app, theme, width);
+    lines.truncate(inner.height.saturating_sub(2) as usize);
+    for (y, line) in lines.into_iter().enumerate() {
+        frame.render_widget(Paragraph::new(line), row(2 + y as u16));
+    }
+    if focused && app.overlay == Overlay::None {
+        let cursor = app.input.visual_cursor().saturating_sub(scroll);
+        let x = inner.x + (cursor as u16).min(inner.width.saturating_sub(1));
+        frame.set_cursor_position(Position::new(x, inner.y));
+    }
+}
+
+/// The findings, worst first, then the serial as read when it was corrected.
+fn findings_lines<'a>(app: &App, theme: &Theme, width: usize) -> Vec<Line<'a>> {
+    let Some(o) = &app.outcome else {
+        return vec![Line::styled(
+            "e.g. BP5384 6 4182965, J727, BE4739 12345678, M123456",
+            theme.dim(),
+        )];
+    };
+    let mut lines = Vec::new();
+    let d = &o.diagnosis;
+    let corrected = d.findings.iter().any(|f| {
+        matches!(
+            f.kind,
+            FindingKind::LetterForDigit
+                | FindingKind::DigitForLetter
+                | FindingKind::PrefixRemoved
+                | FindingKind::PrefixRewritten
+        )
+    });
+    if let (true, Some(serial)) = (corrected, &d.serial) {
+        lines.push(Line::from(vec![
+            Span::styled("read as ", theme.dim()),
+            Span::styled(serial.clone(), theme.title()),
+        ]));
+    }
+    for sev in [Severity::Error, Severity::Warning, Severity::Info] {
+        for f in o.findings(sev) {
+            // The decoder pane tells the no-code story in full.
+            if matches!(
+                f.kind,
+                FindingKind::NoPublicAlgorithm | FindingKind::NoCodeDefined
+            ) {
+                continue;
+            }
+            let label = format!("{:<8}", sev.label());
+            for (i, text) in wrap(&f.message, width.saturating_sub(8))
+                .into_iter()
+                .enumerate()
+            {
+                let head = if i == 0 { label.clone() } else { " ".repeat(8) };
+                lines.push(Line::from(vec![
+                    Span::styled(head, theme.severity(sev)),
+                    Span::raw(text),
+                ]));
+            }
+        }
+    }
+    if lines.is_empty() && d.serial.is_some() {
+        lines.push(Line::styled(
+            "a valid serial: nothing looks misread",
+            theme.dim(),
+        ));
+    }
+    lines
+}

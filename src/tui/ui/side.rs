@@ -1,0 +1,31 @@
+//! The label diagram: where the serial is on the case, and what is not it.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::widgets::Paragraph;
+
+use super::{Theme, pane};
+use crate::serial::Family;
+use crate::tui::app::App;
+
+pub fn label_diagram(family: Option<Family>) -> &'static str {
+    match family {
+        None => include_str!("../../../assets/labels/auto.txt"),
+        Some(Family::Blaupunkt) => include_str!("../../../assets/labels/blaupunkt.txt"),
+        Some(Family::Renault) => include_str!("../../../assets/labels/renault.txt"),
+        Some(Family::Becker) => include_str!("../../../assets/labels/becker.txt"),
+        Some(Family::Visteon) => include_str!("../../../assets/labels/visteon.txt"),
+    }
+}
+
+pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
+    let family = app.shown_family();
+    let title = match family {
+        Some(f) => format!(" Label: {f} "),
+        None => " Label ".to_string(),
+    };
+    let block = pane(title, false, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    frame.render_widget(Paragraph::new(label_diagram(family)), inner);
+}
