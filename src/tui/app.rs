@@ -3,7 +3,7 @@
 use tui_input::{Input, InputRequest};
 
 use crate::decode::{CodeBook, Outcome, decode};
-use crate::serial::Family;
+use crate::serial::{Family, FindingKind};
 
 /// The brand selector's choices, left to right.
 pub const BRANDS: [Option<Family>; 5] = [
@@ -109,8 +109,13 @@ impl App {
     /// The family whose label diagram is shown: the chosen brand, else the
     /// family the typed serial has the shape of.
     pub fn shown_family(&self) -> Option<Family> {
+        let d = self.outcome.as_ref().map(|o| &o.diagnosis);
+        // A part number was typed: the serial is on the same Blaupunkt label.
+        let part_number =
+            d.is_some_and(|d| d.findings.iter().any(|f| f.kind == FindingKind::PartNumber));
         self.brand()
-            .or_else(|| self.outcome.as_ref().and_then(|o| o.diagnosis.family))
+            .or_else(|| d.and_then(|d| d.family))
+            .or(part_number.then_some(Family::Blaupunkt))
     }
 
     pub fn selected_code(&self) -> Option<String> {

@@ -100,10 +100,12 @@ fn lines<'a>(app: &App, theme: &Theme, width: usize) -> (Vec<Line<'a>>, Vec<(usi
             }
         }
         Status::Invalid => {
-            out.push(Line::styled(
+            push_wrapped(
+                &mut out,
+                0,
                 "Not a serial radiocode can decode: see the findings above.",
                 theme.severity(crate::serial::Severity::Error),
-            ));
+            );
         }
     }
     (out, starts)

@@ -1,0 +1,173 @@
+//! The real binary in a pseudo-terminal: start, type, read the screen, quit,
+//! and check the terminal is handed back as it was found.
+#![cfg(unix)]
+
+use std::io::{Read, Write};
+use std::num::NonZeroU16;
+use std::os::fd::RawFd;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+struct Session {
+    master: Box<dyn MasterPty + Send>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    seen: Arc<Mutex<(vt100::Parser, Vec<u8>)>>,
+    _dir: tempfile::TempDir,
+}
+
+impl Session {
+    fn start(args: &[&str]) -> Session {
+        let dir = tempfile::tempdir().unwrap();
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: 30,
+                cols: 100,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_radiocode"));
+        cmd.args(args);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("RADIOCODE_DB", dir.path().join("radiocode.db"));
+        cmd.cwd(dir.path());
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let (rows, cols) = (NonZeroU16::new(30).unwrap(), NonZeroU16::new(100).unwrap());
+        let seen = Arc::new(Mutex::new((vt100::Parser::new(rows, cols, 0), Vec::new())));
+        let sink = Arc::clone(&seen);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                let mut s = sink.lock().unwrap();
+                s.0.process(&buf[..n]);
+                s.1.extend_from_slice(&buf[..n]);
+            }
+        });
+        Session {
+            master: pair.master,
+            writer,
+            child,
+            seen,
+            _dir: dir,
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.seen.lock().unwrap().0.screen().contents()
+    }
+
+    fn raw(&self) -> Vec<u8> {
+        self.seen.lock().unwrap().1.clone()
+    }
+
+    fn wait_for(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if self.screen().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("'{text}' never appeared; the screen:\n{}", self.screen());
+    }
+
+    fn send(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    fn wait_exit(&mut self) -> u32 {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.exit_code();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        panic!("radiocode did not exit; the screen:\n{}", self.screen());
+    }
+
+    /// Whether the terminal is in canonical (cooked) mode, as a shell expects.
+    fn canonical(&self) -> bool {
+        let fd: RawFd = self.master.as_raw_fd().expect("a unix pty");
+        let mut t: libc::termios = unsafe { std::mem::zeroed() };
+        // SAFETY: fd is the open pty master and t is a valid termios to fill.
+        assert_eq!(unsafe { libc::tcgetattr(fd, &mut t) }, 0);
+        t.c_lflag & libc::ICANON != 0
+    }
+
+    fn wait_raw_mode(&self) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while self.canonical() {
+            assert!(Instant::now() < deadline, "raw mode never turned on");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+fn assert_restored(s: &Session) {
+    let raw = String::from_utf8_lossy(&s.raw()).into_owned();
+    assert!(raw.contains("\x1b[?1049l"), "the alternate screen was left");
+    assert!(raw.contains("\x1b[?1000l"), "mouse capture was turned off");
+    assert!(
+        raw.contains("\x1b[?2004l"),
+        "bracketed paste was turned off"
+    );
+    assert!(!s.seen.lock().unwrap().0.screen().alternate_screen());
+    assert!(s.canonical(), "raw mode was turned off");
+}
+
+#[test]
+fn type_a_precode_see_its_code_and_quit() {
+    let mut s = Session::start(&[]);
+    s.wait_for("Auto-detect");
+    s.wait_raw_mode();
+    s.send(b"j727");
+    s.wait_for("6586");
+    s.wait_for("Renault precode algorithm");
+    s.send(b"\x1b");
+    assert_eq!(s.wait_exit(), 0);
+    assert_restored(&s);
+}
+
+#[test]
+fn paste_a_label_choose_a_code_and_quit_with_ctrl_c() {
+    let mut s = Session::start(&[]);
+    s.wait_for("Auto-detect");
+    s.wait_raw_mode();
+    s.send(b"\x1b[200~bp 5384 6 4182965\x1b[201~");
+    s.wait_for("7091");
+    s.send(b"\t");
+    s.wait_for("choose code");
+    s.send(b"j");
+    s.wait_for("1091: second try");
+    s.send(b"\x03");
+    assert_eq!(s.wait_exit(), 0);
+    assert_restored(&s);
+}
+
+#[test]
+fn without_a_terminal_the_workbench_says_what_to_use() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_radiocode"))
+        .env(
+            "RADIOCODE_DB",
+            std::env::temp_dir().join("radiocode-none/none.db"),
+        )
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not a terminal"), "{err}");
+    assert!(err.contains("radiocode decode"), "{err}");
+    assert!(out.stdout.is_empty());
+}

@@ -1,0 +1,349 @@
+//! The workbench without a terminal: whole frames, styles, and key sequences
+//! driven through the keymap and `update`.
+
+use proptest::prelude::*;
+use radiocode::serial::Family;
+use radiocode::store::MemoryBook;
+use radiocode::tui::app::{App, Effect, Focus, Msg, Overlay};
+use radiocode::tui::{keymap, ui};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::style::{Color, Modifier};
+
+fn app(w: u16, h: u16) -> App {
+    let mut app = App::new(Box::new(MemoryBook::seed()), true);
+    app.update(Msg::Resize(w, h));
+    app
+}
+
+fn send(app: &mut App, event: Event) -> Effect {
+    match keymap::on_event(app, &event) {
+        Some(msg) => app.update(msg),
+        None => Effect::None,
+    }
+}
+
+fn key(app: &mut App, code: KeyCode) -> Effect {
+    send(app, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn ctrl(app: &mut App, c: char) -> Effect {
+    send(
+        app,
+        Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+    )
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+fn draw(app: &App) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
+    t.draw(|f| ui::render(app, f)).unwrap();
+    t
+}
+
+fn screen(app: &App) -> String {
+    let t = draw(app);
+    let buf = t.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn snapshot(name: &str, app: &App) {
+    insta::assert_snapshot!(name, draw(app).backend());
+}
+
+fn at_sizes(name: &str, prepare: impl Fn(&mut App)) {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut a = app(w, h);
+        prepare(&mut a);
+        snapshot(&format!("{name}_{w}x{h}"), &a);
+    }
+}
+
+#[test]
+fn snapshots() {
+    at_sizes("empty", |_| {});
+    at_sizes("renault_precode", |a| type_text(a, "j727"));
+    at_sizes("blaupunkt_with_letter_o", |a| {
+        type_text(a, "bp 5384 6 41829O5")
+    });
+    at_sizes("part_number", |a| type_text(a, "7 645 384 318"));
+    at_sizes("help", |a| {
+        type_text(a, "J727");
+        key(a, KeyCode::Char('?'));
+    });
+    let mut tiny = app(20, 6);
+    type_text(&mut tiny, "J727");
+    snapshot("tiny_20x6", &tiny);
+}
+
+#[test]
+fn a_flagged_character_is_styled_where_it_was_typed() {
+    let mut a = app(80, 24);
+    type_text(&mut a, "M12345O");
+    let t = draw(&a);
+    let buf: &Buffer = t.backend().buffer();
+    let areas = ui::layout(buf.area).unwrap();
+    let (x, y) = (areas.serial.x + 1 + 6, areas.serial.y + 1);
+    let cell = &buf[(x, y)];
+    assert_eq!(cell.symbol(), "O");
+    assert_eq!(cell.fg, Color::Yellow);
+    assert!(cell.modifier.contains(Modifier::UNDERLINED));
+    let clean = &buf[(x - 1, y)];
+    assert_eq!(clean.symbol(), "5");
+    assert!(!clean.modifier.contains(Modifier::UNDERLINED));
+    assert_eq!(buf[(x, y + 1)].symbol(), "~");
+
+    let mut a = app(80, 24);
+    type_text(&mut a, "BP5384X4182965");
+    let t = draw(&a);
+    let cell = &t.backend().buffer()[(areas.serial.x + 1 + 6, areas.serial.y + 1)];
+    assert_eq!(cell.symbol(), "X");
+    assert_eq!(cell.fg, Color::Red);
+    assert!(
+        cell.modifier
+            .contains(Modifier::BOLD | Modifier::UNDERLINED)
+    );
+}
+
+#[test]
+fn no_color_keeps_the_marks_without_colours() {
+    let mut a = App::new(Box::new(MemoryBook::seed()), false);
+    a.update(Msg::Resize(80, 24));
+    type_text(&mut a, "M12345O");
+    let t = draw(&a);
+    let buf = t.backend().buffer();
+    for cell in buf.content() {
+        assert_eq!(cell.fg, Color::Reset, "no colour anywhere");
+    }
+    let areas = ui::layout(buf.area).unwrap();
+    let cell = &buf[(areas.serial.x + 1 + 6, areas.serial.y + 1)];
+    assert!(cell.modifier.contains(Modifier::UNDERLINED));
+}
+
+#[test]
+fn typing_backspace_and_the_decoder_follow_each_key() {
+    let mut a = app(80, 24);
+    assert_eq!(a.focus, Focus::Serial);
+    type_text(&mut a, "j7277");
+    let o = a.outcome.as_ref().unwrap();
+    assert!(o.candidates.is_empty(), "five characters is not a precode");
+    key(&mut a, KeyCode::Backspace);
+    assert_eq!(a.input.value(), "j727");
+    assert_eq!(a.selected_code().as_deref(), Some("6586"));
+    ctrl(&mut a, 'u');
+    assert_eq!(a.input.value(), "");
+    assert!(a.outcome.is_none());
+}
+
+#[test]
+fn tab_moves_focus_and_q_quits_only_outside_the_input() {
+    let mut a = app(80, 24);
+    assert_eq!(key(&mut a, KeyCode::Char('q')), Effect::None);
+    assert_eq!(a.input.value(), "q", "q is typed into the serial");
+    key(&mut a, KeyCode::Tab);
+    assert_eq!(a.focus, Focus::Decoder);
+    key(&mut a, KeyCode::Tab);
+    assert_eq!(a.focus, Focus::Brand);
+    key(&mut a, KeyCode::BackTab);
+    assert_eq!(a.focus, Focus::Decoder);
+    assert_eq!(key(&mut a, KeyCode::Char('q')), Effect::Quit);
+    let mut a = app(80, 24);
+    assert_eq!(key(&mut a, KeyCode::Esc), Effect::Quit);
+    let mut a = app(80, 24);
+    assert_eq!(ctrl(&mut a, 'c'), Effect::Quit);
+}
+
+#[test]
+fn changing_the_brand_rereads_the_serial() {
+    let mut a = app(80, 24);
+    type_text(&mut a, "0123");
+    assert_eq!(
+        a.outcome.as_ref().unwrap().diagnosis.family,
+        Some(Family::Renault)
+    );
+    key(&mut a, KeyCode::Up);
+    assert_eq!(a.focus, Focus::Brand);
+    key(&mut a, KeyCode::Right);
+    assert_eq!(a.brand(), Some(Family::Blaupunkt));
+    let o = a.outcome.as_ref().unwrap();
+    assert_eq!(o.diagnosis.family, Some(Family::Blaupunkt));
+    assert!(o.diagnosis.serial.is_none());
+    key(&mut a, KeyCode::Char('3'));
+    assert_eq!(a.brand(), Some(Family::Renault));
+    assert_eq!(
+        a.outcome.as_ref().unwrap().diagnosis.serial.as_deref(),
+        Some("O123")
+    );
+    key(&mut a, KeyCode::Left);
+    key(&mut a, KeyCode::Left);
+    assert_eq!(a.brand(), None);
+    assert_eq!(
+        a.shown_family(),
+        Some(Family::Renault),
+        "label follows the serial"
+    );
+    key(&mut a, KeyCode::Left);
+    assert_eq!(a.brand(), Some(Family::Visteon), "wraps round");
+}
+
+#[test]
+fn choosing_and_copying_a_code() {
+    let mut a = app(80, 24);
+    type_text(&mut a, "BP538464182965");
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(a.focus, Focus::Decoder);
+    key(&mut a, KeyCode::Down);
+    assert_eq!(a.selected_code().as_deref(), Some("1091"));
+    key(&mut a, KeyCode::Down);
+    assert_eq!(
+        a.selected_code().as_deref(),
+        Some("1091"),
+        "stays on the last"
+    );
+    assert_eq!(key(&mut a, KeyCode::Char('y')), Effect::Copy("1091".into()));
+    assert!(screen(&a).contains("copied 1091"));
+    key(&mut a, KeyCode::Char('k'));
+    assert_eq!(key(&mut a, KeyCode::Enter), Effect::Copy("7091".into()));
+}
+
+#[test]
+fn the_mouse_picks_brands_and_codes() {
+    let mut a = app(80, 24);
+    type_text(&mut a, "BP538464182965");
+    let text = screen(&a);
+    let click = |a: &mut App, x: u16, y: u16| {
+        send(
+            a,
+            Event::Mouse(MouseEvent {
+                kind: MouseEventKind::Down(MouseButton::Left),
+                column: x,
+                row: y,
+                modifiers: KeyModifiers::NONE,
+            }),
+        )
+    };
+    let find = |needle: &str| -> (u16, u16) {
+        for (y, line) in text.lines().enumerate() {
+            if let Some(x) = line.find(needle) {
+                return (line[..x].chars().count() as u16, y as u16);
+            }
+        }
+        panic!("{needle} not on screen:\n{text}");
+    };
+    let (x, y) = find("1091");
+    assert_eq!(click(&mut a, x, y), Effect::Copy("1091".into()));
+    let (x, y) = find("Visteon");
+    click(&mut a, x, y);
+    assert_eq!(a.brand(), Some(Family::Visteon));
+}
+
+#[test]
+fn pasted_text_is_read_and_control_characters_are_shown_escaped() {
+    let mut a = app(80, 24);
+    key(&mut a, KeyCode::Tab);
+    send(&mut a, Event::Paste("J7\u{1b}[31m27\r\n".into()));
+    assert_eq!(a.focus, Focus::Serial);
+    assert_eq!(a.input.value(), "J7\u{1b}[31m27");
+    let text = screen(&a);
+    assert!(
+        text.contains("J7\u{241b}[31m27"),
+        "ESC drawn as a control picture:\n{text}"
+    );
+    assert!(!text.contains('\u{1b}'));
+    send(&mut a, Event::Paste("".into()));
+    ctrl(&mut a, 'u');
+    send(&mut a, Event::Paste("j727\n".into()));
+    assert_eq!(a.selected_code().as_deref(), Some("6586"));
+}
+
+#[test]
+fn help_opens_and_closes() {
+    let mut a = app(80, 24);
+    key(&mut a, KeyCode::F(1));
+    assert_eq!(a.overlay, Overlay::Help);
+    assert!(screen(&a).contains("Never disconnect the battery"));
+    assert_eq!(
+        key(&mut a, KeyCode::Esc),
+        Effect::None,
+        "Esc closes the help first"
+    );
+    assert_eq!(a.overlay, Overlay::None);
+    key(&mut a, KeyCode::Char('?'));
+    key(&mut a, KeyCode::Char('?'));
+    assert_eq!(a.overlay, Overlay::None);
+    assert_eq!(a.input.value(), "", "? never lands in the serial");
+}
+
+fn any_event() -> impl Strategy<Value = Event> {
+    let keys = prop_oneof![
+        any::<char>().prop_map(KeyCode::Char),
+        Just(KeyCode::Tab),
+        Just(KeyCode::BackTab),
+        Just(KeyCode::Enter),
+        Just(KeyCode::Backspace),
+        Just(KeyCode::Delete),
+        Just(KeyCode::Left),
+        Just(KeyCode::Right),
+        Just(KeyCode::Up),
+        Just(KeyCode::Down),
+        Just(KeyCode::Home),
+        Just(KeyCode::End),
+        Just(KeyCode::F(1)),
+    ];
+    prop_oneof![
+        8 => (keys, prop_oneof![Just(KeyModifiers::NONE), Just(KeyModifiers::SHIFT), Just(KeyModifiers::CONTROL), Just(KeyModifiers::ALT)])
+            .prop_filter("not a quit", |(k, m)| !(*k == KeyCode::Char('c') && *m == KeyModifiers::CONTROL))
+            .prop_map(|(k, m)| Event::Key(KeyEvent::new(k, m))),
+        1 => ".{0,30}".prop_map(Event::Paste),
+        1 => (0u16..200, 0u16..60).prop_map(|(x, y)| Event::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left), column: x, row: y, modifiers: KeyModifiers::NONE,
+        })),
+        1 => (1u16..200, 1u16..60).prop_map(|(w, h)| Event::Resize(w, h)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn no_key_sequence_or_size_panics(events in proptest::collection::vec(any_event(), 0..40), w in 1u16..160, h in 1u16..50) {
+        let mut a = app(w, h);
+        for ev in events {
+            let _ = send(&mut a, ev);
+            if let Some(o) = &a.outcome {
+                prop_assert!(a.selected <= o.candidates.len());
+            }
+        }
+        let (w, h) = a.size;
+        let mut t = Terminal::new(TestBackend::new(w.max(1), h.max(1))).unwrap();
+        t.draw(|f| ui::render(&a, f)).unwrap();
+    }
+}
+
+#[test]
+fn every_size_down_to_one_by_one_renders() {
+    for w in 1..=90u16 {
+        for h in [1u16, 2, 5, 6, 11, 12, 13, 23, 24] {
+            let mut a = app(w, h);
+            type_text(&mut a, "bp 5384 6 41829O5");
+            let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+            t.draw(|f| ui::render(&a, f)).unwrap();
+        }
+    }
+}
