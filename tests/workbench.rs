@@ -64,7 +64,10 @@ fn screen(app: &App) -> String {
 }
 
 fn snapshot(name: &str, app: &App) {
-    insta::assert_snapshot!(name, draw(app).backend());
+    // Job times are the wall clock's; everything else on screen is fixed.
+    insta::with_settings!({filters => vec![(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", "YYYY-MM-DD hh:mm")]}, {
+        insta::assert_snapshot!(name, draw(app).backend());
+    });
 }
 
 fn at_sizes(name: &str, prepare: impl Fn(&mut App)) {
@@ -346,4 +349,121 @@ fn every_size_down_to_one_by_one_renders() {
             t.draw(|f| ui::render(&a, f)).unwrap();
         }
     }
+}
+
+fn app_with_records() -> App {
+    let store = radiocode::store::Store::in_memory().unwrap();
+    let mut a = App::new(Box::new(MemoryBook::seed()), true).with_records(Some(store), None);
+    a.update(Msg::Resize(80, 24));
+    a
+}
+
+#[test]
+fn recording_tries_starts_a_job_once_and_confirms_an_accepted_code() {
+    let mut a = app_with_records();
+    type_text(&mut a, "bp 5384 6 4182965");
+    key(&mut a, KeyCode::Enter);
+    key(&mut a, KeyCode::Char('r'));
+    assert_eq!(a.overlay, Overlay::JobForm);
+    snapshot("job_form_80x24", &a);
+    key(&mut a, KeyCode::Enter);
+    assert!(
+        a.form.as_ref().unwrap().error.is_some(),
+        "both fields are needed"
+    );
+    type_text(&mut a, "AB12 CDE");
+    key(&mut a, KeyCode::Tab);
+    type_text(&mut a, "V5C in owner's name");
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(a.overlay, Overlay::None);
+    assert!(a.notice.as_deref().unwrap().contains("7091 refused"));
+    let text = screen(&a);
+    assert!(text.contains("7091 was refused"), "{text}");
+    assert!(text.contains("re-coded radio"), "{text}");
+    let (job, serial) = a.current_job.clone().unwrap();
+    assert_eq!(serial, "BP538464182965");
+
+    key(&mut a, KeyCode::Down);
+    key(&mut a, KeyCode::Char('a'));
+    assert_eq!(a.overlay, Overlay::None, "the same job: no form again");
+    assert!(a.notice.as_deref().unwrap().contains("1091 accepted"));
+    let first = &a.outcome.as_ref().unwrap().candidates[0];
+    assert_eq!(first.code.to_string(), "1091");
+    assert_eq!(first.confidence.id(), "confirmed");
+    assert!(first.note.contains(&format!("job {job}")));
+
+    key(&mut a, KeyCode::F(2));
+    snapshot("jobs_80x24", &a);
+    let text = screen(&a);
+    assert!(
+        text.contains("AB12 CDE      BP538464182965   7091 refused"),
+        "{text}"
+    );
+    let tries: Vec<_> = a.jobs.rows[0]
+        .attempts
+        .iter()
+        .map(|t| (t.code.to_string(), t.outcome.id()))
+        .collect();
+    assert_eq!(
+        tries,
+        [
+            ("7091".to_string(), "refused"),
+            ("1091".to_string(), "accepted")
+        ]
+    );
+    type_text(&mut a, "zz");
+    assert!(a.jobs.rows.is_empty());
+    key(&mut a, KeyCode::Backspace);
+    key(&mut a, KeyCode::Backspace);
+    type_text(&mut a, "ab12");
+    assert_eq!(a.jobs.rows.len(), 1);
+    ctrl(&mut a, 'u');
+    key(&mut a, KeyCode::Esc);
+    assert_eq!(a.view, radiocode::tui::app::View::Workbench);
+    ctrl(&mut a, 'u');
+    key(&mut a, KeyCode::F(2));
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(
+        a.input.value(),
+        "BP538464182965",
+        "opening a job brings its serial back"
+    );
+}
+
+#[test]
+fn cancelling_the_form_records_nothing() {
+    let mut a = app_with_records();
+    type_text(&mut a, "J727");
+    key(&mut a, KeyCode::Tab);
+    key(&mut a, KeyCode::Char('a'));
+    type_text(&mut a, "XY");
+    key(&mut a, KeyCode::Esc);
+    assert_eq!(a.overlay, Overlay::None);
+    assert!(a.current_job.is_none());
+    assert!(
+        a.notice
+            .as_deref()
+            .unwrap()
+            .contains("nothing was recorded")
+    );
+    key(&mut a, KeyCode::F(2));
+    assert!(a.jobs.rows.is_empty());
+}
+
+#[test]
+fn without_a_job_log_recording_says_so() {
+    let mut a = app(80, 24);
+    type_text(&mut a, "J727");
+    key(&mut a, KeyCode::Tab);
+    key(&mut a, KeyCode::Char('a'));
+    type_text(&mut a, "XY");
+    key(&mut a, KeyCode::Tab);
+    type_text(&mut a, "V5C");
+    key(&mut a, KeyCode::Enter);
+    let form = a
+        .form
+        .as_ref()
+        .expect("the form stays open with what was typed");
+    assert_eq!(form.vehicle.value(), "XY");
+    assert!(form.error.as_deref().unwrap().contains("no job log"));
 }

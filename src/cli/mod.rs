@@ -194,6 +194,6 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Batch(args)) => batch::run(&args, records::loaded_book(&db).as_ref()),
         Some(Command::Book(cmd)) => records::book(&cmd, &db),
         Some(Command::Jobs(cmd)) => records::jobs(&cmd, &db),
-        None => crate::tui::run(records::reading_book(&db)),
+        None => crate::tui::run(records::reading_book(&db), &db),
     }
 }

@@ -1,9 +1,12 @@
 //! Workbench state and the one place it changes: [`App::update`].
 
+use std::path::PathBuf;
+
 use tui_input::{Input, InputRequest};
 
-use crate::decode::{CodeBook, Outcome, decode};
+use crate::decode::{Code, CodeBook, Outcome, decode};
 use crate::serial::{Family, FindingKind};
+use crate::store::{JobRow, NewJob, Store, TryOutcome, whoami};
 
 /// The brand selector's choices, left to right.
 pub const BRANDS: [Option<Family>; 5] = [
@@ -39,6 +42,35 @@ impl Focus {
 pub enum Overlay {
     None,
     Help,
+    /// Asking for the vehicle and proof of ownership before a first try is logged.
+    JobForm,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    Workbench,
+    Jobs,
+}
+
+/// The little form that starts a job: who the radio belongs to.
+#[derive(Clone, Debug)]
+pub struct JobForm {
+    pub vehicle: Input,
+    pub proof: Input,
+    /// 0: vehicle, 1: proof.
+    pub field: usize,
+    pub code: Code,
+    pub outcome: TryOutcome,
+    pub error: Option<String>,
+}
+
+/// The job log, searched by serial or registration.
+#[derive(Clone, Debug, Default)]
+pub struct JobsView {
+    pub search: Input,
+    pub rows: Vec<JobRow>,
+    pub selected: usize,
+    pub error: Option<String>,
 }
 
 /// Everything that can happen to the workbench.
@@ -60,6 +92,18 @@ pub enum Msg {
     ToggleHelp,
     CloseOverlay,
     Resize(u16, u16),
+    /// The radio accepted or refused the selected code.
+    RecordTry(TryOutcome),
+    FormEdit(InputRequest),
+    FormNextField,
+    FormSubmit,
+    ShowJobs,
+    HideJobs,
+    JobsSearch(InputRequest),
+    JobNext,
+    JobPrev,
+    /// Back to the workbench with the selected job's serial.
+    OpenJob,
 }
 
 /// What the terminal loop must do after an update.
@@ -83,7 +127,18 @@ pub struct App {
     pub notice: Option<String>,
     pub size: (u16, u16),
     pub color: bool,
+    pub view: View,
+    pub form: Option<JobForm>,
+    pub jobs: JobsView,
+    /// The job being worked on: its number and the serial it is for.
+    pub current_job: Option<(i64, String)>,
+    /// The last try recorded on the current job.
+    pub last_try: Option<(Code, TryOutcome)>,
     book: Box<dyn CodeBook>,
+    /// The job log and code book, once open; it answers lookups when present.
+    store: Option<Store>,
+    /// Where to create or open the database for writing.
+    store_path: Option<PathBuf>,
 }
 
 impl App {
@@ -98,8 +153,24 @@ impl App {
             notice: None,
             size: (80, 24),
             color,
+            view: View::Workbench,
+            form: None,
+            jobs: JobsView::default(),
+            current_job: None,
+            last_try: None,
             book,
+            store: None,
+            store_path: None,
         }
+    }
+
+    /// A workbench that keeps its records: `store` if already open (for
+    /// reading), and `path` to open for writing when something is recorded.
+    pub fn with_records(mut self, store: Option<Store>, path: Option<PathBuf>) -> App {
+        self.store = store;
+        self.store_path = path;
+        self.revalidate();
+        self
     }
 
     pub fn brand(&self) -> Option<Family> {
@@ -132,10 +203,14 @@ impl App {
     /// Re-reads the input: validation and candidates live here, never in render.
     fn revalidate(&mut self) {
         let text = self.input.value();
+        let book: &dyn CodeBook = match &self.store {
+            Some(store) => store,
+            None => self.book.as_ref(),
+        };
         self.outcome = if text.trim().is_empty() {
             None
         } else {
-            Some(decode(text, self.brand(), self.book.as_ref()))
+            Some(decode(text, self.brand(), book))
         };
         self.selected = 0;
     }
@@ -184,12 +259,197 @@ impl App {
                 self.overlay = match self.overlay {
                     Overlay::Help => Overlay::None,
                     Overlay::None => Overlay::Help,
+                    Overlay::JobForm => Overlay::JobForm,
                 }
             }
-            Msg::CloseOverlay => self.overlay = Overlay::None,
+            Msg::CloseOverlay => {
+                if self.overlay == Overlay::JobForm {
+                    self.notice = Some("nothing was recorded".to_string());
+                }
+                self.overlay = Overlay::None;
+                self.form = None;
+            }
             Msg::Resize(w, h) => self.size = (w, h),
+            Msg::RecordTry(outcome) => self.record_try(outcome),
+            Msg::FormEdit(req) => {
+                if let Some(form) = &mut self.form {
+                    let input = if form.field == 0 {
+                        &mut form.vehicle
+                    } else {
+                        &mut form.proof
+                    };
+                    input.handle(req);
+                }
+            }
+            Msg::FormNextField => {
+                if let Some(form) = &mut self.form {
+                    form.field = 1 - form.field;
+                }
+            }
+            Msg::FormSubmit => self.submit_form(),
+            Msg::ShowJobs => {
+                self.view = View::Jobs;
+                self.search_jobs();
+            }
+            Msg::HideJobs => self.view = View::Workbench,
+            Msg::JobsSearch(req) => {
+                if self.jobs.search.handle(req).is_some_and(|c| c.value) {
+                    self.search_jobs();
+                }
+            }
+            Msg::JobNext => {
+                self.jobs.selected =
+                    (self.jobs.selected + 1).min(self.jobs.rows.len().saturating_sub(1));
+            }
+            Msg::JobPrev => self.jobs.selected = self.jobs.selected.saturating_sub(1),
+            Msg::OpenJob => {
+                if let Some(job) = self.jobs.rows.get(self.jobs.selected).cloned() {
+                    self.current_job = Some((job.id, job.serial.clone()));
+                    self.last_try = job.attempts.last().map(|t| (t.code, t.outcome));
+                    self.input = Input::new(job.serial.clone());
+                    self.view = View::Workbench;
+                    self.focus = Focus::Decoder;
+                    self.revalidate();
+                    self.notice = Some(format!("job {} ({})", job.id, job.vehicle));
+                }
+            }
         }
         Effect::None
+    }
+
+    /// The current job and its last try, when the job is for the serial on screen.
+    pub fn job_on_screen(&self) -> Option<(i64, Option<(Code, TryOutcome)>)> {
+        let (job, serial) = self.current_job.as_ref()?;
+        (*serial == self.serial_for_records()).then_some((*job, self.last_try))
+    }
+
+    /// The serial a try is recorded against: the normalised one when valid.
+    fn serial_for_records(&self) -> String {
+        self.outcome
+            .as_ref()
+            .and_then(|o| o.diagnosis.serial.clone())
+            .unwrap_or_else(|| self.input.value().trim().to_string())
+    }
+
+    fn record_try(&mut self, outcome: TryOutcome) {
+        let Some(code) = self
+            .outcome
+            .as_ref()
+            .and_then(|o| o.candidates.get(self.selected))
+            .map(|c| c.code)
+        else {
+            self.notice = Some("choose a code first: there is none to record".to_string());
+            return;
+        };
+        let serial = self.serial_for_records();
+        match &self.current_job {
+            Some((job, for_serial)) if *for_serial == serial => {
+                let job = *job;
+                self.write_try(job, code, outcome);
+            }
+            _ => {
+                self.form = Some(JobForm {
+                    vehicle: Input::default(),
+                    proof: Input::default(),
+                    field: 0,
+                    code,
+                    outcome,
+                    error: None,
+                });
+                self.overlay = Overlay::JobForm;
+            }
+        }
+    }
+
+    fn submit_form(&mut self) {
+        let Some(form) = &mut self.form else { return };
+        let vehicle = form.vehicle.value().trim().to_string();
+        let proof = form.proof.value().trim().to_string();
+        if vehicle.is_empty() || proof.is_empty() {
+            form.error = Some(
+                "both are needed: the registration or VIN, and the proof of ownership seen".into(),
+            );
+            form.field = usize::from(!vehicle.is_empty());
+            return;
+        }
+        let (code, outcome) = (form.code, form.outcome);
+        let serial = self.serial_for_records();
+        let job = NewJob {
+            workstation: whoami().1,
+            vehicle,
+            ownership_proof: proof,
+            serial: serial.clone(),
+            notes: String::new(),
+        };
+        match self.writable_store().and_then(|s| s.new_job(&job)) {
+            Ok(id) => {
+                self.current_job = Some((id, serial));
+                self.last_try = None;
+                self.overlay = Overlay::None;
+                self.form = None;
+                self.write_try(id, code, outcome);
+            }
+            Err(e) => {
+                // The form stays open with what was typed.
+                if let Some(form) = &mut self.form {
+                    form.error = Some(format!("could not start the job: {e:#}"));
+                }
+            }
+        }
+    }
+
+    fn write_try(&mut self, job: i64, code: Code, outcome: TryOutcome) {
+        match self
+            .writable_store()
+            .and_then(|s| s.record_try(job, code, outcome))
+        {
+            Ok(()) => {
+                self.notice = Some(match outcome {
+                    TryOutcome::Accepted => {
+                        format!("job {job}: {code} accepted, now a confirmed book entry")
+                    }
+                    TryOutcome::Refused => format!("job {job}: {code} refused"),
+                });
+                self.last_try = Some((code, outcome));
+                let selected = self.selected;
+                self.revalidate();
+                self.selected = selected.min(self.candidate_count().saturating_sub(1));
+            }
+            Err(e) => self.notice = Some(format!("could not record the try: {e:#}")),
+        }
+    }
+
+    /// The store, opened for writing (and created) on first use.
+    fn writable_store(&mut self) -> anyhow::Result<&mut Store> {
+        if self.store.as_ref().is_none_or(Store::is_read_only) {
+            let Some(path) = &self.store_path else {
+                anyhow::bail!("this workbench has no job log");
+            };
+            self.store = Some(Store::open(path)?);
+        }
+        match &mut self.store {
+            Some(store) => Ok(store),
+            None => anyhow::bail!("this workbench has no job log"),
+        }
+    }
+
+    fn search_jobs(&mut self) {
+        let search = self.jobs.search.value().trim().to_string();
+        let found = match &self.store {
+            Some(store) => store.jobs((!search.is_empty()).then_some(search.as_str())),
+            None => Ok(Vec::new()),
+        };
+        match found {
+            Ok(rows) => {
+                self.jobs.rows = rows;
+                self.jobs.error = None;
+            }
+            Err(e) => self.jobs.error = Some(format!("{e:#}")),
+        }
+        self.jobs.selected = self
+            .jobs
+            .selected
+            .min(self.jobs.rows.len().saturating_sub(1));
     }
 
     fn set_brand(&mut self, i: usize) {

@@ -5,8 +5,9 @@ use ratatui::crossterm::event::{
 };
 use tui_input::backend::crossterm::to_input_request;
 
-use super::app::{App, Focus, Msg, Overlay};
+use super::app::{App, Focus, Msg, Overlay, View};
 use super::ui;
+use crate::store::TryOutcome;
 
 pub fn on_event(app: &App, event: &Event) -> Option<Msg> {
     match event {
@@ -25,19 +26,43 @@ fn on_key(app: &App, key: &KeyEvent, event: &Event) -> Option<Msg> {
     if ctrl && key.code == KeyCode::Char('c') {
         return Some(Msg::Quit);
     }
-    if app.overlay == Overlay::Help {
+    match app.overlay {
+        Overlay::Help => {
+            return match key.code {
+                KeyCode::Esc
+                | KeyCode::Char('?')
+                | KeyCode::Char('q')
+                | KeyCode::F(1)
+                | KeyCode::Enter => Some(Msg::CloseOverlay),
+                _ => None,
+            };
+        }
+        Overlay::JobForm => {
+            return match key.code {
+                KeyCode::Esc => Some(Msg::CloseOverlay),
+                KeyCode::Tab | KeyCode::BackTab | KeyCode::Up | KeyCode::Down => {
+                    Some(Msg::FormNextField)
+                }
+                KeyCode::Enter => Some(Msg::FormSubmit),
+                _ => to_input_request(event).map(Msg::FormEdit),
+            };
+        }
+        Overlay::None => {}
+    }
+    if app.view == View::Jobs {
         return match key.code {
-            KeyCode::Esc
-            | KeyCode::Char('?')
-            | KeyCode::Char('q')
-            | KeyCode::F(1)
-            | KeyCode::Enter => Some(Msg::CloseOverlay),
-            _ => None,
+            KeyCode::Esc | KeyCode::F(2) => Some(Msg::HideJobs),
+            KeyCode::Up => Some(Msg::JobPrev),
+            KeyCode::Down => Some(Msg::JobNext),
+            KeyCode::Enter => Some(Msg::OpenJob),
+            KeyCode::Char('?') | KeyCode::F(1) => Some(Msg::ToggleHelp),
+            _ => to_input_request(event).map(Msg::JobsSearch),
         };
     }
     match key.code {
         // A serial never holds '?', so it opens the help even in the input.
         KeyCode::Char('?') | KeyCode::F(1) => return Some(Msg::ToggleHelp),
+        KeyCode::F(2) => return Some(Msg::ShowJobs),
         KeyCode::Esc => return Some(Msg::Quit),
         KeyCode::Tab => return Some(Msg::FocusNext),
         KeyCode::BackTab => return Some(Msg::FocusPrev),
@@ -49,6 +74,7 @@ fn on_key(app: &App, key: &KeyEvent, event: &Event) -> Option<Msg> {
             KeyCode::Right | KeyCode::Char('l') => Some(Msg::BrandNext),
             KeyCode::Char(c @ '1'..='5') => Some(Msg::SelectBrand(c as usize - '1' as usize)),
             KeyCode::Enter | KeyCode::Down => Some(Msg::Focus(Focus::Serial)),
+            KeyCode::Char('J') => Some(Msg::ShowJobs),
             KeyCode::Char('q') => Some(Msg::Quit),
             _ => None,
         },
@@ -61,6 +87,9 @@ fn on_key(app: &App, key: &KeyEvent, event: &Event) -> Option<Msg> {
             KeyCode::Up | KeyCode::Char('k') => Some(Msg::CandidatePrev),
             KeyCode::Down | KeyCode::Char('j') => Some(Msg::CandidateNext),
             KeyCode::Char('y') | KeyCode::Enter => Some(Msg::Copy),
+            KeyCode::Char('a') => Some(Msg::RecordTry(TryOutcome::Accepted)),
+            KeyCode::Char('r') => Some(Msg::RecordTry(TryOutcome::Refused)),
+            KeyCode::Char('J') => Some(Msg::ShowJobs),
             KeyCode::Char('q') => Some(Msg::Quit),
             _ => None,
         },

@@ -12,7 +12,10 @@ use ratatui::crossterm::event::{
 };
 use ratatui::crossterm::execute;
 
+use std::path::Path;
+
 use crate::decode::CodeBook;
+use crate::store::Store;
 use app::{App, Effect};
 
 /// Whether colours may be used: not when `NO_COLOR` is set to anything.
@@ -46,7 +49,9 @@ impl Drop for TerminalGuard {
 }
 
 /// Runs the workbench until the technician quits. Returns the exit status.
-pub fn run(book: Box<dyn CodeBook>) -> anyhow::Result<u8> {
+/// `db` is where the code book and job log live (opened for writing only
+/// when something is recorded).
+pub fn run(book: Box<dyn CodeBook>, db: &Path) -> anyhow::Result<u8> {
     if !io::stdout().is_terminal() {
         eprintln!(
             "radiocode: standard output is not a terminal, so the workbench cannot open. \
@@ -56,7 +61,10 @@ pub fn run(book: Box<dyn CodeBook>) -> anyhow::Result<u8> {
     }
     let mut terminal = ratatui::try_init()?;
     let _guard = TerminalGuard::enter()?;
-    let mut app = App::new(book, color_allowed());
+    // A database that cannot be read was reported when the book was chosen;
+    // the workbench still opens, and says so again if a write fails.
+    let store = Store::open_existing(db).ok().flatten();
+    let mut app = App::new(book, color_allowed()).with_records(store, Some(db.to_path_buf()));
     let size = terminal.size()?;
     app.update(app::Msg::Resize(size.width, size.height));
     loop {

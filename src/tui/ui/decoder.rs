@@ -9,6 +9,7 @@ use ratatui::widgets::Paragraph;
 use super::{Theme, pane, wrap};
 use crate::decode::{Status, routes};
 use crate::serial::FindingKind;
+use crate::store::TryOutcome;
 use crate::tui::app::{App, Focus};
 
 /// The pane's lines for an inner width, and which line starts which candidate.
@@ -66,6 +67,25 @@ fn lines<'a>(app: &App, theme: &Theme, width: usize) -> (Vec<Line<'a>>, Vec<(usi
                     Span::styled(c.code.to_string(), code_style),
                     Span::raw(format!("  {} · {}", c.source.label(), c.confidence)),
                 ]));
+            }
+            if let Some((job, last)) = app.job_on_screen() {
+                let text = match last {
+                    Some((code, TryOutcome::Refused)) => format!(
+                        "Job {job}: {code} was refused. A swapped or re-coded radio refuses a \
+                         correct code. Keep the radio switched on through any wait: disconnecting \
+                         the battery restarts it."
+                    ),
+                    Some((code, TryOutcome::Accepted)) => {
+                        format!("Job {job}: {code} was accepted and is in the code book.")
+                    }
+                    None => format!("Job {job}: no tries recorded yet."),
+                };
+                push_wrapped(
+                    &mut out,
+                    0,
+                    &text,
+                    theme.severity(crate::serial::Severity::Warning),
+                );
             }
             if let Some(c) = o.candidates.get(app.selected) {
                 push_wrapped(&mut out, 2, &format!("{}: {}", c.code, c.note), theme.dim());

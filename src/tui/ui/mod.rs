@@ -3,6 +3,8 @@
 mod brand;
 mod decoder;
 mod help;
+mod job_form;
+mod jobs;
 mod serial;
 mod side;
 mod status;
@@ -13,7 +15,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 
-use super::app::{App, Focus, Msg, Overlay};
+use super::app::{App, Focus, Msg, Overlay, View};
 use crate::serial::Severity;
 
 /// Below this the workbench shows a note instead of its panes.
@@ -145,22 +147,35 @@ pub fn render(app: &App, frame: &mut Frame) {
         frame.render_widget(Paragraph::new(note).wrap(Wrap { trim: true }), area);
         return;
     };
-    brand::render(app, &theme, areas.brand, frame);
-    serial::render(app, &theme, areas.serial, frame);
-    decoder::render(app, &theme, areas.decoder, frame);
-    if let Some(side) = areas.side {
-        side::render(app, &theme, side, frame);
+    match app.view {
+        View::Workbench => {
+            brand::render(app, &theme, areas.brand, frame);
+            serial::render(app, &theme, areas.serial, frame);
+            decoder::render(app, &theme, areas.decoder, frame);
+            if let Some(side) = areas.side {
+                side::render(app, &theme, side, frame);
+            }
+        }
+        View::Jobs => {
+            let body = Rect::new(area.x, area.y, area.width, areas.status.y - area.y);
+            jobs::render(app, &theme, body, frame);
+        }
     }
     status::render(app, &theme, areas.status, frame);
-    if app.overlay == Overlay::Help {
-        help::render(&theme, area, frame);
+    match app.overlay {
+        Overlay::Help => help::render(&theme, area, frame),
+        Overlay::JobForm => job_form::render(app, &theme, area, frame),
+        Overlay::None => {}
     }
 }
 
 /// What a left click at (x, y) means.
 pub fn hit(app: &App, x: u16, y: u16) -> Option<Msg> {
-    if app.overlay != Overlay::None {
+    if app.overlay == Overlay::Help {
         return Some(Msg::CloseOverlay);
+    }
+    if app.overlay != Overlay::None || app.view != View::Workbench {
+        return None;
     }
     let areas = layout(Rect::new(0, 0, app.size.0, app.size.1))?;
     let inside = |r: Rect| x >= r.x && x < r.right() && y >= r.y && y < r.bottom();

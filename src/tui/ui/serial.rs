@@ -69,7 +69,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
     for (y, line) in lines.into_iter().enumerate() {
         frame.render_widget(Paragraph::new(line), row(2 + y as u16));
     }
-    if focused && app.overlay == Overlay::None {
+    if focused && app.overlay == Overlay::None && app.view == crate::tui::app::View::Workbench {
         let cursor = app.input.visual_cursor().saturating_sub(scroll);
         let x = inner.x + (cursor as u16).min(inner.width.saturating_sub(1));
         frame.set_cursor_position(Position::new(x, inner.y));

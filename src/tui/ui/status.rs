@@ -6,15 +6,22 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::Theme;
-use crate::tui::app::{App, Focus};
+use crate::tui::app::{App, Focus, Overlay, View};
 
-pub fn keys(focus: Focus) -> &'static str {
-    match focus {
-        Focus::Brand => "←/→ or 1-5 brand · Enter serial · Tab next pane · ? help · q quit",
-        Focus::Serial => {
-            "type the label · Enter codes · Ctrl-U clear · Tab next pane · ? help · Esc quit"
+pub fn keys(app: &App) -> &'static str {
+    match (app.overlay, app.view, app.focus) {
+        (Overlay::Help, ..) => "Esc or ? close the help",
+        (Overlay::JobForm, ..) => "Tab next field · Enter save · Esc cancel",
+        (_, View::Jobs, _) => "type to search · ↑/↓ choose · Enter open job · Esc back",
+        (_, _, Focus::Brand) => {
+            "←/→ or 1-5 brand · Enter serial · Tab next · F2 jobs · ? help · q quit"
         }
-        Focus::Decoder => "↑/↓ choose code · y copy · Tab next pane · ? help · q quit",
+        (_, _, Focus::Serial) => {
+            "type the label · Enter codes · Ctrl-U clear · Tab · F2 jobs · ? help · Esc quit"
+        }
+        (_, _, Focus::Decoder) => {
+            "↑/↓ code · y copy · a/r accepted/refused · Tab · F2 jobs · ? help · q quit"
+        }
     }
 }
 
@@ -24,6 +31,6 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
         spans.push(Span::styled(format!(" {notice} "), theme.selected()));
         spans.push(Span::raw(" "));
     }
-    spans.push(Span::styled(keys(app.focus), theme.dim()));
+    spans.push(Span::styled(keys(app), theme.dim()));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -1,0 +1,62 @@
+//! The form that starts a job before its first try is logged.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+use super::serial::visible;
+use super::{Theme, pane};
+use crate::tui::app::App;
+
+pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
+    let Some(form) = &app.form else { return };
+    let width = area.width.saturating_sub(4).min(64);
+    let height = area.height.saturating_sub(2).min(10);
+    let popup = Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + (area.height - height) / 2,
+        width,
+        height,
+    );
+    frame.render_widget(Clear, popup);
+    let title = format!(" Log {} {} on a new job ", form.code, form.outcome.id());
+    let block = pane(title, true, theme);
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let field = |label: &str, value: &str, active: bool| {
+        let shown: String = value.chars().map(visible).collect();
+        Line::from(vec![
+            Span::styled(
+                format!("{label:<20}"),
+                if active { theme.title() } else { theme.dim() },
+            ),
+            Span::raw(shown),
+        ])
+    };
+    let mut lines = vec![
+        field("Registration / VIN", form.vehicle.value(), form.field == 0),
+        field("Proof of ownership", form.proof.value(), form.field == 1),
+        Line::raw(""),
+        Line::styled("Tab next field · Enter save · Esc cancel", theme.dim()),
+    ];
+    if let Some(e) = &form.error {
+        lines.push(Line::styled(
+            e.clone(),
+            theme.severity(crate::serial::Severity::Error),
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    let input = if form.field == 0 {
+        &form.vehicle
+    } else {
+        &form.proof
+    };
+    let x = inner.x + 20 + input.visual_cursor() as u16;
+    if inner.height > 1 {
+        frame.set_cursor_position(Position::new(
+            x.min(inner.right().saturating_sub(1)),
+            inner.y + form.field as u16,
+        ));
+    }
+}

@@ -1,0 +1,85 @@
+//! The job log, searched by serial or registration.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::serial::visible;
+use super::{Theme, pane};
+use crate::serial::echo_text;
+use crate::tui::app::{App, Overlay};
+
+pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
+    let block = pane(
+        " Jobs: type to search by serial or registration ",
+        true,
+        theme,
+    );
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [search, list] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(inner);
+    let typed: String = app.jobs.search.value().chars().map(visible).collect();
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::from(vec![
+                Span::styled("search: ", theme.dim()),
+                Span::raw(typed),
+            ]),
+            Line::raw(""),
+        ]),
+        search,
+    );
+    if app.overlay == Overlay::None {
+        let x = search.x + 8 + app.jobs.search.visual_cursor() as u16;
+        frame.set_cursor_position(Position::new(
+            x.min(search.right().saturating_sub(1)),
+            search.y,
+        ));
+    }
+    let mut lines = Vec::new();
+    if let Some(e) = &app.jobs.error {
+        lines.push(Line::styled(
+            format!("the job log cannot be read: {e}"),
+            theme.severity(crate::serial::Severity::Error),
+        ));
+    } else if app.jobs.rows.is_empty() {
+        lines.push(Line::styled(
+            "No jobs yet. In the decoder, a / r record that the radio accepted / refused the chosen code.",
+            theme.dim(),
+        ));
+    }
+    // Keep the selected job on screen.
+    let height = list.height as usize;
+    let first = app.jobs.selected.saturating_sub(height.saturating_sub(1));
+    for (i, job) in app.jobs.rows.iter().enumerate().skip(first).take(height) {
+        let tries = job
+            .attempts
+            .iter()
+            .map(|a| format!("{} {}", a.code, a.outcome.id()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let text = format!(
+            "{:>4}  {}  {:<12}  {:<15}  {}",
+            job.id,
+            job.created_at
+                .get(..16)
+                .unwrap_or(&job.created_at)
+                .replace('T', " "),
+            echo_text(&job.vehicle, 12),
+            echo_text(&job.serial, 15),
+            if tries.is_empty() {
+                "no tries yet".to_string()
+            } else {
+                tries
+            }
+        );
+        let style = if i == app.jobs.selected {
+            theme.selected()
+        } else {
+            ratatui::style::Style::new()
+        };
+        lines.push(Line::styled(text, style));
+    }
+    frame.render_widget(Paragraph::new(lines), list);
+}
