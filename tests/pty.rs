@@ -5,6 +5,7 @@
 use std::io::{Read, Write};
 use std::num::NonZeroU16;
 use std::os::fd::RawFd;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -15,6 +16,8 @@ struct Session {
     writer: Box<dyn Write + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
     seen: Arc<Mutex<(vt100::Parser, Vec<u8>)>>,
+    /// Set when the reader has seen the end of the child's output.
+    drained: Arc<AtomicBool>,
     _dir: tempfile::TempDir,
 }
 
@@ -41,6 +44,8 @@ impl Session {
         let (rows, cols) = (NonZeroU16::new(30).unwrap(), NonZeroU16::new(100).unwrap());
         let seen = Arc::new(Mutex::new((vt100::Parser::new(rows, cols, 0), Vec::new())));
         let sink = Arc::clone(&seen);
+        let drained = Arc::new(AtomicBool::new(false));
+        let done = Arc::clone(&drained);
         std::thread::spawn(move || {
             let mut buf = [0u8; 4096];
             while let Ok(n) = reader.read(&mut buf) {
@@ -51,12 +56,14 @@ impl Session {
                 s.0.process(&buf[..n]);
                 s.1.extend_from_slice(&buf[..n]);
             }
+            done.store(true, Ordering::SeqCst);
         });
         Session {
             master: pair.master,
             writer,
             child,
             seen,
+            drained,
             _dir: dir,
         }
     }
@@ -89,6 +96,10 @@ impl Session {
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
             if let Some(status) = self.child.try_wait().unwrap() {
+                // Everything it wrote is read before the screen is checked.
+                while !self.drained.load(Ordering::SeqCst) && Instant::now() < deadline {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
                 return status.exit_code();
             }
             std::thread::sleep(Duration::from_millis(20));

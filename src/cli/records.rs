@@ -305,14 +305,6 @@ fn job_rows(db: &Path, search: Option<&str>) -> anyhow::Result<Vec<JobRow>> {
     }
 }
 
-fn tries_text(job: &JobRow) -> String {
-    job.attempts
-        .iter()
-        .map(|a| format!("{} {}", a.code, a.outcome.id()))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 fn write_jobs(out: &mut Out, rows: &[JobRow], format: ListFormat) -> anyhow::Result<()> {
     match format {
         ListFormat::Table => {
@@ -321,17 +313,7 @@ fn write_jobs(out: &mut Out, rows: &[JobRow], format: ListFormat) -> anyhow::Res
                 "job", "when", "vehicle", "serial"
             ))?;
             for j in rows {
-                out.line(&format!(
-                    "{:>4}  {:<16}  {:<12}  {:<15}  {}",
-                    j.id,
-                    j.created_at
-                        .get(..16)
-                        .unwrap_or(&j.created_at)
-                        .replace('T', " "),
-                    echo_text(&j.vehicle, 12),
-                    echo_text(&j.serial, 15),
-                    tries_text(j)
-                ))?;
+                out.line(&j.summary_line())?;
             }
             out.line(&format!(
                 "{} job{}",
@@ -358,7 +340,7 @@ fn write_jobs(out: &mut Out, rows: &[JobRow], format: ListFormat) -> anyhow::Res
             ])?;
             for j in rows {
                 let id = j.id.to_string();
-                let tries = tries_text(j);
+                let tries = j.tries_text();
                 w.write_record([
                     id.as_str(),
                     &safe_cell(&j.created_at),

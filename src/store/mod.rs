@@ -104,6 +104,37 @@ pub struct JobRow {
     pub attempts: Vec<Attempt>,
 }
 
+impl JobRow {
+    /// The codes tried, e.g. "7091 refused, 1091 accepted".
+    pub fn tries_text(&self) -> String {
+        self.attempts
+            .iter()
+            .map(|a| format!("{} {}", a.code, a.outcome.id()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// One line for a list: number, when, vehicle, serial, tries.
+    pub fn summary_line(&self) -> String {
+        let tries = self.tries_text();
+        format!(
+            "{:>4}  {:<16}  {:<12}  {:<15}  {}",
+            self.id,
+            self.created_at
+                .get(..16)
+                .unwrap_or(&self.created_at)
+                .replace('T', " "),
+            crate::serial::echo_text(&self.vehicle, 12),
+            crate::serial::echo_text(&self.serial, 15),
+            if tries.is_empty() {
+                "no tries yet"
+            } else {
+                &tries
+            }
+        )
+    }
+}
+
 /// A bad row in an import, by its line number in the file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BadRow {

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use super::{Theme, pane};
+use super::{Theme, centered, pane};
 
 const HELP: &[&str] = &[
     "Anywhere      Tab / Shift-Tab  next / previous pane",
@@ -30,14 +30,7 @@ const HELP: &[&str] = &[
 ];
 
 pub fn render(theme: &Theme, area: Rect, frame: &mut Frame) {
-    let width = area.width.saturating_sub(4).min(66);
-    let height = area.height.saturating_sub(2).min(HELP.len() as u16 + 2);
-    let popup = Rect::new(
-        area.x + (area.width - width) / 2,
-        area.y + (area.height - height) / 2,
-        width,
-        height,
-    );
+    let popup = centered(area, 66, HELP.len() as u16 + 2);
     frame.render_widget(Clear, popup);
     let block = pane(" Help: Esc or ? closes ", true, theme);
     let lines: Vec<Line> = HELP.iter().map(|l| Line::raw(*l)).collect();

@@ -6,19 +6,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::serial::visible;
-use super::{Theme, pane};
+use super::{Theme, centered, pane};
 use crate::tui::app::App;
 
 pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
     let Some(form) = &app.form else { return };
-    let width = area.width.saturating_sub(4).min(64);
-    let height = area.height.saturating_sub(2).min(10);
-    let popup = Rect::new(
-        area.x + (area.width - width) / 2,
-        area.y + (area.height - height) / 2,
-        width,
-        height,
-    );
+    let popup = centered(area, 64, 10);
     frame.render_widget(Clear, popup);
     let title = format!(" Log {} {} on a new job ", form.code, form.outcome.id());
     let block = pane(title, true, theme);

@@ -7,7 +7,6 @@ use ratatui::widgets::Paragraph;
 
 use super::serial::visible;
 use super::{Theme, pane};
-use crate::serial::echo_text;
 use crate::tui::app::{App, Overlay};
 
 pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
@@ -53,27 +52,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
     let height = list.height as usize;
     let first = app.jobs.selected.saturating_sub(height.saturating_sub(1));
     for (i, job) in app.jobs.rows.iter().enumerate().skip(first).take(height) {
-        let tries = job
-            .attempts
-            .iter()
-            .map(|a| format!("{} {}", a.code, a.outcome.id()))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let text = format!(
-            "{:>4}  {}  {:<12}  {:<15}  {}",
-            job.id,
-            job.created_at
-                .get(..16)
-                .unwrap_or(&job.created_at)
-                .replace('T', " "),
-            echo_text(&job.vehicle, 12),
-            echo_text(&job.serial, 15),
-            if tries.is_empty() {
-                "no tries yet".to_string()
-            } else {
-                tries
-            }
-        );
+        let text = job.summary_line();
         let style = if i == app.jobs.selected {
             theme.selected()
         } else {

@@ -193,6 +193,18 @@ pub fn hit(app: &App, x: u16, y: u16) -> Option<Msg> {
     None
 }
 
+/// A popup of at most `width` x `height`, centred in `area` with a margin.
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = area.width.saturating_sub(4).min(width);
+    let height = area.height.saturating_sub(2).min(height);
+    Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + (area.height - height) / 2,
+        width,
+        height,
+    )
+}
+
 /// Word-wraps plain text to `width` columns (at least one line).
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
