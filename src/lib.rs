@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod decode;
+pub mod keypad;
 pub mod serial;
 pub mod store;
 pub mod tui;

@@ -1,0 +1,10 @@
+//! The radio's front panel: unit profiles, the code-entry state machine, the
+//! step-by-step guide and the try plan. No terminal code here.
+
+mod guide;
+mod profile;
+mod radio;
+
+pub use guide::{PlannedTry, Step, StepAction, guide, try_plan};
+pub use profile::{Confirm, Gesture, Lockout, UnitProfile, WaitGrowth, profile_for, profiles};
+pub use radio::{Button, Radio, RadioEvent, RadioState};
