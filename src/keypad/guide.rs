@@ -72,15 +72,15 @@ pub fn guide(profile: &UnitProfile, code: Code) -> Vec<Step> {
         .filter(|(_, d)| **d == 0)
         .map(|(i, _)| (i + 1).to_string())
         .collect();
-    if !zeros.is_empty() {
-        if let Some(last) = steps.last_mut() {
-            last.text.push_str(&format!(
-                " Digit{} {} stay{} at 0.",
-                if zeros.len() == 1 { "" } else { "s" },
-                zeros.join(" and "),
-                if zeros.len() == 1 { "s" } else { "" }
-            ));
-        }
+    if !zeros.is_empty()
+        && let Some(last) = steps.last_mut()
+    {
+        last.text.push_str(&format!(
+            " Digit{} {} stay{} at 0.",
+            if zeros.len() == 1 { "" } else { "s" },
+            zeros.join(" and "),
+            if zeros.len() == 1 { "s" } else { "" }
+        ));
     }
     let c = &profile.confirm;
     let code_text = code.to_string();

@@ -72,10 +72,10 @@ impl UnitProfile {
         if wrong == 0 || wrong < l.tries_before_wait {
             return None;
         }
-        if let (Some(after), Some(minutes)) = (l.long_wait_after, l.long_wait_minutes) {
-            if wrong >= after {
-                return Some(minutes);
-            }
+        if let (Some(after), Some(minutes)) = (l.long_wait_after, l.long_wait_minutes)
+            && wrong >= after
+        {
+            return Some(minutes);
         }
         match l.wait_growth {
             WaitGrowth::Fixed => wrong

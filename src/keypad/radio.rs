@@ -231,13 +231,13 @@ impl Radio {
     fn down(&mut self, b: Button) {
         match self.state {
             RadioState::Idle { .. } | RadioState::Entry => {
-                if let Button::Preset(n @ 1..=4) = b {
-                    if Some(b) != self.confirm_button() {
-                        self.state = RadioState::Entry;
-                        let d = &mut self.digits[usize::from(n - 1)];
-                        *d = (*d + 1) % 10;
-                        return;
-                    }
+                if let Button::Preset(n @ 1..=4) = b
+                    && Some(b) != self.confirm_button()
+                {
+                    self.state = RadioState::Entry;
+                    let d = &mut self.digits[usize::from(n - 1)];
+                    *d = (*d + 1) % 10;
+                    return;
                 }
                 if Some(b) == self.confirm_button() {
                     match self.profile.confirm.gesture {
@@ -344,22 +344,21 @@ impl Radio {
     }
 
     fn fire(&mut self, t: u64) {
-        if let Some(hold) = self.hold.filter(|h| !h.fired) {
-            if self
+        if let Some(hold) = self.hold.filter(|h| !h.fired)
+            && self
                 .hold_needed(hold.button)
                 .is_some_and(|needed| hold.since + needed <= t)
-            {
-                self.hold = Some(Hold {
-                    fired: true,
-                    ..hold
-                });
-                if self.state == RadioState::Relocked {
-                    self.state = RadioState::Entry;
-                } else {
-                    self.confirm();
-                }
-                return;
+        {
+            self.hold = Some(Hold {
+                fired: true,
+                ..hold
+            });
+            if self.state == RadioState::Relocked {
+                self.state = RadioState::Entry;
+            } else {
+                self.confirm();
             }
+            return;
         }
         match self.state {
             RadioState::Idle { until } | RadioState::Error { until } if until <= t => {
