@@ -4,6 +4,7 @@ mod batch;
 mod decode;
 pub mod output;
 mod records;
+mod simulate;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -42,12 +43,30 @@ pub enum Command {
     Decode(DecodeArgs),
     /// Decode a file of serials (one per line, or CSV with a `serial` column).
     Batch(BatchArgs),
+    /// The button presses for a code on this unit, and the order to try codes in.
+    Simulate(SimulateArgs),
     /// The code book: known codes with where they came from.
     #[command(subcommand)]
     Book(BookCommand),
     /// The job log: each radio unlocked, with the codes tried.
     #[command(subcommand)]
     Jobs(JobsCommand),
+}
+
+#[derive(Args, Debug)]
+pub struct SimulateArgs {
+    /// Label text as typed.
+    #[arg(value_name = "SERIAL")]
+    pub serial: OsString,
+    /// Enter this code instead of the best candidate.
+    #[arg(long)]
+    pub code: Option<String>,
+    /// Read the serial as this family instead of detecting it.
+    #[arg(long, value_parser = parse_family)]
+    pub family: Option<Family>,
+    /// One JSON object: the steps, the unit's lockout rules and their sources.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -192,6 +211,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Some(Command::Decode(args)) => decode::run(&args, records::reading_book(&db).as_ref()),
         Some(Command::Batch(args)) => batch::run(&args, records::loaded_book(&db).as_ref()),
+        Some(Command::Simulate(args)) => simulate::run(&args, records::reading_book(&db).as_ref()),
         Some(Command::Book(cmd)) => records::book(&cmd, &db),
         Some(Command::Jobs(cmd)) => records::jobs(&cmd, &db),
         None => crate::tui::run(records::reading_book(&db), &db),

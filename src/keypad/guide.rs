@@ -27,11 +27,11 @@ pub struct Step {
 }
 
 fn times_word(n: u8) -> String {
-    match n {
-        1 => "once".to_string(),
-        2 => "twice".to_string(),
-        n => format!("{n} times"),
-    }
+    const WORDS: [&str; 10] = [
+        "no times", "once", "twice", "three times", "four times", "five times", "six times",
+        "seven times", "eight times", "nine times",
+    ];
+    WORDS.get(usize::from(n)).map_or_else(|| format!("{n} times"), |w| w.to_string())
 }
 
 /// The steps for `code` on a unit with `profile`, from switching on to the
@@ -180,8 +180,8 @@ mod tests {
             texts[0],
             "Switch the radio on. The display shows CODE, then 0000."
         );
-        assert_eq!(texts[1], "Press 1 7 times: display 7000.");
-        assert_eq!(texts[2], "Press 3 9 times: display 7090.");
+        assert_eq!(texts[1], "Press 1 seven times: display 7000.");
+        assert_eq!(texts[2], "Press 3 nine times: display 7090.");
         assert_eq!(texts[3], "Press 4 once: display 7091. Digit 2 stays at 0.");
         assert!(texts[4].starts_with("With 7091 on the display, press and hold 6 for 10-15 s"));
         assert_eq!(steps[4].action, StepAction::Hold);

@@ -1,0 +1,160 @@
+//! `radiocode simulate`: the button presses for a code on this unit, and the
+//! order to try codes in.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::{EXIT_INVALID, Out, SimulateArgs};
+use crate::decode::{Code, CodeBook, Status, decode, routes};
+use crate::keypad::{Step, guide, minutes_text, profile_for, try_plan};
+use crate::serial::{Severity, echo_text};
+
+#[derive(Serialize)]
+struct SimulationJson<'a> {
+    serial: &'a str,
+    code: Code,
+    profile: &'a str,
+    steps: &'a [Step],
+    tries_before_wait: Option<u32>,
+    wait_minutes: Option<u32>,
+    hard_limit: Option<u32>,
+    sources: Vec<String>,
+}
+
+pub fn run(args: &SimulateArgs, book: &dyn CodeBook) -> anyhow::Result<u8> {
+    let Some(text) = args.serial.to_str() else {
+        eprintln!("radiocode: the serial is not UTF-8 text");
+        return Ok(EXIT_INVALID);
+    };
+    let outcome = decode(text, args.family, book);
+    let d = &outcome.diagnosis;
+    let (Some(serial), Some(family)) = (d.serial.as_deref(), d.family) else {
+        let why: Vec<&str> = outcome
+            .findings(Severity::Error)
+            .map(|f| f.message.as_ref())
+            .collect();
+        eprintln!(
+            "radiocode: '{}' is not a serial radiocode can simulate: {}",
+            echo_text(text, 40),
+            why.join("; ")
+        );
+        return Ok(EXIT_INVALID);
+    };
+    let given = match args.code.as_deref().map(Code::parse).transpose() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("radiocode: {e}");
+            return Ok(EXIT_INVALID);
+        }
+    };
+    let Some(code) = given.or_else(|| outcome.candidates.first().map(|c| c.code)) else {
+        let why = d
+            .findings
+            .iter()
+            .find(|f| f.severity == Severity::Info)
+            .map(|f| f.message.split(" Routes: ").next().unwrap_or_default().to_string())
+            .unwrap_or_default();
+        eprintln!("radiocode: no code to enter for {serial}: {why}");
+        for r in routes(Some(family)) {
+            eprintln!("  route: {r}");
+        }
+        eprintln!("  (give one with --code CODE to see its button presses)");
+        return Ok(1);
+    };
+    let Some(profile) = profile_for(family) else {
+        anyhow::bail!("no unit profile for {family}");
+    };
+    let steps = guide(profile, code);
+    let l = &profile.lockout;
+    let mut out = Out::stdout();
+    if args.json {
+        let json = SimulationJson {
+            serial,
+            code,
+            profile: &profile.id,
+            steps: &steps,
+            tries_before_wait: Some(l.tries_before_wait),
+            wait_minutes: Some(l.wait_minutes),
+            hard_limit: profile.hard_limit(),
+            sources: profile.sources(),
+        };
+        out.line(&serde_json::to_string(&json)?)?;
+        out.flush()?;
+        return Ok(0);
+    }
+    let mut s = String::new();
+    let provenance = outcome
+        .candidates
+        .iter()
+        .find(|c| c.code == code)
+        .map(|c| format!("{}, {}", c.source.label(), c.confidence))
+        .unwrap_or_else(|| "given with --code; radiocode cannot vouch for it".to_string());
+    let _ = writeln!(s, "{serial} · {} · code {code} ({provenance})", profile.name);
+    let _ = writeln!(s);
+    for (i, step) in steps.iter().enumerate() {
+        let _ = writeln!(s, "  {:>2}. [{}]  {}", i + 1, step.display, step.text);
+    }
+    let mut codes = vec![code];
+    codes.extend(outcome.candidates.iter().map(|c| c.code).filter(|c| *c != code));
+    let _ = writeln!(s);
+    let limit = match profile.hard_limit() {
+        Some(n) => format!("locked for good after {n} wrong codes"),
+        None => "no permanent lock reported".to_string(),
+    };
+    let _ = writeln!(
+        s,
+        "Try plan ({} wrong code{} before a {} wait; {limit}):",
+        l.tries_before_wait,
+        if l.tries_before_wait == 1 { "" } else { "s" },
+        minutes_text(l.wait_minutes)
+    );
+    for (i, planned) in try_plan(profile, &codes, 0).iter().enumerate() {
+        let origin = outcome
+            .candidates
+            .iter()
+            .find(|c| c.code == planned.code)
+            .map(|c| format!("{}, {}", c.source.label(), c.confidence))
+            .unwrap_or_else(|| "given".to_string());
+        let n = planned.try_number;
+        let next_wait = (n..n + 100).find_map(|m| profile.wait_after(m).map(|w| (m - n, w)));
+        let mut count = match next_wait {
+            Some((0, w)) => format!("a {} wait starts", minutes_text(w)),
+            Some((left, w)) => format!(
+                "{left} more wrong code{} before a {} wait",
+                if left == 1 { "" } else { "s" },
+                minutes_text(w)
+            ),
+            None => "no wait follows".to_string(),
+        };
+        if let Some(limit) = profile.hard_limit() {
+            count.push_str(&format!(" ({n} of {limit} before the lock)"));
+        }
+        let _ = writeln!(s, "  {}. {}  ({origin}); if refused: {count}", i + 1, planned.code);
+        if let Some(w) = planned.wait_before_minutes {
+            let _ = writeln!(s, "     first sit out a {} wait with the radio on", minutes_text(w));
+        }
+        if let Some(w) = &planned.warning {
+            let _ = writeln!(s, "     warning: {w}");
+        }
+    }
+    let _ = writeln!(s);
+    let _ = writeln!(
+        s,
+        "A refused code that radiocode believes correct can mean the radio was swapped or \
+         re-coded. Never disconnect the battery to clear a wait: it restarts it."
+    );
+    if let Some(note) = &l.note {
+        let _ = writeln!(s, "Note: {note}");
+    }
+    let _ = writeln!(s, "Sources:");
+    for src in profile.sources() {
+        let _ = writeln!(s, "  - {src}");
+    }
+    if outcome.status != Status::Decoded && given.is_some() {
+        let _ = writeln!(s, "radiocode has no code of its own for this serial: the code is yours.");
+    }
+    out.line(s.trim_end())?;
+    out.flush()?;
+    Ok(0)
+}
