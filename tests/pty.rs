@@ -182,3 +182,29 @@ fn without_a_terminal_the_workbench_says_what_to_use() {
     assert!(err.contains("radiocode decode"), "{err}");
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn practise_a_renault_code_to_unlocked() {
+    let mut s = Session::start(&[]);
+    s.wait_for("Auto-detect");
+    s.wait_raw_mode();
+    s.send(b"j727");
+    s.wait_for("6586");
+    s.send(b"\t\t");
+    s.wait_for("guide 1/");
+    s.send(b"p");
+    s.wait_for("practice");
+    // 6586: preset 1 six times, 2 five times, 3 eight times, 4 six times.
+    for presses in [&b"111111"[..], b"22222", b"33333333", b"444444"] {
+        s.send(presses);
+    }
+    s.wait_for("║ 6586 ║");
+    s.send(b"h");
+    s.wait_for("hold 6");
+    s.send(b"f");
+    s.wait_for("unlocked: the code was accepted");
+    s.wait_for("║ FM 1 ║");
+    s.send(b"\x1b");
+    assert_eq!(s.wait_exit(), 0);
+    assert_restored(&s);
+}

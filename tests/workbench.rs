@@ -101,7 +101,7 @@ fn a_flagged_character_is_styled_where_it_was_typed() {
     type_text(&mut a, "M12345O");
     let t = draw(&a);
     let buf: &Buffer = t.backend().buffer();
-    let areas = ui::layout(buf.area).unwrap();
+    let areas = ui::layout(buf.area, false).unwrap();
     let (x, y) = (areas.serial.x + 1 + 6, areas.serial.y + 1);
     let cell = &buf[(x, y)];
     assert_eq!(cell.symbol(), "O");
@@ -134,7 +134,7 @@ fn no_color_keeps_the_marks_without_colours() {
     for cell in buf.content() {
         assert_eq!(cell.fg, Color::Reset, "no colour anywhere");
     }
-    let areas = ui::layout(buf.area).unwrap();
+    let areas = ui::layout(buf.area, false).unwrap();
     let cell = &buf[(areas.serial.x + 1 + 6, areas.serial.y + 1)];
     assert!(cell.modifier.contains(Modifier::UNDERLINED));
 }
@@ -249,8 +249,8 @@ fn the_mouse_picks_brands_and_codes() {
         }
         panic!("{needle} not on screen:\n{text}");
     };
-    let (x, y) = find("1091");
-    assert_eq!(click(&mut a, x, y), Effect::Copy("1091".into()));
+    let (x, y) = find("2. 1091  code book");
+    assert_eq!(click(&mut a, x + 3, y), Effect::Copy("1091".into()));
     let (x, y) = find("Visteon");
     click(&mut a, x, y);
     assert_eq!(a.brand(), Some(Family::Visteon));
@@ -466,4 +466,128 @@ fn without_a_job_log_recording_says_so() {
         .expect("the form stays open with what was typed");
     assert_eq!(form.vehicle.value(), "XY");
     assert!(form.error.as_deref().unwrap().contains("no job log"));
+}
+
+fn to_keypad(a: &mut App) {
+    while a.focus != Focus::Keypad {
+        key(a, KeyCode::Tab);
+    }
+}
+
+#[test]
+fn keypad_panel_guides_then_practises() {
+    let mut a = app(80, 24);
+    type_text(&mut a, "J727");
+    to_keypad(&mut a);
+    snapshot("keypad_guide_80x24", &a);
+    key(&mut a, KeyCode::Right);
+    let text = screen(&a);
+    assert!(text.contains("Press 1 six times: display"), "{text}");
+    assert!(text.contains("6000"), "{text}");
+    key(&mut a, KeyCode::Left);
+    key(&mut a, KeyCode::Char('p'));
+    let sim = a.simulator.as_ref().unwrap();
+    assert_eq!(sim.radio.display(), "CODE");
+    for (button, times) in [('1', 6), ('2', 5), ('3', 8), ('4', 6)] {
+        for _ in 0..times {
+            key(&mut a, KeyCode::Char(button));
+        }
+    }
+    assert_eq!(a.simulator.as_ref().unwrap().radio.display(), "6586");
+    key(&mut a, KeyCode::Char('h'));
+    a.update(Msg::Tick(4_000));
+    snapshot("keypad_practice_holding_80x24", &a);
+    key(&mut a, KeyCode::Char('h'));
+    assert_eq!(
+        a.simulator.as_ref().unwrap().radio.display(),
+        "6586",
+        "let go early: nothing happens"
+    );
+    key(&mut a, KeyCode::Char('h'));
+    a.update(Msg::Tick(10_000));
+    assert_eq!(a.simulator.as_ref().unwrap().radio.display(), "FM 1");
+    assert!(screen(&a).contains("unlocked"));
+}
+
+#[test]
+fn practice_shows_the_wait_and_the_battery_rule() {
+    let mut a = app(120, 40);
+    type_text(&mut a, "J727");
+    to_keypad(&mut a);
+    key(&mut a, KeyCode::Char('p'));
+    key(&mut a, KeyCode::Char('1'));
+    key(&mut a, KeyCode::Char('h'));
+    key(&mut a, KeyCode::Char('f'));
+    let sim = a.simulator.as_ref().unwrap();
+    assert_eq!(sim.radio.display(), "WAIT");
+    assert_eq!(sim.radio.wrong(), 1);
+    snapshot("keypad_practice_wait_120x40", &a);
+    key(&mut a, KeyCode::Char('F'));
+    key(&mut a, KeyCode::Char('b'));
+    let message = a.simulator.as_ref().unwrap().radio.message();
+    assert!(
+        message.contains("the battery was disconnected: the wait started again"),
+        "{message}"
+    );
+    assert_eq!(
+        a.simulator.as_ref().unwrap().radio.wait_remaining_ms(),
+        Some(15 * 60_000)
+    );
+    key(&mut a, KeyCode::Char('n'));
+    assert_eq!(
+        a.simulator.as_ref().unwrap().radio.wrong(),
+        0,
+        "a new radio"
+    );
+}
+
+#[test]
+fn the_panel_follows_the_chosen_code_and_the_mouse_presses_its_buttons() {
+    let mut a = app(80, 24);
+    type_text(&mut a, "BP538464182965");
+    to_keypad(&mut a);
+    assert_eq!(a.simulator.as_ref().unwrap().code.to_string(), "7091");
+    key(&mut a, KeyCode::Down);
+    assert_eq!(a.simulator.as_ref().unwrap().code.to_string(), "1091");
+    key(&mut a, KeyCode::Char('p'));
+    let text = screen(&a);
+    let (x, y) = text
+        .lines()
+        .enumerate()
+        .find_map(|(y, l)| {
+            l.find("[1]")
+                .map(|x| (l[..x].chars().count() as u16, y as u16))
+        })
+        .expect("buttons on screen");
+    let mouse = |kind| {
+        Event::Mouse(MouseEvent {
+            kind,
+            column: x + 1,
+            row: y,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    send(&mut a, mouse(MouseEventKind::Down(MouseButton::Left)));
+    send(&mut a, mouse(MouseEventKind::Up(MouseButton::Left)));
+    assert_eq!(a.simulator.as_ref().unwrap().radio.display(), "1000");
+    // Reading the serial as Visteon leaves no code: the keypad goes, and its focus.
+    let (vx, vy) = text
+        .lines()
+        .enumerate()
+        .find_map(|(y, l)| {
+            l.find("Visteon")
+                .map(|x| (l[..x].chars().count() as u16, y as u16))
+        })
+        .unwrap();
+    send(
+        &mut a,
+        Event::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: vx,
+            row: vy,
+            modifiers: KeyModifiers::NONE,
+        }),
+    );
+    assert!(a.simulator.is_none());
+    assert_eq!(a.focus, Focus::Decoder, "no keypad to stay on");
 }

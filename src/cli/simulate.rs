@@ -53,7 +53,13 @@ pub fn run(args: &SimulateArgs, book: &dyn CodeBook) -> anyhow::Result<u8> {
             .findings
             .iter()
             .find(|f| f.severity == Severity::Info)
-            .map(|f| f.message.split(" Routes: ").next().unwrap_or_default().to_string())
+            .map(|f| {
+                f.message
+                    .split(" Routes: ")
+                    .next()
+                    .unwrap_or_default()
+                    .to_string()
+            })
             .unwrap_or_default();
         eprintln!("radiocode: no code to enter for {serial}: {why}");
         for r in routes(Some(family)) {
@@ -90,13 +96,23 @@ pub fn run(args: &SimulateArgs, book: &dyn CodeBook) -> anyhow::Result<u8> {
         .find(|c| c.code == code)
         .map(|c| format!("{}, {}", c.source.label(), c.confidence))
         .unwrap_or_else(|| "given with --code; radiocode cannot vouch for it".to_string());
-    let _ = writeln!(s, "{serial} · {} · code {code} ({provenance})", profile.name);
+    let _ = writeln!(
+        s,
+        "{serial} · {} · code {code} ({provenance})",
+        profile.name
+    );
     let _ = writeln!(s);
     for (i, step) in steps.iter().enumerate() {
         let _ = writeln!(s, "  {:>2}. [{}]  {}", i + 1, step.display, step.text);
     }
     let mut codes = vec![code];
-    codes.extend(outcome.candidates.iter().map(|c| c.code).filter(|c| *c != code));
+    codes.extend(
+        outcome
+            .candidates
+            .iter()
+            .map(|c| c.code)
+            .filter(|c| *c != code),
+    );
     let _ = writeln!(s);
     let limit = match profile.hard_limit() {
         Some(n) => format!("locked for good after {n} wrong codes"),
@@ -130,9 +146,18 @@ pub fn run(args: &SimulateArgs, book: &dyn CodeBook) -> anyhow::Result<u8> {
         if let Some(limit) = profile.hard_limit() {
             count.push_str(&format!(" ({n} of {limit} before the lock)"));
         }
-        let _ = writeln!(s, "  {}. {}  ({origin}); if refused: {count}", i + 1, planned.code);
+        let _ = writeln!(
+            s,
+            "  {}. {}  ({origin}); if refused: {count}",
+            i + 1,
+            planned.code
+        );
         if let Some(w) = planned.wait_before_minutes {
-            let _ = writeln!(s, "     first sit out a {} wait with the radio on", minutes_text(w));
+            let _ = writeln!(
+                s,
+                "     first sit out a {} wait with the radio on",
+                minutes_text(w)
+            );
         }
         if let Some(w) = &planned.warning {
             let _ = writeln!(s, "     warning: {w}");
@@ -152,7 +177,10 @@ pub fn run(args: &SimulateArgs, book: &dyn CodeBook) -> anyhow::Result<u8> {
         let _ = writeln!(s, "  - {src}");
     }
     if outcome.status != Status::Decoded && given.is_some() {
-        let _ = writeln!(s, "radiocode has no code of its own for this serial: the code is yours.");
+        let _ = writeln!(
+            s,
+            "radiocode has no code of its own for this serial: the code is yours."
+        );
     }
     out.line(s.trim_end())?;
     out.flush()?;

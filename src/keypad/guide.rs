@@ -28,10 +28,20 @@ pub struct Step {
 
 fn times_word(n: u8) -> String {
     const WORDS: [&str; 10] = [
-        "no times", "once", "twice", "three times", "four times", "five times", "six times",
-        "seven times", "eight times", "nine times",
+        "no times",
+        "once",
+        "twice",
+        "three times",
+        "four times",
+        "five times",
+        "six times",
+        "seven times",
+        "eight times",
+        "nine times",
     ];
-    WORDS.get(usize::from(n)).map_or_else(|| format!("{n} times"), |w| w.to_string())
+    WORDS
+        .get(usize::from(n))
+        .map_or_else(|| format!("{n} times"), |w| w.to_string())
 }
 
 /// The steps for `code` on a unit with `profile`, from switching on to the

@@ -130,7 +130,11 @@ impl Radio {
     pub fn hold_progress(&self) -> Option<(Button, u64, u64)> {
         let hold = self.hold?;
         let needed = self.hold_needed(hold.button)?;
-        Some((hold.button, (self.now - hold.since).min(needed), needed))
+        Some((
+            hold.button,
+            self.now.saturating_sub(hold.since).min(needed),
+            needed,
+        ))
     }
 
     pub fn wait_remaining_ms(&self) -> Option<u64> {
@@ -278,12 +282,12 @@ impl Radio {
         } else if let Some(minutes) = self.profile.wait_after(self.wrong) {
             let length = u64::from(minutes) * 60_000;
             RadioState::Waiting {
-                until: self.now + length,
+                until: self.now.saturating_add(length),
                 length,
             }
         } else {
             RadioState::Error {
-                until: self.now + ERROR_MS,
+                until: self.now.saturating_add(ERROR_MS),
             }
         };
     }
@@ -294,7 +298,7 @@ impl Radio {
         match self.state {
             RadioState::Waiting { length, .. } => {
                 self.state = RadioState::Waiting {
-                    until: self.now + length,
+                    until: self.now.saturating_add(length),
                     length,
                 };
                 self.notice =
@@ -303,7 +307,7 @@ impl Radio {
             RadioState::Locked | RadioState::Relocked => {}
             _ => {
                 self.state = RadioState::Idle {
-                    until: self.now + IDLE_MS,
+                    until: self.now.saturating_add(IDLE_MS),
                 }
             }
         }
@@ -314,7 +318,7 @@ impl Radio {
         let hold = self
             .hold
             .filter(|h| !h.fired)
-            .and_then(|h| Some(h.since + self.hold_needed(h.button)?));
+            .and_then(|h| Some(h.since.saturating_add(self.hold_needed(h.button)?)));
         let timer = match self.state {
             RadioState::Idle { until }
             | RadioState::Error { until }
@@ -347,7 +351,7 @@ impl Radio {
         if let Some(hold) = self.hold.filter(|h| !h.fired)
             && self
                 .hold_needed(hold.button)
-                .is_some_and(|needed| hold.since + needed <= t)
+                .is_some_and(|needed| hold.since.saturating_add(needed) <= t)
         {
             self.hold = Some(Hold {
                 fired: true,

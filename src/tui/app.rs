@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use tui_input::{Input, InputRequest};
 
+use super::simulator::Simulator;
 use crate::decode::{Code, CodeBook, Outcome, decode};
+use crate::keypad::{Button, profile_for};
 use crate::serial::{Family, FindingKind};
 use crate::store::{JobRow, NewJob, Store, TryOutcome, whoami};
 
@@ -26,10 +28,11 @@ pub enum Focus {
     Brand,
     Serial,
     Decoder,
+    Keypad,
 }
 
 impl Focus {
-    const ORDER: [Focus; 3] = [Focus::Brand, Focus::Serial, Focus::Decoder];
+    const ORDER: [Focus; 4] = [Focus::Brand, Focus::Serial, Focus::Decoder, Focus::Keypad];
 
     fn step(self, by: isize) -> Focus {
         let i = Focus::ORDER.iter().position(|f| *f == self).unwrap_or(0) as isize;
@@ -104,6 +107,19 @@ pub enum Msg {
     JobPrev,
     /// Back to the workbench with the selected job's serial.
     OpenJob,
+    GuideNext,
+    GuidePrev,
+    /// Between the guide and the practice radio.
+    ToggleMode,
+    RadioPress(Button),
+    RadioDown(Button),
+    RadioRelease,
+    ToggleHold,
+    FastForward(u64),
+    BatteryDisconnected,
+    ResetRadio,
+    /// Real time passed (milliseconds).
+    Tick(u64),
 }
 
 /// What the terminal loop must do after an update.
@@ -134,6 +150,8 @@ pub struct App {
     pub current_job: Option<(i64, String)>,
     /// The last try recorded on the current job.
     pub last_try: Option<(Code, TryOutcome)>,
+    /// The keypad panel for the chosen code, when there is one.
+    pub simulator: Option<Simulator>,
     book: Box<dyn CodeBook>,
     /// The job log and code book, once open; it answers lookups when present.
     store: Option<Store>,
@@ -158,6 +176,7 @@ impl App {
             jobs: JobsView::default(),
             current_job: None,
             last_try: None,
+            simulator: None,
             book,
             store: None,
             store_path: None,
@@ -213,16 +232,51 @@ impl App {
             Some(decode(text, self.brand(), book))
         };
         self.selected = 0;
+        self.rebuild_simulator();
+    }
+
+    /// The keypad panel follows the chosen code.
+    fn rebuild_simulator(&mut self) {
+        self.simulator_for_choice();
+        if self.simulator.is_none() && self.focus == Focus::Keypad {
+            self.focus = Focus::Decoder;
+        }
+    }
+
+    fn simulator_for_choice(&mut self) {
+        let Some(o) = &self.outcome else {
+            self.simulator = None;
+            return;
+        };
+        let (Some(family), Some(chosen)) = (o.diagnosis.family, o.candidates.get(self.selected))
+        else {
+            self.simulator = None;
+            return;
+        };
+        if self
+            .simulator
+            .as_ref()
+            .is_some_and(|s| s.code == chosen.code && s.profile.family == family)
+        {
+            return;
+        }
+        let codes: Vec<Code> = o.candidates.iter().map(|c| c.code).collect();
+        self.simulator = profile_for(family).map(|p| Simulator::new(p, chosen.code, &codes));
+    }
+
+    /// Whether the loop should send real-time ticks.
+    pub fn wants_ticks(&self) -> bool {
+        self.simulator.as_ref().is_some_and(Simulator::wants_ticks)
     }
 
     pub fn update(&mut self, msg: Msg) -> Effect {
-        if !matches!(msg, Msg::Resize(..)) {
+        if !matches!(msg, Msg::Resize(..) | Msg::Tick(_)) {
             self.notice = None;
         }
         match msg {
             Msg::Quit => return Effect::Quit,
-            Msg::FocusNext => self.focus = self.focus.step(1),
-            Msg::FocusPrev => self.focus = self.focus.step(-1),
+            Msg::FocusNext => self.move_focus(1),
+            Msg::FocusPrev => self.move_focus(-1),
             Msg::Focus(f) => self.focus = f,
             Msg::BrandNext => self.set_brand((self.brand + 1) % BRANDS.len()),
             Msg::BrandPrev => self.set_brand((self.brand + BRANDS.len() - 1) % BRANDS.len()),
@@ -245,15 +299,31 @@ impl App {
             Msg::CandidateNext => {
                 if self.candidate_count() > 0 {
                     self.selected = (self.selected + 1).min(self.candidate_count() - 1);
+                    self.rebuild_simulator();
                 }
             }
-            Msg::CandidatePrev => self.selected = self.selected.saturating_sub(1),
+            Msg::CandidatePrev => {
+                self.selected = self.selected.saturating_sub(1);
+                self.rebuild_simulator();
+            }
             Msg::SelectCandidate(i) => {
                 if i < self.candidate_count() {
                     self.selected = i;
+                    self.rebuild_simulator();
                     return self.copy();
                 }
             }
+            Msg::GuideNext => self.with_simulator(Simulator::next_step),
+            Msg::GuidePrev => self.with_simulator(Simulator::prev_step),
+            Msg::ToggleMode => self.with_simulator(Simulator::toggle_mode),
+            Msg::RadioPress(b) => self.with_simulator(|s| s.press(b)),
+            Msg::RadioDown(b) => self.with_simulator(|s| s.down(b)),
+            Msg::RadioRelease => self.with_simulator(Simulator::release),
+            Msg::ToggleHold => self.with_simulator(Simulator::toggle_hold),
+            Msg::FastForward(minutes) => self.with_simulator(|s| s.tick(minutes * 60_000)),
+            Msg::BatteryDisconnected => self.with_simulator(Simulator::battery),
+            Msg::ResetRadio => self.with_simulator(Simulator::reset),
+            Msg::Tick(ms) => self.with_simulator(|s| s.tick(ms)),
             Msg::Copy => return self.copy(),
             Msg::ToggleHelp => {
                 self.overlay = match self.overlay {
@@ -450,6 +520,21 @@ impl App {
             .jobs
             .selected
             .min(self.jobs.rows.len().saturating_sub(1));
+    }
+
+    /// Tab order, skipping the keypad while there is no code to enter.
+    fn move_focus(&mut self, by: isize) {
+        let mut next = self.focus.step(by);
+        if next == Focus::Keypad && self.simulator.is_none() {
+            next = next.step(by);
+        }
+        self.focus = next;
+    }
+
+    fn with_simulator(&mut self, f: impl FnOnce(&mut Simulator)) {
+        if let Some(sim) = &mut self.simulator {
+            f(sim);
+        }
     }
 
     fn set_brand(&mut self, i: usize) {

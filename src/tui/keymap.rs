@@ -6,7 +6,9 @@ use ratatui::crossterm::event::{
 use tui_input::backend::crossterm::to_input_request;
 
 use super::app::{App, Focus, Msg, Overlay, View};
+use super::simulator::SimMode;
 use super::ui;
+use crate::keypad::Button;
 use crate::store::TryOutcome;
 
 pub fn on_event(app: &App, event: &Event) -> Option<Msg> {
@@ -17,6 +19,12 @@ pub fn on_event(app: &App, event: &Event) -> Option<Msg> {
         Event::Mouse(m) if m.kind == MouseEventKind::Down(MouseButton::Left) => {
             ui::hit(app, m.column, m.row)
         }
+        // Letting go of a keypad button held with the mouse.
+        Event::Mouse(m) if m.kind == MouseEventKind::Up(MouseButton::Left) => app
+            .simulator
+            .as_ref()
+            .filter(|s| s.held.is_some())
+            .map(|_| Msg::RadioRelease),
         _ => None,
     }
 }
@@ -93,5 +101,35 @@ fn on_key(app: &App, key: &KeyEvent, event: &Event) -> Option<Msg> {
             KeyCode::Char('q') => Some(Msg::Quit),
             _ => None,
         },
+        Focus::Keypad => on_keypad_key(app, key),
+    }
+}
+
+fn on_keypad_key(app: &App, key: &KeyEvent) -> Option<Msg> {
+    let practising = app
+        .simulator
+        .as_ref()
+        .is_some_and(|s| s.mode == SimMode::Practice);
+    match key.code {
+        KeyCode::Char('p') => Some(Msg::ToggleMode),
+        KeyCode::Char('q') => Some(Msg::Quit),
+        KeyCode::Char('J') => Some(Msg::ShowJobs),
+        KeyCode::Up => Some(Msg::CandidatePrev),
+        KeyCode::Down => Some(Msg::CandidateNext),
+        _ if !practising => match key.code {
+            KeyCode::Right | KeyCode::Enter | KeyCode::Char('l') => Some(Msg::GuideNext),
+            KeyCode::Left | KeyCode::Char('h') => Some(Msg::GuidePrev),
+            KeyCode::Char('a') => Some(Msg::RecordTry(TryOutcome::Accepted)),
+            KeyCode::Char('r') => Some(Msg::RecordTry(TryOutcome::Refused)),
+            _ => None,
+        },
+        KeyCode::Char(c @ '1'..='6') => Some(Msg::RadioPress(Button::Preset(c as u8 - b'0'))),
+        KeyCode::Char('o') => Some(Msg::RadioPress(Button::Ok)),
+        KeyCode::Char('h') | KeyCode::Char(' ') => Some(Msg::ToggleHold),
+        KeyCode::Char('f') => Some(Msg::FastForward(1)),
+        KeyCode::Char('F') => Some(Msg::FastForward(10)),
+        KeyCode::Char('b') => Some(Msg::BatteryDisconnected),
+        KeyCode::Char('n') => Some(Msg::ResetRadio),
+        _ => None,
     }
 }

@@ -2,10 +2,11 @@
 
 pub mod app;
 pub mod keymap;
+pub mod simulator;
 pub mod ui;
 
 use std::io::{self, IsTerminal, Write};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ratatui::crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
@@ -67,9 +68,17 @@ pub fn run(book: Box<dyn CodeBook>, db: &Path) -> anyhow::Result<u8> {
     let mut app = App::new(book, color_allowed()).with_records(store, Some(db.to_path_buf()));
     let size = terminal.size()?;
     app.update(app::Msg::Resize(size.width, size.height));
+    let mut last = Instant::now();
     loop {
         terminal.draw(|frame| ui::render(&app, frame))?;
-        if !event::poll(Duration::from_millis(250))? {
+        let ready = event::poll(Duration::from_millis(100))?;
+        // The practice radio's clock follows real time while something runs.
+        let now = Instant::now();
+        if app.wants_ticks() {
+            app.update(app::Msg::Tick(now.duration_since(last).as_millis() as u64));
+        }
+        last = now;
+        if !ready {
             continue;
         }
         let ev = event::read()?;

@@ -5,6 +5,7 @@ mod decoder;
 mod help;
 mod job_form;
 mod jobs;
+mod keypad;
 mod serial;
 mod side;
 mod status;
@@ -31,11 +32,19 @@ pub struct Areas {
     pub brand: Rect,
     pub serial: Rect,
     pub decoder: Rect,
-    pub side: Option<Rect>,
+    /// The label diagram.
+    pub label: Option<Rect>,
+    /// The keypad simulator, when there is a code to enter.
+    pub keypad: Option<Rect>,
     pub status: Rect,
 }
 
-pub fn layout(area: Rect) -> Option<Areas> {
+/// The side column holds both panes from this height; below it the keypad,
+/// once there is a code, takes the label diagram's place.
+const SIDE_BOTH_FROM_HEIGHT: u16 = 28;
+const LABEL_HEIGHT: u16 = 15;
+
+pub fn layout(area: Rect, keypad: bool) -> Option<Areas> {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         return None;
     }
@@ -58,11 +67,22 @@ pub fn layout(area: Rect) -> Option<Areas> {
     } else {
         (body, None)
     };
+    let (label, keypad) = match side {
+        Some(side) if keypad && side.height >= SIDE_BOTH_FROM_HEIGHT => {
+            let [label, keypad] =
+                Layout::vertical([Constraint::Length(LABEL_HEIGHT), Constraint::Min(0)])
+                    .areas(side);
+            (Some(label), Some(keypad))
+        }
+        Some(side) if keypad => (None, Some(side)),
+        side => (side, None),
+    };
     Some(Areas {
         brand,
         serial,
         decoder,
-        side,
+        label,
+        keypad,
         status,
     })
 }
@@ -139,7 +159,7 @@ fn pane<'a>(title: impl Into<Line<'a>>, focused: bool, theme: &Theme) -> Block<'
 pub fn render(app: &App, frame: &mut Frame) {
     let area = frame.area();
     let theme = Theme::new(app.color);
-    let Some(areas) = layout(area) else {
+    let Some(areas) = layout(area, app.simulator.is_some()) else {
         let note = format!(
             "radiocode: the terminal is {}x{}; the workbench needs at least {MIN_WIDTH}x{MIN_HEIGHT} (80x24 works best)",
             area.width, area.height
@@ -152,8 +172,11 @@ pub fn render(app: &App, frame: &mut Frame) {
             brand::render(app, &theme, areas.brand, frame);
             serial::render(app, &theme, areas.serial, frame);
             decoder::render(app, &theme, areas.decoder, frame);
-            if let Some(side) = areas.side {
-                side::render(app, &theme, side, frame);
+            if let Some(label) = areas.label {
+                side::render(app, &theme, label, frame);
+            }
+            if let Some(panel) = areas.keypad {
+                keypad::render(app, &theme, panel, frame);
             }
         }
         View::Jobs => {
@@ -177,13 +200,26 @@ pub fn hit(app: &App, x: u16, y: u16) -> Option<Msg> {
     if app.overlay != Overlay::None || app.view != View::Workbench {
         return None;
     }
-    let areas = layout(Rect::new(0, 0, app.size.0, app.size.1))?;
+    let areas = layout(
+        Rect::new(0, 0, app.size.0, app.size.1),
+        app.simulator.is_some(),
+    )?;
     let inside = |r: Rect| x >= r.x && x < r.right() && y >= r.y && y < r.bottom();
     if inside(areas.brand) {
         return brand::hit(areas.brand, x, y).map(Msg::SelectBrand);
     }
     if inside(areas.serial) {
         return Some(Msg::Focus(Focus::Serial));
+    }
+    if let Some(panel) = areas.keypad.filter(|r| inside(*r)) {
+        let practising = app
+            .simulator
+            .as_ref()
+            .is_some_and(|s| s.mode == crate::tui::simulator::SimMode::Practice);
+        return match keypad::hit(app, panel, x, y) {
+            Some(button) if practising => Some(Msg::RadioDown(button)),
+            _ => Some(Msg::Focus(Focus::Keypad)),
+        };
     }
     if inside(areas.decoder) {
         return decoder::hit(app, areas.decoder, y).map_or(Some(Msg::Focus(Focus::Decoder)), |i| {
@@ -253,11 +289,15 @@ mod tests {
 
     #[test]
     fn layout_sizes() {
-        assert!(layout(Rect::new(0, 0, 20, 6)).is_none());
-        let a = layout(Rect::new(0, 0, 80, 24)).unwrap();
-        assert!(a.side.is_some());
+        assert!(layout(Rect::new(0, 0, 20, 6), false).is_none());
+        let a = layout(Rect::new(0, 0, 80, 24), false).unwrap();
+        assert!(a.label.is_some() && a.keypad.is_none());
         assert_eq!(a.status.y, 23);
-        let a = layout(Rect::new(0, 0, 60, 14)).unwrap();
-        assert!(a.side.is_none());
+        let a = layout(Rect::new(0, 0, 80, 24), true).unwrap();
+        assert!(a.label.is_none() && a.keypad.is_some());
+        let a = layout(Rect::new(0, 0, 120, 40), true).unwrap();
+        assert!(a.label.is_some() && a.keypad.is_some());
+        let a = layout(Rect::new(0, 0, 60, 14), true).unwrap();
+        assert!(a.label.is_none() && a.keypad.is_none());
     }
 }

@@ -7,6 +7,7 @@ use ratatui::widgets::Paragraph;
 
 use super::Theme;
 use crate::tui::app::{App, Focus, Overlay, View};
+use crate::tui::simulator::SimMode;
 
 pub fn keys(app: &App) -> &'static str {
     match (app.overlay, app.view, app.focus) {
@@ -19,6 +20,12 @@ pub fn keys(app: &App) -> &'static str {
         (_, _, Focus::Serial) => {
             "type the label · Enter codes · Ctrl-U clear · Tab · F2 jobs · ? help · Esc quit"
         }
+        (_, _, Focus::Keypad) => match app.simulator.as_ref().map(|s| s.mode) {
+            Some(SimMode::Practice) => {
+                "1-6/o press · h hold · f +1 min · F +10 · b battery · n new radio · p guide"
+            }
+            _ => "←/→ step · p practise · ↑/↓ code · a/r accepted/refused · Tab · ? help",
+        },
         (_, _, Focus::Decoder) => {
             "↑/↓ code · y copy · a/r accepted/refused · Tab · F2 jobs · ? help · q quit"
         }
