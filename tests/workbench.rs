@@ -484,7 +484,12 @@ fn keypad_panel_guides_then_practises() {
     let text = screen(&a);
     assert!(text.contains("Press 1 six times: display"), "{text}");
     assert!(text.contains("6000"), "{text}");
-    key(&mut a, KeyCode::Left);
+    for _ in 0..10 {
+        key(&mut a, KeyCode::Right);
+    }
+    let text = screen(&a);
+    assert!(text.contains("guide 6/6"), "{text}");
+    assert!(text.contains("Before you confirm: if 6586 is"), "{text}");
     key(&mut a, KeyCode::Char('p'));
     let sim = a.simulator.as_ref().unwrap();
     assert_eq!(sim.radio.display(), "CODE");

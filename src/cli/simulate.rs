@@ -133,8 +133,7 @@ pub fn run(args: &SimulateArgs, book: &dyn CodeBook) -> anyhow::Result<u8> {
             .map(|c| format!("{}, {}", c.source.label(), c.confidence))
             .unwrap_or_else(|| "given".to_string());
         let n = planned.try_number;
-        let next_wait = (n..n + 100).find_map(|m| profile.wait_after(m).map(|w| (m - n, w)));
-        let mut count = match next_wait {
+        let mut count = match profile.next_wait(n - 1) {
             Some((0, w)) => format!("a {} wait starts", minutes_text(w)),
             Some((left, w)) => format!(
                 "{left} more wrong code{} before a {} wait",

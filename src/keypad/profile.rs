@@ -89,6 +89,12 @@ impl UnitProfile {
         }
     }
 
+    /// After `wrong` wrong codes: how many more may be refused before a wait
+    /// starts (0: the next refusal starts one), and that wait's length.
+    pub fn next_wait(&self, wrong: u32) -> Option<(u32, u32)> {
+        (wrong + 1..wrong + 100).find_map(|m| self.wait_after(m).map(|w| (m - wrong - 1, w)))
+    }
+
     /// Where each rule comes from, for the technician to judge.
     pub fn sources(&self) -> Vec<String> {
         let mark = |borrowed: bool| {
@@ -188,5 +194,9 @@ mod tests {
         let becker = profile_for(Family::Becker).unwrap();
         assert_eq!(becker.wait_after(1), Some(15));
         assert_eq!(becker.wait_after(3), Some(720));
+        assert_eq!(bp.next_wait(0), Some((2, 60)));
+        assert_eq!(bp.next_wait(2), Some((0, 60)));
+        assert_eq!(bp.next_wait(3), Some((2, 60)));
+        assert_eq!(renault.next_wait(0), Some((0, 15)));
     }
 }

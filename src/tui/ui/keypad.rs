@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{Theme, pane, wrap};
-use crate::keypad::{Button, minutes_text};
+use crate::keypad::{Button, RadioState, minutes_text};
 use crate::serial::Severity;
 use crate::tui::app::{App, Focus};
 use crate::tui::simulator::{SimMode, Simulator};
@@ -73,7 +73,10 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
         ]),
         Line::from(vec![
             Span::raw(" ╚══════╝"),
-            side(format!("wrong codes: {}", sim.radio.wrong())),
+            side(match sim.mode {
+                SimMode::Practice => format!("wrong codes: {}", sim.radio.wrong()),
+                SimMode::Guide => "p: practise first".to_string(),
+            }),
         ]),
     ];
     let lit = match sim.mode {
@@ -97,12 +100,22 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
     }
     lines.push(Line::from(row));
     let warn = theme.severity(Severity::Warning);
+    let say = |lines: &mut Vec<Line<'_>>, text: &str, style: Style| {
+        for piece in wrap(text, width.saturating_sub(1)) {
+            lines.push(Line::styled(format!(" {piece}"), style));
+        }
+    };
+    let planned = sim.plan.iter().find(|p| p.code == sim.code);
     match sim.mode {
         SimMode::Guide => {
             if let Some(step) = sim.steps.get(sim.step) {
-                for piece in wrap(&step.text, width.saturating_sub(1)) {
-                    lines.push(Line::raw(format!(" {piece}")));
-                }
+                say(&mut lines, &step.text, Style::new());
+            }
+            // The confirm step spends a try: say what a refusal costs first.
+            if sim.step + 1 == sim.steps.len()
+                && let Some(w) = planned.and_then(|p| p.warning.as_deref())
+            {
+                say(&mut lines, &format!("Before you confirm: {w}"), warn);
             }
         }
         SimMode::Practice => {
@@ -116,47 +129,54 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
                     Span::raw(format!(" {}/{} s", held / 1000, needed / 1000)),
                 ]));
             }
-            for piece in wrap(&sim.radio.message(), width.saturating_sub(1)) {
-                lines.push(Line::styled(format!(" {piece}"), warn));
+            say(&mut lines, &sim.radio.message(), warn);
+            if sim.radio.wrong() > 0 && sim.radio.state() != RadioState::Unlocked {
+                say(
+                    &mut lines,
+                    "A code you trust refused? The radio may have been swapped or re-coded.",
+                    theme.dim(),
+                );
             }
         }
     }
-    if sim.plan.len() > 1 || sim.plan.iter().any(|p| p.warning.is_some()) {
+    let wrong_so_far = match sim.mode {
+        SimMode::Guide => planned.map_or(0, |p| p.try_number - 1),
+        SimMode::Practice => sim.radio.wrong(),
+    };
+    if let Some((left, minutes)) = sim.profile.next_wait(wrong_so_far) {
+        let text = match left {
+            0 => format!("a refusal now starts a {} wait", minutes_text(minutes)),
+            n => format!(
+                "{n} more refusal{} allowed before a {} wait",
+                if n == 1 { "" } else { "s" },
+                minutes_text(minutes)
+            ),
+        };
+        say(&mut lines, &text, theme.title());
+    }
+    if sim.plan.len() > 1 {
         let order: Vec<String> = sim
             .plan
             .iter()
             .enumerate()
             .map(|(i, p)| format!("{}. {}", i + 1, p.code))
             .collect();
-        lines.push(Line::styled(
-            format!(" try order: {}", order.join("  ")),
+        say(
+            &mut lines,
+            &format!("try order: {}", order.join("  ")),
             theme.title(),
-        ));
-        if let Some(w) = sim
-            .plan
-            .iter()
-            .find(|p| p.code == sim.code)
-            .and_then(|p| p.warning.clone())
-        {
-            for piece in wrap(&w, width.saturating_sub(1)) {
-                lines.push(Line::styled(format!(" {piece}"), warn));
-            }
-        }
+        );
     }
-    let l = &sim.profile.lockout;
-    let rule = format!(
-        " {} wrong before a {} wait{}{}",
-        l.tries_before_wait,
-        minutes_text(l.wait_minutes),
-        sim.profile
-            .hard_limit()
-            .map(|n| format!(", lock after {n}"))
-            .unwrap_or_default(),
-        if l.borrowed { " (rule borrowed)" } else { "" }
-    );
-    for piece in wrap(&rule, width.saturating_sub(1)) {
-        lines.push(Line::styled(format!(" {piece}"), theme.dim()));
-    }
+    let lock = match sim.profile.hard_limit() {
+        Some(n) => format!("locked for good after {n} wrong codes"),
+        None => "no permanent lock reported".to_string(),
+    };
+    let borrowed = if sim.profile.lockout.borrowed {
+        " (rule borrowed from another unit)"
+    } else {
+        ""
+    };
+    say(&mut lines, &format!("{lock}{borrowed}"), theme.dim());
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
