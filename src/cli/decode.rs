@@ -96,9 +96,7 @@ pub fn report(o: &Outcome) -> String {
         for f in o.findings(sev) {
             // For a missing code the routes follow as rows of their own.
             let text = match f.kind {
-                FindingKind::NoPublicAlgorithm => {
-                    f.message.split(" Routes: ").next().unwrap_or_default()
-                }
+                FindingKind::NoPublicAlgorithm => o.no_code_reason().unwrap_or_default(),
                 _ => &f.message,
             };
             row(&mut s, sev.label(), text);

@@ -39,10 +39,6 @@ impl Out {
         self.inner.write_all(b"\n").map_err(wrap)
     }
 
-    pub fn bytes(&mut self, b: &[u8]) -> anyhow::Result<()> {
-        self.inner.write_all(b).map_err(wrap)
-    }
-
     pub fn writer(&mut self) -> &mut BufWriter<StdoutLock<'static>> {
         &mut self.inner
     }

@@ -49,18 +49,7 @@ pub fn run(args: &SimulateArgs, book: &dyn CodeBook) -> anyhow::Result<u8> {
         }
     };
     let Some(code) = given.or_else(|| outcome.candidates.first().map(|c| c.code)) else {
-        let why = d
-            .findings
-            .iter()
-            .find(|f| f.severity == Severity::Info)
-            .map(|f| {
-                f.message
-                    .split(" Routes: ")
-                    .next()
-                    .unwrap_or_default()
-                    .to_string()
-            })
-            .unwrap_or_default();
+        let why = outcome.no_code_reason().unwrap_or_default();
         eprintln!("radiocode: no code to enter for {serial}: {why}");
         for r in routes(Some(family)) {
             eprintln!("  route: {r}");

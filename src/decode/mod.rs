@@ -433,6 +433,21 @@ impl Outcome {
         )
     }
 
+    /// Why there is no code, without the routes (they are listed by
+    /// [`routes`]); `None` unless the serial is valid and has no code.
+    pub fn no_code_reason(&self) -> Option<&str> {
+        self.diagnosis
+            .findings
+            .iter()
+            .find(|f| {
+                matches!(
+                    f.kind,
+                    FindingKind::NoPublicAlgorithm | FindingKind::NoCodeDefined
+                )
+            })
+            .map(|f| f.message.split(" Routes: ").next().unwrap_or_default())
+    }
+
     /// The findings of one severity.
     pub fn findings(&self, severity: Severity) -> impl Iterator<Item = &Finding> {
         self.diagnosis

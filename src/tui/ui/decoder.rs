@@ -102,17 +102,7 @@ fn lines<'a>(app: &App, theme: &Theme, width: usize) -> (Vec<Line<'a>>, Vec<(usi
             }
         }
         Status::NoCode => {
-            let why = d
-                .findings
-                .iter()
-                .find(|f| {
-                    matches!(
-                        f.kind,
-                        FindingKind::NoPublicAlgorithm | FindingKind::NoCodeDefined
-                    )
-                })
-                .map(|f| f.message.split(" Routes: ").next().unwrap_or_default())
-                .unwrap_or_default();
+            let why = o.no_code_reason().unwrap_or_default();
             push_wrapped(&mut out, 0, &format!("No code: {why}"), theme.title());
             out.push(Line::styled("Routes:", theme.title()));
             for r in routes(d.family) {
