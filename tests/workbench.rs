@@ -382,8 +382,29 @@ fn recording_tries_starts_a_job_once_and_confirms_an_accepted_code() {
     assert!(text.contains("re-coded radio"), "{text}");
     let (job, serial) = a.current_job.clone().unwrap();
     assert_eq!(serial, "BP538464182965");
+    let text = screen(&a);
+    assert!(
+        text.contains("7091  code book · unconfirmed · refused"),
+        "{text}"
+    );
+    assert_eq!(
+        a.selected_code().as_deref(),
+        Some("1091"),
+        "on to the next untried code"
+    );
+    let sim = a.simulator.as_ref().unwrap();
+    assert_eq!(sim.already_refused, 1);
+    let plan: Vec<_> = sim
+        .plan
+        .iter()
+        .map(|p| (p.code.to_string(), p.try_number))
+        .collect();
+    assert_eq!(
+        plan,
+        [("1091".to_string(), 2)],
+        "the refused code is out of the plan but counts"
+    );
 
-    key(&mut a, KeyCode::Down);
     key(&mut a, KeyCode::Char('a'));
     assert_eq!(a.overlay, Overlay::None, "the same job: no form again");
     assert!(a.notice.as_deref().unwrap().contains("1091 accepted"));

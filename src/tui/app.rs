@@ -150,6 +150,8 @@ pub struct App {
     pub current_job: Option<(i64, String)>,
     /// The last try recorded on the current job.
     pub last_try: Option<(Code, TryOutcome)>,
+    /// Codes the radio of the current job has refused, in order.
+    job_refused: Vec<Code>,
     /// The keypad panel for the chosen code, when there is one.
     pub simulator: Option<Simulator>,
     book: Box<dyn CodeBook>,
@@ -176,6 +178,7 @@ impl App {
             jobs: JobsView::default(),
             current_job: None,
             last_try: None,
+            job_refused: Vec::new(),
             simulator: None,
             book,
             store: None,
@@ -253,15 +256,24 @@ impl App {
             self.simulator = None;
             return;
         };
-        if self
-            .simulator
-            .as_ref()
-            .is_some_and(|s| s.code == chosen.code && s.profile.family == family)
-        {
+        let refused = self.refused_on_screen();
+        if self.simulator.as_ref().is_some_and(|s| {
+            s.code == chosen.code
+                && s.profile.family == family
+                && s.already_refused == refused.len() as u32
+        }) {
             return;
         }
-        let codes: Vec<Code> = o.candidates.iter().map(|c| c.code).collect();
-        self.simulator = profile_for(family).map(|p| Simulator::new(p, chosen.code, &codes));
+        // Codes this radio already refused are out of the plan, but count.
+        let codes: Vec<Code> = o
+            .candidates
+            .iter()
+            .map(|c| c.code)
+            .filter(|c| !refused.contains(c))
+            .collect();
+        let already = refused.len() as u32;
+        self.simulator =
+            profile_for(family).map(|p| Simulator::new(p, chosen.code, &codes, already));
     }
 
     /// Whether the loop should send real-time ticks.
@@ -376,6 +388,12 @@ impl App {
                 if let Some(job) = self.jobs.rows.get(self.jobs.selected).cloned() {
                     self.current_job = Some((job.id, job.serial.clone()));
                     self.last_try = job.attempts.last().map(|t| (t.code, t.outcome));
+                    self.job_refused = job
+                        .attempts
+                        .iter()
+                        .filter(|t| t.outcome == TryOutcome::Refused)
+                        .map(|t| t.code)
+                        .collect();
                     self.input = Input::new(job.serial.clone());
                     self.view = View::Workbench;
                     self.focus = Focus::Decoder;
@@ -391,6 +409,14 @@ impl App {
     pub fn job_on_screen(&self) -> Option<(i64, Option<(Code, TryOutcome)>)> {
         let (job, serial) = self.current_job.as_ref()?;
         (*serial == self.serial_for_records()).then_some((*job, self.last_try))
+    }
+
+    /// Codes already refused by the radio on screen (its current job).
+    pub fn refused_on_screen(&self) -> &[Code] {
+        match self.job_on_screen() {
+            Some(_) => &self.job_refused,
+            None => &[],
+        }
     }
 
     /// The serial a try is recorded against: the normalised one when valid.
@@ -455,6 +481,7 @@ impl App {
             Ok(id) => {
                 self.current_job = Some((id, serial));
                 self.last_try = None;
+                self.job_refused.clear();
                 self.overlay = Overlay::None;
                 self.form = None;
                 self.write_try(id, code, outcome);
@@ -481,9 +508,21 @@ impl App {
                     TryOutcome::Refused => format!("job {job}: {code} refused"),
                 });
                 self.last_try = Some((code, outcome));
+                if outcome == TryOutcome::Refused {
+                    self.job_refused.push(code);
+                }
                 let selected = self.selected;
                 self.revalidate();
-                self.selected = selected.min(self.candidate_count().saturating_sub(1));
+                // Move on to the first code this radio has not refused yet.
+                let untried = self.outcome.as_ref().and_then(|o| {
+                    o.candidates
+                        .iter()
+                        .position(|c| !self.job_refused.contains(&c.code))
+                });
+                self.selected = untried
+                    .unwrap_or(selected)
+                    .min(self.candidate_count().saturating_sub(1));
+                self.rebuild_simulator();
             }
             Err(e) => self.notice = Some(format!("could not record the try: {e:#}")),
         }

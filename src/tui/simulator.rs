@@ -23,11 +23,19 @@ pub struct Simulator {
     pub plan: Vec<PlannedTry>,
     /// The button held down, by keyboard toggle or mouse.
     pub held: Option<Button>,
+    /// Codes this radio has already refused (from the job log).
+    pub already_refused: u32,
 }
 
 impl Simulator {
-    /// `codes` are the candidates in try order; `code` is the one to enter.
-    pub fn new(profile: &'static UnitProfile, code: Code, codes: &[Code]) -> Simulator {
+    /// `codes` are the candidates still to try, in order; `code` is the one
+    /// to enter; `already_refused` counts the radio's refusals so far.
+    pub fn new(
+        profile: &'static UnitProfile,
+        code: Code,
+        codes: &[Code],
+        already_refused: u32,
+    ) -> Simulator {
         Simulator {
             profile,
             code,
@@ -35,8 +43,9 @@ impl Simulator {
             step: 0,
             mode: SimMode::Guide,
             radio: Radio::new(profile, code),
-            plan: try_plan(profile, codes, 0),
+            plan: try_plan(profile, codes, already_refused),
             held: None,
+            already_refused,
         }
     }
 

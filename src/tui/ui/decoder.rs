@@ -62,11 +62,18 @@ fn lines<'a>(app: &App, theme: &Theme, width: usize) -> (Vec<Line<'a>>, Vec<(usi
                 } else {
                     theme.code()
                 };
-                out.push(Line::from(vec![
+                let mut line = vec![
                     Span::raw(format!("{marker}{}. ", i + 1)),
                     Span::styled(c.code.to_string(), code_style),
                     Span::raw(format!("  {} · {}", c.source.label(), c.confidence)),
-                ]));
+                ];
+                if app.refused_on_screen().contains(&c.code) {
+                    line.push(Span::styled(
+                        " · refused",
+                        theme.severity(crate::serial::Severity::Error),
+                    ));
+                }
+                out.push(Line::from(line));
             }
             if let Some((job, last)) = app.job_on_screen() {
                 let text = match last {

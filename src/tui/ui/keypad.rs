@@ -139,8 +139,15 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
             }
         }
     }
+    if planned.is_none() {
+        say(
+            &mut lines,
+            &format!("{} was already refused by this radio", sim.code),
+            theme.severity(Severity::Error),
+        );
+    }
     let wrong_so_far = match sim.mode {
-        SimMode::Guide => planned.map_or(0, |p| p.try_number - 1),
+        SimMode::Guide => planned.map_or(sim.already_refused, |p| p.try_number - 1),
         SimMode::Practice => sim.radio.wrong(),
     };
     if let Some((left, minutes)) = sim.profile.next_wait(wrong_so_far) {
