@@ -374,6 +374,10 @@ fn recording_tries_starts_a_job_once_and_confirms_an_accepted_code() {
     type_text(&mut a, "AB12 CDE");
     key(&mut a, KeyCode::Tab);
     type_text(&mut a, "V5C in owner's name");
+    key(&mut a, KeyCode::Tab);
+    type_text(&mut a, "customer brought the radio card photo");
+    key(&mut a, KeyCode::BackTab);
+    assert_eq!(a.form.as_ref().unwrap().field, 1);
     key(&mut a, KeyCode::Enter);
     assert_eq!(a.overlay, Overlay::None);
     assert!(a.notice.as_deref().unwrap().contains("7091 refused"));
@@ -419,6 +423,10 @@ fn recording_tries_starts_a_job_once_and_confirms_an_accepted_code() {
     assert!(
         text.contains("AB12 CDE      BP538464182965   7091 refused"),
         "{text}"
+    );
+    assert_eq!(
+        a.jobs.rows[0].notes,
+        "customer brought the radio card photo"
     );
     let tries: Vec<_> = a.jobs.rows[0]
         .attempts

@@ -60,11 +60,32 @@ pub enum View {
 pub struct JobForm {
     pub vehicle: Input,
     pub proof: Input,
-    /// 0: vehicle, 1: proof.
+    pub notes: Input,
+    /// 0: vehicle, 1: proof, 2: notes.
     pub field: usize,
     pub code: Code,
     pub outcome: TryOutcome,
     pub error: Option<String>,
+}
+
+impl JobForm {
+    pub const FIELDS: usize = 3;
+
+    pub fn active(&self) -> &Input {
+        match self.field {
+            0 => &self.vehicle,
+            1 => &self.proof,
+            _ => &self.notes,
+        }
+    }
+
+    fn active_mut(&mut self) -> &mut Input {
+        match self.field {
+            0 => &mut self.vehicle,
+            1 => &mut self.proof,
+            _ => &mut self.notes,
+        }
+    }
 }
 
 /// The job log, searched by serial or registration.
@@ -99,6 +120,7 @@ pub enum Msg {
     RecordTry(TryOutcome),
     FormEdit(InputRequest),
     FormNextField,
+    FormPrevField,
     FormSubmit,
     ShowJobs,
     HideJobs,
@@ -355,17 +377,17 @@ impl App {
             Msg::RecordTry(outcome) => self.record_try(outcome),
             Msg::FormEdit(req) => {
                 if let Some(form) = &mut self.form {
-                    let input = if form.field == 0 {
-                        &mut form.vehicle
-                    } else {
-                        &mut form.proof
-                    };
-                    input.handle(req);
+                    form.active_mut().handle(req);
                 }
             }
             Msg::FormNextField => {
                 if let Some(form) = &mut self.form {
-                    form.field = 1 - form.field;
+                    form.field = (form.field + 1) % JobForm::FIELDS;
+                }
+            }
+            Msg::FormPrevField => {
+                if let Some(form) = &mut self.form {
+                    form.field = (form.field + JobForm::FIELDS - 1) % JobForm::FIELDS;
                 }
             }
             Msg::FormSubmit => self.submit_form(),
@@ -447,6 +469,7 @@ impl App {
                 self.form = Some(JobForm {
                     vehicle: Input::default(),
                     proof: Input::default(),
+                    notes: Input::default(),
                     field: 0,
                     code,
                     outcome,
@@ -461,6 +484,7 @@ impl App {
         let Some(form) = &mut self.form else { return };
         let vehicle = form.vehicle.value().trim().to_string();
         let proof = form.proof.value().trim().to_string();
+        let notes = form.notes.value().trim().to_string();
         if vehicle.is_empty() || proof.is_empty() {
             form.error = Some(
                 "both are needed: the registration or VIN, and the proof of ownership seen".into(),
@@ -475,7 +499,7 @@ impl App {
             vehicle,
             ownership_proof: proof,
             serial: serial.clone(),
-            notes: String::new(),
+            notes,
         };
         match self.writable_store().and_then(|s| s.new_job(&job)) {
             Ok(id) => {

@@ -48,9 +48,8 @@ fn on_key(app: &App, key: &KeyEvent, event: &Event) -> Option<Msg> {
         Overlay::JobForm => {
             return match key.code {
                 KeyCode::Esc => Some(Msg::CloseOverlay),
-                KeyCode::Tab | KeyCode::BackTab | KeyCode::Up | KeyCode::Down => {
-                    Some(Msg::FormNextField)
-                }
+                KeyCode::Tab | KeyCode::Down => Some(Msg::FormNextField),
+                KeyCode::BackTab | KeyCode::Up => Some(Msg::FormPrevField),
                 KeyCode::Enter => Some(Msg::FormSubmit),
                 _ => to_input_request(event).map(Msg::FormEdit),
             };

@@ -11,7 +11,7 @@ use crate::tui::app::App;
 
 pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
     let Some(form) = &app.form else { return };
-    let popup = centered(area, 64, 10);
+    let popup = centered(area, 64, 11);
     frame.render_widget(Clear, popup);
     let title = format!(" Log {} {} on a new job ", form.code, form.outcome.id());
     let block = pane(title, true, theme);
@@ -30,6 +30,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
     let mut lines = vec![
         field("Registration / VIN", form.vehicle.value(), form.field == 0),
         field("Proof of ownership", form.proof.value(), form.field == 1),
+        field("Notes (optional)", form.notes.value(), form.field == 2),
         Line::raw(""),
         Line::styled("Tab next field · Enter save · Esc cancel", theme.dim()),
     ];
@@ -40,11 +41,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
         ));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-    let input = if form.field == 0 {
-        &form.vehicle
-    } else {
-        &form.proof
-    };
+    let input = form.active();
     let x = inner.x + 20 + input.visual_cursor() as u16;
     if inner.height > 1 {
         frame.set_cursor_position(Position::new(
