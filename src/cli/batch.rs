@@ -222,7 +222,7 @@ fn csv_err(e: csv::Error) -> anyhow::Error {
     }
 }
 
-pub const CSV_COLUMNS: [&str; 7] = [
+const CSV_COLUMNS: [&str; 7] = [
     "serial",
     "family",
     "status",

@@ -2,19 +2,20 @@
 
 use std::fmt::Write as _;
 
-use super::{DecodeArgs, EXIT_INVALID, Out};
+use super::{DecodeArgs, Out};
 use crate::decode::{CodeBook, Outcome, Status, decode, routes};
 use crate::serial::{FindingKind, Severity, escape_text};
 
 pub fn run(args: &DecodeArgs, book: &dyn CodeBook) -> anyhow::Result<u8> {
     let mut out = Out::stdout();
-    let mut worst = Status::Decoded;
+    // With several serials the worst result decides.
+    let mut exit = 0;
     for (i, raw) in args.serials.iter().enumerate() {
         let outcome = match raw.to_str() {
             Some(text) => decode(text, args.family, book),
             None => Outcome::not_utf8(raw.to_string_lossy().into_owned()),
         };
-        worst = worst.max_by_exit(outcome.status);
+        exit = exit.max(outcome.status.exit_code());
         if args.json {
             out.line(&serde_json::to_string(&outcome.json())?)?;
         } else {
@@ -25,25 +26,7 @@ pub fn run(args: &DecodeArgs, book: &dyn CodeBook) -> anyhow::Result<u8> {
         }
     }
     out.flush()?;
-    Ok(worst.exit_code().max(if args.serials.is_empty() {
-        EXIT_INVALID
-    } else {
-        0
-    }))
-}
-
-trait Worst {
-    fn max_by_exit(self, other: Status) -> Status;
-}
-
-impl Worst for Status {
-    fn max_by_exit(self, other: Status) -> Status {
-        if other.exit_code() > self.exit_code() {
-            other
-        } else {
-            self
-        }
-    }
+    Ok(exit)
 }
 
 const INPUT_ECHO_CHARS: usize = 40;

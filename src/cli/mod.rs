@@ -214,6 +214,6 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Simulate(args)) => simulate::run(&args, records::reading_book(&db).as_ref()),
         Some(Command::Book(cmd)) => records::book(&cmd, &db),
         Some(Command::Jobs(cmd)) => records::jobs(&cmd, &db),
-        None => crate::tui::run(records::reading_book(&db), &db),
+        None => crate::tui::run(records::open_for_reading(&db), &db),
     }
 }

@@ -12,32 +12,36 @@ use crate::decode::{Code, CodeBook, Confidence};
 use crate::serial::{diagnose, echo_text};
 use crate::store::{Added, BookRow, JobRow, MemoryBook, NewEntry, NewJob, Store, whoami};
 
-/// The code book for reading: the database if there is one, else the seeded
-/// public pairs. A database that cannot be read is reported and skipped.
+/// The database for reading, if there is one. A database that cannot be
+/// read is reported and skipped: the seeded public pairs answer instead.
+pub fn open_for_reading(db: &Path) -> Option<Store> {
+    Store::open_existing(db).unwrap_or_else(|e| {
+        eprintln!(
+            "radiocode: the code book cannot be used ({e:#}); only the seeded public pairs answer"
+        );
+        None
+    })
+}
+
+/// The code book for looking up a few serials.
 pub fn reading_book(db: &Path) -> Box<dyn CodeBook> {
-    match Store::open_existing(db) {
-        Ok(Some(store)) => Box::new(store),
-        Ok(None) => Box::new(MemoryBook::seed()),
-        Err(e) => {
-            eprintln!(
-                "radiocode: the code book cannot be used ({e:#}); only the seeded public pairs answer"
-            );
-            Box::new(MemoryBook::seed())
-        }
+    match open_for_reading(db) {
+        Some(store) => Box::new(store),
+        None => Box::new(MemoryBook::seed()),
     }
 }
 
 /// The whole book in memory, for a batch.
 pub fn loaded_book(db: &Path) -> Box<dyn CodeBook> {
-    match Store::open_existing(db).and_then(|s| s.map(|s| s.load_book()).transpose()) {
-        Ok(Some(book)) => Box::new(book),
-        Ok(None) => Box::new(MemoryBook::seed()),
-        Err(e) => {
+    match open_for_reading(db).map(|s| s.load_book()) {
+        Some(Ok(book)) => Box::new(book),
+        Some(Err(e)) => {
             eprintln!(
                 "radiocode: the code book cannot be used ({e:#}); only the seeded public pairs answer"
             );
             Box::new(MemoryBook::seed())
         }
+        None => Box::new(MemoryBook::seed()),
     }
 }
 
@@ -48,10 +52,6 @@ pub fn safe_cell(s: &str) -> Cow<'_, str> {
     } else {
         Cow::Borrowed(s)
     }
-}
-
-fn reading_store(db: &Path) -> anyhow::Result<Option<Store>> {
-    Store::open_existing(db)
 }
 
 pub fn book(cmd: &BookCommand, db: &Path) -> anyhow::Result<u8> {
@@ -167,7 +167,7 @@ pub fn book(cmd: &BookCommand, db: &Path) -> anyhow::Result<u8> {
 }
 
 fn book_rows(db: &Path) -> anyhow::Result<Vec<BookRow>> {
-    match reading_store(db)? {
+    match Store::open_existing(db)? {
         Some(store) => store.book(),
         None => Store::in_memory()?.book(),
     }
@@ -299,7 +299,7 @@ pub fn jobs(cmd: &JobsCommand, db: &Path) -> anyhow::Result<u8> {
 }
 
 fn job_rows(db: &Path, search: Option<&str>) -> anyhow::Result<Vec<JobRow>> {
-    match reading_store(db)? {
+    match Store::open_existing(db)? {
         Some(store) => store.jobs(search),
         None => Ok(Vec::new()),
     }

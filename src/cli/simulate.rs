@@ -79,16 +79,20 @@ pub fn run(args: &SimulateArgs, book: &dyn CodeBook) -> anyhow::Result<u8> {
         return Ok(0);
     }
     let mut s = String::new();
-    let provenance = outcome
-        .candidates
-        .iter()
-        .find(|c| c.code == code)
-        .map(|c| format!("{}, {}", c.source.label(), c.confidence))
-        .unwrap_or_else(|| "given with --code; radiocode cannot vouch for it".to_string());
+    // Where a code came from, as the decoder said.
+    let provenance = |code: Code| {
+        outcome
+            .candidates
+            .iter()
+            .find(|c| c.code == code)
+            .map(|c| format!("{}, {}", c.source.label(), c.confidence))
+    };
     let _ = writeln!(
         s,
-        "{serial} · {} · code {code} ({provenance})",
-        profile.name
+        "{serial} · {} · code {code} ({})",
+        profile.name,
+        provenance(code)
+            .unwrap_or_else(|| "given with --code; radiocode cannot vouch for it".to_string())
     );
     let _ = writeln!(s);
     for (i, step) in steps.iter().enumerate() {
@@ -115,28 +119,17 @@ pub fn run(args: &SimulateArgs, book: &dyn CodeBook) -> anyhow::Result<u8> {
         minutes_text(l.wait_minutes)
     );
     for (i, planned) in try_plan(profile, &codes, 0).iter().enumerate() {
-        let origin = outcome
-            .candidates
-            .iter()
-            .find(|c| c.code == planned.code)
-            .map(|c| format!("{}, {}", c.source.label(), c.confidence))
-            .unwrap_or_else(|| "given".to_string());
+        let origin = provenance(planned.code).unwrap_or_else(|| "given".to_string());
         let n = planned.try_number;
-        let mut count = match profile.next_wait(n - 1) {
-            Some((0, w)) => format!("a {} wait starts", minutes_text(w)),
-            Some((left, w)) => format!(
-                "{left} more wrong code{} before a {} wait",
-                if left == 1 { "" } else { "s" },
-                minutes_text(w)
-            ),
-            None => "no wait follows".to_string(),
-        };
+        let mut count = profile
+            .refusals_left_text(n - 1)
+            .unwrap_or_else(|| "no wait follows".to_string());
         if let Some(limit) = profile.hard_limit() {
             count.push_str(&format!(" ({n} of {limit} before the lock)"));
         }
         let _ = writeln!(
             s,
-            "  {}. {}  ({origin}); if refused: {count}",
+            "  {}. {}  ({origin}); before it: {count}",
             i + 1,
             planned.code
         );

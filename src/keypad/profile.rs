@@ -95,6 +95,20 @@ impl UnitProfile {
         (wrong + 1..wrong + 100).find_map(|m| self.wait_after(m).map(|w| (m - wrong - 1, w)))
     }
 
+    /// After `wrong` refusals, what the next ones cost, e.g. "2 more refusals
+    /// allowed before a 60-minute wait".
+    pub fn refusals_left_text(&self, wrong: u32) -> Option<String> {
+        let (left, minutes) = self.next_wait(wrong)?;
+        let wait = super::guide::minutes_text(minutes);
+        Some(match left {
+            0 => format!("a refusal now starts a {wait} wait"),
+            n => format!(
+                "{n} more refusal{} allowed before a {wait} wait",
+                if n == 1 { "" } else { "s" }
+            ),
+        })
+    }
+
     /// Where each rule comes from, for the technician to judge.
     pub fn sources(&self) -> Vec<String> {
         let mark = |borrowed: bool| {

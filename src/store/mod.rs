@@ -154,7 +154,6 @@ pub struct ImportReport {
 /// An open database.
 pub struct Store {
     conn: Connection,
-    path: PathBuf,
     read_only: bool,
 }
 
@@ -183,14 +182,6 @@ impl MemoryBook {
             source,
         });
         list.sort_by_key(|e| e.confidence);
-    }
-
-    pub fn len(&self) -> usize {
-        self.entries.values().map(Vec::len).sum()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
     }
 }
 
@@ -257,7 +248,6 @@ impl Store {
         let conn = Connection::open_in_memory()?;
         let mut store = Store {
             conn,
-            path: PathBuf::from(":memory:"),
             read_only: false,
         };
         schema::migrate(&mut store.conn, &seed_entries())?;
@@ -323,15 +313,7 @@ impl Store {
             schema::migrate(&mut conn, &seed_entries())
                 .with_context(|| format!("cannot prepare the database {shown}"))?;
         }
-        Ok(Some(Store {
-            conn,
-            path: path.to_path_buf(),
-            read_only,
-        }))
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
+        Ok(Some(Store { conn, read_only }))
     }
 
     pub fn is_read_only(&self) -> bool {

@@ -15,8 +15,7 @@ use ratatui::crossterm::execute;
 
 use std::path::Path;
 
-use crate::decode::CodeBook;
-use crate::store::Store;
+use crate::store::{MemoryBook, Store};
 use app::{App, Effect};
 
 /// Whether colours may be used: not when `NO_COLOR` is set to anything.
@@ -50,9 +49,9 @@ impl Drop for TerminalGuard {
 }
 
 /// Runs the workbench until the technician quits. Returns the exit status.
-/// `db` is where the code book and job log live (opened for writing only
-/// when something is recorded).
-pub fn run(book: Box<dyn CodeBook>, db: &Path) -> anyhow::Result<u8> {
+/// `store` is the database already open for reading, if any; `db` is where it
+/// lives (opened for writing only when something is recorded).
+pub fn run(store: Option<Store>, db: &Path) -> anyhow::Result<u8> {
     if !io::stdout().is_terminal() {
         eprintln!(
             "radiocode: standard output is not a terminal, so the workbench cannot open. \
@@ -62,10 +61,9 @@ pub fn run(book: Box<dyn CodeBook>, db: &Path) -> anyhow::Result<u8> {
     }
     let mut terminal = ratatui::try_init()?;
     let _guard = TerminalGuard::enter()?;
-    // A database that cannot be read was reported when the book was chosen;
-    // the workbench still opens, and says so again if a write fails.
-    let store = Store::open_existing(db).ok().flatten();
-    let mut app = App::new(book, color_allowed()).with_records(store, Some(db.to_path_buf()));
+    // Without a database the seeded public pairs answer; with one, it does.
+    let mut app = App::new(Box::new(MemoryBook::seed()), color_allowed())
+        .with_records(store, Some(db.to_path_buf()));
     let size = terminal.size()?;
     app.update(app::Msg::Resize(size.width, size.height));
     let mut last = Instant::now();

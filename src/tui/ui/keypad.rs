@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{Theme, pane, wrap};
-use crate::keypad::{Button, RadioState, minutes_text};
+use crate::keypad::{Button, RadioState};
 use crate::serial::Severity;
 use crate::tui::app::{App, Focus};
 use crate::tui::simulator::{SimMode, Simulator};
@@ -150,15 +150,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
         SimMode::Guide => planned.map_or(sim.already_refused, |p| p.try_number - 1),
         SimMode::Practice => sim.radio.wrong(),
     };
-    if let Some((left, minutes)) = sim.profile.next_wait(wrong_so_far) {
-        let text = match left {
-            0 => format!("a refusal now starts a {} wait", minutes_text(minutes)),
-            n => format!(
-                "{n} more refusal{} allowed before a {} wait",
-                if n == 1 { "" } else { "s" },
-                minutes_text(minutes)
-            ),
-        };
+    if let Some(text) = sim.profile.refusals_left_text(wrong_so_far) {
         say(&mut lines, &text, theme.title());
     }
     if sim.plan.len() > 1 {
