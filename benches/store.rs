@@ -4,12 +4,12 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use radiocode::decode::{NoBook, decode};
-use radiocode::store::Store;
+use radiocode::store::{Records, SqliteStore, import_csv};
 
 fn lookup(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("book.db");
-    let mut store = Store::open(&path).expect("open");
+    let mut store = SqliteStore::open(&path).expect("open");
     let mut csv = String::from("serial,code,confidence,source\n");
     for i in 0..100_000u32 {
         csv.push_str(&format!(
@@ -19,9 +19,7 @@ fn lookup(c: &mut Criterion) {
             i % 10_000
         ));
     }
-    let report = store
-        .import_csv(csv.as_bytes(), true, "bench", "bench")
-        .expect("import");
+    let report = import_csv(&mut store, csv.as_bytes(), true, "bench", "bench").expect("import");
     assert_eq!(report.added, 100_000);
 
     c.bench_function("book lookup in 100k entries", |b| {

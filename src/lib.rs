@@ -7,5 +7,6 @@ pub mod cli;
 pub mod decode;
 pub mod keypad;
 pub mod serial;
+pub mod settings;
 pub mod store;
 pub mod tui;

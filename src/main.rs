@@ -1,10 +1,9 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-use radiocode::cli::{self, Cli};
+use radiocode::cli;
 
 fn main() -> ExitCode {
-    let parsed = Cli::parse();
+    let parsed = cli::parse();
     match cli::run(parsed) {
         Ok(code) => ExitCode::from(code),
         Err(e) if e.is::<cli::output::ReaderGone>() => ExitCode::SUCCESS,

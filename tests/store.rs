@@ -5,9 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use radiocode::decode::{Code, Confidence, Source, Status, decode};
-use radiocode::serial::FindingKind;
-use radiocode::store::{NewEntry, NewJob, Store, TryOutcome};
+use radiocode::store::{Records, SqliteStore};
 use serde_json::Value;
 
 fn rc(db: &Path, args: &[&str]) -> Output {
@@ -30,16 +28,6 @@ fn temp_db() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("garage").join("radiocode.db");
     (dir, db)
-}
-
-fn entry(serial: &str, code: &str, confidence: Confidence) -> NewEntry {
-    NewEntry {
-        serial: serial.into(),
-        code: Code::parse(code).unwrap(),
-        confidence,
-        source: "test".into(),
-        added_by: "test".into(),
-    }
 }
 
 #[test]
@@ -209,97 +197,6 @@ fn jobs_add_try_note_list_export() {
     );
 }
 
-#[test]
-fn the_decoder_and_the_book_agree() {
-    let mut store = Store::in_memory().unwrap();
-    store
-        .add_entry(&entry("J727", "6586", Confidence::Confirmed))
-        .unwrap();
-    let o = decode("J727", None, &store);
-    assert_eq!(o.candidates.len(), 1);
-    assert_eq!(o.candidates[0].source, Source::Algorithm);
-    assert!(o.candidates[0].note.contains("code book agrees"));
-    assert!(o.diagnosis.findings.is_empty());
-}
-
-#[test]
-fn the_decoder_and_the_book_disagree_loudly() {
-    let mut store = Store::in_memory().unwrap();
-    store
-        .add_entry(&entry("J727", "1234", Confidence::Unconfirmed))
-        .unwrap();
-    let o = decode("J727", None, &store);
-    let codes: Vec<_> = o.candidates.iter().map(|c| c.code.to_string()).collect();
-    assert_eq!(codes, ["6586", "1234"], "the verified algorithm first");
-    let f = &o.diagnosis.findings[0];
-    assert_eq!(f.kind, FindingKind::CodeBookDisagrees);
-    assert!(f.message.contains("DISAGREES"));
-
-    // A confirmed entry (a radio accepted it) goes before the algorithm.
-    store
-        .add_entry(&entry("M123456", "1111", Confidence::Confirmed))
-        .unwrap();
-    let o = decode("M123456", None, &store);
-    let codes: Vec<_> = o.candidates.iter().map(|c| c.code.to_string()).collect();
-    assert_eq!(codes, ["1111", "2487"]);
-}
-
-#[test]
-fn blaupunkt_from_the_book_with_the_mod_2000_second_try() {
-    let store = Store::in_memory().unwrap();
-    let o = decode("BP536258419379", None, &store);
-    assert_eq!(o.status, Status::Decoded);
-    let got: Vec<_> = o
-        .candidates
-        .iter()
-        .map(|c| (c.code.to_string(), c.source, c.confidence))
-        .collect();
-    assert_eq!(
-        got,
-        [
-            (
-                "5326".to_string(),
-                Source::CodeBook,
-                Confidence::Unconfirmed
-            ),
-            (
-                "1326".to_string(),
-                Source::CodeBook,
-                Confidence::Unconfirmed
-            )
-        ]
-    );
-    let o = decode("BP538469512132", None, &store);
-    let codes: Vec<_> = o.candidates.iter().map(|c| c.code.to_string()).collect();
-    assert_eq!(codes, ["0349"], "a first digit below 2 has no second try");
-}
-
-#[test]
-fn an_accepted_try_confirms_and_a_job_search_finds_it() {
-    let mut store = Store::in_memory().unwrap();
-    let job = store
-        .new_job(&NewJob {
-            workstation: "bay 1".into(),
-            vehicle: "KY05 ABC".into(),
-            ownership_proof: "V5C".into(),
-            serial: "BP5362 5 8419379".into(),
-            notes: String::new(),
-        })
-        .unwrap();
-    store
-        .record_try(job, Code::parse("5326").unwrap(), TryOutcome::Refused)
-        .unwrap();
-    store
-        .record_try(job, Code::parse("1326").unwrap(), TryOutcome::Accepted)
-        .unwrap();
-    let entries = store.entries_for("BP536258419379").unwrap();
-    assert_eq!(entries[0].code.to_string(), "1326");
-    assert_eq!(entries[0].confidence, Confidence::Confirmed);
-    assert_eq!(store.jobs(Some("ky05")).unwrap().len(), 1);
-    assert_eq!(store.jobs(Some("nothing")).unwrap().len(), 0);
-    assert_eq!(store.integrity_check().unwrap(), "ok");
-}
-
 #[cfg(unix)]
 #[test]
 fn the_database_is_private_to_its_owner() {
@@ -447,7 +344,7 @@ fn killing_an_import_midway_leaves_a_consistent_database() {
         std::thread::sleep(Duration::from_millis(5));
     }
     let _ = child.wait();
-    let store = Store::open(&db).unwrap();
+    let store = SqliteStore::open(&db).unwrap();
     assert_eq!(store.integrity_check().unwrap(), "ok");
     let n = store.book().unwrap().len();
     if killed_midway {

@@ -352,8 +352,12 @@ fn every_size_down_to_one_by_one_renders() {
 }
 
 fn app_with_records() -> App {
-    let store = radiocode::store::Store::in_memory().unwrap();
-    let mut a = App::new(Box::new(MemoryBook::seed()), true).with_records(Some(store), None);
+    let store = radiocode::store::SqliteStore::in_memory().unwrap();
+    let mut a = App::new(Box::new(MemoryBook::seed()), true).with_records(
+        Some(Box::new(store)),
+        None,
+        radiocode::settings::Bench::default(),
+    );
     a.update(Msg::Resize(80, 24));
     a
 }

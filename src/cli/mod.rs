@@ -9,9 +9,11 @@ mod simulate;
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::serial::Family;
+use crate::settings::{Bench, Settings};
+use crate::store::Place;
 
 pub use output::Out;
 
@@ -25,16 +27,31 @@ pub const EXIT_FAILURE: u8 = 3;
     name = "radiocode",
     version,
     about = "Unlock codes for Nissan car radios: read the label, check the serial, find the code \
-             and how sure it is.",
-    after_help = "Exit status: 0 decoded, 1 valid serial but no code, 2 invalid input or usage, \
-                  3 a file or the database could not be used."
+             and how sure it is."
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
-    /// The database file (code book and job log).
-    #[arg(long, global = true, env = "RADIOCODE_DB", value_name = "PATH")]
-    pub db: Option<PathBuf>,
+    /// The records (code book and job log): a SQLite file, or a
+    /// postgres://user@host/database URL shared by several benches.
+    #[arg(long, global = true, env = "RADIOCODE_DB", value_name = "PATH|URL")]
+    pub db: Option<OsString>,
+}
+
+/// The command line, with where the config file is said in its help.
+pub fn command() -> clap::Command {
+    Cli::command().after_help(format!(
+        "Exit status: 0 decoded, 1 valid serial but no code, 2 invalid input or usage, 3 a file \
+         or the database could not be used.\n\nConfig file: {} (keys: db, branch, workstation; \
+         --db, RADIOCODE_DB, RADIOCODE_BRANCH and RADIOCODE_WORKSTATION override it).",
+        crate::settings::config_path().display()
+    ))
+}
+
+/// Reads the command line (exits on a usage error, as clap does).
+pub fn parse() -> Cli {
+    let matches = command().get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
 #[derive(Subcommand, Debug)]
@@ -51,6 +68,25 @@ pub enum Command {
     /// The job log: each radio unlocked, with the codes tried.
     #[command(subcommand)]
     Jobs(JobsCommand),
+    /// The records themselves: prepare a server, copy a bench's file to it.
+    #[command(subcommand)]
+    Db(DbCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DbCommand {
+    /// Create or upgrade the records on the server named by --db, and grant
+    /// to the roles radiocode_technician and radiocode_manager
+    /// (assets/postgres/roles.sql). A SQLite file is prepared as well.
+    Init,
+    /// Copy every record from one place to another (each a file path or a
+    /// postgres:// URL). Running it again copies nothing twice.
+    Copy {
+        #[arg(value_name = "FROM")]
+        from: OsString,
+        #[arg(value_name = "TO")]
+        to: OsString,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -123,9 +159,13 @@ pub enum JobsCommand {
         proof: String,
         #[arg(long)]
         note: Option<String>,
-        /// This workstation's name (default: the host name).
+        /// This workstation's name (default: RADIOCODE_WORKSTATION, the
+        /// config file, else the host name).
         #[arg(long)]
         workstation: Option<String>,
+        /// The branch (default: RADIOCODE_BRANCH or the config file).
+        #[arg(long)]
+        branch: Option<String>,
     },
     /// Record a code tried on a job's radio and what the radio did.
     Try {
@@ -141,6 +181,9 @@ pub enum JobsCommand {
         /// Only jobs whose serial or vehicle contains this.
         #[arg(long)]
         search: Option<String>,
+        /// Only jobs of this branch.
+        #[arg(long)]
+        branch: Option<String>,
         #[arg(long, value_enum)]
         format: Option<ListFormat>,
     },
@@ -207,13 +250,33 @@ fn parse_family(s: &str) -> Result<Family, String> {
 
 /// Runs the parsed command line and returns the process exit status.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
-    let db = cli.db.unwrap_or_else(crate::store::default_path);
+    let settings = match Settings::load() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("radiocode: {e:#}");
+            return Ok(EXIT_FAILURE);
+        }
+    };
+    let place = match cli.db.or_else(|| settings.db.clone().map(OsString::from)) {
+        Some(text) => match Place::parse(&text) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("radiocode: --db: {e:#}");
+                return Ok(EXIT_INVALID);
+            }
+        },
+        None => Place::File(crate::store::default_path()),
+    };
+    let bench = Bench::from_settings(&settings);
     match cli.command {
-        Some(Command::Decode(args)) => decode::run(&args, records::reading_book(&db).as_ref()),
-        Some(Command::Batch(args)) => batch::run(&args, records::loaded_book(&db).as_ref()),
-        Some(Command::Simulate(args)) => simulate::run(&args, records::reading_book(&db).as_ref()),
-        Some(Command::Book(cmd)) => records::book(&cmd, &db),
-        Some(Command::Jobs(cmd)) => records::jobs(&cmd, &db),
-        None => crate::tui::run(records::open_for_reading(&db), &db),
+        Some(Command::Decode(args)) => decode::run(&args, records::reading_book(&place).as_ref()),
+        Some(Command::Batch(args)) => batch::run(&args, records::loaded_book(&place).as_ref()),
+        Some(Command::Simulate(args)) => {
+            simulate::run(&args, records::reading_book(&place).as_ref())
+        }
+        Some(Command::Book(cmd)) => records::book(&cmd, &place),
+        Some(Command::Jobs(cmd)) => records::jobs(&cmd, &place, &bench),
+        Some(Command::Db(cmd)) => records::db(&cmd, &place),
+        None => crate::tui::run(records::open_for_reading(&place), place, bench),
     }
 }

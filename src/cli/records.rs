@@ -3,42 +3,49 @@
 use std::borrow::Cow;
 use std::fs::File;
 use std::io;
-use std::path::Path;
 
 use anyhow::Context;
 
-use super::{BookCommand, EXIT_INVALID, JobsCommand, ListFormat, Out};
+use super::{BookCommand, DbCommand, EXIT_INVALID, JobsCommand, ListFormat, Out};
 use crate::decode::{Code, CodeBook, Confidence};
 use crate::serial::{diagnose, echo_text};
-use crate::store::{Added, BookRow, JobRow, MemoryBook, NewEntry, NewJob, Store, whoami};
+use crate::settings::Bench;
+use crate::store::{
+    self, Added, BookRow, JobFilter, JobRow, MemoryBook, NewEntry, NewJob, NewTry, Place, Records,
+    SqliteStore, whoami,
+};
 
-/// The database for reading, if there is one. A database that cannot be
-/// read is reported and skipped: the seeded public pairs answer instead.
-pub fn open_for_reading(db: &Path) -> Option<Store> {
-    Store::open_existing(db).unwrap_or_else(|e| {
-        eprintln!(
-            "radiocode: the code book cannot be used ({e:#}); only the seeded public pairs answer"
-        );
+/// The records for reading, if there are any. Records that cannot be read
+/// (a broken file, a server that does not answer) are reported once and
+/// skipped: the algorithms and the seeded public pairs answer instead.
+pub fn open_for_reading(place: &Place) -> Option<Box<dyn Records>> {
+    store::open_reading(place).unwrap_or_else(|e| {
+        unusable(&e);
         None
     })
 }
 
+fn unusable(e: &anyhow::Error) {
+    eprintln!(
+        "radiocode: warning: the code book cannot be used ({e:#}); only the algorithms and the \
+         seeded public pairs answer"
+    );
+}
+
 /// The code book for looking up a few serials.
-pub fn reading_book(db: &Path) -> Box<dyn CodeBook> {
-    match open_for_reading(db) {
-        Some(store) => Box::new(store),
+pub fn reading_book(place: &Place) -> Box<dyn CodeBook> {
+    match open_for_reading(place) {
+        Some(records) => records,
         None => Box::new(MemoryBook::seed()),
     }
 }
 
 /// The whole book in memory, for a batch.
-pub fn loaded_book(db: &Path) -> Box<dyn CodeBook> {
-    match open_for_reading(db).map(|s| s.load_book()) {
+pub fn loaded_book(place: &Place) -> Box<dyn CodeBook> {
+    match open_for_reading(place).map(|r| MemoryBook::load(r.as_ref())) {
         Some(Ok(book)) => Box::new(book),
         Some(Err(e)) => {
-            eprintln!(
-                "radiocode: the code book cannot be used ({e:#}); only the seeded public pairs answer"
-            );
+            unusable(&e);
             Box::new(MemoryBook::seed())
         }
         None => Box::new(MemoryBook::seed()),
@@ -54,7 +61,7 @@ pub fn safe_cell(s: &str) -> Cow<'_, str> {
     }
 }
 
-pub fn book(cmd: &BookCommand, db: &Path) -> anyhow::Result<u8> {
+pub fn book(cmd: &BookCommand, place: &Place) -> anyhow::Result<u8> {
     let mut out = Out::stdout();
     match cmd {
         BookCommand::Add {
@@ -95,8 +102,8 @@ pub fn book(cmd: &BookCommand, db: &Path) -> anyhow::Result<u8> {
             let source = source
                 .clone()
                 .unwrap_or_else(|| format!("entered by {user} at {host}"));
-            let mut store = Store::open(db)?;
-            let added = store.add_entry(&NewEntry {
+            let mut records = store::open_writing(place)?;
+            let added = records.add_entry(&NewEntry {
                 serial: normal.clone(),
                 code,
                 confidence,
@@ -114,11 +121,11 @@ pub fn book(cmd: &BookCommand, db: &Path) -> anyhow::Result<u8> {
             })?;
         }
         BookCommand::List { format } => {
-            let rows = book_rows(db)?;
+            let rows = book_rows(place)?;
             write_book(&mut out, &rows, format.unwrap_or(ListFormat::Table))?;
         }
         BookCommand::Export { format } => {
-            let rows = book_rows(db)?;
+            let rows = book_rows(place)?;
             write_book(&mut out, &rows, format.unwrap_or(ListFormat::Csv))?;
         }
         BookCommand::Import { file, strict } => {
@@ -130,9 +137,15 @@ pub fn book(cmd: &BookCommand, db: &Path) -> anyhow::Result<u8> {
                 )
             };
             let (user, host) = whoami();
-            let mut store = Store::open(db)?;
+            let mut records = store::open_writing(place)?;
             let source = format!("imported from {} by {user} at {host}", file.display());
-            let report = store.import_csv(input, *strict, &format!("{user}@{host}"), &source)?;
+            let report = store::import_csv(
+                records.as_mut(),
+                input,
+                *strict,
+                &format!("{user}@{host}"),
+                &source,
+            )?;
             for bad in &report.bad {
                 eprintln!("line {}: {}", bad.line, bad.reason);
             }
@@ -166,10 +179,10 @@ pub fn book(cmd: &BookCommand, db: &Path) -> anyhow::Result<u8> {
     Ok(0)
 }
 
-fn book_rows(db: &Path) -> anyhow::Result<Vec<BookRow>> {
-    match Store::open_existing(db)? {
-        Some(store) => store.book(),
-        None => Store::in_memory()?.book(),
+fn book_rows(place: &Place) -> anyhow::Result<Vec<BookRow>> {
+    match store::open_reading(place)? {
+        Some(records) => records.book(),
+        None => SqliteStore::in_memory()?.book(),
     }
 }
 
@@ -232,7 +245,7 @@ fn write_book(out: &mut Out, rows: &[BookRow], format: ListFormat) -> anyhow::Re
     Ok(())
 }
 
-pub fn jobs(cmd: &JobsCommand, db: &Path) -> anyhow::Result<u8> {
+pub fn jobs(cmd: &JobsCommand, place: &Place, bench: &Bench) -> anyhow::Result<u8> {
     let mut out = Out::stdout();
     match cmd {
         JobsCommand::Add {
@@ -241,16 +254,20 @@ pub fn jobs(cmd: &JobsCommand, db: &Path) -> anyhow::Result<u8> {
             proof,
             note,
             workstation,
+            branch,
         } => {
-            let (_, host) = whoami();
             let d = diagnose(serial, None);
-            let mut store = Store::open(db)?;
-            let id = store.new_job(&NewJob {
-                workstation: workstation.clone().unwrap_or(host),
+            let mut records = store::open_writing(place)?;
+            let id = records.new_job(&NewJob {
+                workstation: workstation
+                    .clone()
+                    .unwrap_or_else(|| bench.workstation.clone()),
+                branch: branch.clone().unwrap_or_else(|| bench.branch.clone()),
                 vehicle: vehicle.trim().to_string(),
                 ownership_proof: proof.trim().to_string(),
                 serial: serial.clone(),
                 notes: note.clone().unwrap_or_default(),
+                uid: String::new(),
             })?;
             if d.serial.is_none() {
                 eprintln!(
@@ -269,8 +286,7 @@ pub fn jobs(cmd: &JobsCommand, db: &Path) -> anyhow::Result<u8> {
                     return Ok(EXIT_INVALID);
                 }
             };
-            let mut store = Store::open(db)?;
-            store.record_try(*job, code, outcome)?;
+            store::open_writing(place)?.record_try(*job, &NewTry::new(code, outcome))?;
             out.line(&format!("job {job}: {code} {}", outcome.id()))?;
             if outcome == crate::store::TryOutcome::Accepted {
                 out.line("the code is now a confirmed code book entry for this serial")?;
@@ -282,15 +298,23 @@ pub fn jobs(cmd: &JobsCommand, db: &Path) -> anyhow::Result<u8> {
             }
         }
         JobsCommand::Note { job, text } => {
-            Store::open(db)?.add_note(*job, text)?;
+            store::open_writing(place)?.add_note(*job, text)?;
             out.line(&format!("job {job}: note added"))?;
         }
-        JobsCommand::List { search, format } => {
-            let rows = job_rows(db, search.as_deref())?;
+        JobsCommand::List {
+            search,
+            branch,
+            format,
+        } => {
+            let filter = JobFilter {
+                search: search.clone(),
+                branch: branch.clone(),
+            };
+            let rows = job_rows(place, &filter)?;
             write_jobs(&mut out, &rows, format.unwrap_or(ListFormat::Table))?;
         }
         JobsCommand::Export { format } => {
-            let rows = job_rows(db, None)?;
+            let rows = job_rows(place, &JobFilter::default())?;
             write_jobs(&mut out, &rows, format.unwrap_or(ListFormat::Csv))?;
         }
     }
@@ -298,11 +322,56 @@ pub fn jobs(cmd: &JobsCommand, db: &Path) -> anyhow::Result<u8> {
     Ok(0)
 }
 
-fn job_rows(db: &Path, search: Option<&str>) -> anyhow::Result<Vec<JobRow>> {
-    match Store::open_existing(db)? {
-        Some(store) => store.jobs(search),
+fn job_rows(place: &Place, filter: &JobFilter) -> anyhow::Result<Vec<JobRow>> {
+    match store::open_reading(place)? {
+        Some(records) => records.jobs(filter),
         None => Ok(Vec::new()),
     }
+}
+
+pub fn db(cmd: &DbCommand, place: &Place) -> anyhow::Result<u8> {
+    let mut out = Out::stdout();
+    match cmd {
+        DbCommand::Init => match place {
+            Place::Server(pg) => {
+                for line in store::PgStore::init(pg)? {
+                    out.line(&line)?;
+                }
+            }
+            Place::File(path) => {
+                SqliteStore::open(path)?;
+                out.line(&format!(
+                    "{place} is ready (schema version {})",
+                    store::SCHEMA_VERSION
+                ))?;
+            }
+        },
+        DbCommand::Copy { from, to } => {
+            let (from, to) = match (Place::parse(from), Place::parse(to)) {
+                (Ok(f), Ok(t)) => (f, t),
+                (Err(e), _) | (_, Err(e)) => {
+                    eprintln!("radiocode: {e:#}");
+                    return Ok(EXIT_INVALID);
+                }
+            };
+            if from == to {
+                eprintln!("radiocode: FROM and TO are the same place: nothing to copy");
+                return Ok(EXIT_INVALID);
+            }
+            let Some(source) = store::open_reading(&from)? else {
+                eprintln!("radiocode: {from} holds no records: nothing to copy");
+                return Ok(EXIT_INVALID);
+            };
+            let mut target = store::open_writing(&to)?;
+            let report = store::copy(source.as_ref(), target.as_mut())?;
+            out.line(&format!("copied from {from} to {to}:"))?;
+            for line in report.lines() {
+                out.line(&format!("  {line}"))?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(0)
 }
 
 fn write_jobs(out: &mut Out, rows: &[JobRow], format: ListFormat) -> anyhow::Result<()> {
@@ -337,6 +406,7 @@ fn write_jobs(out: &mut Out, rows: &[JobRow], format: ListFormat) -> anyhow::Res
                 "family",
                 "tries",
                 "notes",
+                "branch",
             ])?;
             for j in rows {
                 let id = j.id.to_string();
@@ -351,6 +421,7 @@ fn write_jobs(out: &mut Out, rows: &[JobRow], format: ListFormat) -> anyhow::Res
                     j.family.map(|f| f.id()).unwrap_or_default(),
                     &tries,
                     &safe_cell(&j.notes),
+                    &safe_cell(&j.branch),
                 ])?;
             }
             w.flush()?;

@@ -1,26 +1,34 @@
-//! The garage's durable records in an embedded SQLite file: the code book
-//! (serial -> code, with provenance) and the job log.
+//! The garage's durable records: the code book (serial -> code, with
+//! provenance) and the job log. One interface, [`Records`], with two
+//! implementations: an embedded SQLite file on one bench ([`SqliteStore`]) and
+//! a PostgreSQL server shared by several benches ([`PgStore`]).
 
-mod schema;
+mod place;
+mod postgres;
+mod postgres_schema;
+mod sqlite;
+mod sqlite_schema;
 
 use std::collections::HashMap;
-use std::fs::{self, OpenOptions};
+use std::fs;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, bail};
-use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use serde::Serialize;
 
 use crate::decode::{BookEntry, Code, CodeBook, Confidence};
-use crate::serial::{Family, diagnose};
+use crate::serial::{Family, Severity, diagnose, echo_text};
 
-pub use schema::SCHEMA_VERSION;
+pub use place::{PgPlace, Place, SslMode};
+pub use postgres::{PgStore, ROLES_SQL, watch};
+pub use sqlite::SqliteStore;
+pub use sqlite_schema::SCHEMA_VERSION;
 
-const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 const SEED_CSV: &str = include_str!("../../assets/codebook_seed.csv");
 
-/// Where the database lives unless `--db` or `RADIOCODE_DB` says otherwise.
+/// Where the database file lives unless `--db`, `RADIOCODE_DB` or the config
+/// file says otherwise.
 pub fn default_path() -> PathBuf {
     dirs::data_dir()
         .unwrap_or_else(|| PathBuf::from("."))
@@ -28,7 +36,8 @@ pub fn default_path() -> PathBuf {
         .join("radiocode.db")
 }
 
-/// One code book row.
+/// One code book entry: a serial and a code, with the strongest confidence
+/// recorded for that pair and every source that strengthened it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct BookRow {
     pub serial: String,
@@ -39,6 +48,22 @@ pub struct BookRow {
     pub added_at: String,
     pub added_by: String,
     pub job: Option<i64>,
+    /// The job's identity across stores, for `db copy`.
+    #[serde(skip)]
+    pub job_uid: Option<String>,
+}
+
+impl BookRow {
+    /// The entry as written, for writing it into another store.
+    fn as_new(&self) -> NewEntry {
+        NewEntry {
+            serial: self.serial.clone(),
+            code: self.code,
+            confidence: self.confidence,
+            source: self.source.clone(),
+            added_by: self.added_by.clone(),
+        }
+    }
 }
 
 /// What a new code book entry says.
@@ -72,16 +97,47 @@ impl TryOutcome {
             TryOutcome::Refused => "refused",
         }
     }
+
+    fn parse(s: &str) -> TryOutcome {
+        if s == "accepted" {
+            TryOutcome::Accepted
+        } else {
+            TryOutcome::Refused
+        }
+    }
 }
 
 /// What a technician records when a job starts.
 #[derive(Clone, Debug, Default)]
 pub struct NewJob {
     pub workstation: String,
+    pub branch: String,
     pub vehicle: String,
     pub ownership_proof: String,
     pub serial: String,
     pub notes: String,
+    /// The job's identity; empty gets a new one. Writing the same identity
+    /// twice (a retry after a lost connection) starts one job, not two.
+    pub uid: String,
+}
+
+/// A code tried on a job's radio, with an identity that makes writing it
+/// again (a retry after a lost connection) harmless.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewTry {
+    pub code: Code,
+    pub outcome: TryOutcome,
+    pub uid: String,
+}
+
+impl NewTry {
+    pub fn new(code: Code, outcome: TryOutcome) -> NewTry {
+        NewTry {
+            code,
+            outcome,
+            uid: new_uid(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -89,6 +145,16 @@ pub struct Attempt {
     pub at: String,
     pub code: Code,
     pub outcome: TryOutcome,
+    #[serde(skip)]
+    pub uid: String,
+}
+
+/// A note added to a job after it started.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JobNote {
+    pub at: String,
+    pub text: String,
+    pub uid: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -96,12 +162,22 @@ pub struct JobRow {
     pub id: i64,
     pub created_at: String,
     pub workstation: String,
+    pub branch: String,
     pub vehicle: String,
     pub ownership_proof: String,
     pub serial: String,
     pub family: Option<Family>,
+    /// Every note, the one given at the start first, one per line.
     pub notes: String,
     pub attempts: Vec<Attempt>,
+    #[serde(skip)]
+    pub uid: String,
+    /// The note given when the job started.
+    #[serde(skip)]
+    pub intake_notes: String,
+    /// The notes added later, oldest first.
+    #[serde(skip)]
+    pub later_notes: Vec<JobNote>,
 }
 
 impl JobRow {
@@ -124,14 +200,58 @@ impl JobRow {
                 .get(..16)
                 .unwrap_or(&self.created_at)
                 .replace('T', " "),
-            crate::serial::echo_text(&self.vehicle, 12),
-            crate::serial::echo_text(&self.serial, 15),
+            echo_text(&self.vehicle, 12),
+            echo_text(&self.serial, 15),
             if tries.is_empty() {
                 "no tries yet"
             } else {
                 &tries
             }
         )
+    }
+
+    /// The job as it was started, for writing it into another store.
+    fn as_new(&self) -> NewJob {
+        NewJob {
+            workstation: self.workstation.clone(),
+            branch: self.branch.clone(),
+            vehicle: self.vehicle.clone(),
+            ownership_proof: self.ownership_proof.clone(),
+            serial: self.serial.clone(),
+            notes: self.intake_notes.clone(),
+            uid: self.uid.clone(),
+        }
+    }
+
+    /// Joins the intake note and the later ones into `notes`.
+    fn join_notes(&mut self) {
+        self.notes = std::iter::once(self.intake_notes.as_str())
+            .chain(self.later_notes.iter().map(|n| n.text.as_str()))
+            .filter(|n| !n.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n");
+    }
+}
+
+/// Which jobs to list.
+#[derive(Clone, Debug, Default)]
+pub struct JobFilter {
+    /// Only jobs whose serial or vehicle contains this (spaces ignored).
+    pub search: Option<String>,
+    /// Only jobs of this branch.
+    pub branch: Option<String>,
+}
+
+impl JobFilter {
+    /// The search text as a LIKE pattern: spaces and wildcards dropped.
+    fn pattern(&self) -> Option<String> {
+        self.search.as_ref().map(|s| {
+            let cleaned: String = s
+                .chars()
+                .filter(|c| !c.is_whitespace() && !matches!(c, '%' | '_' | '\\'))
+                .collect();
+            format!("%{cleaned}%")
+        })
     }
 }
 
@@ -151,14 +271,227 @@ pub struct ImportReport {
     pub committed: bool,
 }
 
-/// An open database.
-pub struct Store {
-    conn: Connection,
-    read_only: bool,
+/// What `db copy` moved, and what the target already had.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CopyReport {
+    pub jobs: (usize, usize),
+    pub tries: (usize, usize),
+    pub notes: (usize, usize),
+    pub book: (usize, usize),
 }
 
-/// The code book without a database file: the seeded public pairs, or a
-/// whole book loaded into memory for a batch.
+impl CopyReport {
+    /// One line per kind: "jobs: 3 copied, 1 already there".
+    pub fn lines(&self) -> Vec<String> {
+        [
+            ("jobs", self.jobs),
+            ("tries", self.tries),
+            ("notes", self.notes),
+            ("code book entries", self.book),
+        ]
+        .iter()
+        .map(|(what, (copied, there))| format!("{what}: {copied} copied, {there} already there"))
+        .collect()
+    }
+}
+
+/// What a watched server says to an open workbench.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RecordsEvent {
+    /// A book entry was added for this serial (`*`: for many).
+    BookChanged(String),
+    /// The server cannot be reached, and why.
+    Offline(String),
+    /// The server answers again.
+    Online,
+}
+
+/// Everything one store holds, for `db copy`.
+#[derive(Clone, Debug, Default)]
+pub struct Snapshot {
+    pub jobs: Vec<JobRow>,
+    pub book: Vec<BookRow>,
+}
+
+/// The garage's records, wherever they are kept. Every behaviour is written
+/// once against this interface and checked on both stores by one test suite.
+pub trait Records: CodeBook {
+    /// Where the records are, for messages: a file path, or a server without
+    /// its password.
+    fn place(&self) -> String;
+    /// True when the records were opened for reading only.
+    fn is_read_only(&self) -> bool;
+    /// Adds an entry; the same serial and code again keeps the stronger
+    /// confidence.
+    fn add_entry(&mut self, e: &NewEntry) -> anyhow::Result<Added>;
+    /// Adds many entries at once: all of them or, on an error, none.
+    fn add_entries(&mut self, entries: &[NewEntry], what: &str) -> anyhow::Result<ImportReport>;
+    /// Entries for a normalised serial, best first.
+    fn entries_for(&self, serial: &str) -> anyhow::Result<Vec<BookEntry>>;
+    /// The whole book, by serial.
+    fn book(&self) -> anyhow::Result<Vec<BookRow>>;
+    /// Starts a job; returns its number.
+    fn new_job(&mut self, job: &NewJob) -> anyhow::Result<i64>;
+    /// Records a code tried on a job's radio. An accepted code becomes a
+    /// confirmed code book entry with the job as its source, in the same
+    /// transaction. Writing the same try again changes nothing.
+    fn record_try(&mut self, job: i64, t: &NewTry) -> anyhow::Result<()>;
+    /// Adds a note to a job.
+    fn add_note(&mut self, job: i64, note: &str) -> anyhow::Result<()>;
+    /// Jobs, newest first.
+    fn jobs(&self, filter: &JobFilter) -> anyhow::Result<Vec<JobRow>>;
+    /// Writes what another store holds and this one lacks, in one
+    /// transaction. Records are matched by identity, so a second run adds
+    /// nothing.
+    fn merge(&mut self, from: &Snapshot) -> anyhow::Result<CopyReport>;
+}
+
+/// The writes both stores know how to make inside one transaction; the rules
+/// built from them (a try that confirms a code, a copy that adds nothing
+/// twice) are written once, below.
+trait Tx {
+    fn job_id_by_uid(&mut self, uid: &str) -> anyhow::Result<Option<i64>>;
+    /// The serial, vehicle and workstation of a job, if there is one.
+    fn job_facts(&mut self, job: i64) -> anyhow::Result<Option<(String, String, String)>>;
+    /// Starts a job unless one with its identity is there; its number.
+    fn insert_job(&mut self, job: &NewJob, at: Option<&str>) -> anyhow::Result<i64>;
+    /// Adds a try unless one with its identity is there; true when new.
+    fn insert_try(&mut self, job: i64, t: &NewTry, at: Option<&str>) -> anyhow::Result<bool>;
+    /// Adds a note unless one with its identity is there; true when new.
+    fn insert_note(&mut self, job: i64, n: &JobNote, at: Option<&str>) -> anyhow::Result<bool>;
+    /// Adds a book entry, or strengthens the one there.
+    fn insert_entry(
+        &mut self,
+        e: &NewEntry,
+        job: Option<i64>,
+        at: Option<&str>,
+    ) -> anyhow::Result<Added>;
+}
+
+fn new_job_in(tx: &mut impl Tx, job: &NewJob) -> anyhow::Result<i64> {
+    if job.uid.is_empty() {
+        let job = NewJob {
+            uid: new_uid(),
+            ..job.clone()
+        };
+        tx.insert_job(&job, None)
+    } else {
+        tx.insert_job(job, None)
+    }
+}
+
+fn record_try_in(tx: &mut impl Tx, job: i64, t: &NewTry) -> anyhow::Result<()> {
+    let (serial, vehicle, workstation) = tx.job_facts(job)?.ok_or_else(|| no_job(job))?;
+    let new = tx.insert_try(job, t, None)?;
+    if new && t.outcome == TryOutcome::Accepted {
+        let entry = accepted_entry(job, &serial, &vehicle, &workstation, t.code)?;
+        tx.insert_entry(&entry, Some(job), None)?;
+    }
+    Ok(())
+}
+
+fn add_note_in(tx: &mut impl Tx, job: i64, note: &str) -> anyhow::Result<()> {
+    tx.job_facts(job)?.ok_or_else(|| no_job(job))?;
+    let n = JobNote {
+        at: String::new(),
+        text: note.to_string(),
+        uid: new_uid(),
+    };
+    tx.insert_note(job, &n, None)?;
+    Ok(())
+}
+
+fn add_entries_in(tx: &mut impl Tx, entries: &[NewEntry]) -> anyhow::Result<ImportReport> {
+    let mut report = ImportReport {
+        committed: true,
+        ..ImportReport::default()
+    };
+    for e in entries {
+        match tx.insert_entry(e, None, None)? {
+            Added::New => report.added += 1,
+            Added::AlreadyThere => report.already_there += 1,
+        }
+    }
+    Ok(report)
+}
+
+fn merge_in(tx: &mut impl Tx, from: &Snapshot) -> anyhow::Result<CopyReport> {
+    fn count(tally: &mut (usize, usize), new: bool) {
+        if new {
+            tally.0 += 1;
+        } else {
+            tally.1 += 1;
+        }
+    }
+    let mut report = CopyReport::default();
+    // Oldest first, so the copies are numbered in the order they happened.
+    for job in from.jobs.iter().rev() {
+        let id = match tx.job_id_by_uid(&job.uid)? {
+            Some(id) => {
+                report.jobs.1 += 1;
+                id
+            }
+            None => {
+                report.jobs.0 += 1;
+                tx.insert_job(&job.as_new(), Some(&job.created_at))?
+            }
+        };
+        for a in &job.attempts {
+            let t = NewTry {
+                code: a.code,
+                outcome: a.outcome,
+                uid: a.uid.clone(),
+            };
+            let new = tx.insert_try(id, &t, Some(&a.at))?;
+            count(&mut report.tries, new);
+        }
+        for n in &job.later_notes {
+            let new = tx.insert_note(id, n, Some(&n.at))?;
+            count(&mut report.notes, new);
+        }
+    }
+    for row in &from.book {
+        let job = match &row.job_uid {
+            Some(uid) => tx.job_id_by_uid(uid)?,
+            None => None,
+        };
+        let added = tx.insert_entry(&row.as_new(), job, Some(&row.added_at))?;
+        count(&mut report.book, added == Added::New);
+    }
+    Ok(report)
+}
+
+/// Copies everything `from` holds into `to`; running it again copies nothing.
+pub fn copy(from: &dyn Records, to: &mut dyn Records) -> anyhow::Result<CopyReport> {
+    let snapshot = Snapshot {
+        jobs: from.jobs(&JobFilter::default())?,
+        book: from.book()?,
+    };
+    to.merge(&snapshot)
+}
+
+/// Opens the records for reading; `None` when there are none yet (no file,
+/// or a server without radiocode's tables).
+pub fn open_reading(place: &Place) -> anyhow::Result<Option<Box<dyn Records>>> {
+    Ok(match place {
+        Place::File(path) => {
+            SqliteStore::open_existing(path)?.map(|s| Box::new(s) as Box<dyn Records>)
+        }
+        Place::Server(pg) => PgStore::open_existing(pg)?.map(|s| Box::new(s) as Box<dyn Records>),
+    })
+}
+
+/// Opens the records for writing: a file is created and upgraded if needed;
+/// a server must have been prepared with `radiocode db init`.
+pub fn open_writing(place: &Place) -> anyhow::Result<Box<dyn Records>> {
+    Ok(match place {
+        Place::File(path) => Box::new(SqliteStore::open(path)?),
+        Place::Server(pg) => Box::new(PgStore::open(pg)?),
+    })
+}
+
+/// The code book without a database: the seeded public pairs, or a whole
+/// book loaded into memory for a batch.
 #[derive(Default)]
 pub struct MemoryBook {
     entries: HashMap<String, Vec<BookEntry>>,
@@ -172,6 +505,15 @@ impl MemoryBook {
             book.insert(e.serial, e.code, e.confidence, e.source);
         }
         book
+    }
+
+    /// The whole book of `records`, for fast lookups over a batch.
+    pub fn load(records: &dyn Records) -> anyhow::Result<MemoryBook> {
+        let mut book = MemoryBook::default();
+        for row in records.book()? {
+            book.insert(row.serial, row.code, row.confidence, row.source);
+        }
+        Ok(book)
     }
 
     fn insert(&mut self, serial: String, code: Code, confidence: Confidence, source: String) {
@@ -215,6 +557,61 @@ fn family_of(serial: &str) -> Option<Family> {
     diagnose(serial, None).family
 }
 
+/// The serial a job keeps: the normalised one when valid, else as typed.
+fn job_serial(typed: &str) -> (String, Option<Family>) {
+    let d = diagnose(typed, None);
+    let serial = d.serial.unwrap_or_else(|| typed.trim().to_string());
+    (serial, d.family)
+}
+
+/// An accepted try's serial must be a valid one to become a book entry.
+fn accepted_entry(
+    job: i64,
+    serial: &str,
+    vehicle: &str,
+    by: &str,
+    code: Code,
+) -> anyhow::Result<NewEntry> {
+    if diagnose(serial, None).serial.as_deref() != Some(serial) {
+        bail!(
+            "job {job}'s serial '{}' is not a valid serial, so the accepted code cannot go into \
+             the code book; nothing was recorded",
+            echo_text(serial, 40)
+        );
+    }
+    Ok(NewEntry {
+        serial: serial.to_string(),
+        code,
+        confidence: Confidence::Confirmed,
+        source: format!("job {job}: accepted by the radio of {vehicle}"),
+        added_by: by.to_string(),
+    })
+}
+
+fn no_job(job: i64) -> anyhow::Error {
+    anyhow::anyhow!("there is no job {job}: see radiocode jobs list")
+}
+
+/// A new identity for a record: 128 random bits as hex.
+pub fn new_uid() -> String {
+    let mut bytes = [0u8; 16];
+    let filled = fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut bytes))
+        .is_ok();
+    if !filled {
+        // No random device: time, process and a counter are unique enough here.
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        bytes[..8].copy_from_slice(&nanos.to_le_bytes());
+        let n = u64::from(std::process::id()) << 32 | COUNTER.fetch_add(1, Ordering::Relaxed);
+        bytes[8..].copy_from_slice(&n.to_le_bytes());
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Who is at the keyboard and on which workstation, for provenance.
 pub fn whoami() -> (String, String) {
     let user = std::env::var("USER")
@@ -229,490 +626,106 @@ pub fn whoami() -> (String, String) {
     (user, host)
 }
 
-impl Store {
-    /// Opens (and if needed creates and migrates) the database for writing.
-    pub fn open(path: &Path) -> anyhow::Result<Store> {
-        Store::open_with(path, false)?.context("the database could not be created")
+/// Reads a CSV with `serial,code` columns (optional `confidence,source`) and
+/// adds its valid rows in one transaction. Bad rows are reported by line;
+/// with `strict` any bad row means nothing is written.
+pub fn import_csv(
+    records: &mut dyn Records,
+    input: impl Read,
+    strict: bool,
+    added_by: &str,
+    default_source: &str,
+) -> anyhow::Result<ImportReport> {
+    let (entries, bad) = read_import(input, added_by, default_source)?;
+    if strict && !bad.is_empty() {
+        return Ok(ImportReport {
+            bad,
+            committed: false,
+            ..ImportReport::default()
+        });
     }
+    let mut report = records.add_entries(&entries, default_source)?;
+    report.bad = bad;
+    Ok(report)
+}
 
-    /// Opens the database for reading; `None` when there is no file yet.
-    pub fn open_existing(path: &Path) -> anyhow::Result<Option<Store>> {
-        if !path.exists() {
-            return Ok(None);
+fn read_import(
+    input: impl Read,
+    added_by: &str,
+    default_source: &str,
+) -> anyhow::Result<(Vec<NewEntry>, Vec<BadRow>)> {
+    let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+    let header = r
+        .byte_headers()
+        .context("cannot read the CSV header")?
+        .clone();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| String::from_utf8_lossy(h).trim().eq_ignore_ascii_case(name))
+    };
+    let (Some(serial_col), Some(code_col)) = (col("serial"), col("code")) else {
+        bail!("the CSV header must name a serial and a code column (line 1)");
+    };
+    let (confidence_col, source_col) = (col("confidence"), col("source"));
+    let (mut entries, mut bad) = (Vec::new(), Vec::new());
+    let mut rec = csv::ByteRecord::new();
+    loop {
+        let line = r.position().line();
+        match r.read_byte_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                bad.push(BadRow {
+                    line,
+                    reason: format!("unreadable CSV: {e}"),
+                });
+                break;
+            }
         }
-        Store::open_with(path, true)
-    }
-
-    /// A private database in memory, seeded like a new file.
-    pub fn in_memory() -> anyhow::Result<Store> {
-        let conn = Connection::open_in_memory()?;
-        let mut store = Store {
-            conn,
-            read_only: false,
+        let line = rec.position().map_or(line, |p| p.line());
+        if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            continue;
+        }
+        let field = |i: Option<usize>| -> Result<String, String> {
+            let raw = i.and_then(|i| rec.get(i)).unwrap_or_default();
+            std::str::from_utf8(raw)
+                .map(|s| s.trim().to_string())
+                .map_err(|_| "a cell is not UTF-8 text".to_string())
         };
-        schema::migrate(&mut store.conn, &seed_entries())?;
-        Ok(store)
-    }
-
-    fn open_with(path: &Path, reading: bool) -> anyhow::Result<Option<Store>> {
-        let shown = path.display();
-        let mut read_only = reading;
-        match fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => {
-                bail!("{shown} is a directory, not a radiocode database")
-            }
-            Ok(meta) => {
-                if meta.len() > 0 {
-                    check_header(path)?;
-                }
-                if meta.permissions().readonly() {
-                    if !reading {
-                        bail!(
-                            "the database {shown} is read-only: nothing was written. Make it \
-                             writable (chmod u+w) or choose another file with --db"
-                        );
-                    }
-                    read_only = true;
-                }
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                if reading {
-                    return Ok(None);
-                }
-                create_private(path)?;
-            }
-            Err(e) => return Err(e).with_context(|| format!("cannot use the database {shown}")),
-        }
-        let flags = if read_only {
-            OpenFlags::SQLITE_OPEN_READ_ONLY
-        } else {
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-        } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut conn = Connection::open_with_flags(path, flags)
-            .with_context(|| format!("cannot open the database {shown}"))?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        // Read before anything is written: a file that is not ours stays untouched.
-        let version = schema::check_ownership(&conn)
-            .with_context(|| format!("{shown} is not a usable radiocode database"))?;
-        if version > SCHEMA_VERSION {
-            bail!(
-                "the database {shown} has schema version {version}, newer than this radiocode \
-                 understands ({SCHEMA_VERSION}): use a newer radiocode. The file was not changed"
-            );
-        }
-        if read_only {
-            // An empty new file holds nothing yet; an older schema reads as it is
-            // and is upgraded on its next write.
-            if version == 0 {
-                return Ok(None);
-            }
-        } else {
-            conn.pragma_update(None, "journal_mode", "WAL")?;
-            conn.pragma_update(None, "synchronous", "FULL")?;
-            conn.pragma_update(None, "foreign_keys", "ON")?;
-            schema::migrate(&mut conn, &seed_entries())
-                .with_context(|| format!("cannot prepare the database {shown}"))?;
-        }
-        Ok(Some(Store { conn, read_only }))
-    }
-
-    pub fn is_read_only(&self) -> bool {
-        self.read_only
-    }
-
-    /// Adds an entry; the same serial and code again keeps the stronger confidence.
-    pub fn add_entry(&mut self, e: &NewEntry) -> anyhow::Result<Added> {
-        let tx = self.conn.transaction()?;
-        let added = insert_entry(&tx, e, None)?;
-        tx.commit()?;
-        Ok(added)
-    }
-
-    pub fn entries_for(&self, serial: &str) -> anyhow::Result<Vec<BookEntry>> {
-        let mut st = self.conn.prepare_cached(
-            "SELECT code, confidence, source FROM book WHERE serial = ?1 \
-             ORDER BY CASE confidence WHEN 'confirmed' THEN 0 WHEN 'likely' THEN 1 ELSE 2 END, \
-             id DESC",
-        )?;
-        let rows = st.query_map([serial], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (code, confidence, source) = row?;
-            out.push(BookEntry {
-                code: Code::parse(&code).map_err(anyhow::Error::msg)?,
-                confidence: Confidence::parse_book(&confidence).map_err(anyhow::Error::msg)?,
-                source,
-            });
-        }
-        Ok(out)
-    }
-
-    pub fn book(&self) -> anyhow::Result<Vec<BookRow>> {
-        let mut st = self.conn.prepare(
-            "SELECT serial, family, code, confidence, source, added_at, added_by, job_id \
-             FROM book ORDER BY serial, id",
-        )?;
-        let rows = st.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, Option<String>>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
-                r.get::<_, Option<i64>>(7)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (serial, family, code, confidence, source, added_at, added_by, job) = row?;
-            out.push(BookRow {
-                serial,
-                family: family.and_then(|f| f.parse().ok()),
-                code: Code::parse(&code).map_err(anyhow::Error::msg)?,
-                confidence: Confidence::parse_book(&confidence).map_err(anyhow::Error::msg)?,
-                source,
-                added_at,
-                added_by,
-                job,
-            });
-        }
-        Ok(out)
-    }
-
-    /// The whole book in memory, for fast lookups over a batch.
-    pub fn load_book(&self) -> anyhow::Result<MemoryBook> {
-        let mut book = MemoryBook::default();
-        for row in self.book()? {
-            book.insert(row.serial, row.code, row.confidence, row.source);
-        }
-        Ok(book)
-    }
-
-    /// Imports a CSV with `serial,code` columns (optional `confidence,source`)
-    /// in one transaction. Bad rows are reported by line; with `strict` any
-    /// bad row means nothing is written.
-    pub fn import_csv(
-        &mut self,
-        input: impl Read,
-        strict: bool,
-        added_by: &str,
-        default_source: &str,
-    ) -> anyhow::Result<ImportReport> {
-        let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(input);
-        let header = r
-            .byte_headers()
-            .context("cannot read the CSV header")?
-            .clone();
-        let col = |name: &str| {
-            header
-                .iter()
-                .position(|h| String::from_utf8_lossy(h).trim().eq_ignore_ascii_case(name))
-        };
-        let (Some(serial_col), Some(code_col)) = (col("serial"), col("code")) else {
-            bail!("the CSV header must name a serial and a code column (line 1)");
-        };
-        let (confidence_col, source_col) = (col("confidence"), col("source"));
-        let mut report = ImportReport::default();
-        let tx = self.conn.transaction()?;
-        let mut rec = csv::ByteRecord::new();
-        loop {
-            let line = r.position().line();
-            match r.read_byte_record(&mut rec) {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(e) => {
-                    report.bad.push(BadRow {
-                        line,
-                        reason: format!("unreadable CSV: {e}"),
-                    });
-                    break;
-                }
-            }
-            let line = rec.position().map_or(line, |p| p.line());
-            if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-                continue;
-            }
-            let field = |i: Option<usize>| -> Result<String, String> {
-                let raw = i.and_then(|i| rec.get(i)).unwrap_or_default();
-                std::str::from_utf8(raw)
-                    .map(|s| s.trim().to_string())
-                    .map_err(|_| "a cell is not UTF-8 text".to_string())
-            };
-            let entry = (|| -> Result<NewEntry, String> {
-                let typed = field(Some(serial_col))?;
-                let d = diagnose(&typed, None);
-                let serial = d.serial.ok_or_else(|| {
-                    let why = d
-                        .findings
-                        .iter()
-                        .find(|f| f.severity == crate::serial::Severity::Error)
-                        .map(|f| f.message.to_string())
-                        .unwrap_or_default();
-                    format!("serial '{}': {why}", crate::serial::echo_text(&typed, 40))
-                })?;
-                let code = Code::parse(&field(Some(code_col))?)?;
-                let confidence = Confidence::parse_book(&field(confidence_col)?)?;
-                let source = field(source_col)?;
-                Ok(NewEntry {
-                    serial,
-                    code,
-                    confidence,
-                    source: if source.is_empty() {
-                        default_source.to_string()
-                    } else {
-                        source
-                    },
-                    added_by: added_by.to_string(),
-                })
-            })();
-            match entry {
-                Ok(e) => match insert_entry(&tx, &e, None)? {
-                    Added::New => report.added += 1,
-                    Added::AlreadyThere => report.already_there += 1,
-                },
-                Err(reason) => report.bad.push(BadRow { line, reason }),
-            }
-        }
-        if strict && !report.bad.is_empty() {
-            tx.rollback()?;
-            report.committed = false;
-        } else {
-            tx.commit()?;
-            report.committed = true;
-        }
-        Ok(report)
-    }
-
-    /// Starts a job; returns its number.
-    pub fn new_job(&mut self, job: &NewJob) -> anyhow::Result<i64> {
-        let d = diagnose(&job.serial, None);
-        let serial = d
-            .serial
-            .clone()
-            .unwrap_or_else(|| job.serial.trim().to_string());
-        let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT INTO jobs (created_at, workstation, vehicle, ownership_proof, serial, family, notes) \
-             VALUES (strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                job.workstation,
-                job.vehicle,
-                job.ownership_proof,
-                serial,
-                d.family.map(Family::id),
-                job.notes
-            ],
-        )?;
-        let id = tx.last_insert_rowid();
-        tx.commit()?;
-        Ok(id)
-    }
-
-    /// Records a code tried on a job's radio. An accepted code becomes a
-    /// confirmed code book entry with the job as its source, in the same
-    /// transaction.
-    pub fn record_try(&mut self, job: i64, code: Code, outcome: TryOutcome) -> anyhow::Result<()> {
-        let tx = self.conn.transaction()?;
-        let found: Option<(String, String, String)> = tx
-            .query_row(
-                "SELECT serial, vehicle, workstation FROM jobs WHERE id = ?1",
-                [job],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
-        let Some((serial, vehicle, workstation)) = found else {
-            bail!("there is no job {job}: see radiocode jobs list");
-        };
-        tx.execute(
-            "INSERT INTO attempts (job_id, at, code, outcome) \
-             VALUES (?1, strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?2, ?3)",
-            params![job, code.to_string(), outcome.id()],
-        )?;
-        if outcome == TryOutcome::Accepted {
-            if diagnose(&serial, None).serial.as_deref() != Some(serial.as_str()) {
-                bail!(
-                    "job {job}'s serial '{}' is not a valid serial, so the accepted code cannot \
-                     go into the code book; nothing was recorded",
-                    crate::serial::echo_text(&serial, 40)
-                );
-            }
-            let entry = NewEntry {
+        let entry = (|| -> Result<NewEntry, String> {
+            let typed = field(Some(serial_col))?;
+            let d = diagnose(&typed, None);
+            let serial = d.serial.ok_or_else(|| {
+                let why = d
+                    .findings
+                    .iter()
+                    .find(|f| f.severity == Severity::Error)
+                    .map(|f| f.message.to_string())
+                    .unwrap_or_default();
+                format!("serial '{}': {why}", echo_text(&typed, 40))
+            })?;
+            let code = Code::parse(&field(Some(code_col))?)?;
+            let confidence = Confidence::parse_book(&field(confidence_col)?)?;
+            let source = field(source_col)?;
+            Ok(NewEntry {
                 serial,
                 code,
-                confidence: Confidence::Confirmed,
-                source: format!("job {job}: accepted by the radio of {vehicle}"),
-                added_by: workstation,
-            };
-            insert_entry(&tx, &entry, Some(job))?;
-        }
-        tx.commit()?;
-        Ok(())
-    }
-
-    pub fn add_note(&mut self, job: i64, note: &str) -> anyhow::Result<()> {
-        let changed = self.conn.execute(
-            "UPDATE jobs SET notes = CASE WHEN notes = '' THEN ?2 ELSE notes || char(10) || ?2 END \
-             WHERE id = ?1",
-            params![job, note],
-        )?;
-        if changed == 0 {
-            bail!("there is no job {job}: see radiocode jobs list");
-        }
-        Ok(())
-    }
-
-    /// Jobs, newest first; `search` matches the serial or the vehicle.
-    pub fn jobs(&self, search: Option<&str>) -> anyhow::Result<Vec<JobRow>> {
-        let pattern = search.map(|s| {
-            let cleaned: String = s
-                .chars()
-                .filter(|c| !c.is_whitespace() && !matches!(c, '%' | '_'))
-                .collect();
-            format!("%{cleaned}%")
-        });
-        let mut st = self.conn.prepare_cached(
-            "SELECT id, created_at, workstation, vehicle, ownership_proof, serial, family, notes \
-             FROM jobs WHERE ?1 IS NULL \
-                OR replace(serial, ' ', '') LIKE ?1 OR replace(vehicle, ' ', '') LIKE ?1 \
-             ORDER BY id DESC",
-        )?;
-        let rows = st.query_map([pattern], |r| {
-            Ok(JobRow {
-                id: r.get(0)?,
-                created_at: r.get(1)?,
-                workstation: r.get(2)?,
-                vehicle: r.get(3)?,
-                ownership_proof: r.get(4)?,
-                serial: r.get(5)?,
-                family: r.get::<_, Option<String>>(6)?.and_then(|f| f.parse().ok()),
-                notes: r.get(7)?,
-                attempts: Vec::new(),
+                confidence,
+                source: if source.is_empty() {
+                    default_source.to_string()
+                } else {
+                    source
+                },
+                added_by: added_by.to_string(),
             })
-        })?;
-        let mut jobs = rows.collect::<Result<Vec<_>, _>>()?;
-        let mut st = self.conn.prepare_cached(
-            "SELECT at, code, outcome FROM attempts WHERE job_id = ?1 ORDER BY id",
-        )?;
-        for job in &mut jobs {
-            let attempts = st.query_map([job.id], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            })?;
-            for a in attempts {
-                let (at, code, outcome) = a?;
-                job.attempts.push(Attempt {
-                    at,
-                    code: Code::parse(&code).map_err(anyhow::Error::msg)?,
-                    outcome: if outcome == "accepted" {
-                        TryOutcome::Accepted
-                    } else {
-                        TryOutcome::Refused
-                    },
-                });
-            }
-        }
-        Ok(jobs)
-    }
-
-    /// SQLite's own consistency check; "ok" when the file is sound.
-    pub fn integrity_check(&self) -> anyhow::Result<String> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
-    }
-}
-
-impl CodeBook for Store {
-    fn entries(&self, serial: &str) -> Result<Vec<BookEntry>, String> {
-        self.entries_for(serial).map_err(|e| format!("{e:#}"))
-    }
-}
-
-fn insert_entry(
-    tx: &rusqlite::Transaction<'_>,
-    e: &NewEntry,
-    job: Option<i64>,
-) -> anyhow::Result<Added> {
-    let existing: Option<String> = tx
-        .query_row(
-            "SELECT confidence FROM book WHERE serial = ?1 AND code = ?2",
-            params![e.serial, e.code.to_string()],
-            |r| r.get(0),
-        )
-        .optional()?;
-    match existing {
-        None => {
-            tx.execute(
-                "INSERT INTO book (serial, family, code, confidence, source, added_at, added_by, job_id) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?6, ?7)",
-                params![
-                    e.serial,
-                    family_of(&e.serial).map(Family::id),
-                    e.code.to_string(),
-                    e.confidence.id(),
-                    e.source,
-                    e.added_by,
-                    job
-                ],
-            )?;
-            Ok(Added::New)
-        }
-        Some(old) => {
-            let old = Confidence::parse_book(&old).unwrap_or(Confidence::Unconfirmed);
-            if e.confidence < old {
-                tx.execute(
-                    "UPDATE book SET confidence = ?3, source = source || '; ' || ?4, job_id = coalesce(?5, job_id) \
-                     WHERE serial = ?1 AND code = ?2",
-                    params![e.serial, e.code.to_string(), e.confidence.id(), e.source, job],
-                )?;
-            }
-            Ok(Added::AlreadyThere)
+        })();
+        match entry {
+            Ok(e) => entries.push(e),
+            Err(reason) => bad.push(BadRow { line, reason }),
         }
     }
-}
-
-fn check_header(path: &Path) -> anyhow::Result<()> {
-    let mut head = [0u8; 16];
-    let n = fs::File::open(path)
-        .and_then(|mut f| f.read(&mut head))
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    if n < 16 || &head != SQLITE_HEADER {
-        bail!(
-            "{} is not a radiocode database (it is not an SQLite file); it was left untouched. \
-             Choose another file with --db",
-            path.display()
-        );
-    }
-    Ok(())
-}
-
-/// Creates the database file readable and writable by its owner only.
-fn create_private(path: &Path) -> anyhow::Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        let mut builder = fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder
-            .create(dir)
-            .with_context(|| format!("cannot create the folder {}", dir.display()))?;
-    }
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    match options.open(path) {
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(e).with_context(|| format!("cannot create the database {}", path.display())),
-    }
+    Ok((entries, bad))
 }
 
 #[cfg(test)]
@@ -736,5 +749,13 @@ mod tests {
             .map(|s| s.serial.as_str())
             .collect();
         assert_eq!(confirmed, ["BP234746080340"]);
+    }
+
+    #[test]
+    fn uids_are_distinct_hex() {
+        let (a, b) = (new_uid(), new_uid());
+        assert_eq!(a.len(), 32);
+        assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(a, b);
     }
 }

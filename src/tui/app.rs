@@ -1,14 +1,15 @@
 //! Workbench state and the one place it changes: [`App::update`].
 
-use std::path::PathBuf;
-
 use tui_input::{Input, InputRequest};
 
 use super::simulator::Simulator;
 use crate::decode::{Code, CodeBook, Outcome, decode};
 use crate::keypad::{Button, profile_for};
 use crate::serial::{Family, FindingKind};
-use crate::store::{JobRow, NewJob, Store, TryOutcome, whoami};
+use crate::settings::Bench;
+use crate::store::{
+    self, JobFilter, JobRow, NewJob, NewTry, Place, Records, RecordsEvent, TryOutcome,
+};
 
 /// The brand selector's choices, left to right.
 pub const BRANDS: [Option<Family>; 5] = [
@@ -66,6 +67,8 @@ pub struct JobForm {
     pub code: Code,
     pub outcome: TryOutcome,
     pub error: Option<String>,
+    /// The job's identity, kept across a retry so it is started once.
+    uid: String,
 }
 
 impl JobForm {
@@ -142,6 +145,8 @@ pub enum Msg {
     ResetRadio,
     /// Real time passed (milliseconds).
     Tick(u64),
+    /// The shared records changed, went away or came back.
+    Records(RecordsEvent),
 }
 
 /// What the terminal loop must do after an update.
@@ -176,11 +181,17 @@ pub struct App {
     job_refused: Vec<Code>,
     /// The keypad panel for the chosen code, when there is one.
     pub simulator: Option<Simulator>,
+    /// Why the records cannot be reached, while they cannot.
+    pub records_offline: Option<String>,
+    /// A try the records did not confirm: written when they are back.
+    pub pending_try: Option<(i64, NewTry)>,
     book: Box<dyn CodeBook>,
     /// The job log and code book, once open; it answers lookups when present.
-    store: Option<Store>,
-    /// Where to create or open the database for writing.
-    store_path: Option<PathBuf>,
+    store: Option<Box<dyn Records>>,
+    /// Where the records are, to open them for writing.
+    place: Option<Place>,
+    /// This bench and its branch, recorded on each job.
+    bench: Bench,
 }
 
 impl App {
@@ -202,17 +213,26 @@ impl App {
             last_try: None,
             job_refused: Vec::new(),
             simulator: None,
+            records_offline: None,
+            pending_try: None,
             book,
             store: None,
-            store_path: None,
+            place: None,
+            bench: Bench::default(),
         }
     }
 
     /// A workbench that keeps its records: `store` if already open (for
-    /// reading), and `path` to open for writing when something is recorded.
-    pub fn with_records(mut self, store: Option<Store>, path: Option<PathBuf>) -> App {
+    /// reading), and `place` to open for writing when something is recorded.
+    pub fn with_records(
+        mut self,
+        store: Option<Box<dyn Records>>,
+        place: Option<Place>,
+        bench: Bench,
+    ) -> App {
         self.store = store;
-        self.store_path = path;
+        self.place = place;
+        self.bench = bench;
         self.revalidate();
         self
     }
@@ -247,9 +267,10 @@ impl App {
     /// Re-reads the input: validation and candidates live here, never in render.
     fn revalidate(&mut self) {
         let text = self.input.value();
+        // Offline, the seeded public pairs answer beside the algorithms.
         let book: &dyn CodeBook = match &self.store {
-            Some(store) => store,
-            None => self.book.as_ref(),
+            Some(store) if self.records_offline.is_none() => store.as_ref(),
+            _ => self.book.as_ref(),
         };
         self.outcome = if text.trim().is_empty() {
             None
@@ -304,7 +325,7 @@ impl App {
     }
 
     pub fn update(&mut self, msg: Msg) -> Effect {
-        if !matches!(msg, Msg::Resize(..) | Msg::Tick(_)) {
+        if !matches!(msg, Msg::Resize(..) | Msg::Tick(_) | Msg::Records(_)) {
             self.notice = None;
         }
         match msg {
@@ -391,6 +412,7 @@ impl App {
                 }
             }
             Msg::FormSubmit => self.submit_form(),
+            Msg::Records(event) => self.on_records(event),
             Msg::ShowJobs => {
                 self.view = View::Jobs;
                 self.search_jobs();
@@ -463,7 +485,7 @@ impl App {
         match &self.current_job {
             Some((job, for_serial)) if *for_serial == serial => {
                 let job = *job;
-                self.write_try(job, code, outcome);
+                self.write_try(job, NewTry::new(code, outcome));
             }
             _ => {
                 self.form = Some(JobForm {
@@ -474,6 +496,7 @@ impl App {
                     code,
                     outcome,
                     error: None,
+                    uid: store::new_uid(),
                 });
                 self.overlay = Overlay::JobForm;
             }
@@ -492,14 +515,16 @@ impl App {
             form.field = usize::from(!vehicle.is_empty());
             return;
         }
-        let (code, outcome) = (form.code, form.outcome);
+        let (code, outcome, uid) = (form.code, form.outcome, form.uid.clone());
         let serial = self.serial_for_records();
         let job = NewJob {
-            workstation: whoami().1,
+            workstation: self.bench.workstation.clone(),
+            branch: self.bench.branch.clone(),
             vehicle,
             ownership_proof: proof,
             serial: serial.clone(),
             notes,
+            uid,
         };
         match self.writable_store().and_then(|s| s.new_job(&job)) {
             Ok(id) => {
@@ -508,7 +533,7 @@ impl App {
                 self.job_refused.clear();
                 self.overlay = Overlay::None;
                 self.form = None;
-                self.write_try(id, code, outcome);
+                self.write_try(id, NewTry::new(code, outcome));
             }
             Err(e) => {
                 // The form stays open with what was typed.
@@ -519,11 +544,9 @@ impl App {
         }
     }
 
-    fn write_try(&mut self, job: i64, code: Code, outcome: TryOutcome) {
-        match self
-            .writable_store()
-            .and_then(|s| s.record_try(job, code, outcome))
-        {
+    fn write_try(&mut self, job: i64, t: NewTry) {
+        let (code, outcome) = (t.code, t.outcome);
+        match self.writable_store().and_then(|s| s.record_try(job, &t)) {
             Ok(()) => {
                 self.notice = Some(match outcome {
                     TryOutcome::Accepted => {
@@ -531,6 +554,7 @@ impl App {
                     }
                     TryOutcome::Refused => format!("job {job}: {code} refused"),
                 });
+                self.pending_try = None;
                 self.last_try = Some((code, outcome));
                 if outcome == TryOutcome::Refused {
                     self.job_refused.push(code);
@@ -548,17 +572,73 @@ impl App {
                     .min(self.candidate_count().saturating_sub(1));
                 self.rebuild_simulator();
             }
+            Err(e) if self.is_shared() => {
+                // Kept with its identity: written once the server is back, never twice.
+                self.notice = Some(format!(
+                    "NOT recorded yet: job {job} {code} {}. It will be written when the records \
+                     are back ({e:#})",
+                    outcome.id()
+                ));
+                self.records_offline.get_or_insert_with(|| format!("{e:#}"));
+                self.pending_try = Some((job, t));
+            }
             Err(e) => self.notice = Some(format!("could not record the try: {e:#}")),
         }
     }
 
+    /// True when the records are on a server shared with other benches.
+    fn is_shared(&self) -> bool {
+        matches!(self.place, Some(Place::Server(_)))
+    }
+
+    /// What a watched server said.
+    fn on_records(&mut self, event: RecordsEvent) {
+        match event {
+            RecordsEvent::BookChanged(serial) => {
+                let on_screen = self
+                    .outcome
+                    .as_ref()
+                    .and_then(|o| o.diagnosis.serial.as_deref());
+                if self.records_offline.is_none()
+                    && (serial == "*" || on_screen == Some(serial.as_str()))
+                {
+                    let selected = self.selected;
+                    self.revalidate();
+                    self.selected = selected.min(self.candidate_count().saturating_sub(1));
+                    self.rebuild_simulator();
+                    self.notice = Some("the code book changed at another bench".to_string());
+                }
+            }
+            RecordsEvent::Offline(reason) => self.records_offline = Some(reason),
+            RecordsEvent::Online => {
+                let reopened = self.place.as_ref().map(store::open_reading);
+                match reopened {
+                    Some(Ok(store)) => {
+                        self.store = store;
+                        self.records_offline = None;
+                        self.notice = Some("the records are back".to_string());
+                        if let Some((job, t)) = self.pending_try.take() {
+                            self.write_try(job, t);
+                        }
+                        let selected = self.selected;
+                        self.revalidate();
+                        self.selected = selected.min(self.candidate_count().saturating_sub(1));
+                        self.rebuild_simulator();
+                    }
+                    Some(Err(e)) => self.records_offline = Some(format!("{e:#}")),
+                    None => {}
+                }
+            }
+        }
+    }
+
     /// The store, opened for writing (and created) on first use.
-    fn writable_store(&mut self) -> anyhow::Result<&mut Store> {
-        if self.store.as_ref().is_none_or(Store::is_read_only) {
-            let Some(path) = &self.store_path else {
+    fn writable_store(&mut self) -> anyhow::Result<&mut Box<dyn Records>> {
+        if self.store.as_ref().is_none_or(|s| s.is_read_only()) || self.records_offline.is_some() {
+            let Some(place) = &self.place else {
                 anyhow::bail!("this workbench has no job log");
             };
-            self.store = Some(Store::open(path)?);
+            self.store = Some(store::open_writing(place)?);
         }
         match &mut self.store {
             Some(store) => Ok(store),
@@ -569,7 +649,10 @@ impl App {
     fn search_jobs(&mut self) {
         let search = self.jobs.search.value().trim().to_string();
         let found = match &self.store {
-            Some(store) => store.jobs((!search.is_empty()).then_some(search.as_str())),
+            Some(store) => store.jobs(&JobFilter {
+                search: (!search.is_empty()).then_some(search),
+                branch: None,
+            }),
             None => Ok(Vec::new()),
         };
         match found {

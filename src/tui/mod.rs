@@ -13,9 +13,8 @@ use ratatui::crossterm::event::{
 };
 use ratatui::crossterm::execute;
 
-use std::path::Path;
-
-use crate::store::{MemoryBook, Store};
+use crate::settings::Bench;
+use crate::store::{MemoryBook, Place, Records};
 use app::{App, Effect};
 
 /// Whether colours may be used: not when `NO_COLOR` is set to anything.
@@ -49,9 +48,11 @@ impl Drop for TerminalGuard {
 }
 
 /// Runs the workbench until the technician quits. Returns the exit status.
-/// `store` is the database already open for reading, if any; `db` is where it
-/// lives (opened for writing only when something is recorded).
-pub fn run(store: Option<Store>, db: &Path) -> anyhow::Result<u8> {
+/// `store` is the records already open for reading, if any; `place` is where
+/// they live (opened for writing only when something is recorded). Records
+/// on a server are watched: a code confirmed at another bench shows at once,
+/// and a server that goes away is shown and reconnected.
+pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyhow::Result<u8> {
     if !io::stdout().is_terminal() {
         eprintln!(
             "radiocode: standard output is not a terminal, so the workbench cannot open. \
@@ -62,14 +63,30 @@ pub fn run(store: Option<Store>, db: &Path) -> anyhow::Result<u8> {
     let mut terminal = ratatui::try_init()?;
     let _guard = TerminalGuard::enter()?;
     // Without a database the seeded public pairs answer; with one, it does.
-    let mut app = App::new(Box::new(MemoryBook::seed()), color_allowed())
-        .with_records(store, Some(db.to_path_buf()));
+    let events = match &place {
+        Place::Server(pg) => Some(crate::store::watch(pg.clone())),
+        Place::File(_) => None,
+    };
+    let offline = matches!(place, Place::Server(_)) && store.is_none();
+    let mut app = App::new(Box::new(MemoryBook::seed()), color_allowed()).with_records(
+        store,
+        Some(place),
+        bench,
+    );
+    if offline {
+        app.records_offline = Some("the server did not answer".to_string());
+    }
     let size = terminal.size()?;
     app.update(app::Msg::Resize(size.width, size.height));
     let mut last = Instant::now();
     loop {
         terminal.draw(|frame| ui::render(&app, frame))?;
         let ready = event::poll(Duration::from_millis(100))?;
+        if let Some(events) = &events {
+            while let Ok(e) = events.try_recv() {
+                app.update(app::Msg::Records(e));
+            }
+        }
         // The practice radio's clock follows real time while something runs.
         let now = Instant::now();
         if app.wants_ticks() {
@@ -92,6 +109,19 @@ pub fn run(store: Option<Store>, db: &Path) -> anyhow::Result<u8> {
                 let _ = out.flush();
             }
         }
+    }
+    drop(_guard);
+    drop(terminal);
+    if let Some((job, t)) = &app.pending_try {
+        eprintln!(
+            "radiocode: job {job}: the try {} {} was NOT recorded: the records could not be \
+             reached. Record it with `radiocode jobs try {job} {} {}` once they are back",
+            t.code,
+            t.outcome.id(),
+            t.code,
+            t.outcome.id()
+        );
+        return Ok(crate::cli::EXIT_FAILURE);
     }
     Ok(0)
 }

@@ -1,9 +1,11 @@
-//! The schema, its migrations, and the check that a file is radiocode's.
+//! The SQLite file's schema, its migrations, and the check that a file is
+//! radiocode's.
 
 use anyhow::bail;
 use rusqlite::Connection;
 
-use super::{NewEntry, insert_entry};
+use super::NewEntry;
+use super::sqlite::insert_entry;
 
 /// "RCDB": marks a SQLite file as a radiocode database.
 const APPLICATION_ID: i64 = 0x5243_4442;
@@ -43,6 +45,24 @@ const MIGRATIONS: &[&str] = &[
         job_id INTEGER REFERENCES jobs (id),
         UNIQUE (serial, code)
     );",
+    // 2: branches, identities that travel with `db copy`, notes as their own
+    // records. Earlier notes stay as the job's first note.
+    "ALTER TABLE jobs ADD COLUMN branch TEXT NOT NULL DEFAULT '';
+    ALTER TABLE jobs ADD COLUMN uid TEXT;
+    UPDATE jobs SET uid = lower(hex(randomblob(16)));
+    CREATE UNIQUE INDEX jobs_uid ON jobs (uid);
+    CREATE INDEX jobs_branch ON jobs (branch);
+    ALTER TABLE attempts ADD COLUMN uid TEXT;
+    UPDATE attempts SET uid = lower(hex(randomblob(16)));
+    CREATE UNIQUE INDEX attempts_uid ON attempts (uid);
+    CREATE TABLE job_notes (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        job_id INTEGER NOT NULL REFERENCES jobs (id),
+        at TEXT NOT NULL,
+        text TEXT NOT NULL
+    );
+    CREATE INDEX job_notes_job ON job_notes (job_id);",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -71,7 +91,7 @@ pub fn migrate(conn: &mut Connection, seeds: &[NewEntry]) -> anyhow::Result<()> 
         tx.execute_batch(sql)?;
         if i == 0 {
             for seed in seeds {
-                insert_entry(&tx, seed, None)?;
+                insert_entry(&tx, seed, None, None)?;
             }
             tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         }

@@ -1,0 +1,90 @@
+//! The bench's own settings: `config.toml` in the platform's config folder
+//! (`~/.config/radiocode/config.toml` on Linux, or the file named by
+//! `RADIOCODE_CONFIG`). Flags and environment variables override it.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use serde::Deserialize;
+
+/// What the config file may say; every key is optional.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// The records: a SQLite file path or a `postgres://` URL.
+    pub db: Option<String>,
+    /// This garage's branch, recorded on every job.
+    pub branch: Option<String>,
+    /// This bench's name, recorded on every job (default: the host name).
+    pub workstation: Option<String>,
+}
+
+/// Where the config file is read from.
+pub fn config_path() -> PathBuf {
+    match std::env::var_os("RADIOCODE_CONFIG").filter(|p| !p.is_empty()) {
+        Some(p) => PathBuf::from(p),
+        None => dirs::config_dir()
+            .unwrap_or_else(|| PathBuf::from("."))
+            .join("radiocode")
+            .join("config.toml"),
+    }
+}
+
+impl Settings {
+    /// The config file's settings; none when there is no file.
+    pub fn load() -> anyhow::Result<Settings> {
+        let path = config_path();
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Settings::default()),
+            Err(e) => {
+                return Err(e)
+                    .with_context(|| format!("cannot read the config file {}", path.display()));
+            }
+        };
+        Settings::parse(&text)
+            .with_context(|| format!("the config file {} is not valid", path.display()))
+    }
+
+    pub fn parse(text: &str) -> anyhow::Result<Settings> {
+        Ok(toml::from_str(text)?)
+    }
+}
+
+/// Who records a job: this bench and its branch.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Bench {
+    pub workstation: String,
+    pub branch: String,
+}
+
+impl Bench {
+    /// From the environment (`RADIOCODE_WORKSTATION`, `RADIOCODE_BRANCH`),
+    /// else the config file, else the host name and no branch.
+    pub fn from_settings(settings: &Settings) -> Bench {
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        Bench {
+            workstation: env("RADIOCODE_WORKSTATION")
+                .or_else(|| settings.workstation.clone())
+                .unwrap_or_else(|| crate::store::whoami().1),
+            branch: env("RADIOCODE_BRANCH")
+                .or_else(|| settings.branch.clone())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_config_file_is_read_and_strays_are_named() {
+        let s = Settings::parse("db = \"postgres://bay2@server/records\"\nbranch = \"Leeds\"\n")
+            .unwrap();
+        assert_eq!(s.db.as_deref(), Some("postgres://bay2@server/records"));
+        assert_eq!(s.branch.as_deref(), Some("Leeds"));
+        let e = format!("{:#}", Settings::parse("dbb = \"x\"\n").unwrap_err());
+        assert!(e.contains("dbb"), "{e}");
+    }
+}

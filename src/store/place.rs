@@ -1,0 +1,599 @@
+//! Where the records live: a SQLite file path, or a PostgreSQL URL. A URL's
+//! password is never shown: not in messages, not in `Debug`.
+
+use std::ffi::OsStr;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{DigitallySignedStruct, SignatureScheme};
+
+/// How long a command waits for the server before it gives up.
+pub const CONNECT_WAIT: Duration = Duration::from_secs(8);
+
+/// The records: a file on this bench, or a server shared by several.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Place {
+    File(PathBuf),
+    Server(PgPlace),
+}
+
+impl Place {
+    /// A `postgres://` or `postgresql://` URL is a server; anything else is a
+    /// file path.
+    pub fn parse(text: &OsStr) -> anyhow::Result<Place> {
+        match text.to_str() {
+            Some(s) if is_url(s) => Ok(Place::Server(PgPlace::parse(s)?)),
+            _ => Ok(Place::File(PathBuf::from(text))),
+        }
+    }
+
+    /// The folder beside the records for files a job keeps, when a file.
+    pub fn file(&self) -> Option<&Path> {
+        match self {
+            Place::File(p) => Some(p),
+            Place::Server(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Place::File(p) => write!(f, "the database {}", p.display()),
+            Place::Server(pg) => write!(f, "{pg}"),
+        }
+    }
+}
+
+fn is_url(s: &str) -> bool {
+    let lower = s.get(..13).unwrap_or(s).to_ascii_lowercase();
+    lower.starts_with("postgres://") || lower.starts_with("postgresql://")
+}
+
+/// TLS to the server, as libpq's `sslmode` names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SslMode {
+    /// No TLS.
+    Disable,
+    /// TLS when the server offers it, without checking its certificate.
+    Prefer,
+    /// TLS always, without checking the certificate.
+    Require,
+    /// TLS always; the certificate must chain to a trusted root and name the host.
+    VerifyFull,
+}
+
+/// A PostgreSQL server and the database on it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PgPlace {
+    /// A host name, an address, or a Unix socket folder (starts with `/`).
+    pub host: String,
+    pub port: u16,
+    pub user: String,
+    pub dbname: String,
+    pub sslmode: SslMode,
+    /// PEM file of the roots trusted for `verify-full`, beside the system's.
+    pub sslrootcert: Option<PathBuf>,
+    password: Option<String>,
+}
+
+impl fmt::Debug for PgPlace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PgPlace")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("user", &self.user)
+            .field("dbname", &self.dbname)
+            .field("sslmode", &self.sslmode)
+            .field("password", &self.password.as_ref().map(|_| "(hidden)"))
+            .finish()
+    }
+}
+
+impl fmt::Display for PgPlace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the PostgreSQL server {}:{} (database {}, user {})",
+            self.host, self.port, self.dbname, self.user
+        )
+    }
+}
+
+impl PgPlace {
+    /// Reads `postgres[ql]://[user[:password]@][host][:port][/dbname][?key=value&...]`.
+    /// Left out: the user from `PGUSER` or the login name, the host from
+    /// `PGHOST` or the local socket, the port from `PGPORT` or 5432, the
+    /// database named as the user.
+    pub fn parse(url: &str) -> anyhow::Result<PgPlace> {
+        let shown = redact(url);
+        let rest = url
+            .split_once("://")
+            .map(|(_, r)| r)
+            .with_context(|| format!("'{shown}' is not a postgres:// URL"))?;
+        let (rest, query) = match rest.split_once('?') {
+            Some((r, q)) => (r, Some(q)),
+            None => (rest, None),
+        };
+        let (authority, path) = match rest.split_once('/') {
+            Some((a, p)) => (a, p),
+            None => (rest, ""),
+        };
+        let (userinfo, hostport) = match authority.rsplit_once('@') {
+            Some((u, h)) => (Some(u), h),
+            None => (None, authority),
+        };
+        let (mut user, mut password) = (None, None);
+        if let Some(info) = userinfo {
+            let (u, p) = match info.split_once(':') {
+                Some((u, p)) => (u, Some(p)),
+                None => (info, None),
+            };
+            user = Some(decode(u, &shown)?).filter(|u| !u.is_empty());
+            password = p.map(|p| decode(p, &shown)).transpose()?;
+        }
+        let (host, port) = split_host_port(hostport, &shown)?;
+        let mut place = PgPlace {
+            host: host.unwrap_or_default(),
+            port: 0,
+            user: user.unwrap_or_default(),
+            dbname: decode(path, &shown)?,
+            sslmode: SslMode::Prefer,
+            sslrootcert: None,
+            password,
+        };
+        let mut port = port;
+        for pair in query
+            .unwrap_or_default()
+            .split('&')
+            .filter(|p| !p.is_empty())
+        {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let value = decode(value, &shown)?;
+            match key {
+                "sslmode" => {
+                    place.sslmode = match value.as_str() {
+                        "disable" => SslMode::Disable,
+                        "prefer" => SslMode::Prefer,
+                        "require" => SslMode::Require,
+                        "verify-full" => SslMode::VerifyFull,
+                        other => bail!(
+                            "sslmode '{other}' in '{shown}' is not one radiocode knows: use \
+                             disable, prefer, require or verify-full"
+                        ),
+                    }
+                }
+                "sslrootcert" => place.sslrootcert = Some(PathBuf::from(value)),
+                "host" => place.host = value,
+                "port" => port = Some(parse_port(&value, &shown)?),
+                "user" => place.user = value,
+                "password" => place.password = Some(value),
+                "dbname" => place.dbname = value,
+                "application_name" | "connect_timeout" => {}
+                other => bail!("'{other}' in '{shown}' is not a setting radiocode knows"),
+            }
+        }
+        if place.user.is_empty() {
+            place.user = std::env::var("PGUSER")
+                .ok()
+                .filter(|u| !u.is_empty())
+                .unwrap_or_else(|| super::whoami().0);
+        }
+        if place.host.is_empty() {
+            place.host = std::env::var("PGHOST")
+                .ok()
+                .filter(|h| !h.is_empty())
+                .unwrap_or_else(|| {
+                    let socket = "/var/run/postgresql";
+                    if Path::new(socket).is_dir() {
+                        socket.to_string()
+                    } else {
+                        "localhost".to_string()
+                    }
+                });
+        }
+        place.port = match port {
+            Some(p) => p,
+            None => match std::env::var("PGPORT") {
+                Ok(p) if !p.is_empty() => parse_port(&p, "PGPORT")?,
+                _ => 5432,
+            },
+        };
+        if place.dbname.is_empty() {
+            place.dbname = std::env::var("PGDATABASE")
+                .ok()
+                .filter(|d| !d.is_empty())
+                .unwrap_or_else(|| place.user.clone());
+        }
+        Ok(place)
+    }
+
+    /// The same server and database under another login.
+    pub fn with_login(&self, user: &str, password: Option<&str>) -> PgPlace {
+        PgPlace {
+            user: user.to_string(),
+            password: password.map(str::to_string),
+            ..self.clone()
+        }
+    }
+
+    /// The password: from the URL, else `PGPASSWORD`, else the password file
+    /// (`PGPASSFILE` or `~/.pgpass`).
+    fn password(&self) -> Option<String> {
+        if let Some(p) = &self.password {
+            return Some(p.clone());
+        }
+        if let Ok(p) = std::env::var("PGPASSWORD") {
+            return Some(p);
+        }
+        let file = std::env::var_os("PGPASSFILE")
+            .map(PathBuf::from)
+            .or_else(|| dirs::home_dir().map(|h| h.join(".pgpass")))?;
+        let text = std::fs::read_to_string(&file).ok()?;
+        #[cfg(unix)]
+        {
+            // As libpq: a password file others can read is not used.
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&file).ok()?.permissions().mode();
+            if mode & 0o077 != 0 {
+                return None;
+            }
+        }
+        let host = if self.host.starts_with('/') {
+            "localhost"
+        } else {
+            self.host.as_str()
+        };
+        pgpass_lookup(&text, host, self.port, &self.dbname, &self.user)
+    }
+
+    fn config(&self) -> postgres::Config {
+        let mut config = postgres::Config::new();
+        config
+            .host(&self.host)
+            .port(self.port)
+            .user(&self.user)
+            .dbname(&self.dbname)
+            .application_name("radiocode")
+            .options("-c search_path=radiocode")
+            .connect_timeout(CONNECT_WAIT / 2)
+            .keepalives(true)
+            .keepalives_idle(Duration::from_secs(10));
+        #[cfg(target_os = "linux")]
+        config.tcp_user_timeout(Duration::from_secs(10));
+        if let Some(p) = self.password() {
+            config.password(p);
+        }
+        config
+    }
+
+    /// Connects, giving up after [`CONNECT_WAIT`]: a server that is down or
+    /// silent is reported with its host and the reason, never waited on.
+    pub fn connect(&self) -> anyhow::Result<postgres::Client> {
+        let config = self.config();
+        let tls = match self.sslmode {
+            SslMode::Disable => None,
+            mode => Some(self.tls(mode)?),
+        };
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let result = match tls {
+                None => config.connect(postgres::NoTls),
+                Some((mode, tls)) => {
+                    let mut config = config;
+                    config.ssl_mode(mode);
+                    config.connect(tls)
+                }
+            };
+            let _ = tx.send(result);
+        });
+        match rx.recv_timeout(CONNECT_WAIT) {
+            Ok(Ok(client)) => Ok(client),
+            Ok(Err(e)) => Err(anyhow::anyhow!(
+                "cannot reach the records on {self}: {}",
+                pg_reason(&e)
+            )),
+            Err(_) => bail!(
+                "cannot reach the records on {self}: no answer within {} seconds",
+                CONNECT_WAIT.as_secs()
+            ),
+        }
+    }
+
+    fn tls(
+        &self,
+        mode: SslMode,
+    ) -> anyhow::Result<(
+        postgres::config::SslMode,
+        tokio_postgres_rustls::MakeRustlsConnect,
+    )> {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
+            .with_safe_default_protocol_versions()?;
+        let (ssl_mode, config) = match mode {
+            SslMode::VerifyFull => {
+                let mut roots = rustls::RootCertStore::empty();
+                for cert in rustls_native_certs::load_native_certs().certs {
+                    let _ = roots.add(cert);
+                }
+                if let Some(file) = &self.sslrootcert {
+                    let certs = CertificateDer::pem_file_iter(file)
+                        .and_then(|i| i.collect::<Result<Vec<_>, _>>())
+                        .map_err(|e| {
+                            anyhow::anyhow!("cannot read sslrootcert {}: {e}", file.display())
+                        })?;
+                    for cert in certs {
+                        roots.add(cert).with_context(|| {
+                            format!("sslrootcert {} holds a bad certificate", file.display())
+                        })?;
+                    }
+                }
+                (
+                    postgres::config::SslMode::Require,
+                    builder.with_root_certificates(roots).with_no_client_auth(),
+                )
+            }
+            SslMode::Require | SslMode::Prefer | SslMode::Disable => (
+                if mode == SslMode::Require {
+                    postgres::config::SslMode::Require
+                } else {
+                    postgres::config::SslMode::Prefer
+                },
+                builder
+                    .dangerous()
+                    .with_custom_certificate_verifier(Arc::new(AnyCertificate(provider)))
+                    .with_no_client_auth(),
+            ),
+        };
+        Ok((
+            ssl_mode,
+            tokio_postgres_rustls::MakeRustlsConnect::new(config),
+        ))
+    }
+}
+
+/// The server's reason in one line: its own message when it sent one.
+pub fn pg_reason(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => db.message().to_string(),
+        None => {
+            let mut text = e.to_string();
+            let mut source = std::error::Error::source(e);
+            while let Some(s) = source {
+                let line = s.to_string();
+                if !text.contains(&line) {
+                    text = format!("{text}: {line}");
+                }
+                source = s.source();
+            }
+            text
+        }
+    }
+}
+
+/// `sslmode=prefer` and `require` encrypt without checking who answers, as
+/// libpq does; `verify-full` checks.
+#[derive(Debug)]
+struct AnyCertificate(Arc<CryptoProvider>);
+
+impl ServerCertVerifier for AnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+/// The URL with its password replaced, for messages.
+fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let authority = match authority.rsplit_once('@') {
+        Some((info, host)) => match info.split_once(':') {
+            Some((user, _)) => format!("{user}:***@{host}"),
+            None => format!("{info}@{host}"),
+        },
+        None => authority.to_string(),
+    };
+    let mut tail = tail.to_string();
+    if let Some(at) = tail.find("password=") {
+        let start = at + "password=".len();
+        let end = tail[start..].find('&').map_or(tail.len(), |e| start + e);
+        tail.replace_range(start..end, "***");
+    }
+    format!("{scheme}://{authority}{tail}")
+}
+
+fn split_host_port(text: &str, shown: &str) -> anyhow::Result<(Option<String>, Option<u16>)> {
+    if text.is_empty() {
+        return Ok((None, None));
+    }
+    if let Some(rest) = text.strip_prefix('[') {
+        let (host, after) = rest
+            .split_once(']')
+            .with_context(|| format!("an unclosed '[' in the host of '{shown}'"))?;
+        let port = match after.strip_prefix(':') {
+            Some(p) => Some(parse_port(p, shown)?),
+            None if after.is_empty() => None,
+            None => bail!("'{after}' after the host in '{shown}' is not a port"),
+        };
+        return Ok((Some(host.to_string()), port));
+    }
+    match text.rsplit_once(':') {
+        Some((host, port)) => Ok((
+            Some(decode(host, shown)?).filter(|h| !h.is_empty()),
+            Some(parse_port(port, shown)?),
+        )),
+        None => Ok((Some(decode(text, shown)?), None)),
+    }
+}
+
+fn parse_port(text: &str, shown: &str) -> anyhow::Result<u16> {
+    text.parse::<u16>()
+        .ok()
+        .filter(|p| *p > 0)
+        .with_context(|| format!("'{text}' in '{shown}' is not a port number"))
+}
+
+/// Undoes %XX escapes.
+fn decode(text: &str, shown: &str) -> anyhow::Result<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = text
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .with_context(|| format!("a bad %-escape in '{shown}'"))?;
+            out.push(hex);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).with_context(|| format!("'{shown}' is not UTF-8 once unescaped"))
+}
+
+/// The password for this server from a password file's text: lines of
+/// `host:port:database:user:password`, `*` matching anything, `\` escaping.
+fn pgpass_lookup(text: &str, host: &str, port: u16, db: &str, user: &str) -> Option<String> {
+    let port = port.to_string();
+    for line in text.lines() {
+        if line.trim_start().starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let mut fields = Vec::new();
+        let mut field = String::new();
+        let mut chars = line.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => field.extend(chars.next()),
+                ':' if fields.len() < 4 => fields.push(std::mem::take(&mut field)),
+                c => field.push(c),
+            }
+        }
+        fields.push(field);
+        let [h, p, d, u, password] = fields.as_slice() else {
+            continue;
+        };
+        let matches = |pattern: &str, value: &str| pattern == "*" || pattern == value;
+        if matches(h, host) && matches(p, &port) && matches(d, db) && matches(u, user) {
+            return Some(password.clone());
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_url_is_read_and_its_password_kept_out_of_sight() {
+        let p = PgPlace::parse(
+            "postgresql://bay%202:s3cr%3At@db.garage.lan:5433/records?sslmode=require",
+        )
+        .unwrap();
+        assert_eq!(p.host, "db.garage.lan");
+        assert_eq!(p.port, 5433);
+        assert_eq!(p.user, "bay 2");
+        assert_eq!(p.dbname, "records");
+        assert_eq!(p.sslmode, SslMode::Require);
+        assert_eq!(p.password.as_deref(), Some("s3cr:t"));
+        assert!(!format!("{p:?}{p}").contains("s3cr"));
+        let v6 = PgPlace::parse("postgres://u@[::1]:6000/d?sslmode=verify-full").unwrap();
+        assert_eq!((v6.host.as_str(), v6.port), ("::1", 6000));
+        assert_eq!(v6.sslmode, SslMode::VerifyFull);
+    }
+
+    #[test]
+    fn bad_urls_are_refused_without_showing_the_password() {
+        for url in [
+            "postgres://u:hunter2@h:99999/d",
+            "postgres://u:hunter2@h/d?sslmode=maybe",
+            "postgres://u:hunter2@h/d?colour=blue",
+            "postgres://u:hunter2@[::1/d",
+            "postgres://u:hunter2@h/d%zz",
+        ] {
+            let e = format!("{:#}", PgPlace::parse(url).unwrap_err());
+            assert!(!e.contains("hunter2"), "{e}");
+            assert!(e.contains("u:***@"), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_path_is_a_file_and_a_url_a_server() {
+        assert!(matches!(
+            Place::parse(OsStr::new("/tmp/x.db")).unwrap(),
+            Place::File(_)
+        ));
+        assert!(matches!(
+            Place::parse(OsStr::new("POSTGRES://u@h/d")).unwrap(),
+            Place::Server(_)
+        ));
+    }
+
+    #[test]
+    fn the_password_file_matches_by_field_with_wildcards_and_escapes() {
+        let text = "# garage\nother:5432:*:*:no\ndb\\:1:*:records:bay2:pa\\:ss\n*:*:*:*:fallback\n";
+        assert_eq!(
+            pgpass_lookup(text, "db:1", 5432, "records", "bay2").as_deref(),
+            Some("pa:ss")
+        );
+        assert_eq!(
+            pgpass_lookup(text, "db", 5432, "x", "y").as_deref(),
+            Some("fallback")
+        );
+        assert_eq!(pgpass_lookup("h:1:d:u\n", "h", 1, "d", "u"), None);
+    }
+}

@@ -1,0 +1,609 @@
+//! The records on a PostgreSQL server, shared by every bench of a garage.
+//! Technicians only ever add rows; the server's grants make sure of it.
+
+use std::cell::RefCell;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use anyhow::bail;
+use postgres::error::SqlState;
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::{Client, GenericClient};
+
+use super::place::{PgPlace, pg_reason};
+use super::postgres_schema::{GRANTS, MIGRATIONS, SCHEMA_VERSION};
+use super::{
+    Added, Attempt, BookRow, CopyReport, ImportReport, JobFilter, JobNote, JobRow, NewEntry,
+    NewJob, NewTry, Records, RecordsEvent, Snapshot, TryOutcome, Tx, add_entries_in, add_note_in,
+    family_of, job_serial, merge_in, new_job_in, record_try_in, seed_entries,
+};
+use crate::decode::{BookEntry, Code, CodeBook, Confidence};
+use crate::serial::Family;
+
+/// The group roles, created once per server by a superuser.
+pub const ROLES_SQL: &str = include_str!("../../assets/postgres/roles.sql");
+
+/// A confidence as a number, strongest first, for reading the book.
+const RANK: &str = "CASE confidence WHEN 'confirmed' THEN 0 WHEN 'likely' THEN 1 ELSE 2 END";
+
+/// A timestamp column as the text both stores show: 2026-11-22T09:30:00Z.
+fn ts(column: &str) -> String {
+    format!("to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")
+}
+
+fn rank(c: Confidence) -> i32 {
+    match c {
+        Confidence::Confirmed => 0,
+        Confidence::Likely => 1,
+        _ => 2,
+    }
+}
+
+/// An open connection to the server's records.
+pub struct PgStore {
+    client: RefCell<Client>,
+    place: PgPlace,
+}
+
+impl PgStore {
+    /// Connects for reading and writing; the schema must be this radiocode's.
+    pub fn open(place: &PgPlace) -> anyhow::Result<PgStore> {
+        PgStore::open_existing(place)?.ok_or_else(|| {
+            anyhow::anyhow!(
+                "{place} has no radiocode records yet: a manager prepares it once with \
+                 `radiocode --db URL db init`; nothing was written"
+            )
+        })
+    }
+
+    /// Connects; `None` when the server has no radiocode records yet.
+    pub fn open_existing(place: &PgPlace) -> anyhow::Result<Option<PgStore>> {
+        let mut client = place.connect()?;
+        let version = schema_version(&mut client).map_err(|e| explain(e, place))?;
+        if version == 0 {
+            return Ok(None);
+        }
+        if version > SCHEMA_VERSION {
+            bail!(
+                "{place} has radiocode schema version {version}, newer than this radiocode \
+                 understands ({SCHEMA_VERSION}): use a newer radiocode. Nothing was changed"
+            );
+        }
+        if version < SCHEMA_VERSION {
+            bail!(
+                "{place} has radiocode schema version {version}, older than this radiocode's \
+                 ({SCHEMA_VERSION}): a manager upgrades it with `radiocode db init`"
+            );
+        }
+        Ok(Some(PgStore {
+            client: RefCell::new(client),
+            place: place.clone(),
+        }))
+    }
+
+    /// Creates or upgrades the schema and grants to the two group roles
+    /// (creating them when this login may). Returns what was done, a line each.
+    pub fn init(place: &PgPlace) -> anyhow::Result<Vec<String>> {
+        let mut client = place.connect()?;
+        let mut done = Vec::new();
+        let roles: i64 = client
+            .query_one(
+                "SELECT count(*) FROM pg_roles \
+                 WHERE rolname IN ('radiocode_technician', 'radiocode_manager')",
+                &[],
+            )?
+            .get(0);
+        if roles < 2 {
+            if let Err(e) = client.batch_execute(ROLES_SQL) {
+                bail!(
+                    "the roles radiocode_technician and radiocode_manager are not on {place}, \
+                     and the login {} may not create them ({}): have a superuser run \
+                     `psql -d postgres -f assets/postgres/roles.sql`, then run db init again. \
+                     Nothing was changed",
+                    place.user,
+                    pg_reason(&e)
+                );
+            }
+            done.push("created the roles radiocode_technician and radiocode_manager".to_string());
+        }
+        let mut tx = client.transaction()?;
+        // Two benches running db init at once take turns.
+        tx.execute("SELECT pg_advisory_xact_lock(7272727)", &[])?;
+        let before = schema_version(&mut tx)?;
+        if before > SCHEMA_VERSION {
+            bail!(
+                "{place} has radiocode schema version {before}, newer than this radiocode \
+                 understands ({SCHEMA_VERSION}): use a newer radiocode. Nothing was changed"
+            );
+        }
+        if before == 0 {
+            let foreign: i64 = tx
+                .query_one(
+                    "SELECT count(*) FROM pg_tables WHERE schemaname = 'radiocode'",
+                    &[],
+                )?
+                .get(0);
+            if foreign > 0 {
+                bail!(
+                    "{place} has a schema named radiocode that is not radiocode's records; it \
+                     was left untouched"
+                );
+            }
+            tx.batch_execute(
+                "CREATE SCHEMA IF NOT EXISTS radiocode;
+                 CREATE TABLE radiocode.meta (key text PRIMARY KEY, value text NOT NULL);",
+            )?;
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(before as usize) {
+            tx.batch_execute(sql)?;
+            if i == 0 {
+                for seed in seed_entries() {
+                    tx.insert_entry(&seed, None, None)?;
+                }
+            }
+        }
+        tx.execute(
+            "INSERT INTO radiocode.meta (key, value) VALUES ('schema_version', $1) \
+             ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+            &[&SCHEMA_VERSION.to_string()],
+        )?;
+        tx.batch_execute(GRANTS)?;
+        tx.commit()?;
+        done.push(if before == SCHEMA_VERSION {
+            format!("the schema is up to date (version {SCHEMA_VERSION})")
+        } else if before == 0 {
+            format!("created the radiocode schema (version {SCHEMA_VERSION}) with the public pairs")
+        } else {
+            format!("upgraded the schema from version {before} to {SCHEMA_VERSION}")
+        });
+        done.push(
+            "granted: radiocode_technician reads and adds (no update, delete or truncate); \
+             radiocode_manager also imports and corrects"
+                .to_string(),
+        );
+        Ok(done)
+    }
+
+    /// True when this login may import (a manager).
+    pub fn may_import(&self) -> anyhow::Result<bool> {
+        Ok(self
+            .client
+            .borrow_mut()
+            .query_one(
+                "SELECT has_table_privilege('radiocode.imports', 'INSERT')",
+                &[],
+            )?
+            .get(0))
+    }
+
+    fn in_tx<T>(
+        &self,
+        f: impl FnOnce(&mut postgres::Transaction<'_>) -> anyhow::Result<T>,
+    ) -> anyhow::Result<T> {
+        let mut client = self.client.borrow_mut();
+        let mut tx = client
+            .transaction()
+            .map_err(|e| explain(e.into(), &self.place))?;
+        let out = f(&mut tx).map_err(|e| explain(e, &self.place))?;
+        tx.commit().map_err(|e| {
+            anyhow::anyhow!(
+                "{} did not confirm the write ({}): check with `radiocode jobs list` or \
+                 `radiocode book list` before recording it again",
+                self.place,
+                pg_reason(&e)
+            )
+        })?;
+        Ok(out)
+    }
+
+    fn read<T>(
+        &self,
+        f: impl FnOnce(&mut Client) -> Result<T, postgres::Error>,
+    ) -> anyhow::Result<T> {
+        f(&mut self.client.borrow_mut()).map_err(|e| explain(e.into(), &self.place))
+    }
+}
+
+fn schema_version(client: &mut impl GenericClient) -> anyhow::Result<i64> {
+    let exists: bool = client
+        .query_one("SELECT to_regclass('radiocode.meta') IS NOT NULL", &[])?
+        .get(0);
+    if !exists {
+        return Ok(0);
+    }
+    let value: Option<String> = client
+        .query_opt(
+            "SELECT value FROM radiocode.meta WHERE key = 'schema_version'",
+            &[],
+        )?
+        .map(|r| r.get(0));
+    Ok(value.and_then(|v| v.parse().ok()).unwrap_or(0))
+}
+
+/// A server error in the words a technician needs.
+fn explain(e: anyhow::Error, place: &PgPlace) -> anyhow::Error {
+    let Some(pe) = e.downcast_ref::<postgres::Error>() else {
+        return e;
+    };
+    match pe.code() {
+        Some(code) if *code == SqlState::INSUFFICIENT_PRIVILEGE => anyhow::anyhow!(
+            "the login {} may not do this on {place} ({}): technicians add records but never \
+             change or remove them, and imports are for a manager. Nothing was written",
+            place.user,
+            pg_reason(pe)
+        ),
+        Some(_) => anyhow::anyhow!("{place}: {}", pg_reason(pe)),
+        None => anyhow::anyhow!(
+            "the connection to {place} was lost ({}); nothing was written",
+            pg_reason(pe)
+        ),
+    }
+}
+
+impl Tx for postgres::Transaction<'_> {
+    fn job_id_by_uid(&mut self, uid: &str) -> anyhow::Result<Option<i64>> {
+        Ok(self
+            .query_opt("SELECT id FROM radiocode.jobs WHERE uid = $1", &[&uid])?
+            .map(|r| r.get(0)))
+    }
+
+    fn job_facts(&mut self, job: i64) -> anyhow::Result<Option<(String, String, String)>> {
+        Ok(self
+            .query_opt(
+                "SELECT serial, vehicle, workstation FROM radiocode.jobs WHERE id = $1",
+                &[&job],
+            )?
+            .map(|r| (r.get(0), r.get(1), r.get(2))))
+    }
+
+    fn insert_job(&mut self, job: &NewJob, at: Option<&str>) -> anyhow::Result<i64> {
+        let (serial, family) = job_serial(&job.serial);
+        let row = self.query_opt(
+            "INSERT INTO radiocode.jobs (uid, created_at, workstation, branch, vehicle, \
+             ownership_proof, serial, family, notes) \
+             VALUES ($1, coalesce($2::text::timestamptz, now()), $3, $4, $5, $6, $7, $8, $9) \
+             ON CONFLICT (uid) DO NOTHING RETURNING id",
+            &[
+                &job.uid,
+                &at,
+                &job.workstation,
+                &job.branch,
+                &job.vehicle,
+                &job.ownership_proof,
+                &serial,
+                &family.map(Family::id),
+                &job.notes,
+            ],
+        )?;
+        match row {
+            Some(r) => Ok(r.get(0)),
+            None => self
+                .job_id_by_uid(&job.uid)?
+                .ok_or_else(|| anyhow::anyhow!("the job vanished while it was written")),
+        }
+    }
+
+    fn insert_try(&mut self, job: i64, t: &NewTry, at: Option<&str>) -> anyhow::Result<bool> {
+        let n = self.execute(
+            "INSERT INTO radiocode.attempts (uid, job_id, at, code, outcome) \
+             VALUES ($1, $2, coalesce($3::text::timestamptz, now()), $4, $5) \
+             ON CONFLICT (uid) DO NOTHING",
+            &[&t.uid, &job, &at, &t.code.to_string(), &t.outcome.id()],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn insert_note(&mut self, job: i64, n: &JobNote, at: Option<&str>) -> anyhow::Result<bool> {
+        let n = self.execute(
+            "INSERT INTO radiocode.job_notes (uid, job_id, at, text) \
+             VALUES ($1, $2, coalesce($3::text::timestamptz, now()), $4) \
+             ON CONFLICT (uid) DO NOTHING",
+            &[&n.uid, &job, &at, &n.text],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn insert_entry(
+        &mut self,
+        e: &NewEntry,
+        job: Option<i64>,
+        at: Option<&str>,
+    ) -> anyhow::Result<Added> {
+        let code = e.code.to_string();
+        // Benches adding to one serial at once take turns, so none is lost or doubled.
+        self.execute("SELECT pg_advisory_xact_lock(hashtext($1))", &[&e.serial])?;
+        let old: Option<i32> = self
+            .query_one(
+                &format!(
+                    "SELECT min({RANK})::int FROM radiocode.book_entries \
+                     WHERE serial = $1 AND code = $2"
+                ),
+                &[&e.serial, &code],
+            )?
+            .get(0);
+        if old.is_none_or(|old| rank(e.confidence) < old) {
+            self.execute(
+                "INSERT INTO radiocode.book_entries \
+                 (serial, family, code, confidence, source, added_at, added_by, job_id) \
+                 VALUES ($1, $2, $3, $4, $5, coalesce($6::text::timestamptz, now()), $7, $8)",
+                &[
+                    &e.serial,
+                    &family_of(&e.serial).map(Family::id),
+                    &code,
+                    &e.confidence.id(),
+                    &e.source,
+                    &at,
+                    &e.added_by,
+                    &job,
+                ],
+            )?;
+        }
+        Ok(if old.is_none() {
+            Added::New
+        } else {
+            Added::AlreadyThere
+        })
+    }
+}
+
+impl Records for PgStore {
+    fn place(&self) -> String {
+        self.place.to_string()
+    }
+
+    fn is_read_only(&self) -> bool {
+        false
+    }
+
+    fn add_entry(&mut self, e: &NewEntry) -> anyhow::Result<Added> {
+        self.in_tx(|tx| tx.insert_entry(e, None, None))
+    }
+
+    fn add_entries(&mut self, entries: &[NewEntry], what: &str) -> anyhow::Result<ImportReport> {
+        if !self.may_import()? {
+            bail!(
+                "the login {} may not import into the code book on {}: imports are for a \
+                 manager (radiocode_manager). Nothing was written",
+                self.place.user,
+                self.place
+            );
+        }
+        self.in_tx(|tx| {
+            let report = add_entries_in(tx, entries)?;
+            tx.execute(
+                "INSERT INTO radiocode.imports (what, added, already_there) VALUES ($1, $2, $3)",
+                &[
+                    &what,
+                    &(report.added as i32),
+                    &(report.already_there as i32),
+                ],
+            )?;
+            Ok(report)
+        })
+    }
+
+    fn entries_for(&self, serial: &str) -> anyhow::Result<Vec<BookEntry>> {
+        let rows = self.read(|c| {
+            c.query(
+                &format!(
+                    "SELECT code, (array_agg(confidence ORDER BY {RANK}, id))[1], \
+                     string_agg(source, '; ' ORDER BY id) \
+                     FROM radiocode.book_entries WHERE serial = $1 \
+                     GROUP BY code ORDER BY min({RANK}), min(id) DESC"
+                ),
+                &[&serial],
+            )
+        })?;
+        rows.iter()
+            .map(|r| {
+                Ok(BookEntry {
+                    code: Code::parse(r.get(0)).map_err(anyhow::Error::msg)?,
+                    confidence: Confidence::parse_book(r.get(1)).map_err(anyhow::Error::msg)?,
+                    source: r.get(2),
+                })
+            })
+            .collect()
+    }
+
+    fn book(&self) -> anyhow::Result<Vec<BookRow>> {
+        let rows = self.read(|c| {
+            c.query(
+                &format!(
+                    "SELECT b.serial, min(b.family), b.code, \
+                     (array_agg(b.confidence ORDER BY {rank}, b.id))[1], \
+                     string_agg(b.source, '; ' ORDER BY b.id), {added}, \
+                     (array_agg(b.added_by ORDER BY b.id))[1], \
+                     (array_agg(b.job_id ORDER BY b.id DESC) FILTER (WHERE b.job_id IS NOT NULL))[1], \
+                     (array_agg(j.uid ORDER BY b.id DESC) FILTER (WHERE b.job_id IS NOT NULL))[1] \
+                     FROM radiocode.book_entries b LEFT JOIN radiocode.jobs j ON j.id = b.job_id \
+                     GROUP BY b.serial, b.code ORDER BY b.serial, min(b.id)",
+                    rank = RANK.replace("confidence", "b.confidence"),
+                    added = ts("min(b.added_at)"),
+                ),
+                &[],
+            )
+        })?;
+        rows.iter()
+            .map(|r| {
+                Ok(BookRow {
+                    serial: r.get(0),
+                    family: r.get::<_, Option<&str>>(1).and_then(|f| f.parse().ok()),
+                    code: Code::parse(r.get(2)).map_err(anyhow::Error::msg)?,
+                    confidence: Confidence::parse_book(r.get(3)).map_err(anyhow::Error::msg)?,
+                    source: r.get(4),
+                    added_at: r.get(5),
+                    added_by: r.get(6),
+                    job: r.get(7),
+                    job_uid: r.get(8),
+                })
+            })
+            .collect()
+    }
+
+    fn new_job(&mut self, job: &NewJob) -> anyhow::Result<i64> {
+        self.in_tx(|tx| new_job_in(tx, job))
+    }
+
+    fn record_try(&mut self, job: i64, t: &NewTry) -> anyhow::Result<()> {
+        self.in_tx(|tx| record_try_in(tx, job, t))
+    }
+
+    fn add_note(&mut self, job: i64, note: &str) -> anyhow::Result<()> {
+        self.in_tx(|tx| add_note_in(tx, job, note))
+    }
+
+    fn jobs(&self, filter: &JobFilter) -> anyhow::Result<Vec<JobRow>> {
+        let (jobs, tries, notes) = self.read(|c| {
+            let jobs = c.query(
+                &format!(
+                    "SELECT id, {created}, workstation, branch, vehicle, ownership_proof, serial, \
+                     family, notes, uid FROM radiocode.jobs \
+                     WHERE ($1::text IS NULL OR replace(serial, ' ', '') ILIKE $1 \
+                            OR replace(vehicle, ' ', '') ILIKE $1) \
+                       AND ($2::text IS NULL OR branch = $2) \
+                     ORDER BY id DESC",
+                    created = ts("created_at")
+                ),
+                &[&filter.pattern(), &filter.branch],
+            )?;
+            let ids: Vec<i64> = jobs.iter().map(|r| r.get(0)).collect();
+            let tries = c.query(
+                &format!(
+                    "SELECT job_id, {at}, code, outcome, uid FROM radiocode.attempts \
+                     WHERE job_id = ANY($1) ORDER BY id",
+                    at = ts("at")
+                ),
+                &[&ids],
+            )?;
+            let notes = c.query(
+                &format!(
+                    "SELECT job_id, {at}, text, uid FROM radiocode.job_notes \
+                     WHERE job_id = ANY($1) ORDER BY id",
+                    at = ts("at")
+                ),
+                &[&ids],
+            )?;
+            Ok((jobs, tries, notes))
+        })?;
+        let mut out: Vec<JobRow> = jobs
+            .iter()
+            .map(|r| JobRow {
+                id: r.get(0),
+                created_at: r.get(1),
+                workstation: r.get(2),
+                branch: r.get(3),
+                vehicle: r.get(4),
+                ownership_proof: r.get(5),
+                serial: r.get(6),
+                family: r.get::<_, Option<&str>>(7).and_then(|f| f.parse().ok()),
+                notes: String::new(),
+                attempts: Vec::new(),
+                uid: r.get(9),
+                intake_notes: r.get(8),
+                later_notes: Vec::new(),
+            })
+            .collect();
+        let index: std::collections::HashMap<i64, usize> =
+            out.iter().enumerate().map(|(i, j)| (j.id, i)).collect();
+        for r in &tries {
+            if let Some(&i) = index.get(&r.get::<_, i64>(0)) {
+                out[i].attempts.push(Attempt {
+                    at: r.get(1),
+                    code: Code::parse(r.get(2)).map_err(anyhow::Error::msg)?,
+                    outcome: TryOutcome::parse(r.get(3)),
+                    uid: r.get(4),
+                });
+            }
+        }
+        for r in &notes {
+            if let Some(&i) = index.get(&r.get::<_, i64>(0)) {
+                out[i].later_notes.push(JobNote {
+                    at: r.get(1),
+                    text: r.get(2),
+                    uid: r.get(3),
+                });
+            }
+        }
+        for job in &mut out {
+            job.join_notes();
+        }
+        Ok(out)
+    }
+
+    fn merge(&mut self, from: &Snapshot) -> anyhow::Result<CopyReport> {
+        self.in_tx(|tx| merge_in(tx, from))
+    }
+}
+
+impl CodeBook for PgStore {
+    fn entries(&self, serial: &str) -> Result<Vec<BookEntry>, String> {
+        self.entries_for(serial).map_err(|e| format!("{e:#}"))
+    }
+}
+
+/// Watches the server for an open workbench: every new book entry (its
+/// serial, or `*` for many at once), and the server going away and coming
+/// back. Ends when the receiver is dropped.
+pub fn watch(place: PgPlace) -> mpsc::Receiver<RecordsEvent> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut online = true;
+        loop {
+            let mut client = match place.connect() {
+                Ok(c) => c,
+                Err(e) => {
+                    if online {
+                        if tx.send(RecordsEvent::Offline(format!("{e:#}"))).is_err() {
+                            return;
+                        }
+                        online = false;
+                    }
+                    std::thread::sleep(Duration::from_secs(1));
+                    continue;
+                }
+            };
+            if client.batch_execute("LISTEN radiocode_book").is_err() {
+                std::thread::sleep(Duration::from_secs(1));
+                continue;
+            }
+            if !online && tx.send(RecordsEvent::Online).is_err() {
+                return;
+            }
+            let mut checked = Instant::now();
+            let reason = loop {
+                let next = client
+                    .notifications()
+                    .timeout_iter(Duration::from_millis(500))
+                    .next();
+                match next {
+                    Ok(Some(n)) => {
+                        if tx
+                            .send(RecordsEvent::BookChanged(n.payload().to_string()))
+                            .is_err()
+                        {
+                            return;
+                        }
+                    }
+                    Err(e) => break pg_reason(&e),
+                    Ok(None) => {}
+                }
+                if checked.elapsed() > Duration::from_secs(2) {
+                    if let Err(e) = client.is_valid(Duration::from_secs(3)) {
+                        break pg_reason(&e);
+                    }
+                    checked = Instant::now();
+                }
+            };
+            if tx
+                .send(RecordsEvent::Offline(format!(
+                    "the connection to {place} was lost ({reason})"
+                )))
+                .is_err()
+            {
+                return;
+            }
+            online = false;
+        }
+    });
+    rx
+}

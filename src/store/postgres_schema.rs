@@ -1,0 +1,93 @@
+//! The server's schema (in its own `radiocode` schema), its migrations, and
+//! the grants that make the records append-only for technicians.
+
+/// Each entry moves the schema up one version; never edit a shipped one.
+/// Nothing here is ever updated in place: a book entry that gains confidence
+/// gets a second row, and the book is read as the rows of each serial and
+/// code taken together.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the code book, the job log, and the imports made by managers.
+    "CREATE TABLE radiocode.jobs (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        uid text NOT NULL UNIQUE,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        workstation text NOT NULL,
+        branch text NOT NULL DEFAULT '',
+        vehicle text NOT NULL,
+        ownership_proof text NOT NULL,
+        serial text NOT NULL,
+        family text,
+        notes text NOT NULL DEFAULT ''
+    );
+    CREATE INDEX jobs_serial ON radiocode.jobs (serial);
+    CREATE INDEX jobs_vehicle ON radiocode.jobs (vehicle);
+    CREATE INDEX jobs_branch ON radiocode.jobs (branch);
+    CREATE TABLE radiocode.attempts (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        uid text NOT NULL UNIQUE,
+        job_id bigint NOT NULL REFERENCES radiocode.jobs (id),
+        at timestamptz NOT NULL DEFAULT now(),
+        code text NOT NULL CHECK (code ~ '^[0-9]{4}$'),
+        outcome text NOT NULL CHECK (outcome IN ('accepted', 'refused'))
+    );
+    CREATE INDEX attempts_job ON radiocode.attempts (job_id);
+    CREATE TABLE radiocode.job_notes (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        uid text NOT NULL UNIQUE,
+        job_id bigint NOT NULL REFERENCES radiocode.jobs (id),
+        at timestamptz NOT NULL DEFAULT now(),
+        text text NOT NULL
+    );
+    CREATE INDEX job_notes_job ON radiocode.job_notes (job_id);
+    CREATE TABLE radiocode.book_entries (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        serial text NOT NULL,
+        family text,
+        code text NOT NULL CHECK (code ~ '^[0-9]{4}$'),
+        confidence text NOT NULL CHECK (confidence IN ('confirmed', 'likely', 'unconfirmed')),
+        source text NOT NULL,
+        added_at timestamptz NOT NULL DEFAULT now(),
+        added_by text NOT NULL,
+        job_id bigint REFERENCES radiocode.jobs (id)
+    );
+    CREATE INDEX book_entries_serial ON radiocode.book_entries (serial, code);
+    CREATE TABLE radiocode.imports (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at timestamptz NOT NULL DEFAULT now(),
+        by text NOT NULL DEFAULT current_user,
+        what text NOT NULL,
+        added integer NOT NULL,
+        already_there integer NOT NULL
+    );
+    -- Every open workbench hears of a new book entry at once.
+    CREATE FUNCTION radiocode.notify_book() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF (SELECT count(*) FROM added) > 50 THEN
+            PERFORM pg_notify('radiocode_book', '*');
+        ELSE
+            PERFORM pg_notify('radiocode_book', s.serial)
+            FROM (SELECT DISTINCT serial FROM added) s;
+        END IF;
+        RETURN NULL;
+    END
+    $$;
+    CREATE TRIGGER book_entries_notify AFTER INSERT ON radiocode.book_entries
+        REFERENCING NEW TABLE AS added
+        FOR EACH STATEMENT EXECUTE FUNCTION radiocode.notify_book();",
+];
+
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Run after every migration: technicians read and add, managers also
+/// import and correct; nobody but the owner changes the schema or its
+/// version.
+pub const GRANTS: &str = "
+    REVOKE ALL ON ALL TABLES IN SCHEMA radiocode FROM radiocode_technician, radiocode_manager;
+    GRANT USAGE ON SCHEMA radiocode TO radiocode_technician, radiocode_manager;
+    GRANT SELECT ON ALL TABLES IN SCHEMA radiocode TO radiocode_technician;
+    GRANT INSERT ON radiocode.jobs, radiocode.attempts, radiocode.job_notes,
+        radiocode.book_entries TO radiocode_technician;
+    GRANT INSERT, UPDATE, DELETE ON radiocode.jobs, radiocode.attempts, radiocode.job_notes,
+        radiocode.book_entries TO radiocode_manager;
+    GRANT INSERT ON radiocode.imports TO radiocode_manager;
+";

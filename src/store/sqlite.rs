@@ -1,0 +1,494 @@
+//! The records in an embedded SQLite file: one bench, nothing to install.
+
+use std::fs::{self, OpenOptions};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+
+use super::sqlite_schema::{self as schema, SCHEMA_VERSION};
+use super::{
+    Added, Attempt, BookRow, CopyReport, ImportReport, JobFilter, JobNote, JobRow, NewEntry,
+    NewJob, NewTry, Records, Snapshot, TryOutcome, Tx, add_entries_in, add_note_in, family_of,
+    job_serial, merge_in, new_job_in, record_try_in, seed_entries,
+};
+use crate::decode::{BookEntry, Code, CodeBook, Confidence};
+use crate::serial::Family;
+
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%SZ','now')";
+
+/// An open database file.
+pub struct SqliteStore {
+    conn: Connection,
+    read_only: bool,
+    path: Option<PathBuf>,
+}
+
+impl SqliteStore {
+    /// Opens (and if needed creates and migrates) the database for writing.
+    pub fn open(path: &Path) -> anyhow::Result<SqliteStore> {
+        SqliteStore::open_with(path, false)?.context("the database could not be created")
+    }
+
+    /// Opens the database for reading; `None` when there is no file yet.
+    pub fn open_existing(path: &Path) -> anyhow::Result<Option<SqliteStore>> {
+        if !path.exists() {
+            return Ok(None);
+        }
+        SqliteStore::open_with(path, true)
+    }
+
+    /// A private database in memory, seeded like a new file.
+    pub fn in_memory() -> anyhow::Result<SqliteStore> {
+        let mut conn = Connection::open_in_memory()?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        schema::migrate(&mut conn, &seed_entries())?;
+        Ok(SqliteStore {
+            conn,
+            read_only: false,
+            path: None,
+        })
+    }
+
+    fn open_with(path: &Path, reading: bool) -> anyhow::Result<Option<SqliteStore>> {
+        let shown = path.display();
+        let mut read_only = reading;
+        match fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => {
+                bail!("{shown} is a directory, not a radiocode database")
+            }
+            Ok(meta) => {
+                if meta.len() > 0 {
+                    check_header(path)?;
+                }
+                if meta.permissions().readonly() {
+                    if !reading {
+                        bail!(
+                            "the database {shown} is read-only: nothing was written. Make it \
+                             writable (chmod u+w) or choose another file with --db"
+                        );
+                    }
+                    read_only = true;
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if reading {
+                    return Ok(None);
+                }
+                create_private(path)?;
+            }
+            Err(e) => return Err(e).with_context(|| format!("cannot use the database {shown}")),
+        }
+        let flags = if read_only {
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+        } else {
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+        } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut conn = Connection::open_with_flags(path, flags)
+            .with_context(|| format!("cannot open the database {shown}"))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Read before anything is written: a file that is not ours stays untouched.
+        let version = schema::check_ownership(&conn)
+            .with_context(|| format!("{shown} is not a usable radiocode database"))?;
+        if version > SCHEMA_VERSION {
+            bail!(
+                "the database {shown} has schema version {version}, newer than this radiocode \
+                 understands ({SCHEMA_VERSION}): use a newer radiocode. The file was not changed"
+            );
+        }
+        if read_only {
+            // An empty new file holds nothing yet.
+            if version == 0 {
+                return Ok(None);
+            }
+            // An older schema reads as it is, upgraded in memory only.
+            if version < SCHEMA_VERSION {
+                return SqliteStore::upgraded_copy(&conn, path).map(Some);
+            }
+        } else {
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            conn.pragma_update(None, "synchronous", "FULL")?;
+            conn.pragma_update(None, "foreign_keys", "ON")?;
+            schema::migrate(&mut conn, &seed_entries())
+                .with_context(|| format!("cannot prepare the database {shown}"))?;
+        }
+        Ok(Some(SqliteStore {
+            conn,
+            read_only,
+            path: Some(path.to_path_buf()),
+        }))
+    }
+
+    /// A read-only file of an older schema, copied into memory and upgraded
+    /// there: the file itself is not changed.
+    fn upgraded_copy(conn: &Connection, path: &Path) -> anyhow::Result<SqliteStore> {
+        let mut copy = Connection::open_in_memory()?;
+        {
+            let backup = rusqlite::backup::Backup::new(conn, &mut copy)?;
+            backup.run_to_completion(256, std::time::Duration::ZERO, None)?;
+        }
+        schema::migrate(&mut copy, &[])?;
+        Ok(SqliteStore {
+            conn: copy,
+            read_only: true,
+            path: Some(path.to_path_buf()),
+        })
+    }
+
+    /// SQLite's own consistency check; "ok" when the file is sound.
+    pub fn integrity_check(&self) -> anyhow::Result<String> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+}
+
+impl Tx for rusqlite::Transaction<'_> {
+    fn job_id_by_uid(&mut self, uid: &str) -> anyhow::Result<Option<i64>> {
+        Ok(self
+            .query_row("SELECT id FROM jobs WHERE uid = ?1", [uid], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn job_facts(&mut self, job: i64) -> anyhow::Result<Option<(String, String, String)>> {
+        Ok(self
+            .query_row(
+                "SELECT serial, vehicle, workstation FROM jobs WHERE id = ?1",
+                [job],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?)
+    }
+
+    fn insert_job(&mut self, job: &NewJob, at: Option<&str>) -> anyhow::Result<i64> {
+        if let Some(id) = self.job_id_by_uid(&job.uid)? {
+            return Ok(id);
+        }
+        let (serial, family) = job_serial(&job.serial);
+        self.execute(
+            &format!(
+                "INSERT INTO jobs (uid, created_at, workstation, branch, vehicle, ownership_proof, \
+                 serial, family, notes) VALUES (?1, coalesce(?2, {NOW}), ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+            ),
+            params![
+                job.uid,
+                at,
+                job.workstation,
+                job.branch,
+                job.vehicle,
+                job.ownership_proof,
+                serial,
+                family.map(Family::id),
+                job.notes
+            ],
+        )?;
+        Ok(self.last_insert_rowid())
+    }
+
+    fn insert_try(&mut self, job: i64, t: &NewTry, at: Option<&str>) -> anyhow::Result<bool> {
+        let n = self.execute(
+            &format!(
+                "INSERT INTO attempts (uid, job_id, at, code, outcome) \
+                 VALUES (?1, ?2, coalesce(?3, {NOW}), ?4, ?5) ON CONFLICT (uid) DO NOTHING"
+            ),
+            params![t.uid, job, at, t.code.to_string(), t.outcome.id()],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn insert_note(&mut self, job: i64, n: &JobNote, at: Option<&str>) -> anyhow::Result<bool> {
+        let n = self.execute(
+            &format!(
+                "INSERT INTO job_notes (uid, job_id, at, text) \
+                 VALUES (?1, ?2, coalesce(?3, {NOW}), ?4) ON CONFLICT (uid) DO NOTHING"
+            ),
+            params![n.uid, job, at, n.text],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn insert_entry(
+        &mut self,
+        e: &NewEntry,
+        job: Option<i64>,
+        at: Option<&str>,
+    ) -> anyhow::Result<Added> {
+        insert_entry(self, e, job, at)
+    }
+}
+
+/// Runs `f` in one transaction: all of it is written, or none.
+fn in_tx<T>(
+    conn: &mut Connection,
+    f: impl FnOnce(&mut rusqlite::Transaction<'_>) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let mut tx = conn.transaction()?;
+    let out = f(&mut tx)?;
+    tx.commit()?;
+    Ok(out)
+}
+
+impl Records for SqliteStore {
+    fn place(&self) -> String {
+        match &self.path {
+            Some(p) => format!("the database {}", p.display()),
+            None => "a database in memory".to_string(),
+        }
+    }
+
+    fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    fn add_entry(&mut self, e: &NewEntry) -> anyhow::Result<Added> {
+        in_tx(&mut self.conn, |tx| tx.insert_entry(e, None, None))
+    }
+
+    fn add_entries(&mut self, entries: &[NewEntry], _what: &str) -> anyhow::Result<ImportReport> {
+        in_tx(&mut self.conn, |tx| add_entries_in(tx, entries))
+    }
+
+    fn entries_for(&self, serial: &str) -> anyhow::Result<Vec<BookEntry>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT code, confidence, source FROM book WHERE serial = ?1 \
+             ORDER BY CASE confidence WHEN 'confirmed' THEN 0 WHEN 'likely' THEN 1 ELSE 2 END, \
+             id DESC",
+        )?;
+        let rows = st.query_map([serial], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (code, confidence, source) = row?;
+            out.push(BookEntry {
+                code: Code::parse(&code).map_err(anyhow::Error::msg)?,
+                confidence: Confidence::parse_book(&confidence).map_err(anyhow::Error::msg)?,
+                source,
+            });
+        }
+        Ok(out)
+    }
+
+    fn book(&self) -> anyhow::Result<Vec<BookRow>> {
+        let mut st = self.conn.prepare(
+            "SELECT b.serial, b.family, b.code, b.confidence, b.source, b.added_at, b.added_by, \
+             b.job_id, j.uid FROM book b LEFT JOIN jobs j ON j.id = b.job_id \
+             ORDER BY b.serial, b.id",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                (
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                ),
+                (
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, Option<i64>>(7)?,
+                    r.get::<_, Option<String>>(8)?,
+                ),
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let ((serial, family, code, confidence), (source, added_at, added_by, job, job_uid)) =
+                row?;
+            out.push(BookRow {
+                serial,
+                family: family.and_then(|f| f.parse().ok()),
+                code: Code::parse(&code).map_err(anyhow::Error::msg)?,
+                confidence: Confidence::parse_book(&confidence).map_err(anyhow::Error::msg)?,
+                source,
+                added_at,
+                added_by,
+                job,
+                job_uid,
+            });
+        }
+        Ok(out)
+    }
+
+    fn new_job(&mut self, job: &NewJob) -> anyhow::Result<i64> {
+        in_tx(&mut self.conn, |tx| new_job_in(tx, job))
+    }
+
+    fn record_try(&mut self, job: i64, t: &NewTry) -> anyhow::Result<()> {
+        in_tx(&mut self.conn, |tx| record_try_in(tx, job, t))
+    }
+
+    fn add_note(&mut self, job: i64, note: &str) -> anyhow::Result<()> {
+        in_tx(&mut self.conn, |tx| add_note_in(tx, job, note))
+    }
+
+    fn jobs(&self, filter: &JobFilter) -> anyhow::Result<Vec<JobRow>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT id, created_at, workstation, branch, vehicle, ownership_proof, serial, family, \
+             notes, uid FROM jobs \
+             WHERE (?1 IS NULL OR replace(serial, ' ', '') LIKE ?1 ESCAPE '\\' \
+                    OR replace(vehicle, ' ', '') LIKE ?1 ESCAPE '\\') \
+               AND (?2 IS NULL OR branch = ?2) \
+             ORDER BY id DESC",
+        )?;
+        let rows = st.query_map(params![filter.pattern(), filter.branch], |r| {
+            Ok(JobRow {
+                id: r.get(0)?,
+                created_at: r.get(1)?,
+                workstation: r.get(2)?,
+                branch: r.get(3)?,
+                vehicle: r.get(4)?,
+                ownership_proof: r.get(5)?,
+                serial: r.get(6)?,
+                family: r.get::<_, Option<String>>(7)?.and_then(|f| f.parse().ok()),
+                notes: String::new(),
+                attempts: Vec::new(),
+                uid: r.get(9)?,
+                intake_notes: r.get(8)?,
+                later_notes: Vec::new(),
+            })
+        })?;
+        let mut jobs = rows.collect::<Result<Vec<_>, _>>()?;
+        let mut tries = self.conn.prepare_cached(
+            "SELECT at, code, outcome, uid FROM attempts WHERE job_id = ?1 ORDER BY id",
+        )?;
+        let mut notes = self
+            .conn
+            .prepare_cached("SELECT at, text, uid FROM job_notes WHERE job_id = ?1 ORDER BY id")?;
+        for job in &mut jobs {
+            let attempts = tries.query_map([job.id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            })?;
+            for a in attempts {
+                let (at, code, outcome, uid) = a?;
+                job.attempts.push(Attempt {
+                    at,
+                    code: Code::parse(&code).map_err(anyhow::Error::msg)?,
+                    outcome: TryOutcome::parse(&outcome),
+                    uid,
+                });
+            }
+            job.later_notes = notes
+                .query_map([job.id], |r| {
+                    Ok(JobNote {
+                        at: r.get(0)?,
+                        text: r.get(1)?,
+                        uid: r.get(2)?,
+                    })
+                })?
+                .collect::<Result<_, _>>()?;
+            job.join_notes();
+        }
+        Ok(jobs)
+    }
+
+    fn merge(&mut self, from: &Snapshot) -> anyhow::Result<CopyReport> {
+        in_tx(&mut self.conn, |tx| merge_in(tx, from))
+    }
+}
+
+impl CodeBook for SqliteStore {
+    fn entries(&self, serial: &str) -> Result<Vec<BookEntry>, String> {
+        self.entries_for(serial).map_err(|e| format!("{e:#}"))
+    }
+}
+
+/// Adds a book entry, or strengthens the one there: a stronger confidence
+/// replaces a weaker one and its source is added to the entry's sources.
+pub(super) fn insert_entry(
+    conn: &Connection,
+    e: &NewEntry,
+    job: Option<i64>,
+    at: Option<&str>,
+) -> anyhow::Result<Added> {
+    let existing: Option<String> = conn
+        .query_row(
+            "SELECT confidence FROM book WHERE serial = ?1 AND code = ?2",
+            params![e.serial, e.code.to_string()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match existing {
+        None => {
+            conn.execute(
+                &format!(
+                    "INSERT INTO book (serial, family, code, confidence, source, added_at, \
+                     added_by, job_id) VALUES (?1, ?2, ?3, ?4, ?5, coalesce(?6, {NOW}), ?7, ?8)"
+                ),
+                params![
+                    e.serial,
+                    family_of(&e.serial).map(Family::id),
+                    e.code.to_string(),
+                    e.confidence.id(),
+                    e.source,
+                    at,
+                    e.added_by,
+                    job
+                ],
+            )?;
+            Ok(Added::New)
+        }
+        Some(old) => {
+            let old = Confidence::parse_book(&old).unwrap_or(Confidence::Unconfirmed);
+            if e.confidence < old {
+                conn.execute(
+                    "UPDATE book SET confidence = ?3, source = source || '; ' || ?4, \
+                     job_id = coalesce(?5, job_id) WHERE serial = ?1 AND code = ?2",
+                    params![
+                        e.serial,
+                        e.code.to_string(),
+                        e.confidence.id(),
+                        e.source,
+                        job
+                    ],
+                )?;
+            }
+            Ok(Added::AlreadyThere)
+        }
+    }
+}
+
+fn check_header(path: &Path) -> anyhow::Result<()> {
+    let mut head = [0u8; 16];
+    let n = fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    if n < 16 || &head != SQLITE_HEADER {
+        bail!(
+            "{} is not a radiocode database (it is not an SQLite file); it was left untouched. \
+             Choose another file with --db",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+/// Creates the database file readable and writable by its owner only.
+fn create_private(path: &Path) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let mut builder = fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder
+            .create(dir)
+            .with_context(|| format!("cannot create the folder {}", dir.display()))?;
+    }
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e).with_context(|| format!("cannot create the database {}", path.display())),
+    }
+}

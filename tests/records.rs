@@ -1,0 +1,494 @@
+//! One contract, two stores: every behaviour of the records is checked on the
+//! SQLite file and on a real PostgreSQL server, through the one interface.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use radiocode::decode::{Code, Confidence, Source, Status, decode};
+use radiocode::serial::FindingKind;
+use radiocode::store::{
+    self, Added, JobFilter, NewEntry, NewJob, NewTry, Place, Records, TryOutcome,
+};
+
+/// Where one test's records live; `open` gives another handle on them, as a
+/// second bench would have.
+struct Fixture {
+    place: Place,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl Fixture {
+    fn sqlite() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let place = Place::File(dir.path().join("radiocode.db"));
+        Fixture {
+            place,
+            _dir: Some(dir),
+        }
+    }
+
+    fn postgres(test: &str) -> Option<Fixture> {
+        let url = common::pg::radiocode_db(test)?;
+        Some(Fixture {
+            place: Place::parse(url.as_ref()).unwrap(),
+            _dir: None,
+        })
+    }
+
+    fn open(&self) -> Box<dyn Records> {
+        store::open_writing(&self.place).unwrap()
+    }
+}
+
+/// Runs each named contract test on both stores.
+macro_rules! contract {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[test] fn $name() { super::$name(&super::Fixture::sqlite()); })*
+        }
+        mod postgres {
+            $(#[test] fn $name() {
+                if let Some(f) = super::Fixture::postgres(stringify!($name)) {
+                    super::$name(&f);
+                }
+            })*
+        }
+    };
+}
+
+contract!(
+    a_new_store_holds_the_public_pairs,
+    the_stronger_confidence_is_kept_with_every_source,
+    the_decoder_and_the_book_agree,
+    the_decoder_and_the_book_disagree_loudly,
+    blaupunkt_from_the_book_with_the_mod_2000_second_try,
+    an_accepted_try_confirms_and_a_job_search_finds_it,
+    jobs_keep_tries_notes_bench_and_branch,
+    a_retried_write_counts_once,
+    unknown_jobs_and_bad_serials_record_nothing,
+    an_import_is_all_or_nothing,
+    what_one_bench_writes_the_next_one_reads,
+    copying_twice_copies_nothing_twice,
+);
+
+fn entry(serial: &str, code: &str, confidence: Confidence) -> NewEntry {
+    NewEntry {
+        serial: serial.into(),
+        code: Code::parse(code).unwrap(),
+        confidence,
+        source: format!("test {confidence:?}"),
+        added_by: "test".into(),
+    }
+}
+
+fn job(serial: &str, vehicle: &str) -> NewJob {
+    NewJob {
+        workstation: "bay 1".into(),
+        branch: "Leeds".into(),
+        vehicle: vehicle.into(),
+        ownership_proof: "V5C".into(),
+        serial: serial.into(),
+        ..NewJob::default()
+    }
+}
+
+fn code(c: &str) -> Code {
+    Code::parse(c).unwrap()
+}
+
+fn a_new_store_holds_the_public_pairs(f: &Fixture) {
+    let r = f.open();
+    let book = r.book().unwrap();
+    let serials: Vec<_> = book.iter().map(|b| b.serial.as_str()).collect();
+    assert_eq!(
+        serials,
+        [
+            "BP234632011442",
+            "BP234746080340",
+            "BP536258419379",
+            "BP538464182965",
+            "BP538469512132"
+        ]
+    );
+    let confirmed = &book[1];
+    assert_eq!(confirmed.code.to_string(), "1222");
+    assert_eq!(confirmed.confidence, Confidence::Confirmed);
+    assert!(!confirmed.source.is_empty());
+    assert!(confirmed.added_at.ends_with('Z'), "{}", confirmed.added_at);
+    assert!(r.jobs(&JobFilter::default()).unwrap().is_empty());
+}
+
+fn the_stronger_confidence_is_kept_with_every_source(f: &Fixture) {
+    let mut r = f.open();
+    let serial = "BP334958119566";
+    assert_eq!(
+        r.add_entry(&entry(serial, "4321", Confidence::Unconfirmed))
+            .unwrap(),
+        Added::New
+    );
+    assert_eq!(
+        r.add_entry(&entry(serial, "4321", Confidence::Unconfirmed))
+            .unwrap(),
+        Added::AlreadyThere
+    );
+    assert_eq!(
+        r.add_entry(&entry(serial, "4321", Confidence::Confirmed))
+            .unwrap(),
+        Added::AlreadyThere
+    );
+    assert_eq!(
+        r.add_entry(&entry(serial, "4321", Confidence::Likely))
+            .unwrap(),
+        Added::AlreadyThere,
+        "a weaker confidence changes nothing"
+    );
+    r.add_entry(&entry(serial, "9999", Confidence::Likely))
+        .unwrap();
+    let got = r.entries_for(serial).unwrap();
+    let summary: Vec<_> = got
+        .iter()
+        .map(|e| (e.code.to_string(), e.confidence, e.source.clone()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (
+                "4321".to_string(),
+                Confidence::Confirmed,
+                "test Unconfirmed; test Confirmed".to_string()
+            ),
+            (
+                "9999".to_string(),
+                Confidence::Likely,
+                "test Likely".to_string()
+            ),
+        ]
+    );
+    let rows: Vec<_> = r
+        .book()
+        .unwrap()
+        .into_iter()
+        .filter(|b| b.serial == serial)
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].confidence, Confidence::Confirmed);
+    assert_eq!(rows[0].family.map(|f| f.id()), Some("blaupunkt"));
+}
+
+fn the_decoder_and_the_book_agree(f: &Fixture) {
+    let mut r = f.open();
+    r.add_entry(&entry("J727", "6586", Confidence::Confirmed))
+        .unwrap();
+    let o = decode("J727", None, r.as_ref());
+    assert_eq!(o.candidates.len(), 1);
+    assert_eq!(o.candidates[0].source, Source::Algorithm);
+    assert!(o.candidates[0].note.contains("code book agrees"));
+    assert!(o.diagnosis.findings.is_empty());
+}
+
+fn the_decoder_and_the_book_disagree_loudly(f: &Fixture) {
+    let mut r = f.open();
+    r.add_entry(&entry("J727", "1234", Confidence::Unconfirmed))
+        .unwrap();
+    let o = decode("J727", None, r.as_ref());
+    let codes: Vec<_> = o.candidates.iter().map(|c| c.code.to_string()).collect();
+    assert_eq!(codes, ["6586", "1234"], "the verified algorithm first");
+    let finding = &o.diagnosis.findings[0];
+    assert_eq!(finding.kind, FindingKind::CodeBookDisagrees);
+    assert!(finding.message.contains("DISAGREES"));
+
+    // A confirmed entry (a radio accepted it) goes before the algorithm.
+    r.add_entry(&entry("M123456", "1111", Confidence::Confirmed))
+        .unwrap();
+    let o = decode("M123456", None, r.as_ref());
+    let codes: Vec<_> = o.candidates.iter().map(|c| c.code.to_string()).collect();
+    assert_eq!(codes, ["1111", "2487"]);
+}
+
+fn blaupunkt_from_the_book_with_the_mod_2000_second_try(f: &Fixture) {
+    let r = f.open();
+    let o = decode("BP536258419379", None, r.as_ref());
+    assert_eq!(o.status, Status::Decoded);
+    let got: Vec<_> = o
+        .candidates
+        .iter()
+        .map(|c| (c.code.to_string(), c.source, c.confidence))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "5326".to_string(),
+                Source::CodeBook,
+                Confidence::Unconfirmed
+            ),
+            (
+                "1326".to_string(),
+                Source::CodeBook,
+                Confidence::Unconfirmed
+            )
+        ]
+    );
+    let o = decode("BP538469512132", None, r.as_ref());
+    let codes: Vec<_> = o.candidates.iter().map(|c| c.code.to_string()).collect();
+    assert_eq!(codes, ["0349"], "a first digit below 2 has no second try");
+}
+
+fn an_accepted_try_confirms_and_a_job_search_finds_it(f: &Fixture) {
+    let mut r = f.open();
+    let id = r.new_job(&job("BP5362 5 8419379", "KY05 ABC")).unwrap();
+    r.record_try(id, &NewTry::new(code("5326"), TryOutcome::Refused))
+        .unwrap();
+    r.record_try(id, &NewTry::new(code("1326"), TryOutcome::Accepted))
+        .unwrap();
+    let entries = r.entries_for("BP536258419379").unwrap();
+    assert_eq!(entries[0].code.to_string(), "1326");
+    assert_eq!(entries[0].confidence, Confidence::Confirmed);
+    assert_eq!(
+        entries[0].source,
+        format!("job {id}: accepted by the radio of KY05 ABC")
+    );
+    let o = decode("BP536258419379", None, r.as_ref());
+    assert_eq!(o.candidates[0].code.to_string(), "1326");
+    assert_eq!(o.candidates[0].confidence, Confidence::Confirmed);
+    let book_row = r
+        .book()
+        .unwrap()
+        .into_iter()
+        .find(|b| b.serial == "BP536258419379" && b.code.to_string() == "1326")
+        .unwrap();
+    assert_eq!(book_row.job, Some(id));
+    let search = |s: &str| {
+        r.jobs(&JobFilter {
+            search: Some(s.into()),
+            branch: None,
+        })
+        .unwrap()
+        .len()
+    };
+    assert_eq!(search("ky05"), 1, "any case, spaces ignored");
+    assert_eq!(search("KY05ABC"), 1);
+    assert_eq!(search("BP5362 58419"), 1);
+    assert_eq!(search("nothing"), 0);
+    assert_eq!(search("%"), 1, "a wildcard typed is not a wildcard");
+}
+
+fn jobs_keep_tries_notes_bench_and_branch(f: &Fixture) {
+    let mut r = f.open();
+    let leeds = r
+        .new_job(&NewJob {
+            notes: "customer waited".into(),
+            ..job("J727", "AB12 CDE")
+        })
+        .unwrap();
+    let york = r
+        .new_job(&NewJob {
+            branch: "York".into(),
+            workstation: "bay 5".into(),
+            ..job("M123456", "YO70 XYZ")
+        })
+        .unwrap();
+    assert_ne!(leeds, york, "job numbers never repeat");
+    r.add_note(leeds, "radio card found in the glovebox")
+        .unwrap();
+    r.record_try(leeds, &NewTry::new(code("6586"), TryOutcome::Accepted))
+        .unwrap();
+    let all = r.jobs(&JobFilter::default()).unwrap();
+    assert_eq!(
+        all.iter().map(|j| j.id).collect::<Vec<_>>(),
+        [york, leeds],
+        "newest first"
+    );
+    let j = &all[1];
+    assert_eq!(j.serial, "J727");
+    assert_eq!(j.family.map(|f| f.id()), Some("renault"));
+    assert_eq!(
+        (j.workstation.as_str(), j.branch.as_str()),
+        ("bay 1", "Leeds")
+    );
+    assert_eq!(j.notes, "customer waited\nradio card found in the glovebox");
+    assert_eq!(j.tries_text(), "6586 accepted");
+    assert!(j.created_at.ends_with('Z') && j.attempts[0].at.ends_with('Z'));
+    let york_only = r
+        .jobs(&JobFilter {
+            search: None,
+            branch: Some("York".into()),
+        })
+        .unwrap();
+    assert_eq!(york_only.len(), 1);
+    assert_eq!(york_only[0].workstation, "bay 5");
+    // A job for a serial that is not valid keeps it as typed.
+    let odd = r.new_job(&job("  not a serial ", "X1")).unwrap();
+    let odd = r
+        .jobs(&JobFilter::default())
+        .unwrap()
+        .into_iter()
+        .find(|j| j.id == odd)
+        .unwrap();
+    assert_eq!((odd.serial.as_str(), odd.family), ("not a serial", None));
+}
+
+fn a_retried_write_counts_once(f: &Fixture) {
+    let mut r = f.open();
+    let start = NewJob {
+        uid: "job-written-twice".into(),
+        ..job("J295", "RETRY 1")
+    };
+    let id = r.new_job(&start).unwrap();
+    assert_eq!(r.new_job(&start).unwrap(), id, "the same job, not a second");
+    let t = NewTry::new(code("7590"), TryOutcome::Accepted);
+    r.record_try(id, &t).unwrap();
+    r.record_try(id, &t).unwrap();
+    let jobs = r.jobs(&JobFilter::default()).unwrap();
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(jobs[0].tries_text(), "7590 accepted");
+    let entries = r.entries_for("J295").unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(
+        entries[0].source,
+        format!("job {id}: accepted by the radio of RETRY 1")
+    );
+}
+
+fn unknown_jobs_and_bad_serials_record_nothing(f: &Fixture) {
+    let mut r = f.open();
+    let e = format!(
+        "{:#}",
+        r.record_try(999, &NewTry::new(code("1234"), TryOutcome::Refused))
+            .unwrap_err()
+    );
+    assert!(e.contains("there is no job 999"), "{e}");
+    let e = format!("{:#}", r.add_note(999, "x").unwrap_err());
+    assert!(e.contains("there is no job 999"), "{e}");
+    let id = r.new_job(&job("BP12", "X1")).unwrap();
+    let e = format!(
+        "{:#}",
+        r.record_try(id, &NewTry::new(code("1234"), TryOutcome::Accepted))
+            .unwrap_err()
+    );
+    assert!(e.contains("not a valid serial"), "{e}");
+    let jobs = r.jobs(&JobFilter::default()).unwrap();
+    assert!(
+        jobs[0].attempts.is_empty(),
+        "the try was not written either"
+    );
+    assert_eq!(r.book().unwrap().len(), 5);
+}
+
+fn an_import_is_all_or_nothing(f: &Fixture) {
+    let mut r = f.open();
+    let csv = "serial,code,confidence,source\nJ727,6586,confirmed,card\nBP12,1,x,y\n\
+               BP 3349 5 8119566,4321,likely,\nJ727,6586,likely,again\n";
+    let strict = store::import_csv(r.as_mut(), csv.as_bytes(), true, "t", "file").unwrap();
+    assert!(!strict.committed);
+    assert_eq!(strict.bad.len(), 1);
+    assert_eq!(strict.bad[0].line, 3);
+    assert_eq!(r.book().unwrap().len(), 5, "strict: nothing written");
+    let report = store::import_csv(r.as_mut(), csv.as_bytes(), false, "t", "file").unwrap();
+    assert!(report.committed);
+    assert_eq!((report.added, report.already_there), (2, 1));
+    let e = r.entries_for("BP334958119566").unwrap();
+    assert_eq!(e[0].source, "file", "an empty source gets the file's");
+    assert_eq!(r.book().unwrap().len(), 7);
+}
+
+fn what_one_bench_writes_the_next_one_reads(f: &Fixture) {
+    let mut bay1 = f.open();
+    let bay2 = f.open();
+    let id = bay1.new_job(&job("J727", "SEEN 1")).unwrap();
+    bay1.record_try(id, &NewTry::new(code("6586"), TryOutcome::Accepted))
+        .unwrap();
+    let seen = bay2.jobs(&JobFilter::default()).unwrap();
+    assert_eq!(seen[0].id, id);
+    assert_eq!(
+        bay2.entries_for("J727").unwrap()[0].confidence,
+        Confidence::Confirmed
+    );
+}
+
+fn copying_twice_copies_nothing_twice(f: &Fixture) {
+    // From a bench's file into the store under test, and back out again.
+    let bench = Fixture::sqlite();
+    let mut file = bench.open();
+    let id = file
+        .new_job(&NewJob {
+            notes: "first note".into(),
+            ..job("BP5362 5 8419379", "KY05 ABC")
+        })
+        .unwrap();
+    file.record_try(id, &NewTry::new(code("5326"), TryOutcome::Refused))
+        .unwrap();
+    file.record_try(id, &NewTry::new(code("1326"), TryOutcome::Accepted))
+        .unwrap();
+    file.add_note(id, "second note").unwrap();
+    file.new_job(&job("J727", "AB12 CDE")).unwrap();
+    file.add_entry(&entry("M123456", "2487", Confidence::Likely))
+        .unwrap();
+
+    let mut target = f.open();
+    let first = store::copy(file.as_ref(), target.as_mut()).unwrap();
+    assert_eq!(first.jobs, (2, 0));
+    assert_eq!(first.tries, (2, 0));
+    assert_eq!(first.notes, (1, 0));
+    assert_eq!(first.book, (2, 5), "the public pairs were there already");
+    let again = store::copy(file.as_ref(), target.as_mut()).unwrap();
+    assert_eq!(again.jobs, (0, 2));
+    assert_eq!(again.tries, (0, 2));
+    assert_eq!(again.notes, (0, 1));
+    assert_eq!(again.book, (0, 7));
+    assert_eq!(
+        again.lines()[0],
+        "jobs: 0 copied, 2 already there",
+        "{:?}",
+        again.lines()
+    );
+
+    let facts = |r: &dyn Records| {
+        let jobs: BTreeSet<_> = r
+            .jobs(&JobFilter::default())
+            .unwrap()
+            .into_iter()
+            .map(|j| {
+                (
+                    j.created_at.clone(),
+                    j.vehicle.clone(),
+                    j.serial.clone(),
+                    j.branch.clone(),
+                    j.notes.clone(),
+                    j.attempts
+                        .iter()
+                        .map(|a| (a.at.clone(), a.code.to_string(), a.outcome.id()))
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .collect();
+        let book: BTreeSet<_> = r
+            .book()
+            .unwrap()
+            .into_iter()
+            .map(|b| (b.serial, b.code.to_string(), b.confidence, b.source))
+            .collect();
+        (jobs, book)
+    };
+    assert_eq!(facts(file.as_ref()), facts(target.as_ref()));
+    let confirmed = target
+        .book()
+        .unwrap()
+        .into_iter()
+        .find(|b| b.serial == "BP536258419379" && b.code.to_string() == "1326")
+        .unwrap();
+    let copied_job = target.jobs(&JobFilter::default()).unwrap();
+    let copied_job = copied_job.iter().find(|j| j.vehicle == "KY05 ABC").unwrap();
+    assert_eq!(
+        confirmed.job,
+        Some(copied_job.id),
+        "the entry points at the copied job"
+    );
+
+    // And back into a new file: the same records.
+    let back = Fixture::sqlite();
+    let mut back_records = back.open();
+    store::copy(target.as_ref(), back_records.as_mut()).unwrap();
+    assert_eq!(facts(file.as_ref()), facts(back_records.as_ref()));
+}
