@@ -342,14 +342,24 @@ impl App {
                 }
             }
             Msg::Paste(text) => {
-                // A pasted line end is not part of the serial; anything else is kept
-                // (and flagged if it does not belong).
+                // A pasted line end is not part of the text; anything else is kept
+                // (and flagged if it does not belong). It goes where the typing goes.
                 let text = text.trim_end_matches(['\r', '\n']);
-                for c in text.chars() {
-                    self.input.handle(InputRequest::InsertChar(c));
+                let insert = |input: &mut Input| {
+                    for c in text.chars() {
+                        input.handle(InputRequest::InsertChar(c));
+                    }
+                };
+                if let (Overlay::JobForm, Some(form)) = (self.overlay, &mut self.form) {
+                    insert(form.active_mut());
+                } else if self.view == View::Jobs {
+                    insert(&mut self.jobs.search);
+                    self.search_jobs();
+                } else {
+                    insert(&mut self.input);
+                    self.focus = Focus::Serial;
+                    self.revalidate();
                 }
-                self.focus = Focus::Serial;
-                self.revalidate();
             }
             Msg::CandidateNext => {
                 if self.candidate_count() > 0 {

@@ -1,0 +1,730 @@
+//! The records on a real PostgreSQL server: logins and grants, many benches
+//! at once, a server that goes away, the workbench hearing another bench, and
+//! moving a bench's file to the server.
+
+mod common;
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::pg::{self, PASSWORD};
+use radiocode::decode::{Code, Confidence};
+use radiocode::store::{
+    self, JobFilter, NewEntry, NewJob, NewTry, PgPlace, PgStore, Place, Records, RecordsEvent,
+    TryOutcome,
+};
+use radiocode::tui::app::{App, Msg};
+
+fn rc(db: &str, args: &[&str]) -> Output {
+    rc_env(db, args, &[])
+}
+
+fn rc_env(db: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_radiocode"));
+    cmd.env("RADIOCODE_DB", db)
+        .env("RADIOCODE_CONFIG", "/nonexistent/radiocode.toml")
+        .env_remove("PGPASSWORD")
+        .env_remove("RADIOCODE_BRANCH")
+        .env_remove("RADIOCODE_WORKSTATION")
+        .args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run radiocode")
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// The URL of a prepared database under another login.
+fn as_login(url: &str, user: &str) -> String {
+    let place = PgPlace::parse(url).unwrap();
+    format!(
+        "postgres://{user}:{PASSWORD}@{}:{}/{}?sslmode=disable",
+        place.host, place.port, place.dbname
+    )
+}
+
+#[test]
+fn a_technician_adds_everything_and_changes_nothing() {
+    let Some(url) = pg::radiocode_db("a_technician_adds_everything_and_changes_nothing") else {
+        return;
+    };
+    let server = pg::server("").unwrap();
+    server.login("bay2", "radiocode_technician");
+    server.login("sam", "radiocode_manager");
+    let tech = as_login(&url, "bay2");
+
+    // A whole bench's day under a technician login.
+    let out = rc(&tech, &["book", "add", "BP 3349 5 8119566", "4321"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let out = rc(
+        &tech,
+        &[
+            "jobs",
+            "add",
+            "J727",
+            "--vehicle",
+            "AB12 CDE",
+            "--proof",
+            "V5C",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let job = String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .strip_prefix("job ")
+        .unwrap()
+        .to_string();
+    for args in [
+        vec!["jobs", "try", &job, "1234", "refused"],
+        vec!["jobs", "try", &job, "6586", "accepted"],
+        vec!["jobs", "note", &job, "card in the glovebox"],
+    ] {
+        let out = rc(&tech, &args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", text(&out));
+    }
+    let list = text(&rc(&tech, &["jobs", "list"]));
+    assert!(list.contains("1234 refused, 6586 accepted"), "{list}");
+    let decoded = text(&rc(&tech, &["decode", "J727"]));
+    assert!(decoded.contains("the code book agrees (job"), "{decoded}");
+    assert!(text(&rc(&tech, &["book", "export"])).contains("BP334958119566"));
+
+    // Imports are for a manager.
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("book.csv");
+    std::fs::write(&csv, "serial,code\nM123456,2487\n").unwrap();
+    let out = rc(&tech, &["book", "import", csv.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert!(text(&out).contains("manager"), "{}", text(&out));
+    let out = rc(
+        &as_login(&url, "sam"),
+        &["book", "import", csv.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    // The server itself refuses every change and removal to a technician.
+    let mut c = postgres::Client::connect(&tech, postgres::NoTls).unwrap();
+    for (table, column) in [
+        ("jobs", "vehicle"),
+        ("attempts", "code"),
+        ("job_notes", "text"),
+        ("book_entries", "source"),
+        ("imports", "what"),
+        ("meta", "value"),
+    ] {
+        for sql in [
+            format!("UPDATE radiocode.{table} SET {column} = {column}"),
+            format!("DELETE FROM radiocode.{table}"),
+            format!("TRUNCATE radiocode.{table}"),
+        ] {
+            let e = c.batch_execute(&sql).unwrap_err();
+            assert_eq!(
+                e.code(),
+                Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE),
+                "{sql}: {e}"
+            );
+        }
+    }
+    let e = c
+        .batch_execute(
+            "INSERT INTO radiocode.imports (what, added, already_there) VALUES ('x', 0, 0)",
+        )
+        .unwrap_err();
+    assert_eq!(
+        e.code(),
+        Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE)
+    );
+    // And what the technician wrote is all still there.
+    let list = text(&rc(&tech, &["jobs", "list", "--format", "json"]));
+    assert!(list.contains("card in the glovebox"), "{list}");
+}
+
+#[test]
+fn eight_benches_write_fifty_jobs_each_at_once() {
+    let Some(url) = pg::radiocode_db("eight_benches_write_fifty_jobs_each_at_once") else {
+        return;
+    };
+    let benches: Vec<_> = (0..8)
+        .map(|b| {
+            let url = url.clone();
+            std::thread::spawn(move || {
+                for i in 0..50 {
+                    let vehicle = format!("B{b}-{i}");
+                    let out = rc_env(
+                        &url,
+                        &[
+                            "jobs",
+                            "add",
+                            "J727",
+                            "--vehicle",
+                            &vehicle,
+                            "--proof",
+                            "V5C",
+                        ],
+                        &[("RADIOCODE_WORKSTATION", &format!("bay {b}"))],
+                    );
+                    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+                    let job = String::from_utf8_lossy(&out.stdout)
+                        .trim()
+                        .strip_prefix("job ")
+                        .unwrap()
+                        .to_string();
+                    if i % 10 == 0 {
+                        // Every bench confirms the same code on the same serial.
+                        let out = rc(&url, &["jobs", "try", &job, "6586", "accepted"]);
+                        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+                        let out = rc(&url, &["jobs", "note", &job, &format!("note {b}-{i}")]);
+                        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+                    }
+                }
+            })
+        })
+        .collect();
+    for b in benches {
+        b.join().unwrap();
+    }
+    let records = PgStore::open(&PgPlace::parse(&url).unwrap()).unwrap();
+    let jobs = records.jobs(&JobFilter::default()).unwrap();
+    assert_eq!(jobs.len(), 400, "all there");
+    let ids: std::collections::BTreeSet<_> = jobs.iter().map(|j| j.id).collect();
+    assert_eq!(ids.len(), 400, "numbers distinct");
+    let vehicles: std::collections::BTreeSet<_> = jobs.iter().map(|j| j.vehicle.clone()).collect();
+    assert_eq!(vehicles.len(), 400, "none twice");
+    for b in 0..8 {
+        assert_eq!(
+            jobs.iter()
+                .filter(|j| j.workstation == format!("bay {b}"))
+                .count(),
+            50
+        );
+    }
+    let tries: usize = jobs.iter().map(|j| j.attempts.len()).sum();
+    let notes = jobs.iter().filter(|j| j.notes.starts_with("note ")).count();
+    assert_eq!((tries, notes), (40, 40));
+    let entries = records.entries_for("J727").unwrap();
+    assert_eq!(
+        entries.len(),
+        1,
+        "one book entry, however many benches confirmed it"
+    );
+    assert_eq!(entries[0].confidence, Confidence::Confirmed);
+}
+
+#[test]
+fn a_server_that_is_not_there_is_said_plainly_and_quickly() {
+    if pg::bin_dir().is_none() && pg::server("").is_none() {
+        return;
+    }
+    let closed = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let url = format!("postgres://bay2:x@127.0.0.1:{closed}/records?sslmode=disable");
+    // Reading answers from the algorithms and the public pairs, with one warning.
+    let out = rc(&url, &["decode", "J727"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("127.0.0.1") && stderr.contains("warning"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(":x@"), "no password shown: {stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("6586"));
+    let out = rc(&url, &["batch", "-"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    // Writing fails with status 3, naming the host and the reason.
+    let start = Instant::now();
+    let out = rc(&url, &["book", "add", "J727", "6586"]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    let said = text(&out);
+    assert!(said.contains(&format!("127.0.0.1:{closed}")), "{said}");
+    assert!(said.to_lowercase().contains("refused"), "{said}");
+    assert!(start.elapsed() < Duration::from_secs(10));
+
+    // A server that accepts and then says nothing: given up on, not waited on.
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let held = std::thread::spawn(move || {
+        let conns: Vec<_> = silent.incoming().take(1).collect();
+        std::thread::sleep(Duration::from_secs(12));
+        drop(conns);
+    });
+    let url = format!("postgres://bay2:x@127.0.0.1:{port}/records?sslmode=disable");
+    let start = Instant::now();
+    let out = rc(
+        &url,
+        &["jobs", "add", "J727", "--vehicle", "X", "--proof", "Y"],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(text(&out).contains("no answer"), "{}", text(&out));
+    drop(held);
+}
+
+#[test]
+fn a_server_stopped_in_the_middle_of_a_write_leaves_all_or_nothing() {
+    if pg::server("a_server_stopped_in_the_middle_of_a_write_leaves_all_or_nothing").is_none() {
+        return;
+    }
+    if std::env::var_os("RADIOCODE_TEST_PG").is_some() {
+        return; // a server the tests did not start is not theirs to stop
+    }
+    let own = pg::start().expect("a second server");
+    own.admin().batch_execute(store::ROLES_SQL).unwrap();
+    let url = own.fresh_database();
+    PgStore::init(&PgPlace::parse(&url).unwrap()).unwrap();
+
+    // Stopped before a command: status 3.
+    pg::stop(&own);
+    let out = rc(
+        &url,
+        &["jobs", "add", "J727", "--vehicle", "X", "--proof", "Y"],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    pg::restart(&own);
+
+    // Stopped while a long import writes.
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("big.csv");
+    let mut big = String::from("serial,code\n");
+    for i in 0..40_000u32 {
+        big.push_str(&format!("BP5384{}{:07},{:04}\n", i % 10, i, i % 10_000));
+    }
+    std::fs::write(&csv, big).unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_radiocode"))
+        .env("RADIOCODE_DB", &url)
+        .env("RADIOCODE_CONFIG", "/nonexistent/radiocode.toml")
+        .args(["book", "import", csv.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the import's transaction is open on the server, then stop it.
+    let mut admin = own.admin();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut seen = false;
+    while Instant::now() < deadline {
+        let busy: i64 = admin
+            .query_one(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'radiocode' \
+                 AND state IN ('active', 'idle in transaction') AND xact_start IS NOT NULL",
+                &[],
+            )
+            .unwrap()
+            .get(0);
+        if busy > 0 {
+            seen = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(seen, "the import started writing");
+    std::thread::sleep(Duration::from_millis(300));
+    drop(admin);
+    pg::stop(&own);
+    let out = child.wait_with_output().unwrap();
+    pg::restart(&own);
+    let records = PgStore::open(&PgPlace::parse(&url).unwrap()).unwrap();
+    let n = records.book().unwrap().len();
+    if out.status.code() == Some(0) {
+        assert_eq!(n, 40_005, "the import finished whole: {}", text(&out));
+    } else {
+        assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+        assert!(text(&out).contains(&own.port.to_string()), "{}", text(&out));
+        assert_eq!(n, 5, "no half-written import");
+    }
+}
+
+#[test]
+fn a_code_confirmed_at_one_bench_shows_in_another_workbench_within_two_seconds() {
+    let Some(url) = pg::radiocode_db("a_code_confirmed_at_one_bench_shows_in_another_workbench")
+    else {
+        return;
+    };
+    let pg_place = PgPlace::parse(&url).unwrap();
+    let place = Place::Server(pg_place.clone());
+    let events = store::watch(pg_place.clone());
+    let mut app = App::new(Box::new(store::MemoryBook::seed()), false).with_records(
+        store::open_reading(&place).unwrap(),
+        Some(place.clone()),
+        radiocode::settings::Bench::default(),
+    );
+    app.update(Msg::Resize(120, 40));
+    app.update(Msg::Paste("BP 3349 5 8119566".into()));
+    assert!(app.outcome.as_ref().unwrap().candidates.is_empty());
+    // Listening has started once the watcher is connected: give it a moment.
+    std::thread::sleep(Duration::from_millis(500));
+
+    let mut bay5 = store::open_writing(&place).unwrap();
+    let job = bay5
+        .new_job(&NewJob {
+            workstation: "bay 5".into(),
+            vehicle: "KY05 ABC".into(),
+            ownership_proof: "V5C".into(),
+            serial: "BP334958119566".into(),
+            ..NewJob::default()
+        })
+        .unwrap();
+    bay5.record_try(
+        job,
+        &NewTry::new(Code::parse("4321").unwrap(), TryOutcome::Accepted),
+    )
+    .unwrap();
+    let confirmed_at = Instant::now();
+    let shown = pump_until(&mut app, &events, Duration::from_secs(2), |a| {
+        a.outcome
+            .as_ref()
+            .and_then(|o| o.candidates.first())
+            .is_some_and(|c| c.code.to_string() == "4321")
+    });
+    assert!(shown, "the confirmed code did not show within 2 seconds");
+    assert!(confirmed_at.elapsed() < Duration::from_secs(2));
+    let c = &app.outcome.as_ref().unwrap().candidates[0];
+    assert_eq!(c.confidence, Confidence::Confirmed);
+}
+
+#[test]
+fn the_workbench_rides_out_a_server_restart_without_losing_a_try() {
+    if pg::server("the_workbench_rides_out_a_server_restart").is_none()
+        || std::env::var_os("RADIOCODE_TEST_PG").is_some()
+    {
+        return;
+    }
+    let own = pg::start().expect("a second server");
+    own.admin().batch_execute(store::ROLES_SQL).unwrap();
+    let url = own.fresh_database();
+    let pg_place = PgPlace::parse(&url).unwrap();
+    PgStore::init(&pg_place).unwrap();
+    let place = Place::Server(pg_place.clone());
+    let events = store::watch(pg_place.clone());
+    let mut app = App::new(Box::new(store::MemoryBook::seed()), false).with_records(
+        store::open_reading(&place).unwrap(),
+        Some(place.clone()),
+        radiocode::settings::Bench::default(),
+    );
+    app.update(Msg::Resize(120, 40));
+    app.update(Msg::Paste("J727".into()));
+    // Start a job with a refused try while the server is up.
+    app.update(Msg::Focus(radiocode::tui::app::Focus::Decoder));
+    app.update(Msg::RecordTry(TryOutcome::Refused));
+    app.update(Msg::Paste("AB12 CDE".into()));
+    app.update(Msg::FormNextField);
+    app.update(Msg::Paste("V5C".into()));
+    app.update(Msg::FormSubmit);
+    let (job, _) = app.current_job.clone().expect("a job was started");
+
+    pg::stop(&own);
+    let offline = pump_until(&mut app, &events, Duration::from_secs(8), |a| {
+        a.records_offline.is_some()
+    });
+    assert!(offline, "the workbench shows the records are offline");
+    app.update(Msg::RecordTry(TryOutcome::Accepted));
+    assert!(app.pending_try.is_some(), "{:?}", app.notice);
+    assert!(app.notice.as_deref().unwrap().contains("NOT recorded yet"));
+    assert!(app.outcome.is_some(), "the algorithm still answers offline");
+
+    pg::restart(&own);
+    let back = pump_until(&mut app, &events, Duration::from_secs(15), |a| {
+        a.records_offline.is_none() && a.pending_try.is_none()
+    });
+    assert!(
+        back,
+        "reconnected by itself and wrote the try: {:?}",
+        app.notice
+    );
+    let records = PgStore::open(&pg_place).unwrap();
+    let jobs = records.jobs(&JobFilter::default()).unwrap();
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(jobs[0].id, job);
+    assert_eq!(jobs[0].tries_text(), "6586 refused, 6586 accepted");
+}
+
+/// Feeds the watcher's events to the workbench until `done` or the time is up.
+fn pump_until(
+    app: &mut App,
+    events: &mpsc::Receiver<RecordsEvent>,
+    within: Duration,
+    done: impl Fn(&App) -> bool,
+) -> bool {
+    let deadline = Instant::now() + within;
+    while Instant::now() < deadline {
+        if done(app) {
+            return true;
+        }
+        if let Ok(e) = events.recv_timeout(Duration::from_millis(50)) {
+            app.update(Msg::Records(e));
+        }
+    }
+    done(app)
+}
+
+#[test]
+fn db_copy_moves_a_bench_to_the_server_once() {
+    let Some(url) = pg::radiocode_db("db_copy_moves_a_bench_to_the_server_once") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bench.db");
+    let file = file.to_str().unwrap();
+    let job = String::from_utf8_lossy(
+        &rc(
+            file,
+            &[
+                "jobs",
+                "add",
+                "J727",
+                "--vehicle",
+                "AB12 CDE",
+                "--proof",
+                "V5C",
+            ],
+        )
+        .stdout,
+    )
+    .trim()
+    .strip_prefix("job ")
+    .unwrap()
+    .to_string();
+    rc(file, &["jobs", "try", &job, "6586", "accepted"]);
+    rc(file, &["jobs", "note", &job, "done"]);
+    let out = rc(file, &["db", "copy", file, &url]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let said = text(&out);
+    assert!(said.contains("jobs: 1 copied, 0 already there"), "{said}");
+    assert!(said.contains("tries: 1 copied"), "{said}");
+    assert!(said.contains("notes: 1 copied"), "{said}");
+    assert!(
+        said.contains("code book entries: 1 copied, 5 already there"),
+        "{said}"
+    );
+    assert!(!said.contains(PASSWORD), "no password shown: {said}");
+    let again = text(&rc(file, &["db", "copy", file, &url]));
+    assert!(again.contains("jobs: 0 copied, 1 already there"), "{again}");
+    assert!(
+        again.contains("code book entries: 0 copied, 6 already there"),
+        "{again}"
+    );
+    let list = text(&rc(&url, &["jobs", "list"]));
+    assert!(
+        list.contains("6586 accepted") && list.contains("1 job"),
+        "{list}"
+    );
+
+    let out = rc(file, &["db", "copy", file, file]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let out = rc(file, &["db", "copy", "/nonexistent/none.db", &url]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+}
+
+#[test]
+fn db_init_prepares_upgrades_and_refuses_a_newer_schema() {
+    let Some(server) = pg::server("db_init_prepares_upgrades_and_refuses_a_newer_schema") else {
+        return;
+    };
+    let url = server.fresh_database();
+    // Before db init: reading falls back, writing says what to do.
+    let out = rc(&url, &["book", "add", "J727", "6586"]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert!(text(&out).contains("db init"), "{}", text(&out));
+    let out = rc(&url, &["decode", "J727"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    let out = rc(&url, &["db", "init"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        text(&out).contains("created the radiocode schema"),
+        "{}",
+        text(&out)
+    );
+    let out = rc(&url, &["db", "init"]);
+    assert!(text(&out).contains("up to date"), "{}", text(&out));
+
+    // A technician cannot change the schema.
+    server.login("bay7", "radiocode_technician");
+    let fresh = server.fresh_database();
+    let out = rc(&as_login(&fresh, "bay7"), &["db", "init"]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+
+    let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    c.batch_execute("UPDATE radiocode.meta SET value = '99' WHERE key = 'schema_version'")
+        .unwrap();
+    for args in [vec!["db", "init"], vec!["book", "add", "J727", "6586"]] {
+        let out = rc(&url, &args);
+        assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+        assert!(text(&out).contains("newer"), "{}", text(&out));
+    }
+    let version: String = c
+        .query_one(
+            "SELECT value FROM radiocode.meta WHERE key = 'schema_version'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(version, "99", "left untouched");
+}
+
+#[test]
+fn the_config_file_and_the_password_file_save_typing() {
+    let Some(url) = pg::radiocode_db("the_config_file_and_the_password_file_save_typing") else {
+        return;
+    };
+    let place = PgPlace::parse(&url).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    let bare = format!(
+        "postgres://{}@{}:{}/{}?sslmode=disable",
+        pg::SUPERUSER,
+        place.host,
+        place.port,
+        place.dbname
+    );
+    std::fs::write(
+        &config,
+        format!("db = \"{bare}\"\nbranch = \"Leeds\"\nworkstation = \"bay 3\"\n"),
+    )
+    .unwrap();
+    let pgpass = dir.path().join("pgpass");
+    std::fs::write(
+        &pgpass,
+        format!(
+            "{}:{}:*:{}:{PASSWORD}\n",
+            place.host,
+            place.port,
+            pg::SUPERUSER
+        ),
+    )
+    .unwrap();
+    set_mode(&pgpass, 0o600);
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_radiocode"));
+        cmd.env_remove("RADIOCODE_DB")
+            .env_remove("PGPASSWORD")
+            .env_remove("RADIOCODE_BRANCH")
+            .env_remove("RADIOCODE_WORKSTATION")
+            .env("RADIOCODE_CONFIG", &config)
+            .env("PGPASSFILE", &pgpass)
+            .args(args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.output().unwrap()
+    };
+    let out = run(
+        &["jobs", "add", "J727", "--vehicle", "X1", "--proof", "V5C"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let out = run(
+        &["jobs", "add", "J295", "--vehicle", "X2", "--proof", "V5C"],
+        &[("RADIOCODE_BRANCH", "York")],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let leeds = text(&run(
+        &["jobs", "list", "--branch", "Leeds", "--format", "json"],
+        &[],
+    ));
+    assert!(
+        leeds.contains("\"X1\"") && !leeds.contains("\"X2\""),
+        "{leeds}"
+    );
+    assert!(leeds.contains("\"bay 3\""), "{leeds}");
+    let york = text(&run(&["jobs", "list", "--branch", "York"], &[]));
+    assert!(york.contains("X2") && !york.contains("X1"), "{york}");
+
+    // PGPASSWORD works too; a wrong one is named as the reason.
+    let out = run(
+        &["jobs", "list"],
+        &[("PGPASSFILE", "/nonexistent"), ("PGPASSWORD", PASSWORD)],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let out = run(
+        &["book", "add", "J727", "6586"],
+        &[("PGPASSFILE", "/nonexistent"), ("PGPASSWORD", "wrong")],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert!(text(&out).contains("password"), "{}", text(&out));
+    // A flag overrides the config file.
+    let other = tempfile::tempdir().unwrap();
+    let file = other.path().join("x.db");
+    let out = run(
+        &[
+            "--db",
+            file.to_str().unwrap(),
+            "book",
+            "add",
+            "J727",
+            "6586",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(file.exists());
+
+    let help = text(&run(&["--help"], &[]));
+    assert!(help.contains(config.to_str().unwrap()), "{help}");
+}
+
+fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[test]
+fn book_entries_added_at_once_are_neither_lost_nor_doubled() {
+    let Some(url) = pg::radiocode_db("book_entries_added_at_once_are_neither_lost_nor_doubled")
+    else {
+        return;
+    };
+    let place = Place::parse(url.as_ref()).unwrap();
+    let threads: Vec<_> = (0..8)
+        .map(|b| {
+            let place = place.clone();
+            std::thread::spawn(move || {
+                let mut r = store::open_writing(&place).unwrap();
+                for i in 0..25 {
+                    r.add_entry(&NewEntry {
+                        serial: "BP334958119566".into(),
+                        code: Code::parse(&format!("{:04}", i)).unwrap(),
+                        confidence: if b % 2 == 0 {
+                            Confidence::Likely
+                        } else {
+                            Confidence::Unconfirmed
+                        },
+                        source: format!("bench {b}"),
+                        added_by: format!("bench {b}"),
+                    })
+                    .unwrap();
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let r = store::open_writing(&place).unwrap();
+    let entries = r.entries_for("BP334958119566").unwrap();
+    assert_eq!(entries.len(), 25, "one entry per code");
+    for e in &entries {
+        assert_eq!(e.confidence, Confidence::Likely, "the strongest kept");
+        assert!(
+            e.source.matches("; ").count() <= 1,
+            "at most a weak and a strong source: {}",
+            e.source
+        );
+    }
+}
