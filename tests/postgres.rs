@@ -728,3 +728,91 @@ fn book_entries_added_at_once_are_neither_lost_nor_doubled() {
         );
     }
 }
+
+#[test]
+fn tls_as_sslmode_says_require_encrypts_and_verify_full_checks_the_server() {
+    if pg::server("tls_as_sslmode_says").is_none()
+        || std::env::var_os("RADIOCODE_TEST_PG").is_some()
+    {
+        return;
+    }
+    // A garage's own certificate authority and the server's certificate.
+    let ca_key = rcgen::KeyPair::generate().unwrap();
+    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "garage test CA");
+    let ca = rcgen::CertifiedIssuer::self_signed(ca_params, ca_key).unwrap();
+    let server_key = rcgen::KeyPair::generate().unwrap();
+    let server_cert = rcgen::CertificateParams::new(vec!["localhost".to_string()])
+        .unwrap()
+        .signed_by(&server_key, &ca)
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    std::fs::write(&ca_file, ca.pem()).unwrap();
+
+    let own = pg::start_with(|data| {
+        std::fs::write(data.join("server.crt"), server_cert.pem())?;
+        let key = data.join("server.key");
+        std::fs::write(&key, server_key.serialize_pem())?;
+        set_mode(&key, 0o600);
+        let mut conf = std::fs::OpenOptions::new()
+            .append(true)
+            .open(data.join("postgresql.conf"))?;
+        use std::io::Write;
+        writeln!(conf, "ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'")?;
+        // Only the harness's superuser may come in without TLS.
+        std::fs::write(
+            data.join("pg_hba.conf"),
+            format!(
+                "host all {} 127.0.0.1/32 scram-sha-256\nhostssl all all 127.0.0.1/32 scram-sha-256\n",
+                pg::SUPERUSER
+            ),
+        )
+    })
+    .expect("a server with TLS");
+    own.admin().batch_execute(store::ROLES_SQL).unwrap();
+    own.login("bay9", "radiocode_technician");
+    let url = own.fresh_database();
+    PgStore::init(&PgPlace::parse(&url).unwrap()).unwrap();
+    let db = PgPlace::parse(&url).unwrap().dbname;
+    let at = |host: &str, mode: &str| {
+        format!(
+            "postgres://bay9:{PASSWORD}@{host}:{}/{db}?sslmode={mode}&sslrootcert={}",
+            own.port,
+            ca_file.display()
+        )
+    };
+    for (host, mode, works) in [
+        ("127.0.0.1", "disable", false),
+        ("127.0.0.1", "prefer", true),
+        ("127.0.0.1", "require", true),
+        ("localhost", "verify-full", true),
+        ("127.0.0.1", "verify-full", false), // the certificate does not name this host
+    ] {
+        let out = rc(&at(host, mode), &["book", "add", "J727", "6586"]);
+        assert_eq!(
+            out.status.code(),
+            Some(if works { 0 } else { 3 }),
+            "{host} {mode}: {}",
+            text(&out)
+        );
+        assert!(!text(&out).contains(PASSWORD));
+    }
+    // verify-full with only the system's roots: the garage's CA is not trusted.
+    let out = rc(
+        &format!(
+            "postgres://bay9:{PASSWORD}@localhost:{}/{db}?sslmode=verify-full",
+            own.port
+        ),
+        &["book", "add", "J727", "6586"],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert!(
+        text(&out).to_lowercase().contains("certificate"),
+        "{}",
+        text(&out)
+    );
+}

@@ -629,3 +629,31 @@ fn the_panel_follows_the_chosen_code_and_the_mouse_presses_its_buttons() {
     assert!(a.simulator.is_none());
     assert_eq!(a.focus, Focus::Decoder, "no keypad to stay on");
 }
+
+#[test]
+fn records_offline_are_shown_and_a_paste_goes_to_the_field_being_typed() {
+    let mut a = app_with_records();
+    a.update(Msg::Resize(120, 40));
+    a.update(Msg::Records(radiocode::store::RecordsEvent::Offline(
+        "the connection was lost".into(),
+    )));
+    let text = screen(&a);
+    assert!(text.contains("RECORDS OFFLINE: reconnecting"), "{text}");
+    type_text(&mut a, "J727");
+    assert_eq!(
+        a.selected_code().as_deref(),
+        Some("6586"),
+        "the algorithm still answers"
+    );
+
+    // The job form takes a pasted registration; the serial stays as it was.
+    key(&mut a, KeyCode::Enter);
+    key(&mut a, KeyCode::Char('r'));
+    assert_eq!(a.overlay, Overlay::JobForm);
+    send(&mut a, Event::Paste("WVWZZZ1JZXW000001\n".into()));
+    assert_eq!(
+        a.form.as_ref().unwrap().vehicle.value(),
+        "WVWZZZ1JZXW000001"
+    );
+    assert_eq!(a.input.value(), "J727");
+}

@@ -34,7 +34,13 @@ pub struct Cli {
     pub command: Option<Command>,
     /// The records (code book and job log): a SQLite file, or a
     /// postgres://user@host/database URL shared by several benches.
-    #[arg(long, global = true, env = "RADIOCODE_DB", value_name = "PATH|URL")]
+    #[arg(
+        long,
+        global = true,
+        env = "RADIOCODE_DB",
+        hide_env_values = true,
+        value_name = "PATH|URL"
+    )]
     pub db: Option<OsString>,
 }
 

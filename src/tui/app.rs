@@ -147,6 +147,8 @@ pub enum Msg {
     Tick(u64),
     /// The shared records changed, went away or came back.
     Records(RecordsEvent),
+    /// Try the records again: the server answers but this bench lost it.
+    Reconnect,
 }
 
 /// What the terminal loop must do after an update.
@@ -185,6 +187,8 @@ pub struct App {
     pub records_offline: Option<String>,
     /// A try the records did not confirm: written when they are back.
     pub pending_try: Option<(i64, NewTry)>,
+    /// What the server's watcher last said: it answers.
+    server_answers: bool,
     book: Box<dyn CodeBook>,
     /// The job log and code book, once open; it answers lookups when present.
     store: Option<Box<dyn Records>>,
@@ -215,6 +219,7 @@ impl App {
             simulator: None,
             records_offline: None,
             pending_try: None,
+            server_answers: true,
             book,
             store: None,
             place: None,
@@ -325,7 +330,10 @@ impl App {
     }
 
     pub fn update(&mut self, msg: Msg) -> Effect {
-        if !matches!(msg, Msg::Resize(..) | Msg::Tick(_) | Msg::Records(_)) {
+        if !matches!(
+            msg,
+            Msg::Resize(..) | Msg::Tick(_) | Msg::Records(_) | Msg::Reconnect
+        ) {
             self.notice = None;
         }
         match msg {
@@ -423,6 +431,11 @@ impl App {
             }
             Msg::FormSubmit => self.submit_form(),
             Msg::Records(event) => self.on_records(event),
+            Msg::Reconnect => {
+                if self.wants_reconnect() {
+                    self.reconnect();
+                }
+            }
             Msg::ShowJobs => {
                 self.view = View::Jobs;
                 self.search_jobs();
@@ -596,6 +609,14 @@ impl App {
         }
     }
 
+    /// Looks the serial on screen up again, keeping the chosen code.
+    fn refresh(&mut self) {
+        let selected = self.selected;
+        self.revalidate();
+        self.selected = selected.min(self.candidate_count().saturating_sub(1));
+        self.rebuild_simulator();
+    }
+
     /// True when the records are on a server shared with other benches.
     fn is_shared(&self) -> bool {
         matches!(self.place, Some(Place::Server(_)))
@@ -612,33 +633,45 @@ impl App {
                 if self.records_offline.is_none()
                     && (serial == "*" || on_screen == Some(serial.as_str()))
                 {
-                    let selected = self.selected;
-                    self.revalidate();
-                    self.selected = selected.min(self.candidate_count().saturating_sub(1));
-                    self.rebuild_simulator();
-                    self.notice = Some("the code book changed at another bench".to_string());
-                }
-            }
-            RecordsEvent::Offline(reason) => self.records_offline = Some(reason),
-            RecordsEvent::Online => {
-                let reopened = self.place.as_ref().map(store::open_reading);
-                match reopened {
-                    Some(Ok(store)) => {
-                        self.store = store;
-                        self.records_offline = None;
-                        self.notice = Some("the records are back".to_string());
-                        if let Some((job, t)) = self.pending_try.take() {
-                            self.write_try(job, t);
-                        }
-                        let selected = self.selected;
-                        self.revalidate();
-                        self.selected = selected.min(self.candidate_count().saturating_sub(1));
-                        self.rebuild_simulator();
+                    let before = self.outcome.clone();
+                    self.refresh();
+                    // This bench's own writes come back too; only news is said.
+                    if self.outcome != before {
+                        self.notice = Some("the code book changed at another bench".to_string());
                     }
-                    Some(Err(e)) => self.records_offline = Some(format!("{e:#}")),
-                    None => {}
                 }
             }
+            RecordsEvent::Offline(reason) => {
+                self.server_answers = false;
+                self.records_offline = Some(reason);
+            }
+            RecordsEvent::Online => {
+                self.server_answers = true;
+                self.reconnect();
+            }
+        }
+    }
+
+    /// True when the server answers but this bench's connection was lost:
+    /// the loop asks for [`Msg::Reconnect`] now and then.
+    pub fn wants_reconnect(&self) -> bool {
+        self.server_answers && self.records_offline.is_some() && self.is_shared()
+    }
+
+    /// Opens the records again; a try waiting to be written is written.
+    fn reconnect(&mut self) {
+        let Some(place) = &self.place else { return };
+        match store::open_reading(place) {
+            Ok(store) => {
+                self.store = store;
+                self.records_offline = None;
+                self.notice = Some("the records are back".to_string());
+                self.refresh();
+                if let Some((job, t)) = self.pending_try.take() {
+                    self.write_try(job, t);
+                }
+            }
+            Err(e) => self.records_offline = Some(format!("{e:#}")),
         }
     }
 

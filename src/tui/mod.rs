@@ -79,6 +79,7 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
     let size = terminal.size()?;
     app.update(app::Msg::Resize(size.width, size.height));
     let mut last = Instant::now();
+    let mut last_reconnect = Instant::now();
     loop {
         terminal.draw(|frame| ui::render(&app, frame))?;
         let ready = event::poll(Duration::from_millis(100))?;
@@ -86,6 +87,10 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
             while let Ok(e) = events.try_recv() {
                 app.update(app::Msg::Records(e));
             }
+        }
+        if app.wants_reconnect() && last_reconnect.elapsed() > Duration::from_secs(2) {
+            last_reconnect = Instant::now();
+            app.update(app::Msg::Reconnect);
         }
         // The practice radio's clock follows real time while something runs.
         let now = Instant::now();

@@ -172,6 +172,12 @@ fn free_port() -> u16 {
 
 /// A new server in its own folder; stopped when this process ends.
 pub fn start() -> Result<Server, String> {
+    start_with(|_| Ok(()))
+}
+
+/// A new server whose data folder `setup` may add to (certificates, settings)
+/// before it starts.
+pub fn start_with(setup: impl FnOnce(&Path) -> std::io::Result<()>) -> Result<Server, String> {
     let bin = bin_dir().ok_or("no PostgreSQL server programs (initdb, postgres) were found")?;
     remove_stale();
     let dir = PathBuf::from(format!(
@@ -215,6 +221,13 @@ pub fn start() -> Result<Server, String> {
             "initdb failed: {}",
             String::from_utf8_lossy(&out.stderr)
         ));
+    }
+    setup(&data).map_err(|e| format!("setting the server up: {e}"))?;
+    for entry in std::fs::read_dir(&data)
+        .map_err(|e| e.to_string())?
+        .flatten()
+    {
+        chown(&entry.path())?;
     }
     let port = free_port();
     let server = Server {

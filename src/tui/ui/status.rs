@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::Theme;
+use crate::serial::Severity;
 use crate::tui::app::{App, Focus, Overlay, View};
 use crate::tui::simulator::SimMode;
 
@@ -34,6 +35,15 @@ pub fn keys(app: &App) -> &'static str {
 
 pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
     let mut spans = Vec::new();
+    if app.records_offline.is_some() {
+        let text = if app.pending_try.is_some() {
+            " RECORDS OFFLINE: reconnecting; 1 try waiting to be written "
+        } else {
+            " RECORDS OFFLINE: reconnecting; the algorithms and public pairs answer "
+        };
+        spans.push(Span::styled(text, theme.severity(Severity::Error)));
+        spans.push(Span::raw(" "));
+    }
     if let Some(notice) = &app.notice {
         spans.push(Span::styled(format!(" {notice} "), theme.selected()));
         spans.push(Span::raw(" "));
