@@ -8,7 +8,8 @@ use std::collections::BTreeSet;
 use radiocode::decode::{Code, Confidence, Source, Status, decode};
 use radiocode::serial::FindingKind;
 use radiocode::store::{
-    self, Added, JobFilter, NewEntry, NewJob, NewTry, Place, Records, TryOutcome,
+    self, Added, DumpRecord, JobFilter, LayoutRecord, NewEntry, NewJob, NewTry, Place, Records,
+    TryOutcome,
 };
 
 /// Where one test's records live; `open` gives another handle on them, as a
@@ -70,6 +71,7 @@ contract!(
     an_import_is_all_or_nothing,
     what_one_bench_writes_the_next_one_reads,
     copying_twice_copies_nothing_twice,
+    dumps_and_imported_layouts_are_kept_once,
 );
 
 fn entry(serial: &str, code: &str, confidence: Confidence) -> NewEntry {
@@ -425,6 +427,9 @@ fn copying_twice_copies_nothing_twice(f: &Fixture) {
     file.new_job(&job("J727", "AB12 CDE")).unwrap();
     file.add_entry(&entry("M123456", "2487", Confidence::Likely))
         .unwrap();
+    file.add_dump(&dump_record("BP5384", vec![1, 2, 3, 4], "1234"))
+        .unwrap();
+    file.add_layout(&layout_record("u1")).unwrap();
 
     let mut target = f.open();
     let first = store::copy(file.as_ref(), target.as_mut()).unwrap();
@@ -432,11 +437,15 @@ fn copying_twice_copies_nothing_twice(f: &Fixture) {
     assert_eq!(first.tries, (2, 0));
     assert_eq!(first.notes, (1, 0));
     assert_eq!(first.book, (2, 5), "the public pairs were there already");
+    assert_eq!((first.dumps, first.layouts), ((1, 0), (1, 0)));
     let again = store::copy(file.as_ref(), target.as_mut()).unwrap();
     assert_eq!(again.jobs, (0, 2));
     assert_eq!(again.tries, (0, 2));
     assert_eq!(again.notes, (0, 1));
     assert_eq!(again.book, (0, 7));
+    assert_eq!((again.dumps, again.layouts), ((0, 1), (0, 1)));
+    assert_eq!(target.dumps(None).unwrap()[0].bytes, [1, 2, 3, 4]);
+    assert_eq!(target.layouts().unwrap()[0].evidence, ["aa", "bb"]);
     assert_eq!(
         again.lines()[0],
         "jobs: 0 copied, 2 already there",
@@ -491,4 +500,55 @@ fn copying_twice_copies_nothing_twice(f: &Fixture) {
     let mut back_records = back.open();
     store::copy(target.as_ref(), back_records.as_mut()).unwrap();
     assert_eq!(facts(file.as_ref()), facts(back_records.as_ref()));
+}
+
+fn dump_record(model: &str, bytes: Vec<u8>, code: &str) -> DumpRecord {
+    DumpRecord {
+        sha256: radiocode::dump::sha256_hex(&bytes),
+        bytes,
+        model: model.into(),
+        code: Code::parse(code).unwrap(),
+        known_by: "the technician's word".into(),
+        source: "test.bin".into(),
+        added_at: String::new(),
+        added_by: "test".into(),
+    }
+}
+
+fn layout_record(uid: &str) -> LayoutRecord {
+    LayoutRecord {
+        uid: uid.into(),
+        model: "BE4739".into(),
+        address: 0x22,
+        encoding: "ascii".into(),
+        word_swapped: false,
+        dumps: 2,
+        codes: 2,
+        evidence: vec!["aa".into(), "bb".into()],
+        origin: "imported from test".into(),
+        added_at: String::new(),
+        added_by: "test".into(),
+    }
+}
+
+fn dumps_and_imported_layouts_are_kept_once(f: &Fixture) {
+    let mut r = f.open();
+    let a = dump_record("BP5384", (0..=255).collect(), "0872");
+    let b = dump_record("BE4739", vec![0x12, 0x34], "1234");
+    assert!(r.add_dump(&a).unwrap());
+    assert!(!r.add_dump(&a).unwrap(), "the same dump counts once");
+    assert!(r.add_dump(&b).unwrap());
+    let all = r.dumps(None).unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0].bytes, a.bytes, "bytes kept exactly, oldest first");
+    assert!(all[0].added_at.ends_with('Z'));
+    let only = r.dumps(Some("BE4739")).unwrap();
+    assert_eq!(only.len(), 1);
+    assert_eq!(only[0].code.to_string(), "1234");
+    assert!(r.add_layout(&layout_record("x")).unwrap());
+    assert!(!r.add_layout(&layout_record("x")).unwrap());
+    let layouts = r.layouts().unwrap();
+    assert_eq!(layouts.len(), 1);
+    assert_eq!(layouts[0].evidence, ["aa", "bb"]);
+    assert!(!layouts[0].word_swapped && layouts[0].address == 0x22);
 }

@@ -2,6 +2,7 @@
 
 mod batch;
 mod decode;
+mod dump;
 pub mod output;
 mod records;
 mod simulate;
@@ -77,6 +78,76 @@ pub enum Command {
     /// The records themselves: prepare a server, copy a bench's file to it.
     #[command(subcommand)]
     Db(DbCommand),
+    /// Chip dumps (EEPROM reads): the code through a layout learned from the
+    /// garage's own radios.
+    #[command(subcommand)]
+    Dump(DumpCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DumpCommand {
+    /// Read a dump (raw or Intel HEX): size, chip, state, hex view, and the
+    /// code through each layout that applies. Exit status 0 with a code, 1
+    /// without (and why), 2 bad usage, 3 a file that cannot be read.
+    Show {
+        file: PathBuf,
+        /// The unit: the Blaupunkt type (BP5384) or the Becker model (BE4739).
+        #[arg(long, conflicts_with_all = ["serial", "layout"])]
+        model: Option<String>,
+        /// The radio's serial: gives the model, and the dump's codes join
+        /// its decode.
+        #[arg(long, conflicts_with = "layout")]
+        serial: Option<String>,
+        /// Read through this layout (see `dump layouts`), e.g. a documented
+        /// layout of another make.
+        #[arg(long)]
+        layout: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every place a known code sits, in every encoding, in both word orders.
+    Find {
+        file: PathBuf,
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record the dump of a radio whose code is known, and learn its model's
+    /// layout once dumps with different codes agree.
+    Learn {
+        file: PathBuf,
+        #[arg(long)]
+        code: String,
+        #[arg(long, conflicts_with = "serial", required_unless_present = "serial")]
+        model: Option<String>,
+        #[arg(long)]
+        serial: Option<String>,
+        /// How the code is known, when not from the book or a job.
+        #[arg(long)]
+        source: Option<String>,
+    },
+    /// The shipped, learned and imported layouts with their evidence.
+    Layouts {
+        #[command(subcommand)]
+        command: Option<LayoutsCommand>,
+        #[arg(long, value_enum)]
+        format: Option<LayoutFormat>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LayoutsCommand {
+    /// Take layouts learned at another garage (a `dump layouts --format
+    /// toml|json` file); their evidence comes with them, marked imported.
+    Import { file: PathBuf },
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LayoutFormat {
+    Table,
+    Json,
+    Toml,
 }
 
 #[derive(Subcommand, Debug)]
@@ -283,6 +354,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Book(cmd)) => records::book(&cmd, &place),
         Some(Command::Jobs(cmd)) => records::jobs(&cmd, &place, &bench),
         Some(Command::Db(cmd)) => records::db(&cmd, &place),
+        Some(Command::Dump(cmd)) => dump::run(&cmd, &place),
         None => crate::tui::run(records::open_for_reading(&place), place, bench),
     }
 }

@@ -75,6 +75,7 @@ impl Serialize for Code {
 pub enum Source {
     Algorithm,
     CodeBook,
+    ChipDump,
 }
 
 impl Source {
@@ -82,6 +83,7 @@ impl Source {
         match self {
             Source::Algorithm => "algorithm",
             Source::CodeBook => "code book",
+            Source::ChipDump => "chip dump",
         }
     }
 }
@@ -446,6 +448,56 @@ impl Outcome {
                 )
             })
             .map(|f| f.message.split(" Routes: ").next().unwrap_or_default())
+    }
+
+    /// Adds the codes read from the radio's chip dump. A code already listed
+    /// gains the dump's word; a dump that disagrees with the book or an
+    /// algorithm is said loudly.
+    pub fn join_chip_dump(&mut self, from_dump: &[Candidate]) {
+        if from_dump.is_empty() || self.status == Status::Invalid {
+            return;
+        }
+        let others: Vec<String> = self
+            .candidates
+            .iter()
+            .filter(|c| !from_dump.iter().any(|d| d.code == c.code))
+            .map(|c| format!("{} ({}, {})", c.code, c.source.label(), c.confidence))
+            .collect();
+        if !others.is_empty() {
+            let read: Vec<String> = from_dump.iter().map(|d| d.code.to_string()).collect();
+            self.diagnosis.findings.push(Finding::new(
+                Severity::Warning,
+                FindingKind::ChipDumpDisagrees,
+                None,
+                format!(
+                    "THE CHIP DUMP DISAGREES: it reads {}, while {} also stand for this serial. \
+                     Check that the dump is of this radio; a re-coded or swapped radio holds \
+                     another code",
+                    read.join(", "),
+                    others.join(", ")
+                ),
+            ));
+        }
+        for d in from_dump {
+            match self.candidates.iter_mut().find(|c| c.code == d.code) {
+                Some(c) => c.note = format!("{}; the chip dump agrees ({})", c.note, d.note).into(),
+                None => self.candidates.push(d.clone()),
+            }
+        }
+        // A stable sort by strength; confirmed codes and the algorithms keep their lead.
+        self.candidates
+            .sort_by_key(|c| match (c.source, c.confidence) {
+                (Source::CodeBook, Confidence::Confirmed) => 0,
+                (Source::Algorithm, _) => 1,
+                (_, Confidence::Likely) => 2,
+                _ => 3,
+            });
+        self.diagnosis
+            .findings
+            .retain(|f| f.kind != FindingKind::NoPublicAlgorithm);
+        if self.status == Status::NoCode {
+            self.status = Status::Decoded;
+        }
     }
 
     /// The findings of one severity.

@@ -126,6 +126,7 @@ pub enum FindingKind {
     NotDecodableUnit,
     CodeBookDisagrees,
     CodeBookUnreadable,
+    ChipDumpDisagrees,
 }
 
 /// One thing worth telling the technician about the text they typed.

@@ -271,6 +271,44 @@ pub struct ImportReport {
     pub committed: bool,
 }
 
+/// A chip dump recorded as evidence: its bytes, its unit, and its code and
+/// how that code is known.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DumpRecord {
+    pub sha256: String,
+    pub bytes: Vec<u8>,
+    /// `BP5384` or `BE4739`.
+    pub model: String,
+    pub code: Code,
+    /// How the code is known, e.g. "confirmed book entry", "job 12: accepted
+    /// by the radio", "the technician's word".
+    pub known_by: String,
+    pub source: String,
+    pub added_at: String,
+    pub added_by: String,
+}
+
+/// A layout learned elsewhere and imported, with the evidence it came with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct LayoutRecord {
+    pub uid: String,
+    pub model: String,
+    pub address: i64,
+    pub encoding: String,
+    pub word_swapped: bool,
+    /// How many dumps and different codes agreed where it was learned.
+    pub dumps: i64,
+    pub codes: i64,
+    /// The SHA-256 of each agreeing dump.
+    pub evidence: Vec<String>,
+    /// Where it was learned and who imported it.
+    pub origin: String,
+    #[serde(default)]
+    pub added_at: String,
+    #[serde(default)]
+    pub added_by: String,
+}
+
 /// What `db copy` moved, and what the target already had.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CopyReport {
@@ -278,6 +316,8 @@ pub struct CopyReport {
     pub tries: (usize, usize),
     pub notes: (usize, usize),
     pub book: (usize, usize),
+    pub dumps: (usize, usize),
+    pub layouts: (usize, usize),
 }
 
 impl CopyReport {
@@ -288,6 +328,8 @@ impl CopyReport {
             ("tries", self.tries),
             ("notes", self.notes),
             ("code book entries", self.book),
+            ("chip dumps", self.dumps),
+            ("imported layouts", self.layouts),
         ]
         .iter()
         .map(|(what, (copied, there))| format!("{what}: {copied} copied, {there} already there"))
@@ -311,6 +353,8 @@ pub enum RecordsEvent {
 pub struct Snapshot {
     pub jobs: Vec<JobRow>,
     pub book: Vec<BookRow>,
+    pub dumps: Vec<DumpRecord>,
+    pub layouts: Vec<LayoutRecord>,
 }
 
 /// The garage's records, wherever they are kept. Every behaviour is written
@@ -340,6 +384,15 @@ pub trait Records: CodeBook {
     fn add_note(&mut self, job: i64, note: &str) -> anyhow::Result<()>;
     /// Jobs, newest first.
     fn jobs(&self, filter: &JobFilter) -> anyhow::Result<Vec<JobRow>>;
+    /// Records a chip dump as evidence; false when that dump (by its hash)
+    /// was recorded before.
+    fn add_dump(&mut self, d: &DumpRecord) -> anyhow::Result<bool>;
+    /// The recorded dumps, of one model or all, oldest first.
+    fn dumps(&self, model: Option<&str>) -> anyhow::Result<Vec<DumpRecord>>;
+    /// Records an imported layout; false when it was imported before.
+    fn add_layout(&mut self, l: &LayoutRecord) -> anyhow::Result<bool>;
+    /// The imported layouts, oldest first.
+    fn layouts(&self) -> anyhow::Result<Vec<LayoutRecord>>;
     /// Writes what another store holds and this one lacks, in one
     /// transaction. Records are matched by identity, so a second run adds
     /// nothing.
@@ -366,6 +419,10 @@ trait Tx {
         job: Option<i64>,
         at: Option<&str>,
     ) -> anyhow::Result<Added>;
+    /// Adds a dump unless one with its hash is there; true when new.
+    fn insert_dump(&mut self, d: &DumpRecord, at: Option<&str>) -> anyhow::Result<bool>;
+    /// Adds a layout unless one with its identity is there; true when new.
+    fn insert_layout(&mut self, l: &LayoutRecord, at: Option<&str>) -> anyhow::Result<bool>;
 }
 
 fn new_job_in(tx: &mut impl Tx, job: &NewJob) -> anyhow::Result<i64> {
@@ -458,6 +515,14 @@ fn merge_in(tx: &mut impl Tx, from: &Snapshot) -> anyhow::Result<CopyReport> {
         let added = tx.insert_entry(&row.as_new(), job, Some(&row.added_at))?;
         count(&mut report.book, added == Added::New);
     }
+    for d in &from.dumps {
+        let new = tx.insert_dump(d, Some(&d.added_at))?;
+        count(&mut report.dumps, new);
+    }
+    for l in &from.layouts {
+        let new = tx.insert_layout(l, Some(&l.added_at))?;
+        count(&mut report.layouts, new);
+    }
     Ok(report)
 }
 
@@ -466,6 +531,8 @@ pub fn copy(from: &dyn Records, to: &mut dyn Records) -> anyhow::Result<CopyRepo
     let snapshot = Snapshot {
         jobs: from.jobs(&JobFilter::default())?,
         book: from.book()?,
+        dumps: from.dumps(None)?,
+        layouts: from.layouts()?,
     };
     to.merge(&snapshot)
 }

@@ -13,9 +13,10 @@ use postgres::{Client, GenericClient};
 use super::place::{PgPlace, pg_reason};
 use super::postgres_schema::{GRANTS, MIGRATIONS, SCHEMA_VERSION};
 use super::{
-    Added, Attempt, BookRow, CopyReport, ImportReport, JobFilter, JobNote, JobRow, NewEntry,
-    NewJob, NewTry, Records, RecordsEvent, Snapshot, TryOutcome, Tx, add_entries_in, add_note_in,
-    family_of, job_serial, merge_in, new_job_in, record_try_in, seed_entries,
+    Added, Attempt, BookRow, CopyReport, DumpRecord, ImportReport, JobFilter, JobNote, JobRow,
+    LayoutRecord, NewEntry, NewJob, NewTry, Records, RecordsEvent, Snapshot, TryOutcome, Tx,
+    add_entries_in, add_note_in, family_of, job_serial, merge_in, new_job_in, record_try_in,
+    seed_entries,
 };
 use crate::decode::{BookEntry, Code, CodeBook, Confidence};
 use crate::serial::Family;
@@ -344,6 +345,49 @@ impl Tx for postgres::Transaction<'_> {
             Added::AlreadyThere
         })
     }
+
+    fn insert_dump(&mut self, d: &DumpRecord, at: Option<&str>) -> anyhow::Result<bool> {
+        let n = self.execute(
+            "INSERT INTO radiocode.dumps (sha256, bytes, model, code, known_by, source, \
+             added_at, added_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, coalesce($7::text::timestamptz, now()), $8) \
+             ON CONFLICT (sha256) DO NOTHING",
+            &[
+                &d.sha256,
+                &d.bytes,
+                &d.model,
+                &d.code.to_string(),
+                &d.known_by,
+                &d.source,
+                &at,
+                &d.added_by,
+            ],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn insert_layout(&mut self, l: &LayoutRecord, at: Option<&str>) -> anyhow::Result<bool> {
+        let n = self.execute(
+            "INSERT INTO radiocode.layouts (uid, model, address, encoding, word_swapped, dumps, \
+             codes, evidence, origin, added_at, added_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
+             coalesce($10::text::timestamptz, now()), $11) ON CONFLICT (uid) DO NOTHING",
+            &[
+                &l.uid,
+                &l.model,
+                &l.address,
+                &l.encoding,
+                &l.word_swapped,
+                &l.dumps,
+                &l.codes,
+                &l.evidence,
+                &l.origin,
+                &at,
+                &l.added_by,
+            ],
+        )?;
+        Ok(n == 1)
+    }
 }
 
 impl Records for PgStore {
@@ -532,6 +576,70 @@ impl Records for PgStore {
 
     fn merge(&mut self, from: &Snapshot) -> anyhow::Result<CopyReport> {
         self.in_tx(|tx| merge_in(tx, from))
+    }
+
+    fn add_dump(&mut self, d: &DumpRecord) -> anyhow::Result<bool> {
+        self.in_tx(|tx| tx.insert_dump(d, None))
+    }
+
+    fn dumps(&self, model: Option<&str>) -> anyhow::Result<Vec<DumpRecord>> {
+        let rows = self.read(|c| {
+            c.query(
+                &format!(
+                    "SELECT sha256, bytes, model, code, known_by, source, {added}, added_by \
+                     FROM radiocode.dumps WHERE $1::text IS NULL OR model = $1 ORDER BY id",
+                    added = ts("added_at")
+                ),
+                &[&model],
+            )
+        })?;
+        rows.iter()
+            .map(|r| {
+                Ok(DumpRecord {
+                    sha256: r.get(0),
+                    bytes: r.get(1),
+                    model: r.get(2),
+                    code: Code::parse(r.get(3)).map_err(anyhow::Error::msg)?,
+                    known_by: r.get(4),
+                    source: r.get(5),
+                    added_at: r.get(6),
+                    added_by: r.get(7),
+                })
+            })
+            .collect()
+    }
+
+    fn add_layout(&mut self, l: &LayoutRecord) -> anyhow::Result<bool> {
+        self.in_tx(|tx| tx.insert_layout(l, None))
+    }
+
+    fn layouts(&self) -> anyhow::Result<Vec<LayoutRecord>> {
+        let rows = self.read(|c| {
+            c.query(
+                &format!(
+                    "SELECT uid, model, address, encoding, word_swapped, dumps, codes, evidence, \
+                     origin, {added}, added_by FROM radiocode.layouts ORDER BY id",
+                    added = ts("added_at")
+                ),
+                &[],
+            )
+        })?;
+        Ok(rows
+            .iter()
+            .map(|r| LayoutRecord {
+                uid: r.get(0),
+                model: r.get(1),
+                address: r.get(2),
+                encoding: r.get(3),
+                word_swapped: r.get(4),
+                dumps: r.get(5),
+                codes: r.get(6),
+                evidence: r.get(7),
+                origin: r.get(8),
+                added_at: r.get(9),
+                added_by: r.get(10),
+            })
+            .collect())
     }
 }
 

@@ -74,6 +74,33 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER book_entries_notify AFTER INSERT ON radiocode.book_entries
         REFERENCING NEW TABLE AS added
         FOR EACH STATEMENT EXECUTE FUNCTION radiocode.notify_book();",
+    // 2: chip dumps as evidence, and layouts learned at other garages.
+    "CREATE TABLE radiocode.dumps (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        sha256 text NOT NULL UNIQUE,
+        bytes bytea NOT NULL,
+        model text NOT NULL,
+        code text NOT NULL CHECK (code ~ '^[0-9]{4}$'),
+        known_by text NOT NULL,
+        source text NOT NULL,
+        added_at timestamptz NOT NULL DEFAULT now(),
+        added_by text NOT NULL
+    );
+    CREATE INDEX dumps_model ON radiocode.dumps (model);
+    CREATE TABLE radiocode.layouts (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        uid text NOT NULL UNIQUE,
+        model text NOT NULL,
+        address bigint NOT NULL,
+        encoding text NOT NULL,
+        word_swapped boolean NOT NULL,
+        dumps bigint NOT NULL,
+        codes bigint NOT NULL,
+        evidence text[] NOT NULL,
+        origin text NOT NULL,
+        added_at timestamptz NOT NULL DEFAULT now(),
+        added_by text NOT NULL
+    );",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -86,8 +113,8 @@ pub const GRANTS: &str = "
     GRANT USAGE ON SCHEMA radiocode TO radiocode_technician, radiocode_manager;
     GRANT SELECT ON ALL TABLES IN SCHEMA radiocode TO radiocode_technician;
     GRANT INSERT ON radiocode.jobs, radiocode.attempts, radiocode.job_notes,
-        radiocode.book_entries TO radiocode_technician;
+        radiocode.book_entries, radiocode.dumps TO radiocode_technician;
     GRANT INSERT, UPDATE, DELETE ON radiocode.jobs, radiocode.attempts, radiocode.job_notes,
-        radiocode.book_entries TO radiocode_manager;
+        radiocode.book_entries, radiocode.dumps, radiocode.layouts TO radiocode_manager;
     GRANT INSERT ON radiocode.imports TO radiocode_manager;
 ";

@@ -9,9 +9,9 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use super::sqlite_schema::{self as schema, SCHEMA_VERSION};
 use super::{
-    Added, Attempt, BookRow, CopyReport, ImportReport, JobFilter, JobNote, JobRow, NewEntry,
-    NewJob, NewTry, Records, Snapshot, TryOutcome, Tx, add_entries_in, add_note_in, family_of,
-    job_serial, merge_in, new_job_in, record_try_in, seed_entries,
+    Added, Attempt, BookRow, CopyReport, DumpRecord, ImportReport, JobFilter, JobNote, JobRow,
+    LayoutRecord, NewEntry, NewJob, NewTry, Records, Snapshot, TryOutcome, Tx, add_entries_in,
+    add_note_in, family_of, job_serial, merge_in, new_job_in, record_try_in, seed_entries,
 };
 use crate::decode::{BookEntry, Code, CodeBook, Confidence};
 use crate::serial::Family;
@@ -217,6 +217,52 @@ impl Tx for rusqlite::Transaction<'_> {
     ) -> anyhow::Result<Added> {
         insert_entry(self, e, job, at)
     }
+
+    fn insert_dump(&mut self, d: &DumpRecord, at: Option<&str>) -> anyhow::Result<bool> {
+        let n = self.execute(
+            &format!(
+                "INSERT INTO dumps (sha256, bytes, model, code, known_by, source, added_at, \
+                 added_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, coalesce(?7, {NOW}), ?8) \
+                 ON CONFLICT (sha256) DO NOTHING"
+            ),
+            params![
+                d.sha256,
+                d.bytes,
+                d.model,
+                d.code.to_string(),
+                d.known_by,
+                d.source,
+                at,
+                d.added_by
+            ],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn insert_layout(&mut self, l: &LayoutRecord, at: Option<&str>) -> anyhow::Result<bool> {
+        let n = self.execute(
+            &format!(
+                "INSERT INTO layouts (uid, model, address, encoding, word_swapped, dumps, codes, \
+                 evidence, origin, added_at, added_by) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, coalesce(?10, {NOW}), ?11) \
+                 ON CONFLICT (uid) DO NOTHING"
+            ),
+            params![
+                l.uid,
+                l.model,
+                l.address,
+                l.encoding,
+                l.word_swapped,
+                l.dumps,
+                l.codes,
+                l.evidence.join(","),
+                l.origin,
+                at,
+                l.added_by
+            ],
+        )?;
+        Ok(n == 1)
+    }
 }
 
 /// Runs `f` in one transaction: all of it is written, or none.
@@ -392,6 +438,80 @@ impl Records for SqliteStore {
 
     fn merge(&mut self, from: &Snapshot) -> anyhow::Result<CopyReport> {
         in_tx(&mut self.conn, |tx| merge_in(tx, from))
+    }
+
+    fn add_dump(&mut self, d: &DumpRecord) -> anyhow::Result<bool> {
+        in_tx(&mut self.conn, |tx| tx.insert_dump(d, None))
+    }
+
+    fn dumps(&self, model: Option<&str>) -> anyhow::Result<Vec<DumpRecord>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT sha256, bytes, model, code, known_by, source, added_at, added_by FROM dumps \
+             WHERE ?1 IS NULL OR model = ?1 ORDER BY id",
+        )?;
+        let rows = st.query_map([model], |r| {
+            Ok((
+                (
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Vec<u8>>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                ),
+                (
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, String>(7)?,
+                ),
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let ((sha256, bytes, model, code), (known_by, source, added_at, added_by)) = row?;
+            out.push(DumpRecord {
+                sha256,
+                bytes,
+                model,
+                code: Code::parse(&code).map_err(anyhow::Error::msg)?,
+                known_by,
+                source,
+                added_at,
+                added_by,
+            });
+        }
+        Ok(out)
+    }
+
+    fn add_layout(&mut self, l: &LayoutRecord) -> anyhow::Result<bool> {
+        in_tx(&mut self.conn, |tx| tx.insert_layout(l, None))
+    }
+
+    fn layouts(&self) -> anyhow::Result<Vec<LayoutRecord>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT uid, model, address, encoding, word_swapped, dumps, codes, evidence, origin, \
+             added_at, added_by FROM layouts ORDER BY id",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok(LayoutRecord {
+                uid: r.get(0)?,
+                model: r.get(1)?,
+                address: r.get(2)?,
+                encoding: r.get(3)?,
+                word_swapped: r.get(4)?,
+                dumps: r.get(5)?,
+                codes: r.get(6)?,
+                evidence: r
+                    .get::<_, String>(7)?
+                    .split(',')
+                    .filter(|h| !h.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                origin: r.get(8)?,
+                added_at: r.get(9)?,
+                added_by: r.get(10)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 }
 

@@ -63,6 +63,33 @@ const MIGRATIONS: &[&str] = &[
         text TEXT NOT NULL
     );
     CREATE INDEX job_notes_job ON job_notes (job_id);",
+    // 3: chip dumps as evidence, and layouts learned at other garages.
+    "CREATE TABLE dumps (
+        id INTEGER PRIMARY KEY,
+        sha256 TEXT NOT NULL UNIQUE,
+        bytes BLOB NOT NULL,
+        model TEXT NOT NULL,
+        code TEXT NOT NULL CHECK (length(code) = 4 AND code GLOB '[0-9][0-9][0-9][0-9]'),
+        known_by TEXT NOT NULL,
+        source TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        added_by TEXT NOT NULL
+    );
+    CREATE INDEX dumps_model ON dumps (model);
+    CREATE TABLE layouts (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        model TEXT NOT NULL,
+        address INTEGER NOT NULL,
+        encoding TEXT NOT NULL,
+        word_swapped INTEGER NOT NULL,
+        dumps INTEGER NOT NULL,
+        codes INTEGER NOT NULL,
+        evidence TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        added_by TEXT NOT NULL
+    );",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -1,0 +1,542 @@
+//! `radiocode dump ...`: chip dumps read through layouts with evidence.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::{DumpCommand, EXIT_FAILURE, EXIT_INVALID, LayoutFormat, LayoutsCommand, Out, records};
+use crate::decode::{Code, Confidence, decode};
+use crate::dump::{self, Dump, DumpCandidate, Learned, Model, Spot};
+use crate::serial::echo_text;
+use crate::store::{self, DumpRecord, JobFilter, LayoutRecord, Place, Records, whoami};
+
+pub fn run(cmd: &DumpCommand, place: &Place) -> anyhow::Result<u8> {
+    match cmd {
+        DumpCommand::Show {
+            file,
+            model,
+            serial,
+            layout,
+            json,
+        } => show(
+            place,
+            file,
+            model.as_deref(),
+            serial.as_deref(),
+            layout.as_deref(),
+            *json,
+        ),
+        DumpCommand::Find { file, code, json } => find(file, code, *json),
+        DumpCommand::Learn {
+            file,
+            code,
+            model,
+            serial,
+            source,
+        } => learn(
+            place,
+            file,
+            code,
+            model.as_deref(),
+            serial.as_deref(),
+            source.as_deref(),
+        ),
+        DumpCommand::Layouts {
+            command: Some(LayoutsCommand::Import { file }),
+            ..
+        } => import(place, file),
+        DumpCommand::Layouts {
+            command: None,
+            format,
+        } => layouts(place, format.unwrap_or(LayoutFormat::Table)),
+    }
+}
+
+/// Reads the dump, or says why not (exit status 3).
+fn read(file: &Path) -> Result<Dump, u8> {
+    Dump::read_file(file).map_err(|e| {
+        eprintln!("radiocode: {e:#}");
+        EXIT_FAILURE
+    })
+}
+
+fn usage(message: &str) -> u8 {
+    eprintln!("radiocode: {message}");
+    EXIT_INVALID
+}
+
+/// The recorded dumps and imported layouts, or none when there are no records.
+fn knowledge(
+    records: Option<&dyn Records>,
+) -> anyhow::Result<(Vec<DumpRecord>, Vec<LayoutRecord>)> {
+    match records {
+        Some(r) => Ok((r.dumps(None)?, r.layouts()?)),
+        None => Ok((Vec::new(), Vec::new())),
+    }
+}
+
+#[derive(Serialize)]
+struct ShowJson<'a> {
+    file: String,
+    bytes: usize,
+    sha256: &'a str,
+    chips: &'a [&'a str],
+    state: &'static str,
+    model: Option<String>,
+    candidates: &'a [DumpCandidate],
+    /// Why a layout gave no code, or what learning still needs.
+    notes: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    decode: Option<crate::decode::OutcomeJson<'a>>,
+}
+
+fn show(
+    place: &Place,
+    file: &Path,
+    model: Option<&str>,
+    serial: Option<&str>,
+    layout: Option<&str>,
+    json: bool,
+) -> anyhow::Result<u8> {
+    let model = match (model, serial) {
+        (Some(m), _) => match Model::parse(m) {
+            Ok(m) => Some(m),
+            Err(e) => return Ok(usage(&e)),
+        },
+        (None, Some(s)) => match Model::from_serial(s) {
+            Ok(m) => Some(m),
+            Err(e) => return Ok(usage(&e)),
+        },
+        (None, None) => None,
+    };
+    let dump = match read(file) {
+        Ok(d) => d,
+        Err(code) => return Ok(code),
+    };
+    let records = records::open_for_reading(place);
+    let (dumps, imported) = knowledge(records.as_deref())?;
+    let (layouts, mut notes) = match (layout, &model) {
+        (Some(id), _) => match dump::layout_by_id(id, &dumps, &imported) {
+            Some(l) => (vec![l], Vec::new()),
+            None => {
+                let (listed, _) = dump::listing(&dumps, &imported);
+                let ids: Vec<_> = listed.iter().map(|l| l.id.as_str()).collect();
+                return Ok(usage(&format!(
+                    "there is no layout '{}' (standing ones: {})",
+                    echo_text(id, 40),
+                    ids.join(", ")
+                )));
+            }
+        },
+        (None, Some(m)) => dump::layouts_for(m, &dumps, &imported),
+        (None, None) => (
+            Vec::new(),
+            vec![
+                "no model given: say which unit with --model TYPE or --serial SERIAL, or \
+                  choose a layout with --layout ID"
+                    .to_string(),
+            ],
+        ),
+    };
+    let (candidates, why) = dump::read_codes(&dump, &layouts);
+    notes.extend(why);
+    if candidates.is_empty()
+        && let Some(m) = &model
+        && layout.is_none()
+    {
+        notes.push(format!(
+            "to learn where {m} keeps its code: `radiocode dump learn FILE --code NNNN --model \
+             {m}` for dumps of {m} radios whose code is known; two with different codes that \
+             agree on one place make a layout"
+        ));
+    }
+    let outcome = serial.map(|s| {
+        let book: Box<dyn crate::decode::CodeBook> = match records {
+            Some(r) => r,
+            None => Box::new(store::MemoryBook::seed()),
+        };
+        let mut o = decode(s, None, book.as_ref());
+        let joined: Vec<_> = candidates.iter().map(DumpCandidate::candidate).collect();
+        o.join_chip_dump(&joined);
+        o
+    });
+    let mut out = Out::stdout();
+    if json {
+        let line = serde_json::to_string(&ShowJson {
+            file: file.display().to_string(),
+            bytes: dump.bytes.len(),
+            sha256: &dump.sha256,
+            chips: dump.chips(),
+            state: dump.state().id(),
+            model: model.as_ref().map(|m| m.id().to_string()),
+            candidates: &candidates,
+            notes: &notes,
+            decode: outcome.as_ref().map(|o| o.json()),
+        })?;
+        out.line(&line)?;
+    } else {
+        let row = |label: &str, text: &str| format!("  {label:<11}{text}");
+        out.line(&file.display().to_string())?;
+        out.line(&row("size", &dump.size_text()))?;
+        out.line(&row(
+            "format",
+            if dump.intel_hex {
+                "Intel HEX"
+            } else {
+                "raw binary"
+            },
+        ))?;
+        out.line(&row("sha256", &dump.sha256))?;
+        out.line(&row("state", dump.state().id()))?;
+        if let Some(m) = &model {
+            out.line(&row("model", m.id()))?;
+        }
+        for c in &candidates {
+            out.line(&row(
+                "code",
+                &format!(
+                    "{}  chip dump, {}: layout {} at {}: {}",
+                    c.code,
+                    c.confidence,
+                    c.layout,
+                    c.spot(),
+                    c.note
+                ),
+            ))?;
+        }
+        for n in &notes {
+            out.line(&row("note", n))?;
+        }
+        if candidates.is_empty() {
+            out.line(&row("result", "no code read from this dump"))?;
+        }
+        out.line("")?;
+        let marked: Vec<usize> = candidates
+            .iter()
+            .flat_map(|c| dump.spot_bytes(c.spot()))
+            .collect();
+        for line in dump::hex_view(&dump.bytes, &marked) {
+            out.line(&line)?;
+        }
+        if let Some(o) = &outcome {
+            out.line("")?;
+            out.line(&super::decode::report(o))?;
+        }
+    }
+    out.flush()?;
+    Ok(if candidates.is_empty() { 1 } else { 0 })
+}
+
+#[derive(Serialize)]
+struct FindJson<'a> {
+    file: String,
+    code: String,
+    matches: &'a [Spot],
+}
+
+fn find(file: &Path, code: &str, json: bool) -> anyhow::Result<u8> {
+    let code = match Code::parse(code) {
+        Ok(c) => c,
+        Err(e) => return Ok(usage(&e)),
+    };
+    let dump = match read(file) {
+        Ok(d) => d,
+        Err(code) => return Ok(code),
+    };
+    let matches = dump::find(&dump.bytes, code);
+    let mut out = Out::stdout();
+    if json {
+        out.line(&serde_json::to_string(&FindJson {
+            file: file.display().to_string(),
+            code: code.to_string(),
+            matches: &matches,
+        })?)?;
+    } else {
+        for m in &matches {
+            out.line(&format!("{code} at {m}"))?;
+        }
+        out.line(&match matches.len() {
+            0 => format!(
+                "{code} is nowhere in {} in any encoding radiocode knows",
+                file.display()
+            ),
+            n => format!("{n} place{}", if n == 1 { "" } else { "s" }),
+        })?;
+        if let Some(reason) = dump.state().reason() {
+            out.line(&format!("note: {reason}"))?;
+        }
+    }
+    out.flush()?;
+    Ok(if matches.is_empty() { 1 } else { 0 })
+}
+
+/// How the code of a dump's radio is known, from the records when they say.
+fn how_known(
+    records: Option<&dyn Records>,
+    serial: Option<&str>,
+    code: Code,
+    source: Option<&str>,
+) -> anyhow::Result<Result<String, String>> {
+    let word = || match source {
+        Some(s) => format!("the technician's word: {s}"),
+        None => {
+            let (user, host) = whoami();
+            format!("the technician's word ({user} at {host})")
+        }
+    };
+    let (Some(records), Some(serial)) = (records, serial) else {
+        return Ok(Ok(word()));
+    };
+    let jobs = records.jobs(&JobFilter {
+        search: Some(serial.to_string()),
+        branch: None,
+    })?;
+    if let Some(job) = jobs.iter().find(|j| {
+        j.serial == serial
+            && j.attempts
+                .iter()
+                .any(|a| a.code == code && a.outcome == store::TryOutcome::Accepted)
+    }) {
+        return Ok(Ok(format!("job {}: accepted by the radio", job.id)));
+    }
+    let entries = records.entries_for(serial)?;
+    if let Some(e) = entries
+        .iter()
+        .find(|e| e.code == code && e.confidence == Confidence::Confirmed)
+    {
+        return Ok(Ok(format!("confirmed book entry ({})", e.source)));
+    }
+    if let Some(e) = entries
+        .iter()
+        .find(|e| e.confidence == Confidence::Confirmed)
+    {
+        return Ok(Err(format!(
+            "the code book's confirmed code for {serial} is {}, not {code} ({}): nothing was \
+             recorded. If this dump's radio really takes {code}, record it with --model instead \
+             and say how the code is known with --source",
+            e.code, e.source
+        )));
+    }
+    Ok(Ok(word()))
+}
+
+fn learn(
+    place: &Place,
+    file: &Path,
+    code: &str,
+    model: Option<&str>,
+    serial: Option<&str>,
+    source: Option<&str>,
+) -> anyhow::Result<u8> {
+    let code = match Code::parse(code) {
+        Ok(c) => c,
+        Err(e) => return Ok(usage(&e)),
+    };
+    let (model, serial) = match (model, serial) {
+        (Some(m), _) => match Model::parse(m) {
+            Ok(m) => (m, None),
+            Err(e) => return Ok(usage(&e)),
+        },
+        (None, Some(s)) => match Model::from_serial(s) {
+            Ok(m) => (m, crate::serial::diagnose(s, None).serial),
+            Err(e) => return Ok(usage(&e)),
+        },
+        (None, None) => return Ok(usage("say which unit: --model TYPE or --serial SERIAL")),
+    };
+    let dump = match read(file) {
+        Ok(d) => d,
+        Err(code) => return Ok(code),
+    };
+    if let Some(reason) = dump.state().reason() {
+        return Ok(usage(&format!(
+            "{}: {reason}. It holds no code, so it teaches nothing; nothing was recorded",
+            file.display()
+        )));
+    }
+    let mut records = store::open_writing(place)?;
+    let known_by = match how_known(Some(records.as_ref()), serial.as_deref(), code, source)? {
+        Ok(k) => k,
+        Err(refusal) => return Ok(usage(&refusal)),
+    };
+    let mut out = Out::stdout();
+    let before = records.dumps(None)?;
+    if let Some(old) = before.iter().find(|d| d.sha256 == dump.sha256) {
+        if old.code != code || old.model != model.id() {
+            return Ok(usage(&format!(
+                "this dump ({}) was recorded before as {} with code {}: a dump has one code. \
+                 Nothing was recorded",
+                dump::short(&dump.sha256),
+                old.model,
+                old.code
+            )));
+        }
+        out.line(&format!(
+            "this dump ({}) was recorded before: learning the same dump twice counts once",
+            dump::short(&dump.sha256)
+        ))?;
+    } else {
+        let (user, host) = whoami();
+        records.add_dump(&DumpRecord {
+            sha256: dump.sha256.clone(),
+            bytes: dump.bytes.clone(),
+            model: model.id().to_string(),
+            code,
+            known_by: known_by.clone(),
+            source: format!("{} ({})", file.display(), dump.size_text()),
+            added_at: String::new(),
+            added_by: format!("{user}@{host}"),
+        })?;
+        out.line(&format!(
+            "recorded dump {} of {model} with code {code} ({known_by})",
+            dump::short(&dump.sha256)
+        ))?;
+        let here = dump::find(&dump.bytes, code).len();
+        if here == 0 {
+            out.line(&format!(
+                "note: {code} is nowhere in this dump in any encoding radiocode knows: this \
+                 model may keep its code encrypted or obfuscated"
+            ))?;
+        }
+    }
+    let dumps = records.dumps(Some(model.id()))?;
+    let learned = dump::learn(&dump::evidence_of(&dumps, &model));
+    out.line(&learned.text(&model))?;
+    let (_, notes) = dump::layouts_for(&model, &dumps, &records.layouts()?);
+    let mut contradicted = matches!(learned, Learned::Contradicted { .. });
+    for n in notes
+        .iter()
+        .filter(|n| n.starts_with("CONTRADICTED: imported"))
+    {
+        out.line(n)?;
+        contradicted = true;
+    }
+    out.flush()?;
+    Ok(if contradicted { 1 } else { 0 })
+}
+
+fn layouts(place: &Place, format: LayoutFormat) -> anyhow::Result<u8> {
+    let records = records::open_for_reading(place);
+    let (dumps, imported) = knowledge(records.as_deref())?;
+    let (listed, unsettled) = dump::listing(&dumps, &imported);
+    let mut out = Out::stdout();
+    match format {
+        LayoutFormat::Table => {
+            out.line(&format!(
+                "{:<24} {:<7} {:<12} {:<6}  {:<20} {:<6} source",
+                "id", "model", "status", "at", "encoding", "dumps"
+            ))?;
+            for l in &listed {
+                out.line(&format!(
+                    "{:<24} {:<7} {:<12} 0x{:04X}  {:<20} {:<6} {}",
+                    l.id,
+                    l.model.as_deref().unwrap_or("-"),
+                    l.status,
+                    l.address,
+                    format!(
+                        "{}{}",
+                        l.encoding.id(),
+                        if l.word_swapped { " (swapped)" } else { "" }
+                    ),
+                    if l.dumps == 0 {
+                        "-".to_string()
+                    } else {
+                        format!("{}/{}c", l.dumps, l.codes)
+                    },
+                    echo_text(&l.source, 200)
+                ))?;
+            }
+            for u in &unsettled {
+                out.line(&format!("not learned yet: {u}"))?;
+            }
+        }
+        LayoutFormat::Json => {
+            #[derive(Serialize)]
+            struct File<'a> {
+                layouts: &'a [dump::Listing],
+            }
+            serde_json::to_writer_pretty(out.writer(), &File { layouts: &listed })?;
+            out.line("")?;
+        }
+        LayoutFormat::Toml => {
+            #[derive(Serialize)]
+            struct File<'a> {
+                layout: &'a [dump::Listing],
+            }
+            out.line(
+                "# radiocode EEPROM layouts: `radiocode dump layouts import FILE` at another \
+                 garage",
+            )?;
+            out.line(&toml::to_string(&File { layout: &listed })?)?;
+        }
+    }
+    out.flush()?;
+    Ok(0)
+}
+
+fn import(place: &Place, file: &Path) -> anyhow::Result<u8> {
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("radiocode: cannot read {}: {e}", file.display());
+            return Ok(EXIT_FAILURE);
+        }
+    };
+    #[derive(serde::Deserialize)]
+    struct JsonFile {
+        layouts: Vec<dump::Listing>,
+    }
+    #[derive(serde::Deserialize)]
+    struct TomlFile {
+        #[serde(default)]
+        layout: Vec<dump::Listing>,
+    }
+    let parsed = if text.trim_start().starts_with('{') {
+        serde_json::from_str::<JsonFile>(&text)
+            .map(|f| f.layouts)
+            .map_err(|e| e.to_string())
+    } else {
+        toml::from_str::<TomlFile>(&text)
+            .map(|f| f.layout)
+            .map_err(|e| e.to_string())
+    };
+    let listed = match parsed {
+        Ok(l) => l,
+        Err(e) => {
+            return Ok(usage(&format!(
+                "{} is not a layouts file (from `radiocode dump layouts --format toml|json`): {e}",
+                file.display()
+            )));
+        }
+    };
+    let (user, host) = whoami();
+    let origin = format!("imported from {} by {user} at {host}", file.display());
+    let mut records = store::open_writing(place)?;
+    let (mut added, mut there, mut skipped) = (0, 0, 0);
+    let mut out = Out::stdout();
+    for l in &listed {
+        match dump::to_import(l, &origin) {
+            Ok(record) => {
+                if records.add_layout(&LayoutRecord {
+                    added_by: format!("{user}@{host}"),
+                    ..record
+                })? {
+                    added += 1;
+                } else {
+                    there += 1;
+                }
+            }
+            Err(_) if l.status == "shipped" => skipped += 1,
+            Err(why) => {
+                out.line(&format!("skipped {why}"))?;
+                skipped += 1;
+            }
+        }
+    }
+    out.line(&format!(
+        "imported {added} layout{}, {there} already here, {skipped} skipped (shipped or without \
+         standing)",
+        if added == 1 { "" } else { "s" }
+    ))?;
+    out.flush()?;
+    Ok(0)
+}
