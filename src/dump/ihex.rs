@@ -94,7 +94,7 @@ mod tests {
         assert!(looks_like(text.as_bytes()));
         let bad = ":040014000872123429\n";
         assert_eq!(parse(bad, 65536).unwrap_err(), "line 1: bad checksum");
-        let bad = ":00000001FF\n:0400140008721234ZZ\n";
+        let bad = ":0400140008721234ZZ\n:00000001FF\n";
         assert!(
             parse(&format!(":040014000872123428\n{bad}"), 65536)
                 .unwrap_err()
