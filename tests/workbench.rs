@@ -657,3 +657,81 @@ fn records_offline_are_shown_and_a_paste_goes_to_the_field_being_typed() {
     );
     assert_eq!(a.input.value(), "J727");
 }
+
+#[test]
+fn a_chip_dump_read_in_the_workbench_joins_the_decoder() {
+    use radiocode::dump::{Encoding, Spot};
+    use radiocode::store::{DumpRecord, Place, Records, SqliteStore};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("radiocode.db");
+    let spot = Spot {
+        address: 0x40,
+        encoding: Encoding::BcdHighFirst,
+        word_swapped: false,
+    };
+    let radio = |seed: u8, code: &str| {
+        let mut bytes: Vec<u8> = (0..512u32)
+            .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
+            .collect();
+        let c = radiocode::decode::Code::parse(code).unwrap();
+        bytes[0x40..0x42].copy_from_slice(&spot.encoding.write(c));
+        bytes
+    };
+    let mut store = SqliteStore::open(&db).unwrap();
+    for (seed, code) in [(1, "1234"), (2, "5678")] {
+        let bytes = radio(seed, code);
+        store
+            .add_dump(&DumpRecord {
+                sha256: radiocode::dump::sha256_hex(&bytes),
+                bytes,
+                model: "BP5384".into(),
+                code: radiocode::decode::Code::parse(code).unwrap(),
+                known_by: "the technician's word".into(),
+                source: "test".into(),
+                added_at: String::new(),
+                added_by: "test".into(),
+            })
+            .unwrap();
+    }
+    let third = dir.path().join("third radio.bin");
+    std::fs::write(&third, radio(3, "0872")).unwrap();
+    let mut a = App::new(Box::new(MemoryBook::seed()), true).with_records(
+        Some(Box::new(store)),
+        Some(Place::File(db)),
+        radiocode::settings::Bench::default(),
+    );
+    a.update(Msg::Resize(120, 40));
+    type_text(&mut a, "BP538464182965");
+    key(&mut a, KeyCode::F(3));
+    assert!(screen(&a).contains("Chip dump"));
+    send(&mut a, Event::Paste(format!("{}\n", third.display())));
+    key(&mut a, KeyCode::Enter);
+    let text = screen(&a);
+    assert!(
+        text.contains("0872 likely · layout learned:BP5384"),
+        "{text}"
+    );
+    assert!(text.contains("unit BP5384"), "{text}");
+    key(&mut a, KeyCode::Esc);
+    let first = &a.outcome.as_ref().unwrap().candidates[0];
+    assert_eq!(first.code.to_string(), "0872");
+    assert_eq!(first.source, radiocode::decode::Source::ChipDump);
+    assert!(
+        screen(&a).contains("THE CHIP DUMP DISAGREES"),
+        "{}",
+        screen(&a)
+    );
+
+    // A file that is not a dump is said, and nothing else changes.
+    key(&mut a, KeyCode::F(3));
+    for _ in 0..200 {
+        key(&mut a, KeyCode::Backspace);
+    }
+    type_text(&mut a, "/nonexistent/x.bin");
+    key(&mut a, KeyCode::Enter);
+    assert!(
+        screen(&a).contains("cannot read the dump"),
+        "{}",
+        screen(&a)
+    );
+}

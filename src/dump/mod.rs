@@ -617,12 +617,15 @@ pub fn read_codes(dump: &Dump, layouts: &[Layout]) -> (Vec<DumpCandidate>, Vec<S
 }
 
 /// The hex view: 16 bytes a row, offset, hex and ASCII; the bytes in
-/// `marked` are bracketed. Rows far from a marked byte are left out of a
-/// dump over 4 KiB.
+/// `marked` are bracketed. A dump over 512 bytes shows the rows around the
+/// marked bytes (or its first rows when nothing is marked).
 pub fn hex_view(bytes: &[u8], marked: &[usize]) -> Vec<String> {
     let rows = bytes.len().div_ceil(16);
-    let near =
-        |row: usize| bytes.len() <= 4096 || marked.iter().any(|m| (m / 16).abs_diff(row) <= 1);
+    let near = |row: usize| {
+        bytes.len() <= 512
+            || marked.iter().any(|m| (m / 16).abs_diff(row) <= 2)
+            || (marked.is_empty() && row < 8)
+    };
     let mut out = Vec::new();
     let mut skipped = false;
     for row in 0..rows {

@@ -4,11 +4,13 @@ use tui_input::{Input, InputRequest};
 
 use super::simulator::Simulator;
 use crate::decode::{Code, CodeBook, Outcome, decode};
+use crate::dump::{self, Dump, DumpCandidate, Model};
 use crate::keypad::{Button, profile_for};
 use crate::serial::{Family, FindingKind};
 use crate::settings::Bench;
 use crate::store::{
-    self, JobFilter, JobRow, NewJob, NewTry, Place, Records, RecordsEvent, TryOutcome,
+    self, DumpRecord, JobFilter, JobRow, LayoutRecord, NewJob, NewTry, Place, Records,
+    RecordsEvent, TryOutcome,
 };
 
 /// The brand selector's choices, left to right.
@@ -54,6 +56,59 @@ pub enum Overlay {
 pub enum View {
     Workbench,
     Jobs,
+    /// A chip dump read from a file, with the codes its layouts give.
+    Dump,
+}
+
+/// The chip dump pane: a file path typed or pasted, and what was read.
+#[derive(Clone, Debug, Default)]
+pub struct DumpView {
+    pub path: Input,
+    pub reading: Option<DumpReading>,
+    pub error: Option<String>,
+    /// The first hex row shown.
+    pub scroll: usize,
+}
+
+/// A loaded dump and what its layouts give for the unit on screen.
+#[derive(Clone, Debug)]
+pub struct DumpReading {
+    pub file: String,
+    pub dump: Dump,
+    /// The unit the serial on screen names, when it is a Blaupunkt or Becker.
+    pub model: Option<Model>,
+    pub candidates: Vec<DumpCandidate>,
+    pub notes: Vec<String>,
+    /// The file offsets of the candidates' bytes, highlighted in the hex view.
+    pub marked: Vec<usize>,
+    /// The recorded dumps and imported layouts the layouts are learned from.
+    known: (Vec<DumpRecord>, Vec<LayoutRecord>),
+}
+
+impl DumpReading {
+    /// Reads the dump through the layouts of `model`.
+    fn read_for(&mut self, model: Option<Model>) {
+        let (layouts, mut notes) = match &model {
+            Some(m) => dump::layouts_for(m, &self.known.0, &self.known.1),
+            None => (
+                Vec::new(),
+                vec![
+                    "type the radio's Blaupunkt or Becker serial on the workbench: its unit \
+                     says which layout reads this dump"
+                        .to_string(),
+                ],
+            ),
+        };
+        let (candidates, why) = dump::read_codes(&self.dump, &layouts);
+        notes.extend(why);
+        self.marked = candidates
+            .iter()
+            .flat_map(|c| self.dump.spot_bytes(c.spot()))
+            .collect();
+        self.model = model;
+        self.candidates = candidates;
+        self.notes = notes;
+    }
 }
 
 /// The little form that starts a job: who the radio belongs to.
@@ -149,6 +204,13 @@ pub enum Msg {
     Records(RecordsEvent),
     /// Try the records again: the server answers but this bench lost it.
     Reconnect,
+    ShowDump,
+    HideDump,
+    DumpPathEdit(InputRequest),
+    /// Read the file whose path is typed.
+    LoadDump,
+    /// Scroll the hex view by rows.
+    DumpScroll(isize),
 }
 
 /// What the terminal loop must do after an update.
@@ -175,6 +237,7 @@ pub struct App {
     pub view: View,
     pub form: Option<JobForm>,
     pub jobs: JobsView,
+    pub dump: DumpView,
     /// The job being worked on: its number and the serial it is for.
     pub current_job: Option<(i64, String)>,
     /// The last try recorded on the current job.
@@ -213,6 +276,7 @@ impl App {
             view: View::Workbench,
             form: None,
             jobs: JobsView::default(),
+            dump: DumpView::default(),
             current_job: None,
             last_try: None,
             job_refused: Vec::new(),
@@ -282,6 +346,25 @@ impl App {
         } else {
             Some(decode(text, self.brand(), book))
         };
+        // A loaded chip dump is read through the layouts of the unit on screen.
+        let model = self
+            .outcome
+            .as_ref()
+            .and_then(|o| o.diagnosis.serial.as_deref())
+            .and_then(|s| Model::from_serial(s).ok());
+        if let Some(reading) = &mut self.dump.reading {
+            if reading.model != model {
+                reading.read_for(model);
+            }
+            if let Some(o) = &mut self.outcome {
+                let joined: Vec<_> = reading
+                    .candidates
+                    .iter()
+                    .map(DumpCandidate::candidate)
+                    .collect();
+                o.join_chip_dump(&joined);
+            }
+        }
         self.selected = 0;
         self.rebuild_simulator();
     }
@@ -363,6 +446,8 @@ impl App {
                 } else if self.view == View::Jobs {
                     insert(&mut self.jobs.search);
                     self.search_jobs();
+                } else if self.view == View::Dump {
+                    insert(&mut self.dump.path);
                 } else {
                     insert(&mut self.input);
                     self.focus = Focus::Serial;
@@ -431,6 +516,24 @@ impl App {
             }
             Msg::FormSubmit => self.submit_form(),
             Msg::Records(event) => self.on_records(event),
+            Msg::ShowDump => self.view = View::Dump,
+            Msg::HideDump => self.view = View::Workbench,
+            Msg::DumpPathEdit(req) => {
+                self.dump.path.handle(req);
+            }
+            Msg::LoadDump => self.load_dump(),
+            Msg::DumpScroll(by) => {
+                let rows = self
+                    .dump
+                    .reading
+                    .as_ref()
+                    .map_or(0, |r| r.dump.bytes.len().div_ceil(16));
+                self.dump.scroll = self
+                    .dump
+                    .scroll
+                    .saturating_add_signed(by)
+                    .min(rows.saturating_sub(1));
+            }
             Msg::Reconnect => {
                 if self.wants_reconnect() {
                     self.reconnect();
@@ -606,6 +709,52 @@ impl App {
                 self.pending_try = Some((job, t));
             }
             Err(e) => self.notice = Some(format!("could not record the try: {e:#}")),
+        }
+    }
+
+    /// Reads the dump file whose path is typed; its codes join the decoder's.
+    fn load_dump(&mut self) {
+        let file = self.dump.path.value().trim().to_string();
+        if file.is_empty() {
+            self.dump.error = Some("type or paste the path of a dump file (.bin or .hex)".into());
+            return;
+        }
+        let dump = match Dump::read_file(std::path::Path::new(&file)) {
+            Ok(d) => d,
+            Err(e) => {
+                self.dump.error = Some(format!("{e:#}"));
+                return;
+            }
+        };
+        self.dump.error = None;
+        let known = match &self.store {
+            Some(s) if self.records_offline.is_none() => s
+                .dumps(None)
+                .and_then(|d| Ok((d, s.layouts()?)))
+                .unwrap_or_else(|e| {
+                    self.dump.error = Some(format!(
+                        "the learned layouts cannot be read ({e:#}); only --layout reads work"
+                    ));
+                    (Vec::new(), Vec::new())
+                }),
+            _ => (Vec::new(), Vec::new()),
+        };
+        self.dump.reading = Some(DumpReading {
+            file,
+            dump,
+            model: None,
+            candidates: Vec::new(),
+            notes: Vec::new(),
+            marked: Vec::new(),
+            known,
+        });
+        self.dump.scroll = 0;
+        if let Some(r) = &mut self.dump.reading {
+            r.read_for(None);
+        }
+        self.refresh();
+        if let Some(first) = self.dump.reading.as_ref().and_then(|r| r.marked.first()) {
+            self.dump.scroll = (first / 16).saturating_sub(2);
         }
     }
 

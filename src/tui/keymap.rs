@@ -66,10 +66,23 @@ fn on_key(app: &App, key: &KeyEvent, event: &Event) -> Option<Msg> {
             _ => to_input_request(event).map(Msg::JobsSearch),
         };
     }
+    if app.view == View::Dump {
+        return match key.code {
+            KeyCode::Esc | KeyCode::F(3) => Some(Msg::HideDump),
+            KeyCode::Enter => Some(Msg::LoadDump),
+            KeyCode::Up => Some(Msg::DumpScroll(-1)),
+            KeyCode::Down => Some(Msg::DumpScroll(1)),
+            KeyCode::PageUp => Some(Msg::DumpScroll(-16)),
+            KeyCode::PageDown => Some(Msg::DumpScroll(16)),
+            KeyCode::F(1) => Some(Msg::ToggleHelp),
+            _ => to_input_request(event).map(Msg::DumpPathEdit),
+        };
+    }
     match key.code {
         // A serial never holds '?', so it opens the help even in the input.
         KeyCode::Char('?') | KeyCode::F(1) => return Some(Msg::ToggleHelp),
         KeyCode::F(2) => return Some(Msg::ShowJobs),
+        KeyCode::F(3) => return Some(Msg::ShowDump),
         KeyCode::Esc => return Some(Msg::Quit),
         KeyCode::Tab => return Some(Msg::FocusNext),
         KeyCode::BackTab => return Some(Msg::FocusPrev),

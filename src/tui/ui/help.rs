@@ -9,6 +9,7 @@ use super::{Theme, centered, pane};
 
 const HELP: &[&str] = &[
     "Anywhere  Tab/Shift-Tab pane · ? F1 help · F2 jobs · Esc quit",
+    "          F3 chip dump: a .bin/.hex path, Enter reads it",
     "Brand     ←/→ or 1-5 choose · Enter to the serial",
     "Serial    type or paste the label · Ctrl-U clear · Enter codes",
     "Decoder   ↑/↓ choose · y copy · a/r radio accepted/refused it",

@@ -2,6 +2,7 @@
 
 mod brand;
 mod decoder;
+mod dump;
 mod help;
 mod job_form;
 mod jobs;
@@ -182,6 +183,10 @@ pub fn render(app: &App, frame: &mut Frame) {
         View::Jobs => {
             let body = Rect::new(area.x, area.y, area.width, areas.status.y - area.y);
             jobs::render(app, &theme, body, frame);
+        }
+        View::Dump => {
+            let body = Rect::new(area.x, area.y, area.width, areas.status.y - area.y);
+            dump::render(app, &theme, body, frame);
         }
     }
     status::render(app, &theme, areas.status, frame);

@@ -15,11 +15,12 @@ pub fn keys(app: &App) -> &'static str {
         (Overlay::Help, ..) => "Esc or ? close the help",
         (Overlay::JobForm, ..) => "Tab next field · Enter save · Esc cancel",
         (_, View::Jobs, _) => "type to search · ↑/↓ choose · Enter open job · Esc back",
+        (_, View::Dump, _) => "type the path · Enter read · ↑/↓ PgUp/PgDn scroll · Esc back",
         (_, _, Focus::Brand) => {
             "←/→ or 1-5 brand · Enter serial · Tab next · F2 jobs · ? help · q quit"
         }
         (_, _, Focus::Serial) => {
-            "type the label · Enter codes · Ctrl-U clear · Tab · F2 jobs · ? help · Esc quit"
+            "type the label · Enter codes · Tab · F2 jobs · F3 dump · ? help · Esc quit"
         }
         (_, _, Focus::Keypad) => match app.simulator.as_ref().map(|s| s.mode) {
             Some(SimMode::Practice) => {
@@ -28,7 +29,7 @@ pub fn keys(app: &App) -> &'static str {
             _ => "←/→ step · p practise · ↑/↓ code · a/r accepted/refused · Tab · ? help",
         },
         (_, _, Focus::Decoder) => {
-            "↑/↓ code · y copy · a/r accepted/refused · Tab · F2 jobs · ? help · q quit"
+            "↑/↓ code · y copy · a/r accepted/refused · F2 jobs · F3 dump · ? help · q quit"
         }
     }
 }
