@@ -7,6 +7,7 @@ pub mod cli;
 pub mod decode;
 pub mod dump;
 pub mod keypad;
+pub mod paper;
 pub mod serial;
 pub mod settings;
 pub mod store;

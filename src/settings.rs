@@ -17,6 +17,8 @@ pub struct Settings {
     pub branch: Option<String>,
     /// This bench's name, recorded on every job (default: the host name).
     pub workstation: Option<String>,
+    /// The garage's name and address, printed on job cards and requests.
+    pub garage: Option<String>,
 }
 
 /// Where the config file is read from.
@@ -56,6 +58,8 @@ impl Settings {
 pub struct Bench {
     pub workstation: String,
     pub branch: String,
+    /// The garage's name for documents, if the config file gives one.
+    pub garage: Option<String>,
 }
 
 impl Bench {
@@ -70,6 +74,7 @@ impl Bench {
             branch: env("RADIOCODE_BRANCH")
                 .or_else(|| settings.branch.clone())
                 .unwrap_or_default(),
+            garage: settings.garage.clone(),
         }
     }
 }

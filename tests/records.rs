@@ -265,6 +265,7 @@ fn an_accepted_try_confirms_and_a_job_search_finds_it(f: &Fixture) {
         r.jobs(&JobFilter {
             search: Some(s.into()),
             branch: None,
+            ..JobFilter::default()
         })
         .unwrap()
         .len()
@@ -316,6 +317,7 @@ fn jobs_keep_tries_notes_bench_and_branch(f: &Fixture) {
         .jobs(&JobFilter {
             search: None,
             branch: Some("York".into()),
+            ..JobFilter::default()
         })
         .unwrap();
     assert_eq!(york_only.len(), 1);

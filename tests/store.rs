@@ -161,7 +161,11 @@ fn jobs_add_try_note_list_export() {
         Some(0)
     );
     let missing = rc(&db, &["jobs", "try", "9", "1091", "accepted"]);
-    assert_eq!(missing.status.code(), Some(3));
+    assert_eq!(
+        missing.status.code(),
+        Some(1),
+        "an unknown job is an answer"
+    );
     assert!(text(&missing).contains("no job 9"));
 
     let list = text(&rc(&db, &["jobs", "list", "--search", "ab12cde"]));

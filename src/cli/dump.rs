@@ -288,14 +288,13 @@ fn how_known(
         return Ok(Ok(word()));
     };
     let jobs = records.jobs(&JobFilter {
-        search: Some(serial.to_string()),
-        branch: None,
+        serial: Some(serial.to_string()),
+        ..JobFilter::default()
     })?;
     if let Some(job) = jobs.iter().find(|j| {
-        j.serial == serial
-            && j.attempts
-                .iter()
-                .any(|a| a.code == code && a.outcome == store::TryOutcome::Accepted)
+        j.attempts
+            .iter()
+            .any(|a| a.code == code && a.outcome == store::TryOutcome::Accepted)
     }) {
         return Ok(Ok(format!("job {}: accepted by the radio", job.id)));
     }

@@ -4,6 +4,7 @@ mod batch;
 mod decode;
 mod dump;
 pub mod output;
+mod paper;
 mod records;
 mod simulate;
 
@@ -78,6 +79,9 @@ pub enum Command {
     /// The records themselves: prepare a server, copy a bench's file to it.
     #[command(subcommand)]
     Db(DbCommand),
+    /// The request sheet for a dealer or a code service: the serial as read,
+    /// the unit, the owner, and the codes already refused. Never a code.
+    Request(RequestArgs),
     /// Chip dumps (EEPROM reads): the code through a layout learned from the
     /// garage's own radios.
     #[command(subcommand)]
@@ -268,7 +272,91 @@ pub enum JobsCommand {
     Export {
         #[arg(long, value_enum)]
         format: Option<ListFormat>,
+        /// Leave the customer out: no registration, VIN, proof, notes or
+        /// file paths.
+        #[arg(long)]
+        redact: bool,
     },
+    /// Keep files as a job's evidence: photos of the label or the display, a
+    /// video of the entry, a proof of ownership.
+    Attach {
+        job: i64,
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "other")]
+        kind: EvidenceKind,
+        /// Also copy each file into the evidence folder beside the records.
+        #[arg(long)]
+        copy: bool,
+    },
+    /// Re-read a job's evidence files: which are missing or changed (exit
+    /// status 1 if any).
+    Verify { job: i64 },
+    /// The job card: one page for the customer file or a refund claim.
+    Card {
+        job: i64,
+        #[arg(long, value_enum, default_value = "text")]
+        format: PaperFormat,
+    },
+    /// Blank the vehicle, proof, notes and evidence paths of old jobs (for a
+    /// manager); codes, outcomes and book entries stay.
+    Purge {
+        /// e.g. 3y, 18m, 90d.
+        #[arg(long, value_name = "DURATION")]
+        older_than: String,
+    },
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EvidenceKind {
+    LabelPhoto,
+    DisplayPhoto,
+    EntryVideo,
+    Proof,
+    Other,
+}
+
+impl EvidenceKind {
+    pub fn id(self) -> &'static str {
+        match self {
+            EvidenceKind::LabelPhoto => "label-photo",
+            EvidenceKind::DisplayPhoto => "display-photo",
+            EvidenceKind::EntryVideo => "entry-video",
+            EvidenceKind::Proof => "proof",
+            EvidenceKind::Other => "other",
+        }
+    }
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PaperFormat {
+    Text,
+    Html,
+    Markdown,
+}
+
+impl From<PaperFormat> for crate::paper::Format {
+    fn from(f: PaperFormat) -> Self {
+        match f {
+            PaperFormat::Text => crate::paper::Format::Text,
+            PaperFormat::Html => crate::paper::Format::Html,
+            PaperFormat::Markdown => crate::paper::Format::Markdown,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct RequestArgs {
+    /// The serial as typed off the label.
+    pub serial: String,
+    /// Registration or VIN.
+    #[arg(long)]
+    pub vehicle: Option<String>,
+    /// The proof of ownership seen.
+    #[arg(long)]
+    pub proof: Option<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: PaperFormat,
 }
 
 /// What the radio did with a code.
@@ -355,6 +443,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Jobs(cmd)) => records::jobs(&cmd, &place, &bench),
         Some(Command::Db(cmd)) => records::db(&cmd, &place),
         Some(Command::Dump(cmd)) => dump::run(&cmd, &place),
+        Some(Command::Request(args)) => paper::request(&args, &place, &bench),
         None => crate::tui::run(records::open_for_reading(&place), place, bench),
     }
 }

@@ -39,6 +39,11 @@ impl Out {
         self.inner.write_all(b"\n").map_err(wrap)
     }
 
+    /// Writes text as it is (a document that ends its own lines).
+    pub fn text(&mut self, s: &str) -> anyhow::Result<()> {
+        self.inner.write_all(s.as_bytes()).map_err(wrap)
+    }
+
     pub fn writer(&mut self) -> &mut BufWriter<StdoutLock<'static>> {
         &mut self.inner
     }

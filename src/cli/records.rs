@@ -125,7 +125,16 @@ pub fn book(cmd: &BookCommand, place: &Place) -> anyhow::Result<u8> {
             write_book(&mut out, &rows, format.unwrap_or(ListFormat::Table))?;
         }
         BookCommand::Export { format } => {
-            let rows = book_rows(place)?;
+            // An export travels: the customers' vehicles and any VIN stay behind.
+            let vehicles: Vec<String> = job_rows(place, &JobFilter::default())?
+                .into_iter()
+                .map(|j| j.vehicle)
+                .collect();
+            let vehicles: Vec<&str> = vehicles.iter().map(String::as_str).collect();
+            let mut rows = book_rows(place)?;
+            for r in &mut rows {
+                r.source = crate::paper::redact(&r.source, &vehicles);
+            }
             write_book(&mut out, &rows, format.unwrap_or(ListFormat::Csv))?;
         }
         BookCommand::Import { file, strict } => {
@@ -268,6 +277,7 @@ pub fn jobs(cmd: &JobsCommand, place: &Place, bench: &Bench) -> anyhow::Result<u
                 serial: serial.clone(),
                 notes: note.clone().unwrap_or_default(),
                 uid: String::new(),
+                serial_typed: serial.clone(),
             })?;
             if d.serial.is_none() {
                 eprintln!(
@@ -286,7 +296,32 @@ pub fn jobs(cmd: &JobsCommand, place: &Place, bench: &Bench) -> anyhow::Result<u
                     return Ok(EXIT_INVALID);
                 }
             };
-            store::open_writing(place)?.record_try(*job, &NewTry::new(code, outcome))?;
+            let mut records = store::open_writing(place)?;
+            // Where the code stood when it was tried: the card and the re-coded check need it.
+            let job_row = records.jobs(&JobFilter::job(*job))?;
+            let tried = match job_row.first() {
+                Some(j) => {
+                    let o = crate::decode::decode(&j.serial, None, records.as_ref());
+                    match o.candidates.iter().find(|c| c.code == code) {
+                        Some(c) => NewTry::new(code, outcome).from_candidate(c),
+                        None => NewTry {
+                            source: "entered by hand".to_string(),
+                            ..NewTry::new(code, outcome)
+                        },
+                    }
+                }
+                None => return Err(crate::store::NoSuchJob(*job).into()),
+            };
+            records.record_try(*job, &tried)?;
+            if tried.outcome == crate::store::TryOutcome::Refused
+                && matches!(tried.confidence.as_str(), "confirmed" | "verified")
+            {
+                out.line(&format!(
+                    "SUSPECTED RE-CODED OR SWAPPED: the radio refused {code}, a {} code ({}). \
+                     Check the serial on the radio itself; the job is marked",
+                    tried.confidence, tried.source
+                ))?;
+            }
             out.line(&format!("job {job}: {code} {}", outcome.id()))?;
             if outcome == crate::store::TryOutcome::Accepted {
                 out.line("the code is now a confirmed code book entry for this serial")?;
@@ -309,17 +344,53 @@ pub fn jobs(cmd: &JobsCommand, place: &Place, bench: &Bench) -> anyhow::Result<u
             let filter = JobFilter {
                 search: search.clone(),
                 branch: branch.clone(),
+                ..JobFilter::default()
             };
             let rows = job_rows(place, &filter)?;
             write_jobs(&mut out, &rows, format.unwrap_or(ListFormat::Table))?;
         }
-        JobsCommand::Export { format } => {
-            let rows = job_rows(place, &JobFilter::default())?;
+        JobsCommand::Export { format, redact } => {
+            let mut rows = job_rows(place, &JobFilter::default())?;
+            if *redact {
+                leave_out_the_customer(&mut rows);
+            }
             write_jobs(&mut out, &rows, format.unwrap_or(ListFormat::Csv))?;
         }
+        JobsCommand::Attach {
+            job,
+            files,
+            kind,
+            copy,
+        } => return super::paper::attach(place, *job, files, *kind, *copy),
+        JobsCommand::Verify { job } => return super::paper::verify(place, *job),
+        JobsCommand::Card { job, format } => {
+            return super::paper::card(place, *job, (*format).into(), bench);
+        }
+        JobsCommand::Purge { older_than } => return super::paper::purge(place, older_than),
     }
     out.flush()?;
     Ok(0)
+}
+
+/// Jobs to share: registrations, VINs, proof, notes and file paths left out.
+fn leave_out_the_customer(rows: &mut [JobRow]) {
+    let vehicles: Vec<String> = rows.iter().map(|j| j.vehicle.clone()).collect();
+    let vehicles: Vec<&str> = vehicles.iter().map(String::as_str).collect();
+    for j in rows {
+        j.vehicle.clear();
+        j.ownership_proof.clear();
+        j.notes.clear();
+        j.intake_notes.clear();
+        j.later_notes.clear();
+        j.serial_typed = crate::paper::redact(&j.serial_typed, &vehicles);
+        for e in &mut j.evidence {
+            e.path.clear();
+            e.copy_path.clear();
+        }
+        for a in &mut j.attempts {
+            a.source = crate::paper::redact(&a.source, &vehicles);
+        }
+    }
 }
 
 fn job_rows(place: &Place, filter: &JobFilter) -> anyhow::Result<Vec<JobRow>> {

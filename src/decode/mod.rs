@@ -158,6 +158,12 @@ pub trait CodeBook {
     /// Entries for a normalised serial, best first, or why the book could not
     /// be read.
     fn entries(&self, serial: &str) -> Result<Vec<BookEntry>, String>;
+
+    /// What the job log says about this radio that the technician must
+    /// hear, e.g. that it refused its confirmed code before.
+    fn warnings(&self, _serial: &str) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// No code book: only the algorithms answer.
@@ -291,6 +297,14 @@ pub fn decode_diagnosis(input: String, mut d: Diagnosis, book: &dyn CodeBook) ->
         ));
         Vec::new()
     });
+    for w in book.warnings(serial) {
+        d.findings.push(Finding::new(
+            Severity::Warning,
+            FindingKind::SuspectedRecoded,
+            None,
+            w,
+        ));
+    }
     let mut candidates = book_candidates(family, &entries);
     if let Some(alg) = algorithm {
         let disagreeing: Vec<String> = entries

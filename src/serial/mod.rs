@@ -127,6 +127,7 @@ pub enum FindingKind {
     CodeBookDisagrees,
     CodeBookUnreadable,
     ChipDumpDisagrees,
+    SuspectedRecoded,
 }
 
 /// One thing worth telling the technician about the text they typed.

@@ -119,6 +119,8 @@ pub struct NewJob {
     /// The job's identity; empty gets a new one. Writing the same identity
     /// twice (a retry after a lost connection) starts one job, not two.
     pub uid: String,
+    /// The serial exactly as typed off the label (`serial` is read from it).
+    pub serial_typed: String,
 }
 
 /// A code tried on a job's radio, with an identity that makes writing it
@@ -128,6 +130,10 @@ pub struct NewTry {
     pub code: Code,
     pub outcome: TryOutcome,
     pub uid: String,
+    /// Where the code came from when it was tried, e.g. "code book".
+    pub source: String,
+    /// How sure radiocode was of it then, e.g. "confirmed".
+    pub confidence: String,
 }
 
 impl NewTry {
@@ -136,7 +142,16 @@ impl NewTry {
             code,
             outcome,
             uid: new_uid(),
+            source: String::new(),
+            confidence: String::new(),
         }
+    }
+
+    /// The same try, saying where its code came from.
+    pub fn from_candidate(mut self, c: &crate::decode::Candidate) -> NewTry {
+        self.source = c.source.label().to_string();
+        self.confidence = c.confidence.id().to_string();
+        self
     }
 }
 
@@ -145,6 +160,34 @@ pub struct Attempt {
     pub at: String,
     pub code: Code,
     pub outcome: TryOutcome,
+    /// Where the code came from when it was tried ("" when not known).
+    pub source: String,
+    pub confidence: String,
+    #[serde(skip)]
+    pub uid: String,
+}
+
+impl Attempt {
+    /// A refusal of a code the radio should have taken: it was confirmed by
+    /// a radio before, or comes from a verified algorithm.
+    pub fn refused_a_sure_code(&self) -> bool {
+        self.outcome == TryOutcome::Refused
+            && matches!(self.confidence.as_str(), "confirmed" | "verified")
+    }
+}
+
+/// A file kept as evidence for a job: a photo of the label or the display,
+/// a video of the entry, a proof of ownership.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EvidenceRow {
+    pub at: String,
+    /// label-photo, display-photo, entry-video, proof or other.
+    pub kind: String,
+    pub path: String,
+    pub size: i64,
+    pub sha256: String,
+    /// The copy kept beside the records, when one was made.
+    pub copy_path: String,
     #[serde(skip)]
     pub uid: String,
 }
@@ -170,6 +213,9 @@ pub struct JobRow {
     /// Every note, the one given at the start first, one per line.
     pub notes: String,
     pub attempts: Vec<Attempt>,
+    pub evidence: Vec<EvidenceRow>,
+    /// The serial as typed off the label ("" for jobs from before it was kept).
+    pub serial_typed: String,
     #[serde(skip)]
     pub uid: String,
     /// The note given when the job started.
@@ -207,12 +253,22 @@ impl JobRow {
             } else {
                 &tries
             }
-        )
+        ) + if self.suspected_recoded().is_some() {
+            "  SUSPECTED RE-CODED OR SWAPPED"
+        } else {
+            ""
+        }
+    }
+
+    /// The refused try that makes this radio suspect: re-coded or swapped.
+    pub fn suspected_recoded(&self) -> Option<&Attempt> {
+        self.attempts.iter().find(|a| a.refused_a_sure_code())
     }
 
     /// The job as it was started, for writing it into another store.
     fn as_new(&self) -> NewJob {
         NewJob {
+            serial_typed: self.serial_typed.clone(),
             workstation: self.workstation.clone(),
             branch: self.branch.clone(),
             vehicle: self.vehicle.clone(),
@@ -221,6 +277,18 @@ impl JobRow {
             notes: self.intake_notes.clone(),
             uid: self.uid.clone(),
         }
+    }
+
+    /// What the job log says of a radio that refused a sure code.
+    pub fn recoded_text(&self) -> Option<String> {
+        self.suspected_recoded().map(|a| {
+            format!(
+                "SUSPECTED RE-CODED OR SWAPPED: on job {} this radio refused {}, a {} code ({}). \
+                 Check the serial on the radio itself; a re-coded radio does not take its \
+                 original code",
+                self.id, a.code, a.confidence, a.source
+            )
+        })
     }
 
     /// Joins the intake note and the later ones into `notes`.
@@ -240,9 +308,21 @@ pub struct JobFilter {
     pub search: Option<String>,
     /// Only jobs of this branch.
     pub branch: Option<String>,
+    /// Only this job.
+    pub id: Option<i64>,
+    /// Only jobs for exactly this (normalised) serial.
+    pub serial: Option<String>,
 }
 
 impl JobFilter {
+    /// One job by its number.
+    pub fn job(id: i64) -> JobFilter {
+        JobFilter {
+            id: Some(id),
+            ..JobFilter::default()
+        }
+    }
+
     /// The search text as a LIKE pattern: spaces and wildcards dropped.
     fn pattern(&self) -> Option<String> {
         self.search.as_ref().map(|s| {
@@ -318,6 +398,7 @@ pub struct CopyReport {
     pub book: (usize, usize),
     pub dumps: (usize, usize),
     pub layouts: (usize, usize),
+    pub evidence: (usize, usize),
 }
 
 impl CopyReport {
@@ -327,6 +408,7 @@ impl CopyReport {
             ("jobs", self.jobs),
             ("tries", self.tries),
             ("notes", self.notes),
+            ("evidence files", self.evidence),
             ("code book entries", self.book),
             ("chip dumps", self.dumps),
             ("imported layouts", self.layouts),
@@ -393,6 +475,13 @@ pub trait Records: CodeBook {
     fn add_layout(&mut self, l: &LayoutRecord) -> anyhow::Result<bool>;
     /// The imported layouts, oldest first.
     fn layouts(&self) -> anyhow::Result<Vec<LayoutRecord>>;
+    /// Records evidence files on a job, all of them or none.
+    fn attach(&mut self, job: i64, files: &[EvidenceRow]) -> anyhow::Result<()>;
+    /// Blanks the vehicle, proof, notes and evidence paths of jobs started
+    /// before `before` (a timestamp like 2023-11-22T00:00:00Z), and the
+    /// vehicle in the sources of the book entries they confirmed. Codes,
+    /// outcomes and entries stay. Returns the jobs touched.
+    fn purge(&mut self, before: &str) -> anyhow::Result<usize>;
     /// Writes what another store holds and this one lacks, in one
     /// transaction. Records are matched by identity, so a second run adds
     /// nothing.
@@ -423,7 +512,62 @@ trait Tx {
     fn insert_dump(&mut self, d: &DumpRecord, at: Option<&str>) -> anyhow::Result<bool>;
     /// Adds a layout unless one with its identity is there; true when new.
     fn insert_layout(&mut self, l: &LayoutRecord, at: Option<&str>) -> anyhow::Result<bool>;
+    /// Adds an evidence file unless one with its identity is there; true when new.
+    fn insert_evidence(
+        &mut self,
+        job: i64,
+        e: &EvidenceRow,
+        at: Option<&str>,
+    ) -> anyhow::Result<bool>;
+    /// Jobs started before `before` that still hold personal data: number,
+    /// vehicle, and the evidence copies kept beside the records.
+    fn personal_jobs(&mut self, before: &str) -> anyhow::Result<Vec<(i64, String, Vec<String>)>>;
+    /// Blanks one job's personal data, and its vehicle in `source` texts.
+    fn blank_job(&mut self, job: i64, from: &str, to: &str) -> anyhow::Result<()>;
 }
+
+fn purge_in(tx: &mut impl Tx, before: &str) -> anyhow::Result<(usize, Vec<String>)> {
+    let jobs = tx.personal_jobs(before)?;
+    let mut copies = Vec::new();
+    for (id, vehicle, files) in &jobs {
+        let from = format!("job {id}: {}", accepted_by(vehicle));
+        let to = format!("job {id}: {PURGED_VEHICLE}");
+        tx.blank_job(*id, &from, &to)?;
+        copies.extend(files.iter().cloned());
+    }
+    Ok((jobs.len(), copies))
+}
+
+/// Removes the evidence copies of purged jobs, once the purge is written.
+fn remove_copies(copies: &[String]) {
+    for c in copies {
+        let _ = fs::remove_file(c);
+    }
+}
+
+fn attach_in(tx: &mut impl Tx, job: i64, files: &[EvidenceRow]) -> anyhow::Result<()> {
+    tx.job_facts(job)?.ok_or_else(|| no_job(job))?;
+    for f in files {
+        let f = EvidenceRow {
+            uid: if f.uid.is_empty() {
+                new_uid()
+            } else {
+                f.uid.clone()
+            },
+            ..f.clone()
+        };
+        tx.insert_evidence(job, &f, None)?;
+    }
+    Ok(())
+}
+
+/// The sentence a confirmed entry's source uses for the vehicle, and what a
+/// purge leaves of it.
+fn accepted_by(vehicle: &str) -> String {
+    format!("accepted by the radio of {vehicle}")
+}
+
+const PURGED_VEHICLE: &str = "accepted by the radio of [removed]";
 
 fn new_job_in(tx: &mut impl Tx, job: &NewJob) -> anyhow::Result<i64> {
     if job.uid.is_empty() {
@@ -498,6 +642,8 @@ fn merge_in(tx: &mut impl Tx, from: &Snapshot) -> anyhow::Result<CopyReport> {
                 code: a.code,
                 outcome: a.outcome,
                 uid: a.uid.clone(),
+                source: a.source.clone(),
+                confidence: a.confidence.clone(),
             };
             let new = tx.insert_try(id, &t, Some(&a.at))?;
             count(&mut report.tries, new);
@@ -505,6 +651,10 @@ fn merge_in(tx: &mut impl Tx, from: &Snapshot) -> anyhow::Result<CopyReport> {
         for n in &job.later_notes {
             let new = tx.insert_note(id, n, Some(&n.at))?;
             count(&mut report.notes, new);
+        }
+        for e in &job.evidence {
+            let new = tx.insert_evidence(id, e, Some(&e.at))?;
+            count(&mut report.evidence, new);
         }
     }
     for row in &from.book {
@@ -524,6 +674,20 @@ fn merge_in(tx: &mut impl Tx, from: &Snapshot) -> anyhow::Result<CopyReport> {
         count(&mut report.layouts, new);
     }
     Ok(report)
+}
+
+/// The warnings the job log holds for a serial, for the decoder.
+fn job_warnings(records: &dyn Records, serial: &str) -> Vec<String> {
+    let filter = JobFilter {
+        serial: Some(serial.to_string()),
+        ..JobFilter::default()
+    };
+    records
+        .jobs(&filter)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(JobRow::recoded_text)
+        .collect()
 }
 
 /// Copies everything `from` holds into `to`; running it again copies nothing.
@@ -650,13 +814,25 @@ fn accepted_entry(
         serial: serial.to_string(),
         code,
         confidence: Confidence::Confirmed,
-        source: format!("job {job}: accepted by the radio of {vehicle}"),
+        source: format!("job {job}: {}", accepted_by(vehicle)),
         added_by: by.to_string(),
     })
 }
 
+/// A job number the records do not have.
+#[derive(Debug)]
+pub struct NoSuchJob(pub i64);
+
+impl std::fmt::Display for NoSuchJob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "there is no job {}: see radiocode jobs list", self.0)
+    }
+}
+
+impl std::error::Error for NoSuchJob {}
+
 fn no_job(job: i64) -> anyhow::Error {
-    anyhow::anyhow!("there is no job {job}: see radiocode jobs list")
+    anyhow::Error::new(NoSuchJob(job))
 }
 
 /// A new identity for a record: 128 random bits as hex.
@@ -795,6 +971,79 @@ fn read_import(
     Ok((entries, bad))
 }
 
+/// The moment `duration` ago ("3y", "18m", "90d", "2w"), as the records
+/// write times: 2023-11-22T09:30:00Z.
+pub fn time_ago(duration: &str) -> Result<String, String> {
+    let d = duration.trim();
+    let bad = || {
+        format!(
+            "'{}' is not a duration: a number and a unit, y (years), m (months), w (weeks) or d \
+             (days), e.g. 3y",
+            echo_text(d, 20)
+        )
+    };
+    let unit = d.chars().last().ok_or_else(bad)?;
+    let n: i64 = d[..d.len() - unit.len_utf8()].parse().map_err(|_| bad())?;
+    if n <= 0 || n > 1000 {
+        return Err(bad());
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |t| t.as_secs() as i64);
+    let (days, secs) = (now.div_euclid(86_400), now.rem_euclid(86_400));
+    let (y, m, day) = civil_from_days(days);
+    let days = match unit {
+        'y' | 'Y' => days_from_civil(y - n, m, day.min(month_len(y - n, m))),
+        'm' | 'M' => {
+            let months = y * 12 + i64::from(m) - 1 - n;
+            let (ny, nm) = (months.div_euclid(12), months.rem_euclid(12) as u32 + 1);
+            days_from_civil(ny, nm, day.min(month_len(ny, nm)))
+        }
+        'w' | 'W' => days - 7 * n,
+        'd' | 'D' => days - n,
+        _ => return Err(bad()),
+    };
+    let (y, m, day) = civil_from_days(days);
+    Ok(format!(
+        "{y:04}-{m:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    ))
+}
+
+fn month_len(y: i64, m: u32) -> u32 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a calendar date (proleptic Gregorian).
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = i64::from((m + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -816,6 +1065,22 @@ mod tests {
             .map(|s| s.serial.as_str())
             .collect();
         assert_eq!(confirmed, ["BP234746080340"]);
+    }
+
+    #[test]
+    fn calendar_days_round_trip_and_durations_read() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(civil_from_days(days_from_civil(2024, 2, 29)), (2024, 2, 29));
+        assert_eq!(civil_from_days(19_683), (2023, 11, 22));
+        for z in (-1000..100_000).step_by(37) {
+            let (y, m, d) = civil_from_days(z);
+            assert_eq!(days_from_civil(y, m, d), z);
+        }
+        assert!(time_ago("3y").unwrap().ends_with('Z'));
+        assert!(time_ago("3y").unwrap() < time_ago("18m").unwrap());
+        for bad in ["", "y", "3", "-1y", "3x", "0d"] {
+            assert!(time_ago(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -35,11 +35,19 @@ impl Place {
         }
     }
 
-    /// The folder beside the records for files a job keeps, when a file.
-    pub fn file(&self) -> Option<&Path> {
+    /// A folder for files the records point at (evidence copies, written
+    /// documents): beside the database file, or in this bench's data folder
+    /// when the records are on a server.
+    pub fn folder(&self, name: &str) -> PathBuf {
         match self {
-            Place::File(p) => Some(p),
-            Place::Server(_) => None,
+            Place::File(p) => p
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from(name), |d| d.join(name)),
+            Place::Server(_) => dirs::data_dir()
+                .unwrap_or_else(|| PathBuf::from("."))
+                .join("radiocode")
+                .join(name),
         }
     }
 }

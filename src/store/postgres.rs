@@ -13,10 +13,10 @@ use postgres::{Client, GenericClient};
 use super::place::{PgPlace, pg_reason};
 use super::postgres_schema::{GRANTS, MIGRATIONS, SCHEMA_VERSION};
 use super::{
-    Added, Attempt, BookRow, CopyReport, DumpRecord, ImportReport, JobFilter, JobNote, JobRow,
-    LayoutRecord, NewEntry, NewJob, NewTry, Records, RecordsEvent, Snapshot, TryOutcome, Tx,
-    add_entries_in, add_note_in, family_of, job_serial, merge_in, new_job_in, record_try_in,
-    seed_entries,
+    Added, Attempt, BookRow, CopyReport, DumpRecord, EvidenceRow, ImportReport, JobFilter, JobNote,
+    JobRow, LayoutRecord, NewEntry, NewJob, NewTry, Records, RecordsEvent, Snapshot, TryOutcome,
+    Tx, add_entries_in, add_note_in, attach_in, family_of, job_serial, job_warnings, merge_in,
+    new_job_in, purge_in, record_try_in, remove_copies, seed_entries,
 };
 use crate::decode::{BookEntry, Code, CodeBook, Confidence};
 use crate::serial::Family;
@@ -261,8 +261,8 @@ impl Tx for postgres::Transaction<'_> {
         let (serial, family) = job_serial(&job.serial);
         let row = self.query_opt(
             "INSERT INTO radiocode.jobs (uid, created_at, workstation, branch, vehicle, \
-             ownership_proof, serial, family, notes) \
-             VALUES ($1, coalesce($2::text::timestamptz, now()), $3, $4, $5, $6, $7, $8, $9) \
+             ownership_proof, serial, family, notes, serial_typed) \
+             VALUES ($1, coalesce($2::text::timestamptz, now()), $3, $4, $5, $6, $7, $8, $9, $10) \
              ON CONFLICT (uid) DO NOTHING RETURNING id",
             &[
                 &job.uid,
@@ -274,6 +274,7 @@ impl Tx for postgres::Transaction<'_> {
                 &serial,
                 &family.map(Family::id),
                 &job.notes,
+                &job.serial_typed,
             ],
         )?;
         match row {
@@ -286,10 +287,18 @@ impl Tx for postgres::Transaction<'_> {
 
     fn insert_try(&mut self, job: i64, t: &NewTry, at: Option<&str>) -> anyhow::Result<bool> {
         let n = self.execute(
-            "INSERT INTO radiocode.attempts (uid, job_id, at, code, outcome) \
-             VALUES ($1, $2, coalesce($3::text::timestamptz, now()), $4, $5) \
+            "INSERT INTO radiocode.attempts (uid, job_id, at, code, outcome, source, confidence) \
+             VALUES ($1, $2, coalesce($3::text::timestamptz, now()), $4, $5, $6, $7) \
              ON CONFLICT (uid) DO NOTHING",
-            &[&t.uid, &job, &at, &t.code.to_string(), &t.outcome.id()],
+            &[
+                &t.uid,
+                &job,
+                &at,
+                &t.code.to_string(),
+                &t.outcome.id(),
+                &t.source,
+                &t.confidence,
+            ],
         )?;
         Ok(n == 1)
     }
@@ -364,6 +373,72 @@ impl Tx for postgres::Transaction<'_> {
             ],
         )?;
         Ok(n == 1)
+    }
+
+    fn insert_evidence(
+        &mut self,
+        job: i64,
+        e: &EvidenceRow,
+        at: Option<&str>,
+    ) -> anyhow::Result<bool> {
+        let n = self.execute(
+            "INSERT INTO radiocode.evidence (uid, job_id, at, kind, path, size, sha256, copy_path) \
+             VALUES ($1, $2, coalesce($3::text::timestamptz, now()), $4, $5, $6, $7, $8) \
+             ON CONFLICT (uid) DO NOTHING",
+            &[
+                &e.uid,
+                &job,
+                &at,
+                &e.kind,
+                &e.path,
+                &e.size,
+                &e.sha256,
+                &e.copy_path,
+            ],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn personal_jobs(&mut self, before: &str) -> anyhow::Result<Vec<(i64, String, Vec<String>)>> {
+        let rows = self.query(
+            "SELECT j.id, j.vehicle, coalesce(array_agg(e.copy_path) FILTER \
+             (WHERE e.copy_path != ''), '{}') FROM radiocode.jobs j \
+             LEFT JOIN radiocode.evidence e ON e.job_id = j.id \
+             WHERE j.created_at < $1::text::timestamptz AND (j.vehicle != '' \
+               OR j.ownership_proof != '' OR j.notes != '' \
+               OR EXISTS (SELECT 1 FROM radiocode.job_notes n WHERE n.job_id = j.id \
+                          AND n.text != '') \
+               OR EXISTS (SELECT 1 FROM radiocode.evidence x WHERE x.job_id = j.id \
+                          AND (x.path != '' OR x.copy_path != ''))) \
+             GROUP BY j.id, j.vehicle ORDER BY j.id",
+            &[&before],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect())
+    }
+
+    fn blank_job(&mut self, job: i64, from: &str, to: &str) -> anyhow::Result<()> {
+        self.execute(
+            "UPDATE radiocode.book_entries SET source = replace(source, $1, $2) \
+             WHERE strpos(source, $1) > 0",
+            &[&from, &to],
+        )?;
+        self.execute(
+            "UPDATE radiocode.jobs SET vehicle = '', ownership_proof = '', notes = '' \
+             WHERE id = $1",
+            &[&job],
+        )?;
+        self.execute(
+            "UPDATE radiocode.job_notes SET text = '' WHERE job_id = $1",
+            &[&job],
+        )?;
+        self.execute(
+            "UPDATE radiocode.evidence SET path = '', copy_path = '' WHERE job_id = $1",
+            &[&job],
+        )?;
+        Ok(())
     }
 
     fn insert_layout(&mut self, l: &LayoutRecord, at: Option<&str>) -> anyhow::Result<bool> {
@@ -497,38 +572,49 @@ impl Records for PgStore {
     }
 
     fn jobs(&self, filter: &JobFilter) -> anyhow::Result<Vec<JobRow>> {
-        let (jobs, tries, notes) = self.read(|c| {
-            let jobs = c.query(
+        let (jobs, tries, notes, files) =
+            self.read(|c| {
+                let jobs = c.query(
                 &format!(
                     "SELECT id, {created}, workstation, branch, vehicle, ownership_proof, serial, \
-                     family, notes, uid FROM radiocode.jobs \
+                     family, notes, uid, serial_typed FROM radiocode.jobs \
                      WHERE ($1::text IS NULL OR replace(serial, ' ', '') ILIKE $1 \
                             OR replace(vehicle, ' ', '') ILIKE $1) \
                        AND ($2::text IS NULL OR branch = $2) \
+                       AND ($3::bigint IS NULL OR id = $3) \
+                       AND ($4::text IS NULL OR serial = $4) \
                      ORDER BY id DESC",
                     created = ts("created_at")
                 ),
-                &[&filter.pattern(), &filter.branch],
+                &[&filter.pattern(), &filter.branch, &filter.id, &filter.serial],
             )?;
-            let ids: Vec<i64> = jobs.iter().map(|r| r.get(0)).collect();
-            let tries = c.query(
-                &format!(
-                    "SELECT job_id, {at}, code, outcome, uid FROM radiocode.attempts \
+                let ids: Vec<i64> = jobs.iter().map(|r| r.get(0)).collect();
+                let tries = c.query(
+                    &format!(
+                        "SELECT job_id, {at}, code, outcome, uid, source, confidence \
+                     FROM radiocode.attempts WHERE job_id = ANY($1) ORDER BY id",
+                        at = ts("at")
+                    ),
+                    &[&ids],
+                )?;
+                let files = c.query(
+                    &format!(
+                        "SELECT job_id, {at}, kind, path, size, sha256, copy_path, uid \
+                     FROM radiocode.evidence WHERE job_id = ANY($1) ORDER BY id",
+                        at = ts("at")
+                    ),
+                    &[&ids],
+                )?;
+                let notes = c.query(
+                    &format!(
+                        "SELECT job_id, {at}, text, uid FROM radiocode.job_notes \
                      WHERE job_id = ANY($1) ORDER BY id",
-                    at = ts("at")
-                ),
-                &[&ids],
-            )?;
-            let notes = c.query(
-                &format!(
-                    "SELECT job_id, {at}, text, uid FROM radiocode.job_notes \
-                     WHERE job_id = ANY($1) ORDER BY id",
-                    at = ts("at")
-                ),
-                &[&ids],
-            )?;
-            Ok((jobs, tries, notes))
-        })?;
+                        at = ts("at")
+                    ),
+                    &[&ids],
+                )?;
+                Ok((jobs, tries, notes, files))
+            })?;
         let mut out: Vec<JobRow> = jobs
             .iter()
             .map(|r| JobRow {
@@ -542,6 +628,8 @@ impl Records for PgStore {
                 family: r.get::<_, Option<&str>>(7).and_then(|f| f.parse().ok()),
                 notes: String::new(),
                 attempts: Vec::new(),
+                evidence: Vec::new(),
+                serial_typed: r.get(10),
                 uid: r.get(9),
                 intake_notes: r.get(8),
                 later_notes: Vec::new(),
@@ -556,6 +644,21 @@ impl Records for PgStore {
                     code: Code::parse(r.get(2)).map_err(anyhow::Error::msg)?,
                     outcome: TryOutcome::parse(r.get(3)),
                     uid: r.get(4),
+                    source: r.get(5),
+                    confidence: r.get(6),
+                });
+            }
+        }
+        for r in &files {
+            if let Some(&i) = index.get(&r.get::<_, i64>(0)) {
+                out[i].evidence.push(EvidenceRow {
+                    at: r.get(1),
+                    kind: r.get(2),
+                    path: r.get(3),
+                    size: r.get(4),
+                    sha256: r.get(5),
+                    copy_path: r.get(6),
+                    uid: r.get(7),
                 });
             }
         }
@@ -613,6 +716,16 @@ impl Records for PgStore {
         self.in_tx(|tx| tx.insert_layout(l, None))
     }
 
+    fn attach(&mut self, job: i64, files: &[EvidenceRow]) -> anyhow::Result<()> {
+        self.in_tx(|tx| attach_in(tx, job, files))
+    }
+
+    fn purge(&mut self, before: &str) -> anyhow::Result<usize> {
+        let (n, copies) = self.in_tx(|tx| purge_in(tx, before))?;
+        remove_copies(&copies);
+        Ok(n)
+    }
+
     fn layouts(&self) -> anyhow::Result<Vec<LayoutRecord>> {
         let rows = self.read(|c| {
             c.query(
@@ -646,6 +759,10 @@ impl Records for PgStore {
 impl CodeBook for PgStore {
     fn entries(&self, serial: &str) -> Result<Vec<BookEntry>, String> {
         self.entries_for(serial).map_err(|e| format!("{e:#}"))
+    }
+
+    fn warnings(&self, serial: &str) -> Vec<String> {
+        job_warnings(self, serial)
     }
 }
 

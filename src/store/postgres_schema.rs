@@ -101,6 +101,23 @@ pub const MIGRATIONS: &[&str] = &[
         added_at timestamptz NOT NULL DEFAULT now(),
         added_by text NOT NULL
     );",
+    // 3: the serial as typed, where each tried code came from, and the
+    // evidence files of a job.
+    "ALTER TABLE radiocode.jobs ADD COLUMN serial_typed text NOT NULL DEFAULT '';
+    ALTER TABLE radiocode.attempts ADD COLUMN source text NOT NULL DEFAULT '';
+    ALTER TABLE radiocode.attempts ADD COLUMN confidence text NOT NULL DEFAULT '';
+    CREATE TABLE radiocode.evidence (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        uid text NOT NULL UNIQUE,
+        job_id bigint NOT NULL REFERENCES radiocode.jobs (id),
+        at timestamptz NOT NULL DEFAULT now(),
+        kind text NOT NULL,
+        path text NOT NULL,
+        size bigint NOT NULL,
+        sha256 text NOT NULL,
+        copy_path text NOT NULL DEFAULT ''
+    );
+    CREATE INDEX evidence_job ON radiocode.evidence (job_id);",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -113,8 +130,9 @@ pub const GRANTS: &str = "
     GRANT USAGE ON SCHEMA radiocode TO radiocode_technician, radiocode_manager;
     GRANT SELECT ON ALL TABLES IN SCHEMA radiocode TO radiocode_technician;
     GRANT INSERT ON radiocode.jobs, radiocode.attempts, radiocode.job_notes,
-        radiocode.book_entries, radiocode.dumps TO radiocode_technician;
+        radiocode.book_entries, radiocode.dumps, radiocode.evidence TO radiocode_technician;
     GRANT INSERT, UPDATE, DELETE ON radiocode.jobs, radiocode.attempts, radiocode.job_notes,
-        radiocode.book_entries, radiocode.dumps, radiocode.layouts TO radiocode_manager;
+        radiocode.book_entries, radiocode.dumps, radiocode.layouts, radiocode.evidence
+        TO radiocode_manager;
     GRANT INSERT ON radiocode.imports TO radiocode_manager;
 ";

@@ -9,9 +9,10 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use super::sqlite_schema::{self as schema, SCHEMA_VERSION};
 use super::{
-    Added, Attempt, BookRow, CopyReport, DumpRecord, ImportReport, JobFilter, JobNote, JobRow,
-    LayoutRecord, NewEntry, NewJob, NewTry, Records, Snapshot, TryOutcome, Tx, add_entries_in,
-    add_note_in, family_of, job_serial, merge_in, new_job_in, record_try_in, seed_entries,
+    Added, Attempt, BookRow, CopyReport, DumpRecord, EvidenceRow, ImportReport, JobFilter, JobNote,
+    JobRow, LayoutRecord, NewEntry, NewJob, NewTry, Records, Snapshot, TryOutcome, Tx,
+    add_entries_in, add_note_in, attach_in, family_of, job_serial, job_warnings, merge_in,
+    new_job_in, purge_in, record_try_in, remove_copies, seed_entries,
 };
 use crate::decode::{BookEntry, Code, CodeBook, Confidence};
 use crate::serial::Family;
@@ -170,7 +171,8 @@ impl Tx for rusqlite::Transaction<'_> {
         self.execute(
             &format!(
                 "INSERT INTO jobs (uid, created_at, workstation, branch, vehicle, ownership_proof, \
-                 serial, family, notes) VALUES (?1, coalesce(?2, {NOW}), ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+                 serial, family, notes, serial_typed) \
+                 VALUES (?1, coalesce(?2, {NOW}), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
             ),
             params![
                 job.uid,
@@ -181,7 +183,8 @@ impl Tx for rusqlite::Transaction<'_> {
                 job.ownership_proof,
                 serial,
                 family.map(Family::id),
-                job.notes
+                job.notes,
+                job.serial_typed
             ],
         )?;
         Ok(self.last_insert_rowid())
@@ -190,10 +193,18 @@ impl Tx for rusqlite::Transaction<'_> {
     fn insert_try(&mut self, job: i64, t: &NewTry, at: Option<&str>) -> anyhow::Result<bool> {
         let n = self.execute(
             &format!(
-                "INSERT INTO attempts (uid, job_id, at, code, outcome) \
-                 VALUES (?1, ?2, coalesce(?3, {NOW}), ?4, ?5) ON CONFLICT (uid) DO NOTHING"
+                "INSERT INTO attempts (uid, job_id, at, code, outcome, source, confidence) \
+                 VALUES (?1, ?2, coalesce(?3, {NOW}), ?4, ?5, ?6, ?7) ON CONFLICT (uid) DO NOTHING"
             ),
-            params![t.uid, job, at, t.code.to_string(), t.outcome.id()],
+            params![
+                t.uid,
+                job,
+                at,
+                t.code.to_string(),
+                t.outcome.id(),
+                t.source,
+                t.confidence
+            ],
         )?;
         Ok(n == 1)
     }
@@ -237,6 +248,72 @@ impl Tx for rusqlite::Transaction<'_> {
             ],
         )?;
         Ok(n == 1)
+    }
+
+    fn insert_evidence(
+        &mut self,
+        job: i64,
+        e: &EvidenceRow,
+        at: Option<&str>,
+    ) -> anyhow::Result<bool> {
+        let n = self.execute(
+            &format!(
+                "INSERT INTO evidence (uid, job_id, at, kind, path, size, sha256, copy_path) \
+                 VALUES (?1, ?2, coalesce(?3, {NOW}), ?4, ?5, ?6, ?7, ?8) \
+                 ON CONFLICT (uid) DO NOTHING"
+            ),
+            params![
+                e.uid,
+                job,
+                at,
+                e.kind,
+                e.path,
+                e.size,
+                e.sha256,
+                e.copy_path
+            ],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn personal_jobs(&mut self, before: &str) -> anyhow::Result<Vec<(i64, String, Vec<String>)>> {
+        let mut st = self.prepare(
+            "SELECT id, vehicle FROM jobs j WHERE created_at < ?1 AND (vehicle != '' \
+             OR ownership_proof != '' OR notes != '' \
+             OR EXISTS (SELECT 1 FROM job_notes n WHERE n.job_id = j.id AND n.text != '') \
+             OR EXISTS (SELECT 1 FROM evidence e WHERE e.job_id = j.id \
+                        AND (e.path != '' OR e.copy_path != ''))) ORDER BY id",
+        )?;
+        let jobs: Vec<(i64, String)> = st
+            .query_map([before], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut copies =
+            self.prepare("SELECT copy_path FROM evidence WHERE job_id = ?1 AND copy_path != ''")?;
+        let mut out = Vec::new();
+        for (id, vehicle) in jobs {
+            let files: Vec<String> = copies
+                .query_map([id], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            out.push((id, vehicle, files));
+        }
+        Ok(out)
+    }
+
+    fn blank_job(&mut self, job: i64, from: &str, to: &str) -> anyhow::Result<()> {
+        self.execute(
+            "UPDATE book SET source = replace(source, ?1, ?2) WHERE instr(source, ?1) > 0",
+            params![from, to],
+        )?;
+        self.execute(
+            "UPDATE jobs SET vehicle = '', ownership_proof = '', notes = '' WHERE id = ?1",
+            [job],
+        )?;
+        self.execute("UPDATE job_notes SET text = '' WHERE job_id = ?1", [job])?;
+        self.execute(
+            "UPDATE evidence SET path = '', copy_path = '' WHERE job_id = ?1",
+            [job],
+        )?;
+        Ok(())
     }
 
     fn insert_layout(&mut self, l: &LayoutRecord, at: Option<&str>) -> anyhow::Result<bool> {
@@ -374,13 +451,15 @@ impl Records for SqliteStore {
     fn jobs(&self, filter: &JobFilter) -> anyhow::Result<Vec<JobRow>> {
         let mut st = self.conn.prepare_cached(
             "SELECT id, created_at, workstation, branch, vehicle, ownership_proof, serial, family, \
-             notes, uid FROM jobs \
+             notes, uid, serial_typed FROM jobs \
              WHERE (?1 IS NULL OR replace(serial, ' ', '') LIKE ?1 ESCAPE '\\' \
                     OR replace(vehicle, ' ', '') LIKE ?1 ESCAPE '\\') \
-               AND (?2 IS NULL OR branch = ?2) \
+               AND (?2 IS NULL OR branch = ?2) AND (?3 IS NULL OR id = ?3) \
+               AND (?4 IS NULL OR serial = ?4) \
              ORDER BY id DESC",
         )?;
-        let rows = st.query_map(params![filter.pattern(), filter.branch], |r| {
+        let params = params![filter.pattern(), filter.branch, filter.id, filter.serial];
+        let rows = st.query_map(params, |r| {
             Ok(JobRow {
                 id: r.get(0)?,
                 created_at: r.get(1)?,
@@ -392,6 +471,8 @@ impl Records for SqliteStore {
                 family: r.get::<_, Option<String>>(7)?.and_then(|f| f.parse().ok()),
                 notes: String::new(),
                 attempts: Vec::new(),
+                evidence: Vec::new(),
+                serial_typed: r.get(10)?,
                 uid: r.get(9)?,
                 intake_notes: r.get(8)?,
                 later_notes: Vec::new(),
@@ -399,7 +480,12 @@ impl Records for SqliteStore {
         })?;
         let mut jobs = rows.collect::<Result<Vec<_>, _>>()?;
         let mut tries = self.conn.prepare_cached(
-            "SELECT at, code, outcome, uid FROM attempts WHERE job_id = ?1 ORDER BY id",
+            "SELECT at, code, outcome, uid, source, confidence FROM attempts WHERE job_id = ?1 \
+             ORDER BY id",
+        )?;
+        let mut files = self.conn.prepare_cached(
+            "SELECT at, kind, path, size, sha256, copy_path, uid FROM evidence WHERE job_id = ?1 \
+             ORDER BY id",
         )?;
         let mut notes = self
             .conn
@@ -411,17 +497,34 @@ impl Records for SqliteStore {
                     r.get::<_, String>(1)?,
                     r.get::<_, String>(2)?,
                     r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
                 ))
             })?;
             for a in attempts {
-                let (at, code, outcome, uid) = a?;
+                let (at, code, outcome, uid, source, confidence) = a?;
                 job.attempts.push(Attempt {
                     at,
                     code: Code::parse(&code).map_err(anyhow::Error::msg)?,
                     outcome: TryOutcome::parse(&outcome),
+                    source,
+                    confidence,
                     uid,
                 });
             }
+            job.evidence = files
+                .query_map([job.id], |r| {
+                    Ok(EvidenceRow {
+                        at: r.get(0)?,
+                        kind: r.get(1)?,
+                        path: r.get(2)?,
+                        size: r.get(3)?,
+                        sha256: r.get(4)?,
+                        copy_path: r.get(5)?,
+                        uid: r.get(6)?,
+                    })
+                })?
+                .collect::<Result<_, _>>()?;
             job.later_notes = notes
                 .query_map([job.id], |r| {
                     Ok(JobNote {
@@ -486,6 +589,16 @@ impl Records for SqliteStore {
         in_tx(&mut self.conn, |tx| tx.insert_layout(l, None))
     }
 
+    fn attach(&mut self, job: i64, files: &[EvidenceRow]) -> anyhow::Result<()> {
+        in_tx(&mut self.conn, |tx| attach_in(tx, job, files))
+    }
+
+    fn purge(&mut self, before: &str) -> anyhow::Result<usize> {
+        let (n, copies) = in_tx(&mut self.conn, |tx| purge_in(tx, before))?;
+        remove_copies(&copies);
+        Ok(n)
+    }
+
     fn layouts(&self) -> anyhow::Result<Vec<LayoutRecord>> {
         let mut st = self.conn.prepare_cached(
             "SELECT uid, model, address, encoding, word_swapped, dumps, codes, evidence, origin, \
@@ -518,6 +631,10 @@ impl Records for SqliteStore {
 impl CodeBook for SqliteStore {
     fn entries(&self, serial: &str) -> Result<Vec<BookEntry>, String> {
         self.entries_for(serial).map_err(|e| format!("{e:#}"))
+    }
+
+    fn warnings(&self, serial: &str) -> Vec<String> {
+        job_warnings(self, serial)
     }
 }
 

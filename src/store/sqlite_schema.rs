@@ -90,6 +90,23 @@ const MIGRATIONS: &[&str] = &[
         added_at TEXT NOT NULL,
         added_by TEXT NOT NULL
     );",
+    // 4: the serial as typed, where each tried code came from, and the
+    // evidence files of a job.
+    "ALTER TABLE jobs ADD COLUMN serial_typed TEXT NOT NULL DEFAULT '';
+    ALTER TABLE attempts ADD COLUMN source TEXT NOT NULL DEFAULT '';
+    ALTER TABLE attempts ADD COLUMN confidence TEXT NOT NULL DEFAULT '';
+    CREATE TABLE evidence (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        job_id INTEGER NOT NULL REFERENCES jobs (id),
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        path TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        copy_path TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX evidence_job ON evidence (job_id);",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -6,6 +6,7 @@ use super::simulator::Simulator;
 use crate::decode::{Code, CodeBook, Outcome, decode};
 use crate::dump::{self, Dump, DumpCandidate, Model};
 use crate::keypad::{Button, profile_for};
+use crate::paper;
 use crate::serial::{Family, FindingKind};
 use crate::settings::Bench;
 use crate::store::{
@@ -124,6 +125,8 @@ pub struct JobForm {
     pub error: Option<String>,
     /// The job's identity, kept across a retry so it is started once.
     uid: String,
+    /// The try to record once the job is started.
+    tried: NewTry,
 }
 
 impl JobForm {
@@ -211,6 +214,10 @@ pub enum Msg {
     LoadDump,
     /// Scroll the hex view by rows.
     DumpScroll(isize),
+    /// Write the selected job's card (jobs view).
+    WriteCard,
+    /// Write the request sheet for the serial on screen.
+    WriteRequest,
 }
 
 /// What the terminal loop must do after an update.
@@ -522,6 +529,16 @@ impl App {
                 self.dump.path.handle(req);
             }
             Msg::LoadDump => self.load_dump(),
+            Msg::WriteCard => {
+                if let Some(job) = self.jobs.rows.get(self.jobs.selected) {
+                    let doc = paper::job_card(job, self.bench.garage.as_deref());
+                    let name = format!("job-{}-card.html", job.id);
+                    self.write_document(&name, &doc.render(paper::Format::Html));
+                } else {
+                    self.notice = Some("no job chosen: there is no card to write".into());
+                }
+            }
+            Msg::WriteRequest => self.write_request(),
             Msg::DumpScroll(by) => {
                 let rows = self
                     .dump
@@ -598,20 +615,21 @@ impl App {
     }
 
     fn record_try(&mut self, outcome: TryOutcome) {
-        let Some(code) = self
+        let Some(tried) = self
             .outcome
             .as_ref()
             .and_then(|o| o.candidates.get(self.selected))
-            .map(|c| c.code)
+            .map(|c| NewTry::new(c.code, outcome).from_candidate(c))
         else {
             self.notice = Some("choose a code first: there is none to record".to_string());
             return;
         };
+        let code = tried.code;
         let serial = self.serial_for_records();
         match &self.current_job {
             Some((job, for_serial)) if *for_serial == serial => {
                 let job = *job;
-                self.write_try(job, NewTry::new(code, outcome));
+                self.write_try(job, tried);
             }
             _ => {
                 self.form = Some(JobForm {
@@ -623,6 +641,7 @@ impl App {
                     outcome,
                     error: None,
                     uid: store::new_uid(),
+                    tried,
                 });
                 self.overlay = Overlay::JobForm;
             }
@@ -641,7 +660,7 @@ impl App {
             form.field = usize::from(!vehicle.is_empty());
             return;
         }
-        let (code, outcome, uid) = (form.code, form.outcome, form.uid.clone());
+        let (uid, tried) = (form.uid.clone(), form.tried.clone());
         let serial = self.serial_for_records();
         let job = NewJob {
             workstation: self.bench.workstation.clone(),
@@ -651,6 +670,7 @@ impl App {
             serial: serial.clone(),
             notes,
             uid,
+            serial_typed: self.input.value().to_string(),
         };
         match self.writable_store().and_then(|s| s.new_job(&job)) {
             Ok(id) => {
@@ -659,7 +679,7 @@ impl App {
                 self.job_refused.clear();
                 self.overlay = Overlay::None;
                 self.form = None;
-                self.write_try(id, NewTry::new(code, outcome));
+                self.write_try(id, tried);
             }
             Err(e) => {
                 // The form stays open with what was typed.
@@ -710,6 +730,61 @@ impl App {
             }
             Err(e) => self.notice = Some(format!("could not record the try: {e:#}")),
         }
+    }
+
+    /// Writes a document into the documents folder beside the records and
+    /// says where.
+    fn write_document(&mut self, name: &str, text: &str) {
+        let dir = match &self.place {
+            Some(p) => p.folder("documents"),
+            None => std::path::PathBuf::from("."),
+        };
+        let path = dir.join(name);
+        self.notice = Some(
+            match std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, text)) {
+                Ok(()) => format!("wrote {}", path.display()),
+                Err(e) => format!("could not write {}: {e}", path.display()),
+            },
+        );
+    }
+
+    /// The request sheet for the serial on screen, with the current job's
+    /// vehicle and proof and every code its radio has refused.
+    fn write_request(&mut self) {
+        let typed = self.input.value().to_string();
+        let Some(serial) = self
+            .outcome
+            .as_ref()
+            .and_then(|o| o.diagnosis.serial.clone())
+        else {
+            self.notice = Some("type a valid serial first: the request needs it".into());
+            return;
+        };
+        let store = self
+            .store
+            .as_deref()
+            .filter(|_| self.records_offline.is_none());
+        let refused = store
+            .map(|s| paper::refused_for(s, &serial))
+            .transpose()
+            .unwrap_or_default()
+            .unwrap_or_default();
+        let job = match (store, self.job_on_screen()) {
+            (Some(s), Some((id, _))) => s
+                .jobs(&JobFilter::job(id))
+                .ok()
+                .and_then(|j| j.into_iter().next()),
+            _ => None,
+        };
+        let doc = paper::request_sheet(
+            &typed,
+            job.as_ref().map(|j| j.vehicle.as_str()),
+            job.as_ref().map(|j| j.ownership_proof.as_str()),
+            &refused,
+            self.bench.garage.as_deref(),
+        );
+        let name = format!("request-{serial}.html");
+        self.write_document(&name, &doc.render(paper::Format::Html));
     }
 
     /// Reads the dump file whose path is typed; its codes join the decoder's.
@@ -844,6 +919,7 @@ impl App {
             Some(store) => store.jobs(&JobFilter {
                 search: (!search.is_empty()).then_some(search),
                 branch: None,
+                ..JobFilter::default()
             }),
             None => Ok(Vec::new()),
         };

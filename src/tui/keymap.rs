@@ -62,6 +62,7 @@ fn on_key(app: &App, key: &KeyEvent, event: &Event) -> Option<Msg> {
             KeyCode::Up => Some(Msg::JobPrev),
             KeyCode::Down => Some(Msg::JobNext),
             KeyCode::Enter => Some(Msg::OpenJob),
+            KeyCode::F(4) => Some(Msg::WriteCard),
             KeyCode::Char('?') | KeyCode::F(1) => Some(Msg::ToggleHelp),
             _ => to_input_request(event).map(Msg::JobsSearch),
         };
@@ -109,6 +110,7 @@ fn on_key(app: &App, key: &KeyEvent, event: &Event) -> Option<Msg> {
             KeyCode::Char('y') | KeyCode::Enter => Some(Msg::Copy),
             KeyCode::Char('a') => Some(Msg::RecordTry(TryOutcome::Accepted)),
             KeyCode::Char('r') => Some(Msg::RecordTry(TryOutcome::Refused)),
+            KeyCode::Char('d') => Some(Msg::WriteRequest),
             KeyCode::Char('J') => Some(Msg::ShowJobs),
             KeyCode::Char('q') => Some(Msg::Quit),
             _ => None,

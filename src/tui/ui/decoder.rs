@@ -98,7 +98,12 @@ fn lines<'a>(app: &App, theme: &Theme, width: usize) -> (Vec<Line<'a>>, Vec<(usi
                 push_wrapped(&mut out, 2, &format!("{}: {}", c.code, c.note), theme.dim());
             }
             for f in o.findings(crate::serial::Severity::Warning) {
-                if f.kind == FindingKind::CodeBookDisagrees {
+                if matches!(
+                    f.kind,
+                    FindingKind::CodeBookDisagrees
+                        | FindingKind::ChipDumpDisagrees
+                        | FindingKind::SuspectedRecoded
+                ) {
                     push_wrapped(
                         &mut out,
                         0,
@@ -111,10 +116,22 @@ fn lines<'a>(app: &App, theme: &Theme, width: usize) -> (Vec<Line<'a>>, Vec<(usi
         Status::NoCode => {
             let why = o.no_code_reason().unwrap_or_default();
             push_wrapped(&mut out, 0, &format!("No code: {why}"), theme.title());
+            for f in o.findings(crate::serial::Severity::Warning) {
+                if f.kind == FindingKind::SuspectedRecoded {
+                    let loud = theme.severity(crate::serial::Severity::Error);
+                    push_wrapped(&mut out, 0, &f.message, loud);
+                }
+            }
             out.push(Line::styled("Routes:", theme.title()));
             for r in routes(d.family) {
                 push_wrapped(&mut out, 2, &format!("- {r}"), Style::new());
             }
+            push_wrapped(
+                &mut out,
+                0,
+                "d writes the request sheet for a dealer or a code service (F3 reads a chip dump)",
+                theme.dim(),
+            );
         }
         Status::Invalid => {
             push_wrapped(

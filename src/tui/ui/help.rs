@@ -13,6 +13,7 @@ const HELP: &[&str] = &[
     "Brand     ←/→ or 1-5 choose · Enter to the serial",
     "Serial    type or paste the label · Ctrl-U clear · Enter codes",
     "Decoder   ↑/↓ choose · y copy · a/r radio accepted/refused it",
+    "          d request sheet for a dealer · Jobs: F4 job card",
     "Keypad    ←/→ guide steps · p practice: 1-6 o press, h hold,",
     "          f/F clock +1/+10 min, b battery off, n new radio",
     "Mouse     click a brand, the serial, a code (copies), a button",

@@ -14,7 +14,9 @@ pub fn keys(app: &App) -> &'static str {
     match (app.overlay, app.view, app.focus) {
         (Overlay::Help, ..) => "Esc or ? close the help",
         (Overlay::JobForm, ..) => "Tab next field · Enter save · Esc cancel",
-        (_, View::Jobs, _) => "type to search · ↑/↓ choose · Enter open job · Esc back",
+        (_, View::Jobs, _) => {
+            "type to search · ↑/↓ choose · Enter open job · F4 write its card · Esc back"
+        }
         (_, View::Dump, _) => "type the path · Enter read · ↑/↓ PgUp/PgDn scroll · Esc back",
         (_, _, Focus::Brand) => {
             "←/→ or 1-5 brand · Enter serial · Tab next · F2 jobs · ? help · q quit"

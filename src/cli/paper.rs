@@ -1,0 +1,210 @@
+//! A job's evidence and documents: `jobs attach|verify|card|purge` and
+//! `radiocode request`.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use super::{EXIT_FAILURE, EXIT_INVALID, EvidenceKind, Out, RequestArgs};
+use crate::paper::{self, Format};
+use crate::settings::Bench;
+use crate::store::{self, EvidenceRow, JobFilter, JobRow, NoSuchJob, Place, Records};
+
+/// A file's size and SHA-256, read whole; or why it cannot be used.
+pub fn fingerprint(path: &Path) -> Result<(i64, String), String> {
+    let shown = path.display();
+    let meta = std::fs::metadata(path).map_err(|e| format!("{shown}: {e}"))?;
+    if meta.is_dir() {
+        return Err(format!("{shown} is a folder, not a file"));
+    }
+    let mut f = std::fs::File::open(path).map_err(|e| format!("{shown}: {e}"))?;
+    let mut bytes = Vec::new();
+    f.read_to_end(&mut bytes)
+        .map_err(|e| format!("{shown}: {e}"))?;
+    Ok((bytes.len() as i64, crate::dump::sha256_hex(&bytes)))
+}
+
+/// One job, or the error that says there is none (exit status 1).
+pub fn one_job(records: &dyn Records, job: i64) -> anyhow::Result<JobRow> {
+    records
+        .jobs(&JobFilter::job(job))?
+        .into_iter()
+        .next()
+        .ok_or_else(|| NoSuchJob(job).into())
+}
+
+pub fn attach(
+    place: &Place,
+    job: i64,
+    files: &[PathBuf],
+    kind: EvidenceKind,
+    copy: bool,
+) -> anyhow::Result<u8> {
+    // Every file is read before anything is recorded: all of them, or none.
+    let mut rows = Vec::new();
+    for f in files {
+        let (size, sha256) = match fingerprint(f) {
+            Ok(x) => x,
+            Err(e) => {
+                eprintln!("radiocode: {e}; nothing was recorded");
+                return Ok(EXIT_FAILURE);
+            }
+        };
+        let path = std::fs::canonicalize(f).unwrap_or_else(|_| f.clone());
+        rows.push(EvidenceRow {
+            at: String::new(),
+            kind: kind.id().to_string(),
+            path: path.display().to_string(),
+            size,
+            sha256,
+            copy_path: String::new(),
+            uid: store::new_uid(),
+        });
+    }
+    let mut records = store::open_writing(place)?;
+    one_job(records.as_ref(), job)?;
+    let mut copied = Vec::new();
+    if copy {
+        let dir = place.folder("evidence").join(format!("job-{job}"));
+        if let Err(e) = std::fs::create_dir_all(&dir) {
+            eprintln!(
+                "radiocode: cannot create {}: {e}; nothing was recorded",
+                dir.display()
+            );
+            return Ok(EXIT_FAILURE);
+        }
+        for (row, f) in rows.iter_mut().zip(files) {
+            let name = f
+                .file_name()
+                .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
+            let to = dir.join(format!("{}-{name}", &row.sha256[..12]));
+            if let Err(e) = std::fs::copy(f, &to) {
+                for c in &copied {
+                    let _ = std::fs::remove_file(c);
+                }
+                eprintln!(
+                    "radiocode: cannot copy {} to {}: {e}; nothing was recorded",
+                    f.display(),
+                    to.display()
+                );
+                return Ok(EXIT_FAILURE);
+            }
+            row.copy_path = to.display().to_string();
+            copied.push(to);
+        }
+    }
+    if let Err(e) = records.attach(job, &rows) {
+        for c in &copied {
+            let _ = std::fs::remove_file(c);
+        }
+        return Err(e);
+    }
+    let mut out = Out::stdout();
+    for r in &rows {
+        out.line(&format!(
+            "job {job}: {} {} ({} bytes, sha256 {}){}",
+            r.kind,
+            r.path,
+            r.size,
+            r.sha256,
+            if r.copy_path.is_empty() {
+                String::new()
+            } else {
+                format!(", copied to {}", r.copy_path)
+            }
+        ))?;
+    }
+    out.flush()?;
+    Ok(0)
+}
+
+pub fn verify(place: &Place, job: i64) -> anyhow::Result<u8> {
+    let Some(records) = store::open_reading(place)? else {
+        return Err(NoSuchJob(job).into());
+    };
+    let row = one_job(records.as_ref(), job)?;
+    let mut out = Out::stdout();
+    let mut bad = 0;
+    if row.evidence.is_empty() {
+        out.line(&format!("job {job} has no evidence files"))?;
+    }
+    for e in &row.evidence {
+        if e.path.is_empty() {
+            out.line(&format!("{}: removed by a purge", e.kind))?;
+            continue;
+        }
+        let check = |p: &str| match fingerprint(Path::new(p)) {
+            Ok((_, sha)) if sha == e.sha256 => "ok".to_string(),
+            Ok(_) => "CHANGED since it was recorded".to_string(),
+            Err(_) if !Path::new(p).exists() => "MISSING".to_string(),
+            Err(why) => format!("UNREADABLE ({why})"),
+        };
+        let state = check(&e.path);
+        if state != "ok" {
+            bad += 1;
+        }
+        let copy = if e.copy_path.is_empty() {
+            String::new()
+        } else {
+            format!("; the copy {}: {}", e.copy_path, check(&e.copy_path))
+        };
+        out.line(&format!("{} {}: {state}{copy}", e.kind, e.path))?;
+    }
+    if bad > 0 {
+        out.line(&format!(
+            "{bad} file{} missing or changed",
+            if bad == 1 { " is" } else { "s are" }
+        ))?;
+    }
+    out.flush()?;
+    Ok(if bad > 0 { 1 } else { 0 })
+}
+
+pub fn card(place: &Place, job: i64, format: Format, bench: &Bench) -> anyhow::Result<u8> {
+    let Some(records) = store::open_reading(place)? else {
+        return Err(NoSuchJob(job).into());
+    };
+    let row = one_job(records.as_ref(), job)?;
+    let mut out = Out::stdout();
+    out.text(&paper::job_card(&row, bench.garage.as_deref()).render(format))?;
+    out.flush()?;
+    Ok(0)
+}
+
+pub fn purge(place: &Place, older_than: &str) -> anyhow::Result<u8> {
+    let before = match store::time_ago(older_than) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("radiocode: {e}");
+            return Ok(EXIT_INVALID);
+        }
+    };
+    let n = store::open_writing(place)?.purge(&before)?;
+    let mut out = Out::stdout();
+    out.line(&format!(
+        "purged the vehicle, proof, notes and evidence paths of {n} job{} started before {}; \
+         codes, outcomes and book entries stay",
+        if n == 1 { "" } else { "s" },
+        before.replace('T', " ")
+    ))?;
+    out.flush()?;
+    Ok(0)
+}
+
+pub fn request(args: &RequestArgs, place: &Place, bench: &Bench) -> anyhow::Result<u8> {
+    let d = crate::serial::diagnose(&args.serial, None);
+    let refused = match (&d.serial, super::records::open_for_reading(place)) {
+        (Some(serial), Some(records)) => paper::refused_for(records.as_ref(), serial)?,
+        _ => Vec::new(),
+    };
+    let doc = paper::request_sheet(
+        &args.serial,
+        args.vehicle.as_deref(),
+        args.proof.as_deref(),
+        &refused,
+        bench.garage.as_deref(),
+    );
+    let mut out = Out::stdout();
+    out.text(&doc.render(args.format.into()))?;
+    out.flush()?;
+    Ok(if d.serial.is_some() { 0 } else { EXIT_INVALID })
+}
