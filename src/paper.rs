@@ -315,6 +315,11 @@ pub fn not_the_serial(d: &Diagnosis) -> Vec<String> {
     }
 }
 
+/// A recorded time as a reader wants it: 2026-11-22 09:30:00 UTC.
+fn when(at: &str) -> String {
+    at.replace('T', " ").replace('Z', " UTC")
+}
+
 fn tries_table(attempts: &[Attempt]) -> Block {
     Block::Table {
         head: ["time", "code", "source", "confidence", "the radio"]
@@ -324,7 +329,7 @@ fn tries_table(attempts: &[Attempt]) -> Block {
             .iter()
             .map(|a| {
                 vec![
-                    a.at.replace('T', " ").replace('Z', " UTC"),
+                    when(&a.at),
                     a.code.to_string(),
                     if a.source.is_empty() {
                         "not recorded".into()
@@ -353,7 +358,7 @@ fn waits(family: Option<Family>, attempts: &[Attempt]) -> Vec<String> {
                 "refusal {refused} ({} at {}) started a {minutes}-minute wait with the radio \
                  on, by the {} rule{}",
                 a.code,
-                a.at.replace('T', " "),
+                when(&a.at),
                 profile.name,
                 if profile.lockout.borrowed {
                     " (borrowed from another unit)"
@@ -377,10 +382,7 @@ pub fn job_card(job: &JobRow, garage: Option<&str>) -> Doc {
     doc.rows(vec![
         ("garage", garage.unwrap_or_default().to_string()),
         ("job", job.id.to_string()),
-        (
-            "started",
-            job.created_at.replace('T', " ").replace('Z', " UTC"),
-        ),
+        ("started", when(&job.created_at)),
         ("vehicle", job.vehicle.clone()),
         ("proof of ownership seen", job.ownership_proof.clone()),
         ("bench", job.workstation.clone()),
@@ -469,7 +471,7 @@ pub fn job_card(job: &JobRow, garage: Option<&str>) -> Doc {
                         },
                         e.size.to_string(),
                         e.sha256.clone(),
-                        e.at.replace('T', " "),
+                        when(&e.at),
                     ]
                 })
                 .collect(),
@@ -542,7 +544,7 @@ pub fn request_sheet(
                 .map(|r| {
                     vec![
                         r.attempt.code.to_string(),
-                        r.attempt.at.replace('T', " "),
+                        when(&r.attempt.at),
                         r.job.to_string(),
                         format!("{} {}", r.attempt.source, r.attempt.confidence)
                             .trim()

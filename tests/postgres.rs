@@ -98,6 +98,16 @@ fn a_technician_adds_everything_and_changes_nothing() {
     assert!(decoded.contains("the code book agrees (job"), "{decoded}");
     assert!(text(&rc(&tech, &["book", "export"])).contains("BP334958119566"));
 
+    // A purge is for a manager: the server refuses it to a technician.
+    let out = rc(&tech, &["jobs", "purge", "--older-than", "1d"]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert!(text(&out).contains("may not"), "{}", text(&out));
+    let out = rc(
+        &as_login(&url, "sam"),
+        &["jobs", "purge", "--older-than", "3y"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
     // Imports are for a manager.
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("book.csv");

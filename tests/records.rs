@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use radiocode::decode::{Code, Confidence, Source, Status, decode};
 use radiocode::serial::FindingKind;
 use radiocode::store::{
-    self, Added, DumpRecord, JobFilter, LayoutRecord, NewEntry, NewJob, NewTry, Place, Records,
-    TryOutcome,
+    self, Added, DumpRecord, EvidenceRow, JobFilter, LayoutRecord, NewEntry, NewJob, NewTry, Place,
+    Records, TryOutcome,
 };
 
 /// Where one test's records live; `open` gives another handle on them, as a
@@ -72,6 +72,7 @@ contract!(
     what_one_bench_writes_the_next_one_reads,
     copying_twice_copies_nothing_twice,
     dumps_and_imported_layouts_are_kept_once,
+    evidence_is_kept_and_a_purge_leaves_codes_and_outcomes,
 );
 
 fn entry(serial: &str, code: &str, confidence: Confidence) -> NewEntry {
@@ -553,4 +554,55 @@ fn dumps_and_imported_layouts_are_kept_once(f: &Fixture) {
     assert_eq!(layouts.len(), 1);
     assert_eq!(layouts[0].evidence, ["aa", "bb"]);
     assert!(!layouts[0].word_swapped && layouts[0].address == 0x22);
+}
+
+fn evidence_is_kept_and_a_purge_leaves_codes_and_outcomes(f: &Fixture) {
+    let mut r = f.open();
+    let id = r.new_job(&job("BP5362 5 8419379", "KY05 ABC")).unwrap();
+    r.add_note(id, "owner Mr Smith").unwrap();
+    r.record_try(id, &NewTry::new(code("1326"), TryOutcome::Accepted))
+        .unwrap();
+    let file = |kind: &str| EvidenceRow {
+        at: String::new(),
+        kind: kind.into(),
+        path: format!("/photos/{kind}.jpg"),
+        size: 12,
+        sha256: "ab".repeat(32),
+        copy_path: String::new(),
+        uid: String::new(),
+    };
+    r.attach(id, &[file("label-photo"), file("proof")]).unwrap();
+    let e = format!("{:#}", r.attach(999, &[file("other")]).unwrap_err());
+    assert!(e.contains("there is no job 999"), "{e}");
+    let j = &r.jobs(&JobFilter::job(id)).unwrap()[0];
+    assert_eq!(j.evidence.len(), 2);
+    assert_eq!(j.evidence[1].kind, "proof");
+    assert!(j.evidence[0].at.ends_with('Z'));
+
+    assert_eq!(
+        r.purge("2000-01-01T00:00:00Z").unwrap(),
+        0,
+        "nothing that old"
+    );
+    assert_eq!(r.purge("2999-01-01T00:00:00Z").unwrap(), 1);
+    let j = &r.jobs(&JobFilter::job(id)).unwrap()[0];
+    assert_eq!((j.vehicle.as_str(), j.ownership_proof.as_str()), ("", ""));
+    assert_eq!(j.notes, "");
+    assert!(
+        j.evidence
+            .iter()
+            .all(|e| e.path.is_empty() && e.sha256.len() == 64)
+    );
+    assert_eq!(j.tries_text(), "1326 accepted");
+    let e = &r.entries_for("BP536258419379").unwrap()[0];
+    assert_eq!(e.confidence, Confidence::Confirmed);
+    assert_eq!(
+        e.source,
+        format!("job {id}: accepted by the radio of [removed]")
+    );
+    assert_eq!(
+        r.purge("2999-01-01T00:00:00Z").unwrap(),
+        0,
+        "nothing left to blank"
+    );
 }

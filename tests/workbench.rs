@@ -735,3 +735,47 @@ fn a_chip_dump_read_in_the_workbench_joins_the_decoder() {
         screen(&a)
     );
 }
+
+#[test]
+fn the_card_and_the_request_are_written_from_the_workbench() {
+    use radiocode::store::{Place, SqliteStore};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("radiocode.db");
+    let store = SqliteStore::open(&db).unwrap();
+    let mut a = App::new(Box::new(MemoryBook::seed()), true).with_records(
+        Some(Box::new(store)),
+        Some(Place::File(db)),
+        radiocode::settings::Bench::default(),
+    );
+    a.update(Msg::Resize(120, 40));
+    type_text(&mut a, "bp 5384 6 418296S");
+    key(&mut a, KeyCode::Enter);
+    key(&mut a, KeyCode::Char('r'));
+    type_text(&mut a, "AB12 CDE");
+    key(&mut a, KeyCode::Tab);
+    type_text(&mut a, "V5C");
+    key(&mut a, KeyCode::Enter);
+    key(&mut a, KeyCode::Char('d'));
+    let request = dir
+        .path()
+        .join("documents")
+        .join("request-BP538464182965.html");
+    assert!(
+        a.notice
+            .as_deref()
+            .unwrap()
+            .contains("request-BP538464182965.html")
+    );
+    let html = std::fs::read_to_string(&request).unwrap();
+    assert!(html.contains("7091") && html.contains("AB12 CDE"), "{html}");
+    assert!(!html.contains("1091"), "never a code to try");
+    key(&mut a, KeyCode::F(2));
+    key(&mut a, KeyCode::F(4));
+    let card = dir.path().join("documents").join("job-1-card.html");
+    assert!(
+        a.notice.as_deref().unwrap().contains("job-1-card.html"),
+        "{:?}",
+        a.notice
+    );
+    assert!(std::fs::read_to_string(card).unwrap().contains("7091"));
+}

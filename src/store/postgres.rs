@@ -721,6 +721,21 @@ impl Records for PgStore {
     }
 
     fn purge(&mut self, before: &str) -> anyhow::Result<usize> {
+        let may: bool = self.read(|c| {
+            c.query_one(
+                "SELECT has_table_privilege('radiocode.jobs', 'UPDATE')",
+                &[],
+            )
+            .map(|r| r.get(0))
+        })?;
+        if !may {
+            bail!(
+                "the login {} may not purge on {}: a purge changes records, which is for a \
+                 manager (radiocode_manager). Nothing was changed",
+                self.place.user,
+                self.place
+            );
+        }
         let (n, copies) = self.in_tx(|tx| purge_in(tx, before))?;
         remove_copies(&copies);
         Ok(n)
