@@ -434,7 +434,7 @@ pub fn job_card(job: &JobRow, garage: Option<&str>) -> Doc {
         Some(a) => format!(
             "Unlocked: the radio accepted {} at {}.",
             a.code,
-            a.at.replace('T', " ")
+            when(&a.at)
         ),
         None if job.attempts.is_empty() => "Not unlocked yet: no code tried.".to_string(),
         None => format!(

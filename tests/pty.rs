@@ -208,3 +208,143 @@ fn practise_a_renault_code_to_unlocked() {
     assert_eq!(s.wait_exit(), 0);
     assert_restored(&s);
 }
+
+impl Session {
+    fn pid(&self) -> i32 {
+        self.child.process_id().expect("a running child") as i32
+    }
+
+    fn signal(&self, sig: i32) {
+        // SAFETY: kill with a pid this test started and a valid signal number.
+        assert_eq!(unsafe { libc::kill(self.pid(), sig) }, 0);
+    }
+
+    /// The process state letter from /proc: T while stopped.
+    fn state(&self) -> char {
+        std::fs::read_to_string(format!("/proc/{}/stat", self.pid()))
+            .ok()
+            .and_then(|s| s.rsplit(')').next().and_then(|r| r.trim().chars().next()))
+            .unwrap_or('?')
+    }
+
+    fn wait_state(&self, want: char) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while self.state() != want {
+            assert!(Instant::now() < deadline, "never reached state {want}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+#[test]
+fn sigterm_and_sighup_hand_the_terminal_back_with_the_usual_status() {
+    for (sig, status) in [
+        (libc::SIGTERM, 143),
+        (libc::SIGHUP, 129),
+        (libc::SIGQUIT, 131),
+    ] {
+        let mut s = Session::start(&[]);
+        s.wait_for("Auto-detect");
+        s.wait_raw_mode();
+        s.send(b"j727");
+        s.wait_for("6586");
+        s.signal(sig);
+        assert_eq!(s.wait_exit(), status, "signal {sig}");
+        assert_restored(&s);
+        let raw = String::from_utf8_lossy(&s.raw()).into_owned();
+        assert!(
+            raw.ends_with("\x1b[?25h") || raw.contains("\x1b[?25h"),
+            "cursor shown"
+        );
+    }
+}
+
+#[test]
+fn ctrl_z_suspends_with_the_terminal_restored_and_fg_redraws() {
+    let mut s = Session::start(&[]);
+    s.wait_for("Auto-detect");
+    s.wait_raw_mode();
+    s.send(b"j727");
+    s.wait_for("6586");
+    s.send(b"\x1a");
+    s.wait_state('T');
+    assert!(
+        s.canonical(),
+        "the shell gets a cooked terminal while stopped"
+    );
+    assert!(!s.seen.lock().unwrap().0.screen().alternate_screen());
+    s.signal(libc::SIGCONT);
+    s.wait_raw_mode();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !s.seen.lock().unwrap().0.screen().alternate_screen() {
+        assert!(Instant::now() < deadline, "the workbench never came back");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    s.wait_for("6586");
+    s.wait_for("Renault precode algorithm");
+    s.send(b"\x1b");
+    assert_eq!(s.wait_exit(), 0);
+    assert_restored(&s);
+}
+
+#[test]
+fn the_bash_completion_script_loads_in_bash() {
+    let Ok(bash) = which("bash") else {
+        let _ = writeln!(
+            std::io::stderr(),
+            "bash is not here: the completion test did not run"
+        );
+        return;
+    };
+    let script = std::process::Command::new(env!("CARGO_BIN_EXE_radiocode"))
+        .args(["completions", "bash"])
+        .output()
+        .unwrap();
+    assert_eq!(script.status.code(), Some(0));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("radiocode.bash");
+    std::fs::write(&file, &script.stdout).unwrap();
+    let out = std::process::Command::new(bash)
+        .arg("-c")
+        .arg(format!(
+            "source '{}' && complete -p radiocode && COMP_WORDS=(radiocode jo); COMP_CWORD=1; \
+             _radiocode radiocode jo radiocode; echo \"${{COMPREPLY[@]}}\"",
+            file.display()
+        ))
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(said.contains("-F _radiocode radiocode"), "{said}");
+    assert!(said.contains("jobs"), "completes a subcommand: {said}");
+    for shell in ["zsh", "fish", "elvish", "powershell"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_radiocode"))
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert!(out.status.success() && out.stdout.len() > 100, "{shell}");
+    }
+    let man = std::process::Command::new(env!("CARGO_BIN_EXE_radiocode"))
+        .arg("man")
+        .output()
+        .unwrap();
+    let man = String::from_utf8_lossy(&man.stdout);
+    assert!(
+        man.starts_with(".ie") && man.contains(".TH radiocode 1"),
+        "{man}"
+    );
+}
+
+fn which(name: &str) -> Result<std::path::PathBuf, ()> {
+    std::env::var_os("PATH")
+        .and_then(|p| {
+            std::env::split_paths(&p)
+                .map(|d| d.join(name))
+                .find(|f| f.exists())
+        })
+        .ok_or(())
+}

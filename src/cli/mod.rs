@@ -79,6 +79,14 @@ pub enum Command {
     /// The records themselves: prepare a server, copy a bench's file to it.
     #[command(subcommand)]
     Db(DbCommand),
+    /// Print the completion script for a shell (bash, zsh, fish, elvish,
+    /// powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `radiocode man > radiocode.1`.
+    Man,
     /// The request sheet for a dealer or a code service: the serial as read,
     /// the unit, the owner, and the codes already refused. Never a code.
     Request(RequestArgs),
@@ -444,6 +452,18 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Some(Command::Db(cmd)) => records::db(&cmd, &place),
         Some(Command::Dump(cmd)) => dump::run(&cmd, &place),
         Some(Command::Request(args)) => paper::request(&args, &place, &bench),
+        Some(Command::Completions { shell }) => {
+            let mut out = Out::stdout();
+            clap_complete::generate(shell, &mut command(), "radiocode", out.writer());
+            out.flush()?;
+            Ok(0)
+        }
+        Some(Command::Man) => {
+            let mut out = Out::stdout();
+            clap_mangen::Man::new(command()).render(out.writer())?;
+            out.flush()?;
+            Ok(0)
+        }
         None => crate::tui::run(records::open_for_reading(&place), place, bench),
     }
 }

@@ -162,6 +162,7 @@ pub struct JobsView {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Msg {
     Quit,
+    Suspend,
     FocusNext,
     FocusPrev,
     Focus(Focus),
@@ -225,6 +226,8 @@ pub enum Msg {
 pub enum Effect {
     None,
     Quit,
+    /// Hand the terminal back and stop until the shell continues us (Ctrl-Z).
+    Suspend,
     /// Put this text on the clipboard (OSC 52).
     Copy(String),
 }
@@ -428,6 +431,7 @@ impl App {
         }
         match msg {
             Msg::Quit => return Effect::Quit,
+            Msg::Suspend => return Effect::Suspend,
             Msg::FocusNext => self.move_focus(1),
             Msg::FocusPrev => self.move_focus(-1),
             Msg::Focus(f) => self.focus = f,

@@ -34,6 +34,9 @@ fn on_key(app: &App, key: &KeyEvent, event: &Event) -> Option<Msg> {
     if ctrl && key.code == KeyCode::Char('c') {
         return Some(Msg::Quit);
     }
+    if ctrl && key.code == KeyCode::Char('z') {
+        return Some(Msg::Suspend);
+    }
     match app.overlay {
         Overlay::Help => {
             return match key.code {

@@ -8,10 +8,17 @@ pub mod ui;
 use std::io::{self, IsTerminal, Write};
 use std::time::{Duration, Instant};
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
 use ratatui::crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
 };
-use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::crossterm::{cursor, execute};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
 
 use crate::settings::Bench;
 use crate::store::{MemoryBook, Place, Records};
@@ -42,10 +49,52 @@ impl TerminalGuard {
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
-        let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
-        ratatui::restore();
+        hand_back();
     }
 }
+
+/// The terminal as the shell had it: main screen, cursor shown, cooked mode,
+/// no mouse capture, no bracketed paste.
+fn hand_back() {
+    let _ = execute!(
+        io::stdout(),
+        DisableMouseCapture,
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
+    let _ = disable_raw_mode();
+}
+
+/// The workbench's terminal again, after a suspend.
+fn take_over() -> io::Result<()> {
+    enable_raw_mode()?;
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste
+    )
+}
+
+/// Ctrl-Z: the terminal is handed back, the process stops as a shell
+/// expects, and on `fg` the workbench takes the terminal again and redraws.
+fn suspend(terminal: &mut ratatui::DefaultTerminal) -> io::Result<()> {
+    hand_back();
+    signal_hook::low_level::emulate_default_handler(SIGTSTP)?;
+    take_over()?;
+    execute!(
+        io::stdout(),
+        ratatui::crossterm::terminal::Clear(ratatui::crossterm::terminal::ClearType::All)
+    )?;
+    // A new terminal has empty buffers: the next frame is drawn whole.
+    *terminal = ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(io::stdout()))?;
+    Ok(())
+}
+
+/// The signals that end the workbench (a closed SSH session, `kill`, a
+/// service manager): caught so the terminal is handed back first.
+const ENDING: [i32; 4] = [SIGTERM, SIGHUP, SIGQUIT, SIGINT];
 
 /// Runs the workbench until the technician quits. Returns the exit status.
 /// `store` is the records already open for reading, if any; `place` is where
@@ -60,6 +109,12 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
         );
         return Ok(crate::cli::EXIT_INVALID);
     }
+    let ended = Arc::new(AtomicUsize::new(0));
+    for sig in ENDING {
+        signal_hook::flag::register_usize(sig, Arc::clone(&ended), sig as usize)?;
+    }
+    let stopped = Arc::new(AtomicBool::new(false));
+    signal_hook::flag::register(SIGTSTP, Arc::clone(&stopped))?;
     let mut terminal = ratatui::try_init()?;
     let _guard = TerminalGuard::enter()?;
     // Without a database the seeded public pairs answer; with one, it does.
@@ -80,9 +135,20 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
     app.update(app::Msg::Resize(size.width, size.height));
     let mut last = Instant::now();
     let mut last_reconnect = Instant::now();
+    let mut status = 0;
     loop {
         terminal.draw(|frame| ui::render(&app, frame))?;
         let ready = event::poll(Duration::from_millis(100))?;
+        // Between updates: a try being written has been written.
+        let sig = ended.load(Ordering::Relaxed);
+        if sig != 0 {
+            status = 128 + sig as u8;
+            break;
+        }
+        if stopped.swap(false, Ordering::Relaxed) {
+            suspend(&mut terminal)?;
+            continue;
+        }
         if let Some(events) = &events {
             while let Ok(e) = events.try_recv() {
                 app.update(app::Msg::Records(e));
@@ -108,6 +174,7 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
         match app.update(msg) {
             Effect::None => {}
             Effect::Quit => break,
+            Effect::Suspend => suspend(&mut terminal)?,
             Effect::Copy(text) => {
                 let mut out = io::stdout();
                 let _ = out.write_all(osc52(&text).as_bytes());
@@ -128,7 +195,7 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
         );
         return Ok(crate::cli::EXIT_FAILURE);
     }
-    Ok(0)
+    Ok(status)
 }
 
 /// The terminal sequence that puts `text` on the clipboard.
