@@ -198,12 +198,13 @@ fn practise_a_renault_code_to_unlocked() {
     for presses in [&b"111111"[..], b"22222", b"33333333", b"444444"] {
         s.send(presses);
     }
-    s.wait_for("║ 6586 ║");
+    s.wait_for("display: 6586");
     s.send(b"h");
     s.wait_for("hold 6");
     s.send(b"f");
     s.wait_for("unlocked: the code was accepted");
-    s.wait_for("║ FM 1 ║");
+    s.wait_for("display: FM 1");
+    s.wait_for("6586 accepted: unlocked");
     s.send(b"\x1b");
     assert_eq!(s.wait_exit(), 0);
     assert_restored(&s);

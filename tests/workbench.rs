@@ -779,3 +779,61 @@ fn the_card_and_the_request_are_written_from_the_workbench() {
     );
     assert!(std::fs::read_to_string(card).unwrap().contains("7091"));
 }
+
+#[test]
+fn the_keypad_panel_is_drawn_large_from_100x30() {
+    // Guide mode: the big display, labelled buttons and every step.
+    let mut a = app(120, 40);
+    type_text(&mut a, "j727");
+    key(&mut a, KeyCode::Tab);
+    key(&mut a, KeyCode::Tab);
+    key(&mut a, KeyCode::Right);
+    key(&mut a, KeyCode::Right);
+    snapshot("keypad_large_guide_120x40", &a);
+    let text = screen(&a);
+    assert!(text.contains("Steps for 6586:"), "{text}");
+    assert!(text.contains("✓ 1.") && text.contains("▶ 3."), "{text}");
+    assert!(text.contains("│ 6 │"), "labelled buttons: {text}");
+
+    // Practice: a wrong code, the wait it starts, then the right one.
+    let mut a = app(100, 30);
+    type_text(&mut a, "j727");
+    key(&mut a, KeyCode::Tab);
+    key(&mut a, KeyCode::Tab);
+    key(&mut a, KeyCode::Char('p'));
+    key(&mut a, KeyCode::Char('1'));
+    key(&mut a, KeyCode::Char('h'));
+    a.update(Msg::Tick(12_000));
+    snapshot("keypad_large_practice_100x30", &a);
+    let text = screen(&a);
+    assert!(text.contains("Timeline:"), "{text}");
+    assert!(text.contains("1000 refused"), "{text}");
+
+    // The drawn buttons are the ones a click presses.
+    let mut a = app(120, 40);
+    type_text(&mut a, "j727");
+    key(&mut a, KeyCode::Tab);
+    key(&mut a, KeyCode::Tab);
+    key(&mut a, KeyCode::Char('p'));
+    let text = screen(&a);
+    let row = text.lines().position(|l| l.contains("│ 1 │")).unwrap() as u16;
+    let col = text
+        .lines()
+        .nth(row as usize)
+        .unwrap()
+        .chars()
+        .position(|c| c == '1');
+    let col = col.unwrap() as u16;
+    assert_eq!(
+        ui::hit(&a, col, row),
+        Some(Msg::RadioDown(radiocode::keypad::Button::Preset(1)))
+    );
+
+    // At 80x24 the compact panel stays.
+    let mut a = app(80, 24);
+    type_text(&mut a, "j727");
+    key(&mut a, KeyCode::Tab);
+    key(&mut a, KeyCode::Tab);
+    assert!(screen(&a).contains("║ CODE ║") || screen(&a).contains("guide 1/"));
+    assert!(!screen(&a).contains("Steps for"));
+}

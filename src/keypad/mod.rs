@@ -7,4 +7,4 @@ mod radio;
 
 pub use guide::{PlannedTry, Step, StepAction, guide, minutes_text, try_plan};
 pub use profile::{Confirm, Gesture, Lockout, UnitProfile, WaitGrowth, profile_for, profiles};
-pub use radio::{Button, Radio, RadioEvent, RadioState};
+pub use radio::{Button, Moment, Radio, RadioEvent, RadioState};

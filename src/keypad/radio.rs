@@ -78,6 +78,25 @@ struct Hold {
 const IDLE_MS: u64 = 2_000;
 const ERROR_MS: u64 = 2_000;
 
+/// Something the radio did, for the practice timeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Moment {
+    /// A code was confirmed: the digits entered, and whether it unlocked.
+    Tried { code: Code, accepted: bool },
+    /// A wrong code started a wait of this many minutes (radio on).
+    Wait { minutes: u32 },
+    /// The battery was disconnected during a wait: it started again.
+    WaitRestarted,
+    /// A wait ran out: codes can be entered again.
+    WaitOver,
+    /// Locked until a long hold gives more tries.
+    Relocked,
+    /// The long hold gave more tries.
+    MoreTries,
+    /// Locked for good.
+    Locked,
+}
+
 /// A simulated radio whose code is `code`.
 #[derive(Clone, Debug)]
 pub struct Radio {
@@ -89,6 +108,8 @@ pub struct Radio {
     wrong: u32,
     hold: Option<Hold>,
     notice: Option<&'static str>,
+    /// What happened, with the radio's clock in ms.
+    timeline: Vec<(u64, Moment)>,
 }
 
 impl Radio {
@@ -103,7 +124,13 @@ impl Radio {
             wrong: 0,
             hold: None,
             notice: None,
+            timeline: Vec::new(),
         }
+    }
+
+    /// What happened so far, oldest first, with the radio's clock in ms.
+    pub fn timeline(&self) -> &[(u64, Moment)] {
+        &self.timeline
     }
 
     pub fn profile(&self) -> &'static UnitProfile {
@@ -264,7 +291,16 @@ impl Radio {
     }
 
     fn confirm(&mut self) {
-        if self.digits == self.code {
+        let entered = Code::new(self.digits.iter().fold(0u16, |v, d| v * 10 + u16::from(*d)));
+        let accepted = self.digits == self.code;
+        self.timeline.push((
+            self.now,
+            Moment::Tried {
+                code: entered,
+                accepted,
+            },
+        ));
+        if accepted {
             self.state = RadioState::Unlocked;
             return;
         }
@@ -290,6 +326,17 @@ impl Radio {
                 until: self.now.saturating_add(ERROR_MS),
             }
         };
+        match self.state {
+            RadioState::Locked => self.timeline.push((self.now, Moment::Locked)),
+            RadioState::Relocked => self.timeline.push((self.now, Moment::Relocked)),
+            RadioState::Waiting { length, .. } => self.timeline.push((
+                self.now,
+                Moment::Wait {
+                    minutes: (length / 60_000) as u32,
+                },
+            )),
+            _ => {}
+        }
     }
 
     fn power_lost(&mut self) {
@@ -303,6 +350,7 @@ impl Radio {
                 };
                 self.notice =
                     Some("the battery was disconnected: the wait started again from the beginning");
+                self.timeline.push((self.now, Moment::WaitRestarted));
             }
             RadioState::Locked | RadioState::Relocked => {}
             _ => {
@@ -359,6 +407,7 @@ impl Radio {
             });
             if self.state == RadioState::Relocked {
                 self.state = RadioState::Entry;
+                self.timeline.push((t, Moment::MoreTries));
             } else {
                 self.confirm();
             }
@@ -370,6 +419,7 @@ impl Radio {
             }
             RadioState::Waiting { until, .. } if until <= t => {
                 self.state = RadioState::Entry;
+                self.timeline.push((t, Moment::WaitOver));
             }
             _ => {}
         }

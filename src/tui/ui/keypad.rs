@@ -5,10 +5,10 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Block, BorderType, Paragraph};
 
 use super::{Theme, pane, wrap};
-use crate::keypad::{Button, RadioState};
+use crate::keypad::{Button, Moment, RadioState};
 use crate::serial::Severity;
 use crate::tui::app::{App, Focus};
 use crate::tui::simulator::{SimMode, Simulator};
@@ -146,6 +146,19 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
             theme.severity(Severity::Error),
         );
     }
+    lines.extend(plan_lines(sim, theme, width));
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// What the refusals so far leave, the order of the codes, and the lock rule.
+fn plan_lines(sim: &Simulator, theme: &Theme, width: usize) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let say = |lines: &mut Vec<Line<'static>>, text: &str, style: Style| {
+        for piece in wrap(text, width.saturating_sub(1)) {
+            lines.push(Line::styled(format!(" {piece}"), style));
+        }
+    };
+    let planned = sim.plan.iter().find(|p| p.code == sim.code);
     let wrong_so_far = match sim.mode {
         SimMode::Guide => planned.map_or(sim.already_refused, |p| p.try_number - 1),
         SimMode::Practice => sim.radio.wrong(),
@@ -176,7 +189,302 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
         ""
     };
     say(&mut lines, &format!("{lock}{borrowed}"), theme.dim());
+    lines
+}
+
+/// The segments (a-g, bits 0-6) that draw a character on the display.
+fn segments(c: char) -> u8 {
+    match c.to_ascii_uppercase() {
+        '0' | 'O' | 'D' => 0x3F,
+        '1' | 'I' => 0x06,
+        '2' | 'Z' => 0x5B,
+        '3' => 0x4F,
+        '4' => 0x66,
+        '5' | 'S' => 0x6D,
+        '6' => 0x7D,
+        '7' => 0x07,
+        '8' | 'B' => 0x7F,
+        '9' | 'Q' => 0x6F,
+        'A' => 0x77,
+        'C' => 0x39,
+        'E' => 0x79,
+        'F' => 0x71,
+        'G' => 0x3D,
+        'H' | 'K' | 'X' => 0x76,
+        'J' => 0x1E,
+        'L' => 0x38,
+        'M' | 'N' => 0x37,
+        'P' => 0x73,
+        'R' => 0x50,
+        'T' => 0x78,
+        'U' | 'V' | 'W' => 0x3E,
+        'Y' => 0x6E,
+        '-' => 0x40,
+        '_' => 0x08,
+        _ => 0,
+    }
+}
+
+/// The display text as three rows of seven-segment digits.
+pub fn big_display(text: &str) -> [String; 3] {
+    let mut rows = [String::new(), String::new(), String::new()];
+    for (i, c) in text.chars().enumerate() {
+        let s = segments(c);
+        let on = |bit: u8, yes: &'static str, no: &'static str| if s & bit != 0 { yes } else { no };
+        if i > 0 {
+            for r in &mut rows {
+                r.push(' ');
+            }
+        }
+        rows[0].push_str(&format!(" {} ", on(0x01, "▄▄", "  ")));
+        rows[1].push_str(&format!(
+            "{}{}{}",
+            on(0x20, "█", " "),
+            on(0x40, "▄▄", "  "),
+            on(0x02, "█", " ")
+        ));
+        rows[2].push_str(&format!(
+            "{}{}{}",
+            on(0x10, "█", " "),
+            on(0x08, "▄▄", "  "),
+            on(0x04, "█", " ")
+        ));
+    }
+    rows
+}
+
+/// Where the large panel's buttons are: rows 5-7 of the pane's inside.
+fn large_buttons(sim: &Simulator, inner: Rect) -> Vec<(Rect, Button)> {
+    buttons(sim)
+        .into_iter()
+        .enumerate()
+        .map(|(i, (_, b))| {
+            let w = label(b).len() as u16 + 2;
+            let x = inner.x + 1 + 6 * i as u16;
+            (Rect::new(x, inner.y + 5, w, 3), b)
+        })
+        .filter(|(r, _)| r.right() <= inner.right() && r.bottom() <= inner.bottom())
+        .collect()
+}
+
+/// The radio clock as m:ss, or h:mm:ss past an hour.
+fn clock(ms: u64) -> String {
+    let s = ms / 1000;
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}
+
+fn moment_text(m: Moment) -> String {
+    match m {
+        Moment::Tried {
+            code,
+            accepted: true,
+        } => format!("{code} accepted: unlocked"),
+        Moment::Tried { code, .. } => format!("{code} refused"),
+        Moment::Wait { minutes } => {
+            format!("a {minutes}-minute wait starts; keep the radio on")
+        }
+        Moment::WaitRestarted => "battery disconnected: the wait starts again".to_string(),
+        Moment::WaitOver => "the wait is over: codes can be entered".to_string(),
+        Moment::Relocked => "LOCKED: a long hold of 6 at switch-on gives more tries".to_string(),
+        Moment::MoreTries => "the hold gave more tries".to_string(),
+        Moment::Locked => "LOCKED FOR GOOD: a dealer or a decode service only".to_string(),
+    }
+}
+
+/// The keypad panel at 100x30 and more: the front panel drawn large, every
+/// step of the guide, and in practice the timeline of tries, waits and locks.
+pub fn render_large(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
+    let Some(sim) = &app.simulator else { return };
+    let mode = match sim.mode {
+        SimMode::Guide => format!("guide {}/{}", sim.step + 1, sim.steps.len()),
+        SimMode::Practice => "practice".to_string(),
+    };
+    let block = pane(
+        format!(" Keypad · {} · {mode} ", sim.code),
+        app.focus == Focus::Keypad,
+        theme,
+    );
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let width = inner.width as usize;
+    let display = match sim.mode {
+        SimMode::Guide => sim
+            .steps
+            .get(sim.step)
+            .map(|s| s.display.clone())
+            .unwrap_or_default(),
+        SimMode::Practice => sim.radio.display(),
+    };
+    let big = big_display(&display);
+    let face = big[0].chars().count() + 2;
+    let side = |text: String| Span::styled(format!("  {text}"), theme.dim());
+    let mut lines = vec![
+        Line::from(vec![
+            Span::raw(format!(" ╔{}╗", "═".repeat(face))),
+            Span::styled(format!("  {}", sim.profile.name), theme.title()),
+        ]),
+        Line::from(vec![
+            Span::raw(" ║ "),
+            Span::styled(big[0].clone(), theme.code()),
+            Span::raw(" ║"),
+            side(format!(
+                "confirm: {} {}",
+                if sim.confirm_is_hold() {
+                    "hold"
+                } else {
+                    "press"
+                },
+                sim.profile.confirm.button
+            )),
+        ]),
+        Line::from(vec![
+            Span::raw(" ║ "),
+            Span::styled(big[1].clone(), theme.code()),
+            Span::raw(" ║"),
+            side(format!("display: {display}")),
+        ]),
+        Line::from(vec![
+            Span::raw(" ║ "),
+            Span::styled(big[2].clone(), theme.code()),
+            Span::raw(" ║"),
+            side(match sim.mode {
+                SimMode::Practice => format!("radio clock {}", clock(sim.radio.now_ms())),
+                SimMode::Guide => "p: practise first".to_string(),
+            }),
+        ]),
+        Line::from(vec![
+            Span::raw(format!(" ╚{}╝", "═".repeat(face))),
+            side(match sim.mode {
+                SimMode::Practice => format!("wrong codes: {}", sim.radio.wrong()),
+                SimMode::Guide => String::new(),
+            }),
+        ]),
+        Line::raw(""),
+        Line::raw(""),
+        Line::raw(""),
+    ];
+    let say = |lines: &mut Vec<Line<'static>>, indent: &str, text: &str, style: Style| {
+        for (i, piece) in wrap(text, width.saturating_sub(indent.len() + 1))
+            .into_iter()
+            .enumerate()
+        {
+            let lead = if i == 0 {
+                indent.to_string()
+            } else {
+                " ".repeat(indent.chars().count())
+            };
+            lines.push(Line::styled(format!(" {lead}{piece}"), style));
+        }
+    };
+    let warn = theme.severity(Severity::Warning);
+    match sim.mode {
+        SimMode::Guide => {
+            lines.push(Line::styled(
+                format!(" Steps for {}:", sim.code),
+                theme.title(),
+            ));
+            for (i, step) in sim.steps.iter().enumerate() {
+                let (mark, style) = match i.cmp(&sim.step) {
+                    std::cmp::Ordering::Less => ("✓", theme.dim()),
+                    std::cmp::Ordering::Equal => ("▶", theme.selected()),
+                    std::cmp::Ordering::Greater => (" ", Style::new()),
+                };
+                say(
+                    &mut lines,
+                    &format!("{mark} {}. ", i + 1),
+                    &step.text,
+                    style,
+                );
+            }
+            let planned = sim.plan.iter().find(|p| p.code == sim.code);
+            if let Some(w) = planned.and_then(|p| p.warning.as_deref()) {
+                say(&mut lines, "", &format!("Before you confirm: {w}"), warn);
+            }
+        }
+        SimMode::Practice => {
+            lines.push(Line::styled(" Timeline:", theme.title()));
+            lines.push(Line::styled("   0:00 radio switched on", theme.dim()));
+            for (at, m) in sim.radio.timeline() {
+                let style = match m {
+                    Moment::Tried { accepted: true, .. } => theme.code(),
+                    Moment::Locked | Moment::Relocked => theme.severity(Severity::Error),
+                    Moment::Tried { .. } | Moment::Wait { .. } | Moment::WaitRestarted => warn,
+                    _ => Style::new(),
+                };
+                say(
+                    &mut lines,
+                    &format!("  {} ", clock(*at)),
+                    &moment_text(*m),
+                    style,
+                );
+            }
+            if let Some((b, held, needed)) = sim.radio.hold_progress() {
+                let cells = 20usize;
+                let filled = (held * cells as u64 / needed.max(1)) as usize;
+                lines.push(Line::from(vec![
+                    Span::raw(format!(" holding {} ", b.label())),
+                    Span::styled("█".repeat(filled), theme.code()),
+                    Span::styled("░".repeat(cells - filled), theme.dim()),
+                    Span::raw(format!(" {}/{} s", held / 1000, needed / 1000)),
+                ]));
+            }
+            say(
+                &mut lines,
+                &format!("  {} ", clock(sim.radio.now_ms())),
+                &sim.radio.message(),
+                warn,
+            );
+        }
+    }
+    if !sim.plan.iter().any(|p| p.code == sim.code) {
+        say(
+            &mut lines,
+            "",
+            &format!("{} was already refused by this radio", sim.code),
+            theme.severity(Severity::Error),
+        );
+    }
+    lines.extend(plan_lines(sim, theme, width));
     frame.render_widget(Paragraph::new(lines), inner);
+    let lit = match sim.mode {
+        SimMode::Guide => sim.guide_button(),
+        SimMode::Practice => sim.held,
+    };
+    for (rect, b) in large_buttons(sim, inner) {
+        let style = if lit == Some(b) {
+            theme.selected().patch(theme.title())
+        } else {
+            Style::new()
+        };
+        let key = Block::bordered()
+            .border_type(BorderType::Rounded)
+            .border_style(style);
+        frame.render_widget(
+            Paragraph::new(Line::styled(b.label(), style))
+                .alignment(ratatui::layout::Alignment::Center)
+                .block(key),
+            rect,
+        );
+    }
+}
+
+/// The button under a click on the large panel, if any.
+pub fn hit_large(app: &App, area: Rect, x: u16, y: u16) -> Option<Button> {
+    let sim = app.simulator.as_ref()?;
+    let inner = Rect::new(
+        area.x + 1,
+        area.y + 1,
+        area.width.saturating_sub(2),
+        area.height.saturating_sub(2),
+    );
+    large_buttons(sim, inner)
+        .into_iter()
+        .find(|(r, _)| x >= r.x && x < r.right() && y >= r.y && y < r.bottom())
+        .map(|(_, b)| b)
 }
 
 /// The keypad button under a click, if any.

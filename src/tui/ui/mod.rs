@@ -37,8 +37,16 @@ pub struct Areas {
     pub label: Option<Rect>,
     /// The keypad simulator, when there is a code to enter.
     pub keypad: Option<Rect>,
+    /// The keypad drawn large (front panel, every step, the timeline).
+    pub large_keypad: bool,
     pub status: Rect,
 }
+
+/// From this size the keypad panel is drawn large, to be read from a step
+/// back with the radio in hand.
+pub const LARGE_FROM: (u16, u16) = (100, 30);
+/// The decoder's width beside the large keypad: its candidates need no more.
+const DECODER_BESIDE_LARGE: u16 = 46;
 
 /// The side column holds both panes from this height; below it the keypad,
 /// once there is a code, takes the label diagram's place.
@@ -61,6 +69,21 @@ pub fn layout(area: Rect, keypad: bool) -> Option<Areas> {
         Constraint::Length(1),
     ])
     .areas(area);
+    if keypad && area.width >= LARGE_FROM.0 && area.height >= LARGE_FROM.1 {
+        let decoder_width = (area.width / 3).clamp(DECODER_BESIDE_LARGE, 60);
+        let [decoder, keypad] =
+            Layout::horizontal([Constraint::Length(decoder_width), Constraint::Min(50)])
+                .areas(body);
+        return Some(Areas {
+            brand,
+            serial,
+            decoder,
+            label: None,
+            keypad: Some(keypad),
+            large_keypad: true,
+            status,
+        });
+    }
     let (decoder, side) = if area.width >= SIDE_FROM_WIDTH {
         let [decoder, side] =
             Layout::horizontal([Constraint::Min(30), Constraint::Length(SIDE_WIDTH)]).areas(body);
@@ -84,6 +107,7 @@ pub fn layout(area: Rect, keypad: bool) -> Option<Areas> {
         decoder,
         label,
         keypad,
+        large_keypad: false,
         status,
     })
 }
@@ -177,7 +201,11 @@ pub fn render(app: &App, frame: &mut Frame) {
                 side::render(app, &theme, label, frame);
             }
             if let Some(panel) = areas.keypad {
-                keypad::render(app, &theme, panel, frame);
+                if areas.large_keypad {
+                    keypad::render_large(app, &theme, panel, frame);
+                } else {
+                    keypad::render(app, &theme, panel, frame);
+                }
             }
         }
         View::Jobs => {
@@ -221,7 +249,12 @@ pub fn hit(app: &App, x: u16, y: u16) -> Option<Msg> {
             .simulator
             .as_ref()
             .is_some_and(|s| s.mode == crate::tui::simulator::SimMode::Practice);
-        return match keypad::hit(app, panel, x, y) {
+        let button = if areas.large_keypad {
+            keypad::hit_large(app, panel, x, y)
+        } else {
+            keypad::hit(app, panel, x, y)
+        };
+        return match button {
             Some(button) if practising => Some(Msg::RadioDown(button)),
             _ => Some(Msg::Focus(Focus::Keypad)),
         };
