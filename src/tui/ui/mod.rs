@@ -333,8 +333,17 @@ mod tests {
         assert_eq!(a.status.y, 23);
         let a = layout(Rect::new(0, 0, 80, 24), true).unwrap();
         assert!(a.label.is_none() && a.keypad.is_some());
+        let a = layout(Rect::new(0, 0, 90, 40), true).unwrap();
+        assert!(a.label.is_some() && a.keypad.is_some() && !a.large_keypad);
+        // From 100x30 the keypad is drawn large beside a narrower decoder.
         let a = layout(Rect::new(0, 0, 120, 40), true).unwrap();
-        assert!(a.label.is_some() && a.keypad.is_some());
+        assert!(a.label.is_none() && a.large_keypad);
+        assert_eq!(a.decoder.width, 46);
+        let a = layout(Rect::new(0, 0, 120, 40), false).unwrap();
+        assert!(
+            a.label.is_some() && !a.large_keypad,
+            "no code: the label diagram"
+        );
         let a = layout(Rect::new(0, 0, 60, 14), true).unwrap();
         assert!(a.label.is_none() && a.keypad.is_none());
     }
