@@ -616,6 +616,20 @@ pub fn read_codes(dump: &Dump, layouts: &[Layout]) -> (Vec<DumpCandidate>, Vec<S
     (found, why)
 }
 
+/// Bytes as the hex view's ASCII column shows them: `.` for the unprintable.
+pub fn ascii(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|b| {
+            if b.is_ascii_graphic() || *b == b' ' {
+                *b as char
+            } else {
+                '.'
+            }
+        })
+        .collect()
+}
+
 /// The hex view: 16 bytes a row, offset, hex and ASCII; the bytes in
 /// `marked` are bracketed. A dump over 512 bytes shows the rows around the
 /// marked bytes (or its first rows when nothing is marked).
@@ -651,17 +665,7 @@ pub fn hex_view(bytes: &[u8], marked: &[usize]) -> Vec<String> {
                 hex.push(' ');
             }
         }
-        let ascii: String = chunk
-            .iter()
-            .map(|b| {
-                if b.is_ascii_graphic() || *b == b' ' {
-                    *b as char
-                } else {
-                    '.'
-                }
-            })
-            .collect();
-        out.push(format!("{start:04X} {hex:<65} |{ascii}|"));
+        out.push(format!("{start:04X} {hex:<65} |{}|", ascii(chunk)));
     }
     if skipped {
         out.push("...".to_string());

@@ -105,17 +105,10 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
             spans.push(Span::raw(if i == 8 { "  " } else { " " }));
             spans.push(Span::styled(format!("{b:02X}"), style));
         }
-        let ascii: String = chunk
-            .iter()
-            .map(|b| {
-                if b.is_ascii_graphic() || *b == b' ' {
-                    *b as char
-                } else {
-                    '.'
-                }
-            })
-            .collect();
-        spans.push(Span::styled(format!("  |{ascii}|"), theme.dim()));
+        spans.push(Span::styled(
+            format!("  |{}|", crate::dump::ascii(chunk)),
+            theme.dim(),
+        ));
         lines.push(Line::from(spans));
     }
     frame.render_widget(Paragraph::new(lines), hex);

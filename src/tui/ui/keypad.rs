@@ -26,12 +26,8 @@ fn buttons(sim: &Simulator) -> Vec<(u16, Button)> {
     out
 }
 
-fn label(b: Button) -> String {
-    format!("[{}]", b.label())
-}
-
-pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
-    let Some(sim) = &app.simulator else { return };
+/// The pane with its title (code and mode); its inside.
+fn frame_pane(app: &App, sim: &Simulator, theme: &Theme, area: Rect, frame: &mut Frame) -> Rect {
     let mode = match sim.mode {
         SimMode::Guide => format!("guide {}/{}", sim.step + 1, sim.steps.len()),
         SimMode::Practice => "practice".to_string(),
@@ -43,18 +39,33 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
     );
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    if inner.width < 10 || inner.height < 2 {
-        return;
-    }
-    let width = inner.width as usize;
-    let display = match sim.mode {
+    inner
+}
+
+/// What the display shows: the guide step's, or the practice radio's.
+fn shown(sim: &Simulator) -> String {
+    match sim.mode {
         SimMode::Guide => sim
             .steps
             .get(sim.step)
             .map(|s| s.display.clone())
             .unwrap_or_default(),
         SimMode::Practice => sim.radio.display(),
-    };
+    }
+}
+
+fn label(b: Button) -> String {
+    format!("[{}]", b.label())
+}
+
+pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
+    let Some(sim) = &app.simulator else { return };
+    let inner = frame_pane(app, sim, theme, area, frame);
+    if inner.width < 10 || inner.height < 2 {
+        return;
+    }
+    let width = inner.width as usize;
+    let display = shown(sim);
     let side = |text: String| Span::styled(format!("  {text}"), theme.dim());
     let mut lines = vec![
         Line::from(vec![Span::raw(" ╔══════╗"), side(sim.profile.name.clone())]),
@@ -299,26 +310,9 @@ fn moment_text(m: Moment) -> String {
 /// step of the guide, and in practice the timeline of tries, waits and locks.
 pub fn render_large(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
     let Some(sim) = &app.simulator else { return };
-    let mode = match sim.mode {
-        SimMode::Guide => format!("guide {}/{}", sim.step + 1, sim.steps.len()),
-        SimMode::Practice => "practice".to_string(),
-    };
-    let block = pane(
-        format!(" Keypad · {} · {mode} ", sim.code),
-        app.focus == Focus::Keypad,
-        theme,
-    );
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let inner = frame_pane(app, sim, theme, area, frame);
     let width = inner.width as usize;
-    let display = match sim.mode {
-        SimMode::Guide => sim
-            .steps
-            .get(sim.step)
-            .map(|s| s.display.clone())
-            .unwrap_or_default(),
-        SimMode::Practice => sim.radio.display(),
-    };
+    let display = shown(sim);
     let big = big_display(&display);
     let face = big[0].chars().count() + 2;
     let side = |text: String| Span::styled(format!("  {text}"), theme.dim());
