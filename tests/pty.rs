@@ -126,6 +126,13 @@ impl Session {
     }
 }
 
+impl Drop for Session {
+    /// A test that fails half-way leaves no workbench running behind it.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
 fn assert_restored(s: &Session) {
     let raw = String::from_utf8_lossy(&s.raw()).into_owned();
     assert!(raw.contains("\x1b[?1049l"), "the alternate screen was left");
@@ -257,6 +264,92 @@ fn sigterm_and_sighup_hand_the_terminal_back_with_the_usual_status() {
             raw.ends_with("\x1b[?25h") || raw.contains("\x1b[?25h"),
             "cursor shown"
         );
+    }
+}
+
+#[test]
+fn a_terminal_that_goes_away_ends_the_workbench() {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    use std::os::unix::process::CommandExt;
+    // A terminal of our own, so every handle on its master side can be closed.
+    // Opened close-on-exec at once: other tests fork children meanwhile, and
+    // one holding the master open would keep the terminal up.
+    // SAFETY: plain libc calls on fds opened here; ptsname_r fills `name`.
+    let (master, slave) = unsafe {
+        let master = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY | libc::O_CLOEXEC);
+        assert!(master >= 0);
+        assert_eq!(libc::grantpt(master), 0);
+        assert_eq!(libc::unlockpt(master), 0);
+        let mut name = [0 as libc::c_char; 128];
+        assert_eq!(libc::ptsname_r(master, name.as_mut_ptr(), name.len()), 0);
+        let slave = libc::open(
+            name.as_ptr(),
+            libc::O_RDWR | libc::O_NOCTTY | libc::O_CLOEXEC,
+        );
+        assert!(slave >= 0);
+        let size = libc::winsize {
+            ws_row: 30,
+            ws_col: 100,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        assert_eq!(libc::ioctl(master, libc::TIOCSWINSZ, &size), 0);
+        (master, slave)
+    };
+    // SAFETY: both fds were just opened and are owned here alone.
+    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_radiocode"));
+    cmd.env("TERM", "xterm-256color")
+        .env("RADIOCODE_DB", dir.path().join("radiocode.db"))
+        .stdin(slave.try_clone().unwrap())
+        .stdout(slave.try_clone().unwrap())
+        .stderr(slave.try_clone().unwrap());
+    // SAFETY: setsid and ioctl are async-signal-safe; fd 0 is the terminal.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::setsid();
+            libc::ioctl(0, libc::TIOCSCTTY, 0);
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().unwrap();
+    drop(slave);
+    /// Kills the workbench if the test fails before it ends.
+    struct Reap(u32);
+    impl Drop for Reap {
+        fn drop(&mut self) {
+            // SAFETY: a pid this test started; SIGKILL needs nothing else.
+            unsafe { libc::kill(self.0 as i32, libc::SIGKILL) };
+        }
+    }
+    let _reap = Reap(child.id());
+    // Read what it draws until the workbench is up, then hang up.
+    let mut file = std::fs::File::from(master);
+    let mut seen = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut buf = [0u8; 4096];
+    while !String::from_utf8_lossy(&seen).contains("Auto-detect") {
+        assert!(Instant::now() < deadline, "the workbench never drew");
+        let n = file.read(&mut buf).unwrap();
+        seen.extend_from_slice(&buf[..n]);
+    }
+    drop(file);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            use std::os::unix::process::ExitStatusExt;
+            assert!(
+                status.code() == Some(129) || status.signal() == Some(libc::SIGHUP),
+                "{status:?}"
+            );
+            break;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the workbench kept running without a terminal");
+        }
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 

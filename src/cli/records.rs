@@ -41,7 +41,7 @@ pub fn reading_book(place: &Place) -> Box<dyn CodeBook> {
 }
 
 /// The whole book in memory, for a batch.
-pub fn loaded_book(place: &Place) -> Box<dyn CodeBook> {
+pub fn loaded_book(place: &Place) -> Box<dyn CodeBook + Sync> {
     match open_for_reading(place).map(|r| MemoryBook::load(r.as_ref())) {
         Some(Ok(book)) => Box::new(book),
         Some(Err(e)) => {

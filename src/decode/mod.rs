@@ -245,6 +245,21 @@ const VISTEON_NOTE: &str = "Ford/Visteon algorithm, confirmed on Ford units, not
 const MOD_2000_NOTE: &str = "second try: the first code mod 2000, because some Blaupunkt units \
                              can only hold a blank, 0 or 1 in the first position";
 
+/// The candidate a published algorithm gives, with how far it is checked.
+pub fn algorithm_candidate(family: Family, code: Code) -> Option<Candidate> {
+    let (confidence, note) = match family {
+        Family::Renault => (Confidence::Verified, RENAULT_NOTE),
+        Family::Visteon => (Confidence::Assumed, VISTEON_NOTE),
+        Family::Blaupunkt | Family::Becker => return None,
+    };
+    Some(Candidate {
+        code,
+        source: Source::Algorithm,
+        confidence,
+        note: note.into(),
+    })
+}
+
 /// Reads `input` and finds every code radiocode can justify for it.
 pub fn decode(input: &str, family: Option<Family>, book: &dyn CodeBook) -> Outcome {
     decode_diagnosis(input.to_string(), diagnose(input, family), book)
@@ -262,12 +277,7 @@ pub fn decode_diagnosis(input: String, mut d: Diagnosis, book: &dyn CodeBook) ->
     };
     let algorithm = match family {
         Family::Renault => match renault::precode_code(serial) {
-            Some(code) => Some(Candidate {
-                code,
-                source: Source::Algorithm,
-                confidence: Confidence::Verified,
-                note: RENAULT_NOTE.into(),
-            }),
+            Some(code) => algorithm_candidate(family, code),
             None => {
                 d.findings.push(Finding::new(
                     Severity::Info,
@@ -280,12 +290,9 @@ pub fn decode_diagnosis(input: String, mut d: Diagnosis, book: &dyn CodeBook) ->
                 None
             }
         },
-        Family::Visteon => visteon::m_serial_code(serial).map(|code| Candidate {
-            code,
-            source: Source::Algorithm,
-            confidence: Confidence::Assumed,
-            note: VISTEON_NOTE.into(),
-        }),
+        Family::Visteon => {
+            visteon::m_serial_code(serial).and_then(|code| algorithm_candidate(family, code))
+        }
         Family::Blaupunkt | Family::Becker => None,
     };
     let entries = book.entries(serial).unwrap_or_else(|why| {

@@ -8,8 +8,8 @@ pub mod ui;
 use std::io::{self, IsTerminal, Write};
 use std::time::{Duration, Instant};
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use ratatui::crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
@@ -109,10 +109,24 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
         );
         return Ok(crate::cli::EXIT_INVALID);
     }
-    let ended = Arc::new(AtomicUsize::new(0));
-    for sig in ENDING {
-        signal_hook::flag::register_usize(sig, Arc::clone(&ended), sig as usize)?;
-    }
+    // Updates (a try being written among them) hold this; an ending signal
+    // waits for it, hands the terminal back and exits. It is a thread of its
+    // own, so a hung-up terminal that keeps the event reader busy cannot
+    // keep the workbench running.
+    let busy: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(None));
+    let mut signals = signal_hook::iterator::Signals::new(ENDING)?;
+    let held = Arc::clone(&busy);
+    std::thread::spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            let not_recorded = held.lock().unwrap_or_else(|e| e.into_inner());
+            hand_back();
+            // The terminal may be gone: nothing written here may fail loudly.
+            if let Some(text) = not_recorded.as_ref() {
+                let _ = writeln!(io::stderr(), "{text}");
+            }
+            std::process::exit(128 + sig);
+        }
+    });
     let stopped = Arc::new(AtomicBool::new(false));
     signal_hook::flag::register(SIGTSTP, Arc::clone(&stopped))?;
     let mut terminal = ratatui::try_init()?;
@@ -135,17 +149,20 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
     app.update(app::Msg::Resize(size.width, size.height));
     let mut last = Instant::now();
     let mut last_reconnect = Instant::now();
-    let mut status = 0;
     loop {
-        terminal.draw(|frame| ui::render(&app, frame))?;
-        let ready = event::poll(Duration::from_millis(100))?;
-        // Between updates: a try being written has been written.
-        let sig = ended.load(Ordering::Relaxed);
-        if sig != 0 {
-            status = 128 + sig as u8;
-            break;
-        }
+        // Reading happens outside the lock: only updates hold it.
+        let ev = match draw_and_read(&mut terminal, &app) {
+            Ok(ev) => ev,
+            Err(e) => {
+                // A terminal that went away brings a hang-up signal with it:
+                // give its handler the moment it needs to end things properly.
+                std::thread::sleep(Duration::from_millis(300));
+                return Err(e.into());
+            }
+        };
+        let mut updating = busy.lock().unwrap_or_else(|e| e.into_inner());
         if stopped.swap(false, Ordering::Relaxed) {
+            drop(updating);
             suspend(&mut terminal)?;
             continue;
         }
@@ -164,14 +181,13 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
             app.update(app::Msg::Tick(now.duration_since(last).as_millis() as u64));
         }
         last = now;
-        if !ready {
-            continue;
-        }
-        let ev = event::read()?;
-        let Some(msg) = keymap::on_event(&app, &ev) else {
-            continue;
+        let effect = match ev.and_then(|ev| keymap::on_event(&app, &ev)) {
+            Some(msg) => app.update(msg),
+            None => Effect::None,
         };
-        match app.update(msg) {
+        *updating = not_recorded(&app);
+        drop(updating);
+        match effect {
             Effect::None => {}
             Effect::Quit => break,
             Effect::Suspend => suspend(&mut terminal)?,
@@ -184,18 +200,37 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
     }
     drop(_guard);
     drop(terminal);
-    if let Some((job, t)) = &app.pending_try {
-        eprintln!(
-            "radiocode: job {job}: the try {} {} was NOT recorded: the records could not be \
-             reached. Record it with `radiocode jobs try {job} {} {}` once they are back",
-            t.code,
-            t.outcome.id(),
-            t.code,
-            t.outcome.id()
-        );
+    if let Some(text) = not_recorded(&app) {
+        eprintln!("{text}");
         return Ok(crate::cli::EXIT_FAILURE);
     }
-    Ok(status)
+    Ok(0)
+}
+
+/// Draws a frame and waits up to 100 ms for an event.
+fn draw_and_read(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &App,
+) -> io::Result<Option<event::Event>> {
+    terminal.draw(|frame| ui::render(app, frame))?;
+    if event::poll(Duration::from_millis(100))? {
+        Ok(Some(event::read()?))
+    } else {
+        Ok(None)
+    }
+}
+
+/// What to say on the way out about a try the records never got.
+fn not_recorded(app: &App) -> Option<String> {
+    let (job, t) = app.pending_try.as_ref()?;
+    Some(format!(
+        "radiocode: job {job}: the try {} {} was NOT recorded: the records could not be \
+         reached. Record it with `radiocode jobs try {job} {} {}` once they are back",
+        t.code,
+        t.outcome.id(),
+        t.code,
+        t.outcome.id()
+    ))
 }
 
 /// The terminal sequence that puts `text` on the clipboard.
