@@ -206,3 +206,34 @@ fn nothing_but_results_on_stdout() {
     );
     assert_eq!(csv_rows(&out).len(), 50_001);
 }
+
+#[test]
+fn every_core_or_one_gives_the_same_bytes_in_input_order() {
+    // Many pieces' worth of rows, the quick ones and the odd ones mixed.
+    let mut input = Vec::new();
+    input.extend_from_slice(b"\xEF\xBB\xBFJ727\r\n");
+    for i in 0..60_000u32 {
+        let row = match i % 7 {
+            0 => format!("{}{:03}", (b'A' + (i % 26) as u8) as char, i % 1000),
+            1 => format!("M{:06}", i * 13 % 1_000_000),
+            2 => format!(" j{:03} ", i % 1000),
+            3 => "BP538464182965".to_string(),
+            4 => String::new(),
+            5 => format!("A0{:02}", i % 100),
+            _ => format!("M0{:06}", i % 1_000_000),
+        };
+        input.extend_from_slice(row.as_bytes());
+        input.extend_from_slice(if i % 2 == 0 { b"\n" } else { b"\r\n" });
+    }
+    input.extend_from_slice(&vec![b'x'; 2 << 20]);
+    input.extend_from_slice(b"\nJ295");
+    for format in ["csv", "jsonl"] {
+        let one = batch(&["--format", format, "--threads", "1"], &input);
+        let many = batch(&["--format", format, "--threads", "4"], &input);
+        assert_eq!(one.status.code(), Some(0));
+        assert!(one.stdout == many.stdout, "{format}: the outputs differ");
+        let lines = one.stdout.split(|&b| b == b'\n').filter(|l| !l.is_empty()).count();
+        let header = usize::from(format == "csv");
+        assert_eq!(lines, 1 + 60_000 - 60_000 / 7 + 1 + 1 + header, "{format}");
+    }
+}
