@@ -232,7 +232,11 @@ fn every_core_or_one_gives_the_same_bytes_in_input_order() {
         let many = batch(&["--format", format, "--threads", "4"], &input);
         assert_eq!(one.status.code(), Some(0));
         assert!(one.stdout == many.stdout, "{format}: the outputs differ");
-        let lines = one.stdout.split(|&b| b == b'\n').filter(|l| !l.is_empty()).count();
+        let lines = one
+            .stdout
+            .split(|&b| b == b'\n')
+            .filter(|l| !l.is_empty())
+            .count();
         let header = usize::from(format == "csv");
         assert_eq!(lines, 1 + 60_000 - 60_000 / 7 + 1 + 1 + header, "{format}");
     }

@@ -442,3 +442,18 @@ fn which(name: &str) -> Result<std::path::PathBuf, ()> {
         })
         .ok_or(())
 }
+
+#[test]
+fn an_idle_workbench_does_not_redraw() {
+    let mut s = Session::start(&[]);
+    s.wait_for("Auto-detect");
+    s.wait_raw_mode();
+    s.send(b"j727");
+    s.wait_for("Renault precode algorithm");
+    std::thread::sleep(Duration::from_millis(400));
+    let before = s.raw().len();
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(s.raw().len(), before, "nothing drawn while nothing changes");
+    s.send(b"\x1b");
+    assert_eq!(s.wait_exit(), 0);
+}

@@ -149,9 +149,11 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
     app.update(app::Msg::Resize(size.width, size.height));
     let mut last = Instant::now();
     let mut last_reconnect = Instant::now();
+    // Drawn when something changed: an idle workbench leaves the terminal alone.
+    let mut changed = true;
     loop {
         // Reading happens outside the lock: only updates hold it.
-        let ev = match draw_and_read(&mut terminal, &app) {
+        let ev = match draw_and_read(&mut terminal, &app, std::mem::take(&mut changed)) {
             Ok(ev) => ev,
             Err(e) => {
                 // A terminal that went away brings a hang-up signal with it:
@@ -164,25 +166,32 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
         if stopped.swap(false, Ordering::Relaxed) {
             drop(updating);
             suspend(&mut terminal)?;
+            changed = true;
             continue;
         }
         if let Some(events) = &events {
             while let Ok(e) = events.try_recv() {
                 app.update(app::Msg::Records(e));
+                changed = true;
             }
         }
         if app.wants_reconnect() && last_reconnect.elapsed() > Duration::from_secs(2) {
             last_reconnect = Instant::now();
             app.update(app::Msg::Reconnect);
+            changed = true;
         }
         // The practice radio's clock follows real time while something runs.
         let now = Instant::now();
         if app.wants_ticks() {
             app.update(app::Msg::Tick(now.duration_since(last).as_millis() as u64));
+            changed = true;
         }
         last = now;
         let effect = match ev.and_then(|ev| keymap::on_event(&app, &ev)) {
-            Some(msg) => app.update(msg),
+            Some(msg) => {
+                changed = true;
+                app.update(msg)
+            }
             None => Effect::None,
         };
         *updating = not_recorded(&app);
@@ -190,7 +199,10 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
         match effect {
             Effect::None => {}
             Effect::Quit => break,
-            Effect::Suspend => suspend(&mut terminal)?,
+            Effect::Suspend => {
+                suspend(&mut terminal)?;
+                changed = true;
+            }
             Effect::Copy(text) => {
                 let mut out = io::stdout();
                 let _ = out.write_all(osc52(&text).as_bytes());
@@ -207,12 +219,15 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
     Ok(0)
 }
 
-/// Draws a frame and waits up to 100 ms for an event.
+/// Draws a frame when something changed, and waits up to 100 ms for an event.
 fn draw_and_read(
     terminal: &mut ratatui::DefaultTerminal,
     app: &App,
+    changed: bool,
 ) -> io::Result<Option<event::Event>> {
-    terminal.draw(|frame| ui::render(app, frame))?;
+    if changed {
+        terminal.draw(|frame| ui::render(app, frame))?;
+    }
     if event::poll(Duration::from_millis(100))? {
         Ok(Some(event::read()?))
     } else {
