@@ -342,6 +342,26 @@ impl Tx for rusqlite::Transaction<'_> {
     }
 }
 
+/// A column holding a code, read as one (a bad one is a conversion error).
+fn code_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Code> {
+    let text: String = r.get(i)?;
+    Code::parse(&text).map_err(|e| bad_column(i, e))
+}
+
+/// A column holding a code book confidence.
+fn confidence_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Confidence> {
+    let text: String = r.get(i)?;
+    Confidence::parse_book(&text).map_err(|e| bad_column(i, e))
+}
+
+fn bad_column(i: usize, why: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        i,
+        rusqlite::types::Type::Text,
+        Box::new(std::io::Error::other(why)),
+    )
+}
+
 /// Runs `f` in one transaction: all of it is written, or none.
 fn in_tx<T>(
     conn: &mut Connection,
@@ -380,18 +400,13 @@ impl Records for SqliteStore {
              id DESC",
         )?;
         let rows = st.query_map([serial], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?))
+            Ok(BookEntry {
+                code: code_at(r, 0)?,
+                confidence: confidence_at(r, 1)?,
+                source: r.get(2)?,
+            })
         })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (code, confidence, source) = row?;
-            out.push(BookEntry {
-                code: Code::parse(&code).map_err(anyhow::Error::msg)?,
-                confidence: Confidence::parse_book(&confidence).map_err(anyhow::Error::msg)?,
-                source,
-            });
-        }
-        Ok(out)
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn book(&self) -> anyhow::Result<Vec<BookRow>> {
@@ -401,39 +416,19 @@ impl Records for SqliteStore {
              ORDER BY b.serial, b.id",
         )?;
         let rows = st.query_map([], |r| {
-            Ok((
-                (
-                    r.get::<_, String>(0)?,
-                    r.get::<_, Option<String>>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                ),
-                (
-                    r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
-                    r.get::<_, String>(6)?,
-                    r.get::<_, Option<i64>>(7)?,
-                    r.get::<_, Option<String>>(8)?,
-                ),
-            ))
+            Ok(BookRow {
+                serial: r.get(0)?,
+                family: r.get::<_, Option<String>>(1)?.and_then(|f| f.parse().ok()),
+                code: code_at(r, 2)?,
+                confidence: confidence_at(r, 3)?,
+                source: r.get(4)?,
+                added_at: r.get(5)?,
+                added_by: r.get(6)?,
+                job: r.get(7)?,
+                job_uid: r.get(8)?,
+            })
         })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let ((serial, family, code, confidence), (source, added_at, added_by, job, job_uid)) =
-                row?;
-            out.push(BookRow {
-                serial,
-                family: family.and_then(|f| f.parse().ok()),
-                code: Code::parse(&code).map_err(anyhow::Error::msg)?,
-                confidence: Confidence::parse_book(&confidence).map_err(anyhow::Error::msg)?,
-                source,
-                added_at,
-                added_by,
-                job,
-                job_uid,
-            });
-        }
-        Ok(out)
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn new_job(&mut self, job: &NewJob) -> anyhow::Result<i64> {
@@ -491,27 +486,18 @@ impl Records for SqliteStore {
             .conn
             .prepare_cached("SELECT at, text, uid FROM job_notes WHERE job_id = ?1 ORDER BY id")?;
         for job in &mut jobs {
-            let attempts = tries.query_map([job.id], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
-                ))
-            })?;
-            for a in attempts {
-                let (at, code, outcome, uid, source, confidence) = a?;
-                job.attempts.push(Attempt {
-                    at,
-                    code: Code::parse(&code).map_err(anyhow::Error::msg)?,
-                    outcome: TryOutcome::parse(&outcome),
-                    source,
-                    confidence,
-                    uid,
-                });
-            }
+            job.attempts = tries
+                .query_map([job.id], |r| {
+                    Ok(Attempt {
+                        at: r.get(0)?,
+                        code: code_at(r, 1)?,
+                        outcome: TryOutcome::parse(&r.get::<_, String>(2)?),
+                        uid: r.get(3)?,
+                        source: r.get(4)?,
+                        confidence: r.get(5)?,
+                    })
+                })?
+                .collect::<Result<_, _>>()?;
             job.evidence = files
                 .query_map([job.id], |r| {
                     Ok(EvidenceRow {
@@ -553,36 +539,18 @@ impl Records for SqliteStore {
              WHERE ?1 IS NULL OR model = ?1 ORDER BY id",
         )?;
         let rows = st.query_map([model], |r| {
-            Ok((
-                (
-                    r.get::<_, String>(0)?,
-                    r.get::<_, Vec<u8>>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                ),
-                (
-                    r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
-                    r.get::<_, String>(6)?,
-                    r.get::<_, String>(7)?,
-                ),
-            ))
+            Ok(DumpRecord {
+                sha256: r.get(0)?,
+                bytes: r.get(1)?,
+                model: r.get(2)?,
+                code: code_at(r, 3)?,
+                known_by: r.get(4)?,
+                source: r.get(5)?,
+                added_at: r.get(6)?,
+                added_by: r.get(7)?,
+            })
         })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let ((sha256, bytes, model, code), (known_by, source, added_at, added_by)) = row?;
-            out.push(DumpRecord {
-                sha256,
-                bytes,
-                model,
-                code: Code::parse(&code).map_err(anyhow::Error::msg)?,
-                known_by,
-                source,
-                added_at,
-                added_by,
-            });
-        }
-        Ok(out)
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn add_layout(&mut self, l: &LayoutRecord) -> anyhow::Result<bool> {
