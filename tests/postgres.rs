@@ -332,7 +332,8 @@ fn a_server_stopped_in_the_middle_of_a_write_leaves_all_or_nothing() {
         let busy: i64 = admin
             .query_one(
                 "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'radiocode' \
-                 AND state IN ('active', 'idle in transaction') AND xact_start IS NOT NULL",
+                 AND state IN ('active', 'idle in transaction') AND xact_start IS NOT NULL \
+                 AND query LIKE '%book_entries%'",
                 &[],
             )
             .unwrap()

@@ -167,14 +167,13 @@ impl PgStore {
 
     /// True when this login may import (a manager).
     pub fn may_import(&self) -> anyhow::Result<bool> {
-        Ok(self
-            .client
-            .borrow_mut()
-            .query_one(
+        self.read(|c| {
+            c.query_one(
                 "SELECT has_table_privilege('radiocode.imports', 'INSERT')",
                 &[],
-            )?
-            .get(0))
+            )
+            .map(|r| r.get(0))
+        })
     }
 
     fn in_tx<T>(
