@@ -394,19 +394,25 @@ impl Records for SqliteStore {
     }
 
     fn entries_for(&self, serial: &str) -> anyhow::Result<Vec<BookEntry>> {
-        let mut st = self.conn.prepare_cached(
-            "SELECT code, confidence, source FROM book WHERE serial = ?1 \
-             ORDER BY CASE confidence WHEN 'confirmed' THEN 0 WHEN 'likely' THEN 1 ELSE 2 END, \
-             id DESC",
-        )?;
+        // Sorted here, not by SQLite: a serial has a few entries, and a sorter
+        // in SQLite costs more than the lookup itself.
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT code, confidence, source, id FROM book WHERE serial = ?1")?;
         let rows = st.query_map([serial], |r| {
-            Ok(BookEntry {
-                code: code_at(r, 0)?,
-                confidence: confidence_at(r, 1)?,
-                source: r.get(2)?,
-            })
+            Ok((
+                BookEntry {
+                    code: code_at(r, 0)?,
+                    confidence: confidence_at(r, 1)?,
+                    source: r.get(2)?,
+                },
+                r.get::<_, i64>(3)?,
+            ))
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut found: Vec<(BookEntry, i64)> = rows.collect::<Result<_, _>>()?;
+        // Strongest first (confirmed, likely, unconfirmed), then the newest.
+        found.sort_by_key(|(e, id)| (e.confidence, std::cmp::Reverse(*id)));
+        Ok(found.into_iter().map(|(e, _)| e).collect())
     }
 
     fn book(&self) -> anyhow::Result<Vec<BookRow>> {
