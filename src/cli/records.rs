@@ -313,9 +313,7 @@ pub fn jobs(cmd: &JobsCommand, place: &Place, bench: &Bench) -> anyhow::Result<u
                 None => return Err(crate::store::NoSuchJob(*job).into()),
             };
             records.record_try(*job, &tried)?;
-            if tried.outcome == crate::store::TryOutcome::Refused
-                && matches!(tried.confidence.as_str(), "confirmed" | "verified")
-            {
+            if tried.refuses_a_sure_code() {
                 out.line(&format!(
                     "SUSPECTED RE-CODED OR SWAPPED: the radio refused {code}, a {} code ({}). \
                      Check the serial on the radio itself; the job is marked",

@@ -147,6 +147,12 @@ impl NewTry {
         }
     }
 
+    /// A refusal of a code the radio should have taken (see
+    /// [`Attempt::refused_a_sure_code`]).
+    pub fn refuses_a_sure_code(&self) -> bool {
+        refused_a_sure_code(self.outcome, &self.confidence)
+    }
+
     /// The same try, saying where its code came from.
     pub fn from_candidate(mut self, c: &crate::decode::Candidate) -> NewTry {
         self.source = c.source.label().to_string();
@@ -171,9 +177,14 @@ impl Attempt {
     /// A refusal of a code the radio should have taken: it was confirmed by
     /// a radio before, or comes from a verified algorithm.
     pub fn refused_a_sure_code(&self) -> bool {
-        self.outcome == TryOutcome::Refused
-            && matches!(self.confidence.as_str(), "confirmed" | "verified")
+        refused_a_sure_code(self.outcome, &self.confidence)
     }
+}
+
+/// A refused code that was confirmed by a radio before, or comes from a
+/// verified algorithm: the radio is suspect (re-coded or swapped).
+fn refused_a_sure_code(outcome: TryOutcome, confidence: &str) -> bool {
+    outcome == TryOutcome::Refused && matches!(confidence, "confirmed" | "verified")
 }
 
 /// A file kept as evidence for a job: a photo of the label or the display,
