@@ -295,9 +295,7 @@ fn a_server_stopped_in_the_middle_of_a_write_leaves_all_or_nothing() {
         return; // a server the tests did not start is not theirs to stop
     }
     let own = pg::start().expect("a second server");
-    own.admin().batch_execute(store::ROLES_SQL).unwrap();
-    let url = own.fresh_database();
-    PgStore::init(&PgPlace::parse(&url).unwrap()).unwrap();
+    let url = own.prepared_database();
 
     // Stopped before a command: status 3.
     pg::stop(&own);
@@ -417,10 +415,8 @@ fn the_workbench_rides_out_a_server_restart_without_losing_a_try() {
         return;
     }
     let own = pg::start().expect("a second server");
-    own.admin().batch_execute(store::ROLES_SQL).unwrap();
-    let url = own.fresh_database();
+    let url = own.prepared_database();
     let pg_place = PgPlace::parse(&url).unwrap();
-    PgStore::init(&pg_place).unwrap();
     let place = Place::Server(pg_place.clone());
     let events = store::watch(pg_place.clone());
     let mut app = App::new(Box::new(store::MemoryBook::seed()), false).with_records(
@@ -784,10 +780,8 @@ fn tls_as_sslmode_says_require_encrypts_and_verify_full_checks_the_server() {
         )
     })
     .expect("a server with TLS");
-    own.admin().batch_execute(store::ROLES_SQL).unwrap();
     own.login("bay9", "radiocode_technician");
-    let url = own.fresh_database();
-    PgStore::init(&PgPlace::parse(&url).unwrap()).unwrap();
+    let url = own.prepared_database();
     let db = PgPlace::parse(&url).unwrap().dbname;
     let at = |host: &str, mode: &str| {
         format!(

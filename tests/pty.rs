@@ -68,6 +68,14 @@ impl Session {
         }
     }
 
+    /// The workbench, drawn and reading keys.
+    fn workbench() -> Session {
+        let s = Session::start(&[]);
+        s.wait_for("Auto-detect");
+        s.wait_raw_mode();
+        s
+    }
+
     fn screen(&self) -> String {
         self.seen.lock().unwrap().0.screen().contents()
     }
@@ -147,9 +155,7 @@ fn assert_restored(s: &Session) {
 
 #[test]
 fn type_a_precode_see_its_code_and_quit() {
-    let mut s = Session::start(&[]);
-    s.wait_for("Auto-detect");
-    s.wait_raw_mode();
+    let mut s = Session::workbench();
     s.send(b"j727");
     s.wait_for("6586");
     s.wait_for("Renault precode algorithm");
@@ -160,9 +166,7 @@ fn type_a_precode_see_its_code_and_quit() {
 
 #[test]
 fn paste_a_label_choose_a_code_and_quit_with_ctrl_c() {
-    let mut s = Session::start(&[]);
-    s.wait_for("Auto-detect");
-    s.wait_raw_mode();
+    let mut s = Session::workbench();
     s.send(b"\x1b[200~bp 5384 6 4182965\x1b[201~");
     s.wait_for("7091");
     s.send(b"\t");
@@ -192,9 +196,7 @@ fn without_a_terminal_the_workbench_says_what_to_use() {
 
 #[test]
 fn practise_a_renault_code_to_unlocked() {
-    let mut s = Session::start(&[]);
-    s.wait_for("Auto-detect");
-    s.wait_raw_mode();
+    let mut s = Session::workbench();
     s.send(b"j727");
     s.wait_for("6586");
     s.send(b"\t\t");
@@ -355,9 +357,7 @@ fn a_terminal_that_goes_away_ends_the_workbench() {
 
 #[test]
 fn ctrl_z_suspends_with_the_terminal_restored_and_fg_redraws() {
-    let mut s = Session::start(&[]);
-    s.wait_for("Auto-detect");
-    s.wait_raw_mode();
+    let mut s = Session::workbench();
     s.send(b"j727");
     s.wait_for("6586");
     s.send(b"\x1a");
@@ -445,9 +445,7 @@ fn which(name: &str) -> Result<std::path::PathBuf, ()> {
 
 #[test]
 fn an_idle_workbench_does_not_redraw() {
-    let mut s = Session::start(&[]);
-    s.wait_for("Auto-detect");
-    s.wait_raw_mode();
+    let mut s = Session::workbench();
     s.send(b"j727");
     s.wait_for("Renault precode algorithm");
     std::thread::sleep(Duration::from_millis(400));

@@ -56,6 +56,14 @@ impl Server {
         self.url(&name)
     }
 
+    /// A new database prepared by `db init`; its superuser URL.
+    pub fn prepared_database(&self) -> String {
+        let url = self.fresh_database();
+        let place = PgPlace::parse(&url).unwrap();
+        radiocode::store::PgStore::init(&place).expect("db init");
+        url
+    }
+
     /// A login in one of radiocode's group roles.
     pub fn login(&self, name: &str, group: &str) {
         self.admin()
@@ -73,11 +81,7 @@ impl Server {
 /// A prepared radiocode database on the shared test server (superuser URL),
 /// or `None`, said plainly, when there is no PostgreSQL here.
 pub fn radiocode_db(test: &str) -> Option<String> {
-    let server = server(test)?;
-    let url = server.fresh_database();
-    let place = PgPlace::parse(&url).unwrap();
-    radiocode::store::PgStore::init(&place).expect("db init");
-    Some(url)
+    Some(server(test)?.prepared_database())
 }
 
 /// The shared server of this test process.
@@ -100,8 +104,8 @@ pub fn server(test: &str) -> Option<&'static Server> {
         );
     }
     server.as_ref().inspect(|s| {
-        if s.dir.is_none() {
-            return;
+        if s.dir.is_some() {
+            return; // a server the tests started has its roles already
         }
         // The group roles are cluster-wide: made once, before any test's db init.
         static ROLES: OnceLock<()> = OnceLock::new();
@@ -239,6 +243,11 @@ pub fn start_with(setup: impl FnOnce(&Path) -> std::io::Result<()>) -> Result<Se
     };
     spawn_postmaster(&bin, &data, &dir, port, user)?;
     wait_ready(&server)?;
+    // The group roles are cluster-wide: made before any test's db init.
+    server
+        .admin()
+        .batch_execute(radiocode::store::ROLES_SQL)
+        .map_err(|e| format!("creating the roles: {e}"))?;
     Ok(server)
 }
 

@@ -130,16 +130,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
             }
         }
         SimMode::Practice => {
-            if let Some((b, held, needed)) = sim.radio.hold_progress() {
-                let cells = 10usize;
-                let filled = (held * cells as u64 / needed.max(1)) as usize;
-                lines.push(Line::from(vec![
-                    Span::raw(format!(" hold {} ", b.label())),
-                    Span::styled("█".repeat(filled), theme.code()),
-                    Span::styled("░".repeat(cells - filled), theme.dim()),
-                    Span::raw(format!(" {}/{} s", held / 1000, needed / 1000)),
-                ]));
-            }
+            lines.extend(hold_bar(sim, theme, "hold", 10));
             say(&mut lines, &sim.radio.message(), warn);
             if sim.radio.wrong() > 0 && sim.radio.state() != RadioState::Unlocked {
                 say(
@@ -159,6 +150,18 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
     }
     lines.extend(plan_lines(sim, theme, width));
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The practice radio's hold, as a bar of `cells` filling up to its time.
+fn hold_bar(sim: &Simulator, theme: &Theme, word: &str, cells: usize) -> Option<Line<'static>> {
+    let (b, held, needed) = sim.radio.hold_progress()?;
+    let filled = (held * cells as u64 / needed.max(1)) as usize;
+    Some(Line::from(vec![
+        Span::raw(format!(" {word} {} ", b.label())),
+        Span::styled("█".repeat(filled), theme.code()),
+        Span::styled("░".repeat(cells - filled), theme.dim()),
+        Span::raw(format!(" {}/{} s", held / 1000, needed / 1000)),
+    ]))
 }
 
 /// What the refusals so far leave, the order of the codes, and the lock rule.
@@ -416,16 +419,7 @@ pub fn render_large(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
                     style,
                 );
             }
-            if let Some((b, held, needed)) = sim.radio.hold_progress() {
-                let cells = 20usize;
-                let filled = (held * cells as u64 / needed.max(1)) as usize;
-                lines.push(Line::from(vec![
-                    Span::raw(format!(" holding {} ", b.label())),
-                    Span::styled("█".repeat(filled), theme.code()),
-                    Span::styled("░".repeat(cells - filled), theme.dim()),
-                    Span::raw(format!(" {}/{} s", held / 1000, needed / 1000)),
-                ]));
-            }
+            lines.extend(hold_bar(sim, theme, "holding", 20));
             say(
                 &mut lines,
                 &format!("  {} ", clock(sim.radio.now_ms())),
