@@ -280,7 +280,7 @@ fn unit_rows(d: &Diagnosis) -> Vec<(&'static str, String)> {
             .unwrap_or("not recognised")
             .to_string(),
     )];
-    for p in &d.parts {
+    for p in &d.parts() {
         let v = if p.meaning.is_empty() {
             p.value.clone()
         } else {
@@ -406,8 +406,8 @@ pub fn job_card(job: &JobRow, garage: Option<&str>) -> Doc {
         (
             "as read",
             d.serial
-                .clone()
-                .unwrap_or_else(|| "not a valid serial".to_string()),
+                .as_ref()
+                .map_or_else(|| "not a valid serial".to_string(), |s| s.to_string()),
         ),
     ]);
     let fixes = corrections(&d);
@@ -505,9 +505,10 @@ pub fn request_sheet(
         ("as typed off the label", typed.to_string()),
         (
             "as read",
-            d.serial
-                .clone()
-                .unwrap_or_else(|| "not a valid serial: check the label".to_string()),
+            d.serial.as_ref().map_or_else(
+                || "not a valid serial: check the label".to_string(),
+                |s| s.to_string(),
+            ),
         ),
     ]);
     let fixes = corrections(&d);

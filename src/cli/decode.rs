@@ -67,7 +67,7 @@ pub fn report(o: &Outcome) -> String {
     if let Some(serial) = &d.serial {
         row(&mut s, "serial", serial);
     }
-    for part in &d.parts {
+    for part in &d.parts() {
         let text = if part.meaning.is_empty() {
             part.value.clone()
         } else {

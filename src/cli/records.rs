@@ -104,7 +104,7 @@ pub fn book(cmd: &BookCommand, place: &Place) -> anyhow::Result<u8> {
                 .unwrap_or_else(|| format!("entered by {user} at {host}"));
             let mut records = store::open_writing(place)?;
             let added = records.add_entry(&NewEntry {
-                serial: normal.clone(),
+                serial: normal.to_string(),
                 code,
                 confidence,
                 source,

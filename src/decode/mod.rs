@@ -7,9 +7,11 @@ pub mod visteon;
 use std::borrow::Cow;
 use std::fmt;
 
+use compact_str::CompactString;
 use serde::{Serialize, Serializer};
+use smallvec::SmallVec;
 
-use crate::serial::{Diagnosis, Family, Finding, FindingKind, Severity, diagnose};
+use crate::serial::{Diagnosis, Family, Finding, FindingKind, Severity};
 
 /// A 4-digit radio code, 0000-9999.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -202,39 +204,60 @@ impl Status {
     }
 }
 
+/// Candidates in the order to try them. Two fit inline (an algorithm's code,
+/// or a book code and its mod-2000 follower), so a decode needs no heap.
+pub type Candidates = SmallVec<[Candidate; 2]>;
+
 /// The whole answer for one piece of typed text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Outcome {
-    pub input: String,
+    /// As typed (inline up to 24 bytes, which a label serial never exceeds).
+    pub input: CompactString,
     pub diagnosis: Diagnosis,
     pub status: Status,
     /// In the order to try them.
-    pub candidates: Vec<Candidate>,
+    pub candidates: Candidates,
+}
+
+/// A list of routes, and the same routes as one line joined by "; ".
+macro_rules! routes {
+    ($first:literal $(, $rest:literal)*) => {
+        (&[$first $(, $rest)*], concat!($first $(, "; ", $rest)*))
+    };
+}
+
+type Routes = (&'static [&'static str], &'static str);
+
+const NO_ALGORITHM_ROUTES: Routes = routes!(
+    "the code book: add the code once a radio accepts it",
+    "the Radio Pass card that came with the car: its Safety-Nr. is the code",
+    "a Nissan dealer, with proof of ownership",
+    "an EEPROM read of the radio by a specialist"
+);
+const OTHER_ROUTES: Routes = routes!(
+    "the Radio Pass card that came with the car: its Safety-Nr. is the code",
+    "a Nissan dealer, with proof of ownership"
+);
+
+fn routes_of(family: Option<Family>) -> Routes {
+    match family {
+        Some(Family::Blaupunkt) | Some(Family::Becker) => NO_ALGORITHM_ROUTES,
+        _ => OTHER_ROUTES,
+    }
 }
 
 /// The routes to a code when radiocode has none to offer.
 pub fn routes(family: Option<Family>) -> &'static [&'static str] {
-    match family {
-        Some(Family::Blaupunkt) | Some(Family::Becker) => &[
-            "the code book: add the code once a radio accepts it",
-            "the Radio Pass card that came with the car: its Safety-Nr. is the code",
-            "a Nissan dealer, with proof of ownership",
-            "an EEPROM read of the radio by a specialist",
-        ],
-        _ => &[
-            "the Radio Pass card that came with the car: its Safety-Nr. is the code",
-            "a Nissan dealer, with proof of ownership",
-        ],
-    }
+    routes_of(family).0
 }
 
 /// The Blaupunkt try order: a first digit of 2 or more is followed by the
 /// code mod 2000, because some units hold only a blank, 0 or 1 there.
-pub fn blaupunkt_try_order(code: Code) -> Vec<Code> {
+pub fn blaupunkt_try_order(code: Code) -> SmallVec<[Code; 2]> {
     if code.digits()[0] >= 2 {
-        vec![code, Code::new(code.value() % 2000)]
+        smallvec::smallvec![code, Code::new(code.value() % 2000)]
     } else {
-        vec![code]
+        smallvec::smallvec![code]
     }
 }
 
@@ -262,127 +285,132 @@ pub fn algorithm_candidate(family: Family, code: Code) -> Option<Candidate> {
 
 /// Reads `input` and finds every code radiocode can justify for it.
 pub fn decode(input: &str, family: Option<Family>, book: &dyn CodeBook) -> Outcome {
-    decode_diagnosis(input.to_string(), diagnose(input, family), book)
+    // Built in place and filled in: the outcome is never moved on the way.
+    let mut o = Outcome {
+        input: input.into(),
+        diagnosis: Diagnosis::new(family),
+        status: Status::Invalid,
+        candidates: Candidates::new(),
+    };
+    crate::serial::diagnose_into(input, &mut o.diagnosis);
+    o.find_candidates(book);
+    o
 }
 
-/// The candidates for an already diagnosed input.
-pub fn decode_diagnosis(input: String, mut d: Diagnosis, book: &dyn CodeBook) -> Outcome {
-    let (Some(serial), Some(family)) = (d.serial.as_deref(), d.family) else {
-        return Outcome {
-            input,
-            diagnosis: d,
-            status: Status::Invalid,
-            candidates: Vec::new(),
+impl Outcome {
+    /// The candidates for an already diagnosed input, and the status they give.
+    fn find_candidates(&mut self, book: &dyn CodeBook) {
+        let d = &mut self.diagnosis;
+        let (Some(serial), Some(family)) = (d.serial.as_deref(), d.family) else {
+            self.status = Status::Invalid;
+            return;
         };
-    };
-    let algorithm = match family {
-        Family::Renault => match renault::precode_code(serial) {
-            Some(code) => algorithm_candidate(family, code),
-            None => {
-                d.findings.push(Finding::new(
-                    Severity::Info,
-                    FindingKind::NoCodeDefined,
-                    None,
-                    "precodes A000-A099 have no code: the algorithm divides by the letter and \
-                     first digit, which are zero here. Read the precode again (hold presets 1 \
-                     and 6 for about 2 s to show it on the display)",
-                ));
-                None
+        let algorithm = match family {
+            Family::Renault => match renault::precode_code(serial) {
+                Some(code) => algorithm_candidate(family, code),
+                None => {
+                    d.findings.push(Finding::new(
+                        Severity::Info,
+                        FindingKind::NoCodeDefined,
+                        None,
+                        "precodes A000-A099 have no code: the algorithm divides by the letter and \
+                         first digit, which are zero here. Read the precode again (hold presets 1 \
+                         and 6 for about 2 s to show it on the display)",
+                    ));
+                    None
+                }
+            },
+            Family::Visteon => {
+                visteon::m_serial_code(serial).and_then(|code| algorithm_candidate(family, code))
             }
-        },
-        Family::Visteon => {
-            visteon::m_serial_code(serial).and_then(|code| algorithm_candidate(family, code))
-        }
-        Family::Blaupunkt | Family::Becker => None,
-    };
-    let entries = book.entries(serial).unwrap_or_else(|why| {
-        d.findings.push(Finding::new(
-            Severity::Warning,
-            FindingKind::CodeBookUnreadable,
-            None,
-            format!("the code book could not be read ({why}): only the algorithms answered"),
-        ));
-        Vec::new()
-    });
-    for w in book.warnings(serial) {
-        d.findings.push(Finding::new(
-            Severity::Warning,
-            FindingKind::SuspectedRecoded,
-            None,
-            w,
-        ));
-    }
-    let mut candidates = book_candidates(family, &entries);
-    if let Some(alg) = algorithm {
-        let disagreeing: Vec<String> = entries
-            .iter()
-            .filter(|e| e.code != alg.code)
-            .map(|e| format!("{} ({})", e.code, e.confidence))
-            .collect();
-        if !disagreeing.is_empty() {
+            Family::Blaupunkt | Family::Becker => None,
+        };
+        let entries = book.entries(serial).unwrap_or_else(|why| {
             d.findings.push(Finding::new(
                 Severity::Warning,
-                FindingKind::CodeBookDisagrees,
+                FindingKind::CodeBookUnreadable,
+                None,
+                format!("the code book could not be read ({why}): only the algorithms answered"),
+            ));
+            Vec::new()
+        });
+        for w in book.warnings(serial) {
+            d.findings.push(Finding::new(
+                Severity::Warning,
+                FindingKind::SuspectedRecoded,
+                None,
+                w,
+            ));
+        }
+        let candidates = &mut self.candidates;
+        *candidates = book_candidates(family, &entries);
+        if let Some(alg) = algorithm {
+            if entries.iter().any(|e| e.code != alg.code) {
+                let disagreeing: Vec<String> = entries
+                    .iter()
+                    .filter(|e| e.code != alg.code)
+                    .map(|e| format!("{} ({})", e.code, e.confidence))
+                    .collect();
+                d.findings.push(Finding::new(
+                    Severity::Warning,
+                    FindingKind::CodeBookDisagrees,
+                    None,
+                    format!(
+                        "THE CODE BOOK DISAGREES WITH THE ALGORITHM: the algorithm gives {}, the \
+                         book holds {}. The radio may have been swapped or re-coded; a confirmed \
+                         book entry is tried first",
+                        alg.code,
+                        disagreeing.join(", ")
+                    ),
+                ));
+            }
+            match candidates.iter_mut().find(|c| c.code == alg.code) {
+                Some(agreeing) => {
+                    let book_note = std::mem::take(&mut agreeing.note);
+                    *agreeing = Candidate {
+                        note: format!("{}; the code book agrees ({book_note})", alg.note).into(),
+                        ..alg
+                    };
+                }
+                None => candidates.push(alg),
+            }
+        }
+        // Confirmed entries first, then the algorithm, then weaker book entries;
+        // a stable sort keeps each code's mod-2000 follower right behind it.
+        if candidates.len() > 1 {
+            candidates.sort_by_key(|c| match (c.source, c.confidence) {
+                (Source::CodeBook, Confidence::Confirmed) => 0,
+                (Source::Algorithm, _) => 1,
+                _ => 2,
+            });
+        }
+        if candidates.is_empty() && matches!(family, Family::Blaupunkt | Family::Becker) {
+            d.findings.push(Finding::new(
+                Severity::Info,
+                FindingKind::NoPublicAlgorithm,
                 None,
                 format!(
-                    "THE CODE BOOK DISAGREES WITH THE ALGORITHM: the algorithm gives {}, the book \
-                     holds {}. The radio may have been swapped or re-coded; a confirmed book \
-                     entry is tried first",
-                    alg.code,
-                    disagreeing.join(", ")
+                    "no public algorithm exists for {family} serials and the code book has no \
+                     entry for {serial}; radiocode will not guess. Routes: {}",
+                    routes_of(Some(family)).1
                 ),
             ));
         }
-        match candidates.iter_mut().find(|c| c.code == alg.code) {
-            Some(agreeing) => {
-                let book_note = std::mem::take(&mut agreeing.note);
-                *agreeing = Candidate {
-                    note: format!("{}; the code book agrees ({book_note})", alg.note).into(),
-                    ..alg
-                };
-            }
-            None => candidates.push(alg),
-        }
-    }
-    // Confirmed entries first, then the algorithm, then weaker book entries;
-    // a stable sort keeps each code's mod-2000 follower right behind it.
-    candidates.sort_by_key(|c| match (c.source, c.confidence) {
-        (Source::CodeBook, Confidence::Confirmed) => 0,
-        (Source::Algorithm, _) => 1,
-        _ => 2,
-    });
-    if candidates.is_empty() && matches!(family, Family::Blaupunkt | Family::Becker) {
-        d.findings.push(Finding::new(
-            Severity::Info,
-            FindingKind::NoPublicAlgorithm,
-            None,
-            format!(
-                "no public algorithm exists for {family} serials and the code book has no entry \
-                 for {serial}; radiocode will not guess. Routes: {}",
-                routes(Some(family)).join("; ")
-            ),
-        ));
-    }
-    let status = if candidates.is_empty() {
-        Status::NoCode
-    } else {
-        Status::Decoded
-    };
-    Outcome {
-        input,
-        diagnosis: d,
-        status,
-        candidates,
+        self.status = if candidates.is_empty() {
+            Status::NoCode
+        } else {
+            Status::Decoded
+        };
     }
 }
 
-fn book_candidates(family: Family, entries: &[BookEntry]) -> Vec<Candidate> {
-    let mut out: Vec<Candidate> = Vec::new();
+fn book_candidates(family: Family, entries: &[BookEntry]) -> Candidates {
+    let mut out = Candidates::new();
     for e in entries {
         let codes = if family == Family::Blaupunkt {
             blaupunkt_try_order(e.code)
         } else {
-            vec![e.code]
+            smallvec::smallvec![e.code]
         };
         for (i, code) in codes.into_iter().enumerate() {
             if out.iter().any(|c| c.code == code) {
@@ -429,21 +457,21 @@ impl Outcome {
 
     /// An outcome for text that was refused before it could be read.
     pub fn refused(
-        input: String,
+        input: impl Into<CompactString>,
         kind: FindingKind,
         message: impl Into<Cow<'static, str>>,
     ) -> Outcome {
         Outcome {
-            input,
+            input: input.into(),
             diagnosis: Diagnosis {
                 family: None,
                 serial: None,
+                read: None,
                 findings: vec![Finding::new(Severity::Error, kind, None, message)],
-                parts: Vec::new(),
                 unit: None,
             },
             status: Status::Invalid,
-            candidates: Vec::new(),
+            candidates: Candidates::new(),
         }
     }
 

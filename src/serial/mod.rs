@@ -8,8 +8,10 @@ use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
+pub(crate) use normalise::diagnose_into;
 pub use normalise::{MAX_INPUT_CHARS, diagnose};
 
 /// The four families of Nissan head units radiocode knows.
@@ -170,15 +172,35 @@ pub struct Diagnosis {
     /// The family, detected from the shape or named by the caller.
     pub family: Option<Family>,
     /// The serial in its normal form; present only when no finding is an error.
-    pub serial: Option<String>,
+    /// (Kept inline: a serial never needs the heap.)
+    pub serial: Option<CompactString>,
+    /// The characters as read against the family's template when a rule about
+    /// the whole serial refused them (a part number of another type): what
+    /// [`Diagnosis::parts`] shows then.
+    pub read: Option<CompactString>,
     pub findings: Vec<Finding>,
-    /// What the serial says, piece by piece (empty unless `serial` is present).
-    pub parts: Vec<SerialPart>,
     /// The known unit this serial belongs to, when radiocode has it on file.
     pub unit: Option<&'static units::BlaupunktUnit>,
 }
 
 impl Diagnosis {
+    /// Nothing read yet; `family` is the family the technician chose, if any.
+    pub fn new(family: Option<Family>) -> Diagnosis {
+        Diagnosis {
+            family,
+            serial: None,
+            read: None,
+            findings: Vec::new(),
+            unit: None,
+        }
+    }
+
+    /// What the serial says, piece by piece: empty unless the characters were
+    /// read. Worked out when asked, so a decode that never shows them costs nothing.
+    pub fn parts(&self) -> Vec<SerialPart> {
+        normalise::parts(self)
+    }
+
     pub fn has_errors(&self) -> bool {
         self.findings.iter().any(|f| f.severity == Severity::Error)
     }
@@ -200,13 +222,19 @@ impl Diagnosis {
 
 /// A character as it should be shown in a message: printable characters as
 /// themselves, anything else escaped so it never reaches a terminal raw.
-pub fn show_char(c: char) -> String {
-    if c.is_control() || c.is_whitespace() && c != ' ' {
-        format!("{} (U+{:04X})", c.escape_debug(), c as u32)
-    } else if c.is_ascii() {
-        format!("'{c}'")
-    } else {
-        format!("'{c}' (U+{:04X})", c as u32)
+/// A `Display`, so it is written only when a message is.
+pub struct ShownChar(pub char);
+
+impl fmt::Display for ShownChar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let c = self.0;
+        if c.is_control() || c.is_whitespace() && c != ' ' {
+            write!(f, "{} (U+{:04X})", c.escape_debug(), c as u32)
+        } else if c.is_ascii() {
+            write!(f, "'{c}'")
+        } else {
+            write!(f, "'{c}' (U+{:04X})", c as u32)
+        }
     }
 }
 

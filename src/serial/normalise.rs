@@ -1,7 +1,15 @@
 //! From typed label text to a [`Diagnosis`].
+//!
+//! A valid serial is read without touching the heap: the kept characters live
+//! in a fixed array on the stack, the serial is an inline string, and a
+//! message is only written when there is something to say.
+
+use std::ops::{Deref, DerefMut};
+
+use compact_str::CompactString;
 
 use super::units::blaupunkt_unit;
-use super::{Diagnosis, Family, Finding, FindingKind as K, SerialPart, Severity, show_char};
+use super::{Diagnosis, Family, Finding, FindingKind as K, SerialPart, Severity, ShownChar};
 
 /// Longer text than this is not a label serial; it is refused before any work.
 pub const MAX_INPUT_CHARS: usize = 64;
@@ -10,9 +18,101 @@ pub const MAX_INPUT_CHARS: usize = 64;
 /// and its upper-case form.
 #[derive(Clone, Copy, Debug)]
 struct Typed {
-    pos: usize,
+    /// Below [`MAX_INPUT_CHARS`], so a byte holds it and the array stays small.
+    pos: u8,
     typed: char,
     up: char,
+}
+
+impl Typed {
+    /// Where the character stood in the text as typed (0-based).
+    fn at(&self) -> usize {
+        usize::from(self.pos)
+    }
+}
+
+const NOTHING: Typed = Typed {
+    pos: 0,
+    typed: '\0',
+    up: '\0',
+};
+
+/// The characters kept from the input (separators dropped), on the stack:
+/// an input longer than [`MAX_INPUT_CHARS`] is refused before it is read.
+struct Body {
+    items: [Typed; MAX_INPUT_CHARS],
+    start: usize,
+    end: usize,
+}
+
+impl Body {
+    const EMPTY: Body = Body {
+        items: [NOTHING; MAX_INPUT_CHARS],
+        start: 0,
+        end: 0,
+    };
+
+    /// Keeps the characters of `input` that are not separators; false when
+    /// `input` has more than [`MAX_INPUT_CHARS`] characters. (Filled in place:
+    /// the array is never moved.)
+    fn fill(&mut self, input: &str) -> bool {
+        for (pos, typed) in input.chars().enumerate() {
+            if pos == MAX_INPUT_CHARS {
+                return false;
+            }
+            if !is_separator(typed) {
+                self.items[self.end] = Typed {
+                    pos: pos as u8,
+                    typed,
+                    up: typed.to_ascii_uppercase(),
+                };
+                self.end += 1;
+            }
+        }
+        true
+    }
+
+    /// Keeps the first `n` characters.
+    fn truncate(&mut self, n: usize) {
+        self.end = self.end.min(self.start + n);
+    }
+
+    /// Drops the first `n` characters.
+    fn drop_front(&mut self, n: usize) {
+        self.start = (self.start + n).min(self.end);
+    }
+
+    /// Drops the character at `i`.
+    fn remove(&mut self, i: usize) {
+        let at = self.start + i;
+        if at < self.end {
+            self.items.copy_within(at + 1..self.end, at);
+            self.end -= 1;
+        }
+    }
+}
+
+impl Deref for Body {
+    type Target = [Typed];
+
+    fn deref(&self) -> &[Typed] {
+        &self.items[self.start..self.end]
+    }
+}
+
+impl DerefMut for Body {
+    fn deref_mut(&mut self) -> &mut [Typed] {
+        &mut self.items[self.start..self.end]
+    }
+}
+
+/// The upper-case text of `t`, written into `buf` (a character takes at most 4 bytes).
+fn upper_text<'b>(t: &[Typed], buf: &'b mut [u8; 4 * MAX_INPUT_CHARS]) -> &'b str {
+    let mut n = 0;
+    for c in t.iter().take(MAX_INPUT_CHARS) {
+        n += c.up.encode_utf8(&mut buf[n..]).len();
+    }
+    std::str::from_utf8(&buf[..n]).unwrap_or_default()
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -104,9 +204,13 @@ fn text_of(t: &[Typed]) -> String {
 
 /// A Blaupunkt part number `7 64a bcd 3xx`: returns the type `abcd`.
 fn part_number_type(t: &[Typed]) -> Option<String> {
-    let s = text_of(t);
-    (t.len() == 10 && all_digits(t) && s.starts_with("764") && &s[7..8] == "3")
-        .then(|| s[3..7].to_string())
+    (t.len() == 10
+        && all_digits(t)
+        && t[0].up == '7'
+        && t[1].up == '6'
+        && t[2].up == '4'
+        && t[7].up == '3')
+        .then(|| text_of(&t[3..7]))
 }
 
 fn group_part_number(digits: &str) -> String {
@@ -122,14 +226,45 @@ fn group_part_number(digits: &str) -> String {
 /// Reads typed label text. `family` is the family the technician chose, or
 /// `None` to detect it from the shape of the text.
 pub fn diagnose(input: &str, family: Option<Family>) -> Diagnosis {
-    let mut d = Diagnosis {
-        family,
-        serial: None,
-        findings: Vec::new(),
-        parts: Vec::new(),
-        unit: None,
+    let mut d = Diagnosis::new(family);
+    diagnose_into(input, &mut d);
+    d
+}
+
+/// [`diagnose`] into a fresh `Diagnosis::new(family)` that the caller holds,
+/// so a decode builds its answer where it stays.
+pub(crate) fn diagnose_into(input: &str, d: &mut Diagnosis) {
+    if !exact(input, d) {
+        read_typed(input, d);
+    }
+}
+
+/// A serial typed exactly as its family's normal form (a precode, `M` + 6
+/// digits, `BP` or `BE` + 12 digits), with no other family chosen: the
+/// reading [`read_typed`] gives it, without the work of looking for
+/// misreadings that cannot be there. False, with `d` untouched, for anything else.
+fn exact(input: &str, d: &mut Diagnosis) -> bool {
+    let digits = |d: &[u8], n: usize| d.len() == n && d.iter().all(u8::is_ascii_digit);
+    let seen = match input.as_bytes() {
+        [l, d @ ..] if l.is_ascii_uppercase() && digits(d, 3) => Family::Renault,
+        [b'M', d @ ..] if digits(d, 6) => Family::Visteon,
+        [b'B', b'P', d @ ..] if digits(d, 12) => Family::Blaupunkt,
+        [b'B', b'E', d @ ..] if digits(d, 12) => Family::Becker,
+        _ => return false,
     };
-    if input.chars().nth(MAX_INPUT_CHARS).is_some() {
+    if d.family.is_some_and(|chosen| chosen != seen) {
+        return false;
+    }
+    d.family = Some(seen);
+    check_serial(CompactString::from(input), seen, None, d);
+    true
+}
+
+/// Reads typed label text character by character, flagging each misreading.
+fn read_typed(input: &str, d: &mut Diagnosis) {
+    let family = d.family;
+    let mut body = Body::EMPTY;
+    if !body.fill(input) {
         let n = input.chars().count();
         d.findings.push(Finding::new(
             Severity::Error,
@@ -140,18 +275,8 @@ pub fn diagnose(input: &str, family: Option<Family>) -> Diagnosis {
                  (BP and BE serials 14, Visteon 7, a precode 4)"
             ),
         ));
-        return d;
+        return;
     }
-    let mut body: Vec<Typed> = input
-        .chars()
-        .enumerate()
-        .filter(|(_, c)| !is_separator(*c))
-        .map(|(pos, typed)| Typed {
-            pos,
-            typed,
-            up: typed.to_ascii_uppercase(),
-        })
-        .collect();
     if body.is_empty() {
         d.findings.push(Finding::new(
             Severity::Error,
@@ -159,15 +284,15 @@ pub fn diagnose(input: &str, family: Option<Family>) -> Diagnosis {
             None,
             "nothing to read: type the serial from the radio's label",
         ));
-        return d;
+        return;
     }
     if let Some(finding) = recognise_other_numbers(&body) {
         d.findings.push(finding);
-        return d;
+        return;
     }
     let part_number = split_part_number(&mut body);
     if family.is_none_or(|f| f == Family::Blaupunkt) {
-        strip_blaupunkt_prefixes(&mut body, &mut d);
+        strip_blaupunkt_prefixes(&mut body, d);
     }
 
     let detected = detect(&body);
@@ -198,16 +323,15 @@ pub fn diagnose(input: &str, family: Option<Family>) -> Diagnosis {
                     super::escape_text(&text_of(&body))
                 ),
             ));
-            return d;
+            return;
         }
     };
     d.family = Some(family);
-    strip_family_prefixes(&mut body, family, &mut d);
+    strip_family_prefixes(&mut body, family, d);
 
-    if let Some(serial) = read_template(&body, family, &mut d) {
-        check_serial(serial, family, part_number, &mut d);
+    if let Some(serial) = read_template(&body, family, d) {
+        check_serial(serial, family, part_number, d);
     }
-    d
 }
 
 /// Numbers from the label (or from other radios) that are not a serial
@@ -217,8 +341,9 @@ fn recognise_other_numbers(t: &[Typed]) -> Option<Finding> {
     if !(t[0].up.is_ascii_digit() || matches!(t[0].up, 'P' | 'D' | 'A' | 'N' | 'W' | 'S' | 'V')) {
         return None;
     }
-    let s = text_of(t);
-    let at_start = Some(t[0].pos);
+    let mut buf = [0u8; 4 * MAX_INPUT_CHARS];
+    let s = upper_text(t, &mut buf);
+    let at_start = Some(t[0].at());
     let error =
         |kind, message: String| Some(Finding::new(Severity::Error, kind, at_start, message));
     const ROUTES: &str = "Routes: the Radio Pass card (its Safety-Nr. is the code), a Nissan \
@@ -235,7 +360,7 @@ fn recognise_other_numbers(t: &[Typed]) -> Option<Finding> {
             format!(
                 "{} is the Blaupunkt part number{known}, not the serial. The serial is on the \
                  same label and starts BP{unit_type}: BP + 12 digits in all",
-                group_part_number(&s)
+                group_part_number(s)
             ),
         );
     }
@@ -282,7 +407,7 @@ fn recognise_other_numbers(t: &[Typed]) -> Option<Finding> {
                 .to_string(),
         );
     }
-    if matches!(s.as_str(), "NEW" | "WAIT" | "SECURE") {
+    if matches!(s, "NEW" | "WAIT" | "SECURE") {
         return error(
             K::NotDecodableUnit,
             format!(
@@ -305,20 +430,20 @@ fn recognise_other_numbers(t: &[Typed]) -> Option<Finding> {
 
 /// A BP serial typed together with its part number (either order): takes the
 /// part number off `body` and returns its type and position.
-fn split_part_number(body: &mut Vec<Typed>) -> Option<(String, usize)> {
+fn split_part_number(body: &mut Body) -> Option<(String, usize)> {
     if body.len() != 24 {
         return None;
     }
     let bp_start = |s: &[Typed]| matches!(s[0].up, 'B' | '8') && s[1].up == 'P';
     if bp_start(&body[..14]) {
         let ty = part_number_type(&body[14..])?;
-        let pos = body[14].pos;
+        let pos = body[14].at();
         body.truncate(14);
         Some((ty, pos))
     } else if bp_start(&body[10..]) {
         let ty = part_number_type(&body[..10])?;
-        let pos = body[0].pos;
-        body.drain(..10);
+        let pos = body[0].at();
+        body.drop_front(10);
         Some((ty, pos))
     } else {
         None
@@ -326,25 +451,25 @@ fn split_part_number(body: &mut Vec<Typed>) -> Option<(String, usize)> {
 }
 
 /// `815` before a BP serial, and `CM` for `BP`, as printed on some labels.
-fn strip_blaupunkt_prefixes(t: &mut Vec<Typed>, d: &mut Diagnosis) {
+fn strip_blaupunkt_prefixes(t: &mut Body, d: &mut Diagnosis) {
     let starts = |t: &[Typed], a: char, b: char| t.len() >= 2 && t[0].up == a && t[1].up == b;
     if t.len() > 5
-        && text_of(&t[..3]) == "815"
+        && (t[0].up, t[1].up, t[2].up) == ('8', '1', '5')
         && (starts(&t[3..], 'B', 'P') || starts(&t[3..], 'C', 'M') || starts(&t[3..], '8', 'P'))
     {
         d.findings.push(Finding::new(
             Severity::Info,
             K::PrefixRemoved,
-            Some(t[0].pos),
+            Some(t[0].at()),
             "dropped the leading 815: some labels print 815 before the 14-character serial",
         ));
-        t.drain(..3);
+        t.drop_front(3);
     }
     if starts(t, 'C', 'M') && t.len() > 2 && t[2..].iter().all(|c| digit_like(c.up)) {
         d.findings.push(Finding::new(
             Severity::Warning,
             K::PrefixRewritten,
-            Some(t[0].pos),
+            Some(t[0].at()),
             "read CM as BP, as Nissan labels printing 815CM... mean; CM is also the prefix of \
              unrelated Bosch units: check the label says Blaupunkt or Nissan",
         ));
@@ -376,7 +501,7 @@ fn detect(t: &[Typed]) -> Option<Family> {
 }
 
 /// `T` before a precode, `M0` before six Visteon digits.
-fn strip_family_prefixes(t: &mut Vec<Typed>, family: Family, d: &mut Diagnosis) {
+fn strip_family_prefixes(t: &mut Body, family: Family, d: &mut Diagnosis) {
     match family {
         Family::Renault
             if t.len() == 5
@@ -387,10 +512,10 @@ fn strip_family_prefixes(t: &mut Vec<Typed>, family: Family, d: &mut Diagnosis) 
             d.findings.push(Finding::new(
                 Severity::Info,
                 K::PrefixRemoved,
-                Some(t[0].pos),
+                Some(t[0].at()),
                 "dropped the leading T: some labels print T before the 4-character precode",
             ));
-            t.remove(0);
+            t.drop_front(1);
         }
         Family::Visteon
             if t.len() == 8
@@ -401,7 +526,7 @@ fn strip_family_prefixes(t: &mut Vec<Typed>, family: Family, d: &mut Diagnosis) 
             d.findings.push(Finding::new(
                 Severity::Info,
                 K::PrefixRemoved,
-                Some(t[1].pos),
+                Some(t[1].at()),
                 "dropped the 0 after M: labels print M0 + 6 digits, the serial is M + 6 digits",
             ));
             t.remove(1);
@@ -412,7 +537,7 @@ fn strip_family_prefixes(t: &mut Vec<Typed>, family: Family, d: &mut Diagnosis) 
 
 /// Checks each character against the family's template, reading confusable
 /// characters as what belongs there. Returns the serial when nothing is wrong.
-fn read_template(t: &[Typed], family: Family, d: &mut Diagnosis) -> Option<String> {
+fn read_template(t: &[Typed], family: Family, d: &mut Diagnosis) -> Option<CompactString> {
     let slots = template(family);
     let errors_before = d
         .findings
@@ -428,7 +553,7 @@ fn read_template(t: &[Typed], family: Family, d: &mut Diagnosis) -> Option<Strin
             let k = n - want;
             (
                 format!("{k} character{} too many", plural(k)),
-                Some(t[want].pos),
+                Some(t[want].at()),
             )
         };
         d.findings.push(Finding::new(
@@ -442,10 +567,13 @@ fn read_template(t: &[Typed], family: Family, d: &mut Diagnosis) -> Option<Strin
             ),
         ));
     }
-    let mut serial = String::with_capacity(slots.len());
-    for (slot, c) in slots.iter().zip(t) {
-        let p = c.pos;
-        let shown = show_char(c.typed);
+    // A character read without an error is ASCII; any other is an error
+    // finding, so no serial is returned and its stand-in here is never seen.
+    let mut serial = [0u8; 14];
+    for (i, (slot, c)) in slots.iter().zip(t).enumerate() {
+        let p = c.at();
+        // Written only into a message, so a clean character costs nothing.
+        let shown = ShownChar(c.typed);
         let read = match *slot {
             Slot::Digit | Slot::YearDigit if c.up.is_ascii_digit() => c.up,
             Slot::Digit | Slot::YearDigit => match letter_as_digit(c.up) {
@@ -522,54 +650,38 @@ fn read_template(t: &[Typed], family: Family, d: &mut Diagnosis) -> Option<Strin
                 c.up
             }
         };
-        serial.push(read);
+        serial[i] = if read.is_ascii() { read as u8 } else { b'?' };
     }
     let errors_after = d
         .findings
         .iter()
         .filter(|f| f.severity == Severity::Error)
         .count();
-    (errors_after == errors_before && t.len() == slots.len()).then_some(serial)
+    (errors_after == errors_before && t.len() == slots.len())
+        .then(|| {
+            std::str::from_utf8(&serial[..slots.len()])
+                .ok()
+                .map(CompactString::from)
+        })
+        .flatten()
 }
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// Family rules that need the whole serial, and what the serial says.
+/// Family rules that need the whole serial.
 fn check_serial(
-    serial: String,
+    serial: CompactString,
     family: Family,
     part_number: Option<(String, usize)>,
     d: &mut Diagnosis,
 ) {
-    let part = |name, value: &str, meaning: String| SerialPart {
-        name,
-        value: value.to_string(),
-        meaning,
-    };
     match family {
         Family::Blaupunkt => {
             let unit_type = &serial[2..6];
-            let year = &serial[6..7];
             let unit = blaupunkt_unit(unit_type);
             d.unit = unit;
-            d.parts = vec![
-                part(
-                    "type",
-                    unit_type,
-                    unit.map(|u| u.describe())
-                        .unwrap_or_else(|| "not a type radiocode knows from Nissan radios".into()),
-                ),
-                part(
-                    "year digit",
-                    year,
-                    format!(
-                        "made in a year ending in {year} (200{year} on the Nissan units on file)"
-                    ),
-                ),
-                part("running number", &serial[7..], String::new()),
-            ];
             if unit.is_none() {
                 d.findings.push(Finding::new(
                     Severity::Info,
@@ -601,6 +713,7 @@ fn check_serial(
                              {unit_type}: check that both were read off the same label"
                         ),
                     ));
+                    d.read = Some(serial);
                     return;
                 }
             }
@@ -619,24 +732,126 @@ fn check_serial(
                 ));
                 return;
             }
-            d.parts = vec![
-                part("model", model, "Becker unit fitted to Nissans".into()),
-                part("serial number", &serial[6..], String::new()),
-            ];
         }
-        Family::Visteon => {
-            d.parts = vec![part(
-                "number",
-                &serial[1..],
-                "the six digits the Visteon algorithm reads".into(),
-            )];
-        }
-        Family::Renault => {
-            d.parts = vec![
-                part("letter", &serial[..1], String::new()),
-                part("digits", &serial[1..], String::new()),
-            ];
-        }
+        Family::Visteon | Family::Renault => {}
     }
     d.serial = Some(serial);
+}
+
+/// What the serial says, piece by piece: see [`Diagnosis::parts`].
+pub(super) fn parts(d: &Diagnosis) -> Vec<SerialPart> {
+    let (Some(read), Some(family)) = (d.serial.as_deref().or(d.read.as_deref()), d.family) else {
+        return Vec::new();
+    };
+    let part = |name, value: &str, meaning: String| SerialPart {
+        name,
+        value: value.to_string(),
+        meaning,
+    };
+    match family {
+        Family::Blaupunkt => {
+            let unit_type = &read[2..6];
+            let year = &read[6..7];
+            vec![
+                part(
+                    "type",
+                    unit_type,
+                    blaupunkt_unit(unit_type)
+                        .map(|u| u.describe())
+                        .unwrap_or_else(|| "not a type radiocode knows from Nissan radios".into()),
+                ),
+                part(
+                    "year digit",
+                    year,
+                    format!(
+                        "made in a year ending in {year} (200{year} on the Nissan units on file)"
+                    ),
+                ),
+                part("running number", &read[7..], String::new()),
+            ]
+        }
+        // A BE model fitted to other makes' radios is not read any further.
+        Family::Becker if !NISSAN_BECKER_MODELS.contains(&&read[2..6]) => Vec::new(),
+        Family::Becker => vec![
+            part("model", &read[2..6], "Becker unit fitted to Nissans".into()),
+            part("serial number", &read[6..], String::new()),
+        ],
+        Family::Visteon => vec![part(
+            "number",
+            &read[1..],
+            "the six digits the Visteon algorithm reads".into(),
+        )],
+        Family::Renault => vec![
+            part("letter", &read[..1], String::new()),
+            part("digits", &read[1..], String::new()),
+        ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The exact-form reading is the character-by-character reading: every
+    /// precode, Visteon serials across the digits, BP and BE serials of every
+    /// known and some unknown types, for each family a technician can choose.
+    #[test]
+    fn exact_forms_read_as_typed_text_does() {
+        let mut inputs: Vec<String> = Vec::new();
+        for letter in 'A'..='Z' {
+            for n in 0..1000 {
+                inputs.push(format!("{letter}{n:03}"));
+            }
+        }
+        for n in (0..1_000_000).step_by(997) {
+            inputs.push(format!("M{n:06}"));
+        }
+        for ty in [
+            "2346", "2347", "3349", "5362", "5384", "5387", "1234", "0000",
+        ] {
+            for n in (0..100_000_000u32).step_by(9_999_991) {
+                inputs.push(format!("BP{ty}{n:08}"));
+            }
+        }
+        for model in ["4739", "4757", "4700", "9999"] {
+            for n in (0..100_000_000u32).step_by(9_999_991) {
+                inputs.push(format!("BE{model}{n:08}"));
+            }
+        }
+        let mut read_exactly = 0;
+        for input in &inputs {
+            for family in std::iter::once(None).chain(Family::ALL.map(Some)) {
+                let mut full = Diagnosis::new(family);
+                read_typed(input, &mut full);
+                let mut quick = Diagnosis::new(family);
+                match exact(input, &mut quick) {
+                    true => {
+                        assert_eq!(quick, full, "{input} as {family:?}");
+                        read_exactly += 1;
+                    }
+                    false => assert!(
+                        family.is_some() && quick == Diagnosis::new(family),
+                        "{input} with no family chosen must be read exactly"
+                    ),
+                }
+            }
+        }
+        // Each input is read exactly with no family chosen and with its own.
+        assert_eq!(read_exactly, 2 * inputs.len());
+    }
+
+    #[test]
+    fn other_text_is_read_character_by_character() {
+        for input in [
+            "j727",
+            "J 727",
+            "M0123456",
+            "T J727",
+            "815BP538464182965",
+            "BP5384641829O5",
+            "J7270",
+        ] {
+            assert!(!exact(input, &mut Diagnosis::new(None)), "{input}");
+        }
+    }
 }

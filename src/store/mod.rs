@@ -802,7 +802,9 @@ fn family_of(serial: &str) -> Option<Family> {
 /// The serial a job keeps: the normalised one when valid, else as typed.
 fn job_serial(typed: &str) -> (String, Option<Family>) {
     let d = diagnose(typed, None);
-    let serial = d.serial.unwrap_or_else(|| typed.trim().to_string());
+    let serial = d
+        .serial
+        .map_or_else(|| typed.trim().to_string(), String::from);
     (serial, d.family)
 }
 
@@ -950,7 +952,7 @@ fn read_import(
         let entry = (|| -> Result<NewEntry, String> {
             let typed = field(Some(serial_col))?;
             let d = diagnose(&typed, None);
-            let serial = d.serial.ok_or_else(|| {
+            let serial = d.serial.map(String::from).ok_or_else(|| {
                 let why = d
                     .findings
                     .iter()

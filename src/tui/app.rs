@@ -614,8 +614,9 @@ impl App {
     fn serial_for_records(&self) -> String {
         self.outcome
             .as_ref()
-            .and_then(|o| o.diagnosis.serial.clone())
-            .unwrap_or_else(|| self.input.value().trim().to_string())
+            .and_then(|o| o.diagnosis.serial.as_deref())
+            .unwrap_or_else(|| self.input.value().trim())
+            .to_string()
     }
 
     fn record_try(&mut self, outcome: TryOutcome) {
@@ -759,7 +760,7 @@ impl App {
         let Some(serial) = self
             .outcome
             .as_ref()
-            .and_then(|o| o.diagnosis.serial.clone())
+            .and_then(|o| o.diagnosis.serial.as_deref().map(String::from))
         else {
             self.notice = Some("type a valid serial first: the request needs it".into());
             return;

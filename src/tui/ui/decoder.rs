@@ -38,7 +38,7 @@ fn lines<'a>(app: &App, theme: &Theme, width: usize) -> (Vec<Line<'a>>, Vec<(usi
             Span::raw(serial.clone()),
         ]));
         let parts: Vec<String> = d
-            .parts
+            .parts()
             .iter()
             .map(|p| format!("{} {}", p.name, p.value))
             .collect();
