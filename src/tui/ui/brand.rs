@@ -3,9 +3,8 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
-use super::{Theme, pane};
+use super::{Theme, draw};
 use crate::tui::app::{App, BRANDS, Focus, brand_name};
 
 /// Each tab's label and its x offset inside the pane.
@@ -21,9 +20,13 @@ fn tabs() -> impl Iterator<Item = (u16, String)> {
 
 pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
     let focused = app.focus == Focus::Brand;
-    let block = pane(" radiocode · brand ", focused, theme);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let inner = draw::pane(
+        frame.buffer_mut(),
+        area,
+        &Line::raw(" radiocode · brand "),
+        focused,
+        theme,
+    );
     let mut spans = vec![Span::raw(" ")];
     for (i, (_, label)) in tabs().enumerate() {
         let style = if i == app.brand {
@@ -34,7 +37,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
         spans.push(Span::styled(label, style));
         spans.push(Span::raw(" "));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), inner);
+    draw::lines(frame.buffer_mut(), inner, &[Line::from(spans)]);
 }
 
 /// The brand under a click at `x`, if any.

@@ -4,9 +4,8 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
-use super::{Theme, pane, wrap};
+use super::{Theme, draw, wrap};
 use crate::decode::{Status, routes};
 use crate::serial::FindingKind;
 use crate::store::TryOutcome;
@@ -146,11 +145,15 @@ fn lines<'a>(app: &App, theme: &Theme, width: usize) -> (Vec<Line<'a>>, Vec<(usi
 }
 
 pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
-    let block = pane(" Decoder ", app.focus == Focus::Decoder, theme);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let inner = draw::pane(
+        frame.buffer_mut(),
+        area,
+        &Line::raw(" Decoder "),
+        app.focus == Focus::Decoder,
+        theme,
+    );
     let (lines, _) = lines(app, theme, inner.width as usize);
-    frame.render_widget(Paragraph::new(lines), inner);
+    draw::lines(frame.buffer_mut(), inner, &lines);
 }
 
 /// The candidate on screen row `y`, if any.

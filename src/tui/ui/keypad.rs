@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
 
-use super::{Theme, pane, wrap};
+use super::{Theme, draw, wrap};
 use crate::keypad::{Button, Moment, RadioState};
 use crate::serial::Severity;
 use crate::tui::app::{App, Focus};
@@ -32,14 +32,13 @@ fn frame_pane(app: &App, sim: &Simulator, theme: &Theme, area: Rect, frame: &mut
         SimMode::Guide => format!("guide {}/{}", sim.step + 1, sim.steps.len()),
         SimMode::Practice => "practice".to_string(),
     };
-    let block = pane(
-        format!(" Keypad · {} · {mode} ", sim.code),
+    draw::pane(
+        frame.buffer_mut(),
+        area,
+        &Line::raw(format!(" Keypad · {} · {mode} ", sim.code)),
         app.focus == Focus::Keypad,
         theme,
-    );
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    inner
+    )
 }
 
 /// What the display shows: the guide step's, or the practice radio's.
@@ -437,7 +436,7 @@ pub fn render_large(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
         );
     }
     lines.extend(plan_lines(sim, theme, width));
-    frame.render_widget(Paragraph::new(lines), inner);
+    draw::lines(frame.buffer_mut(), inner, &lines);
     let lit = match sim.mode {
         SimMode::Guide => sim.guide_button(),
         SimMode::Practice => sim.held,

@@ -2,6 +2,7 @@
 
 mod brand;
 mod decoder;
+mod draw;
 mod dump;
 mod help;
 mod job_form;

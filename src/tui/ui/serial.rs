@@ -6,7 +6,7 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{Theme, pane, wrap};
+use super::{Theme, draw, wrap};
 use crate::serial::{FindingKind, Severity};
 use crate::tui::app::{App, Focus, Overlay};
 
@@ -27,9 +27,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
         Some(f) => format!(" Serial ({}: {}) ", f.name(), f.shape()),
         None => " Serial (type what the label says) ".to_string(),
     };
-    let block = pane(title, focused, theme);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let inner = draw::pane(frame.buffer_mut(), area, &Line::raw(title), focused, theme);
     if inner.width == 0 || inner.height == 0 {
         return;
     }
@@ -64,11 +62,17 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
     if inner.height > 1 {
         frame.render_widget(Paragraph::new(Line::from(marks)).scroll(offset), row(1));
     }
-    let mut lines = findings_lines(app, theme, width);
-    lines.truncate(inner.height.saturating_sub(2) as usize);
-    for (y, line) in lines.into_iter().enumerate() {
-        frame.render_widget(Paragraph::new(line), row(2 + y as u16));
-    }
+    let below = Rect::new(
+        inner.x,
+        inner.y + 2,
+        inner.width,
+        inner.height.saturating_sub(2),
+    );
+    draw::lines(
+        frame.buffer_mut(),
+        below,
+        &findings_lines(app, theme, width),
+    );
     if focused && app.overlay == Overlay::None && app.view == crate::tui::app::View::Workbench {
         let cursor = app.input.visual_cursor().saturating_sub(scroll);
         let x = inner.x + (cursor as u16).min(inner.width.saturating_sub(1));

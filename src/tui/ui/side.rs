@@ -2,9 +2,9 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::widgets::Paragraph;
+use ratatui::text::Line;
 
-use super::{Theme, pane};
+use super::{Theme, draw};
 use crate::serial::Family;
 use crate::tui::app::App;
 
@@ -24,8 +24,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
         Some(f) => format!(" Label: {f} "),
         None => " Label ".to_string(),
     };
-    let block = pane(title, false, theme);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    frame.render_widget(Paragraph::new(label_diagram(family)), inner);
+    let inner = draw::pane(frame.buffer_mut(), area, &Line::raw(title), false, theme);
+    let lines: Vec<Line> = label_diagram(family).lines().map(Line::raw).collect();
+    draw::lines(frame.buffer_mut(), inner, &lines);
 }

@@ -3,9 +3,8 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
-use super::Theme;
+use super::{Theme, draw};
 use crate::serial::Severity;
 use crate::tui::app::{App, Focus, Overlay, View};
 use crate::tui::simulator::SimMode;
@@ -52,5 +51,5 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
         spans.push(Span::raw(" "));
     }
     spans.push(Span::styled(keys(app), theme.dim()));
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    draw::lines(frame.buffer_mut(), area, &[Line::from(spans)]);
 }

@@ -1,0 +1,191 @@
+//! Drawing straight into the frame's buffer, touching only the cells that show
+//! something. A ratatui `Block` or `Paragraph` first styles every cell of its
+//! area, even with the default style; the workbench's panes cover the whole
+//! screen, so that alone cost more than the rest of a frame. The buffer is
+//! blank at the start of each frame, so a cell left alone shows nothing.
+//! What is drawn is the same, cell for cell, as the widgets would draw.
+
+use ratatui::buffer::{Buffer, Cell};
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, BorderType, Widget};
+
+use super::Theme;
+
+/// A pane's border and title (as `super::pane` would draw them); returns its inside.
+pub fn pane(buf: &mut Buffer, area: Rect, title: &Line, focused: bool, theme: &Theme) -> Rect {
+    let inner = Block::bordered().inner(area);
+    let area = area.intersection(buf.area);
+    if area.is_empty() {
+        return inner;
+    }
+    let set = if focused {
+        BorderType::Thick
+    } else {
+        BorderType::Plain
+    }
+    .to_border_set();
+    let style = theme.border(focused);
+    let (left, top) = (area.left(), area.top());
+    let (right, bottom) = (area.right() - 1, area.bottom() - 1);
+    let mut put = |x, y, symbol| put(buf, x, y, symbol, style);
+    for y in top..=bottom {
+        put(left, y, set.vertical_left);
+        put(right, y, set.vertical_right);
+    }
+    for x in left..=right {
+        put(x, top, set.horizontal_top);
+        put(x, bottom, set.horizontal_bottom);
+    }
+    for (x, y, symbol) in [
+        (right, bottom, set.bottom_right),
+        (right, top, set.top_right),
+        (left, bottom, set.bottom_left),
+        (left, top, set.top_left),
+    ] {
+        put(x, y, symbol);
+    }
+    let room = area.width.saturating_sub(2);
+    if room > 0 {
+        let width = u16::try_from(title.width()).unwrap_or(u16::MAX).min(room);
+        title.render(Rect::new(left + 1, top, width, 1), buf);
+    }
+    inner
+}
+
+/// Lines from the top of `area`, one a row, each cut at the area's edge (as
+/// an unwrapped, left-aligned `Paragraph` draws them); rows past the last
+/// line are left alone.
+pub fn lines(buf: &mut Buffer, area: Rect, lines: &[Line]) {
+    let area = area.intersection(buf.area);
+    for (line, y) in lines.iter().zip(area.top()..area.bottom()) {
+        set_line(buf, area.x, y, line, area.width);
+    }
+}
+
+/// The cell at (x, y), which the caller has checked is inside the buffer.
+fn cell(buf: &mut Buffer, x: u16, y: u16) -> &mut Cell {
+    let width = usize::from(buf.area.width);
+    let i = usize::from(y - buf.area.y) * width + usize::from(x - buf.area.x);
+    &mut buf.content[i]
+}
+
+fn put(buf: &mut Buffer, x: u16, y: u16, symbol: &str, style: Style) {
+    cell(buf, x, y).set_symbol(symbol).set_style(style);
+}
+
+/// A character that is a grapheme of its own, one cell wide, and never joins
+/// the next (ASCII, Latin, punctuation, arrows, box drawing, blocks, shapes,
+/// check marks): text made only of these is drawn a character a cell without
+/// the grapheme and width look-ups, which a test checks give the same cells.
+fn single_cell(c: char) -> bool {
+    matches!(c,
+        ' '..='~'
+        | '\u{a1}'..='\u{ac}'
+        | '\u{ae}'..='\u{2ff}'
+        | '\u{2010}'..='\u{2027}'
+        | '\u{2190}'..='\u{21ff}'
+        | '\u{2500}'..='\u{25fc}'
+        | '\u{25ff}'
+        | '\u{2713}'..='\u{2717}')
+}
+
+/// `Buffer::set_line`, with the common case made cheap.
+fn set_line(buf: &mut Buffer, x: u16, y: u16, line: &Line, max_width: u16) {
+    let right = x.saturating_add(max_width).min(buf.area.right());
+    let mut x = x;
+    for span in line {
+        if x >= right {
+            break;
+        }
+        let style = line.style.patch(span.style);
+        let text = span.content.as_ref();
+        if text.chars().all(single_cell) {
+            for c in text.chars() {
+                if x >= right {
+                    break;
+                }
+                put(buf, x, y, c.encode_utf8(&mut [0; 4]), style);
+                x += 1;
+            }
+        } else {
+            x = buf.set_stringn(x, y, text, usize::from(right - x), style).0;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::style::{Color, Modifier};
+    use ratatui::text::Span;
+
+    /// Every character drawn the quick way lands as ratatui draws it,
+    /// alone and beside every other kind of character.
+    #[test]
+    fn quick_text_is_drawn_as_ratatui_draws_it() {
+        let quick: String = (0..=0x2800u32)
+            .filter_map(char::from_u32)
+            .filter(|c| single_cell(*c))
+            .collect();
+        let others = [
+            "e\u{301}",
+            "漢字",
+            "\u{200b}",
+            "👍🏽",
+            "\u{1f1e9}\u{1f1ea}",
+            "a\tb",
+        ];
+        let style = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);
+        let chars: Vec<char> = quick.chars().collect();
+        for piece in chars.chunks(97) {
+            let text: String = piece.iter().collect();
+            for other in others.iter().chain([&""]) {
+                let line = Line::from(vec![
+                    Span::styled(text.clone(), style),
+                    Span::raw(*other),
+                    Span::raw(text.clone()),
+                ])
+                .style(Style::new().bg(Color::Blue));
+                for width in [0, 1, 50, 96, 97, 98, 200, 300] {
+                    let area = Rect::new(2, 1, 260, 3);
+                    let mut ours = Buffer::empty(area);
+                    let mut theirs = Buffer::empty(area);
+                    set_line(&mut ours, 3, 2, &line, width);
+                    theirs.set_line(3, 2, &line, width);
+                    assert_eq!(ours, theirs, "{text:?} + {other:?} in {width}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_pane_is_framed_as_a_block_frames_it() {
+        let theme = Theme::new(true);
+        for area in [
+            Rect::new(0, 0, 30, 6),
+            Rect::new(3, 2, 1, 1),
+            Rect::new(3, 2, 2, 5),
+            Rect::new(0, 0, 40, 10),
+            Rect::new(35, 8, 10, 5),
+        ] {
+            for focused in [false, true] {
+                for title in [
+                    " Decoder ",
+                    " a title far longer than the pane is wide ",
+                    "",
+                ] {
+                    let screen = Rect::new(0, 0, 40, 10);
+                    let mut ours = Buffer::empty(screen);
+                    let mut theirs = Buffer::empty(screen);
+                    let inner = pane(&mut ours, area, &Line::raw(title), focused, &theme);
+                    let block = super::super::pane(title, focused, &theme);
+                    assert_eq!(inner, block.inner(area));
+                    block.render(area, &mut theirs);
+                    assert_eq!(ours, theirs, "{area:?} {focused} {title:?}");
+                }
+            }
+        }
+    }
+}
