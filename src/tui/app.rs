@@ -269,6 +269,8 @@ pub struct App {
     place: Option<Place>,
     /// This bench and its branch, recorded on each job.
     bench: Bench,
+    /// The panes' text for this state, worked out by each update.
+    pub prepared: crate::tui::ui::Prepared,
 }
 
 impl App {
@@ -298,6 +300,7 @@ impl App {
             store: None,
             place: None,
             bench: Bench::default(),
+            prepared: Default::default(),
         }
     }
 
@@ -422,7 +425,15 @@ impl App {
         self.simulator.as_ref().is_some_and(Simulator::wants_ticks)
     }
 
+    /// Applies one message; the panes' text is then worked out again, so a
+    /// frame only draws it.
     pub fn update(&mut self, msg: Msg) -> Effect {
+        let effect = self.apply(msg);
+        self.prepared = crate::tui::ui::prepare(self);
+        effect
+    }
+
+    fn apply(&mut self, msg: Msg) -> Effect {
         if !matches!(
             msg,
             Msg::Resize(..) | Msg::Tick(_) | Msg::Records(_) | Msg::Reconnect

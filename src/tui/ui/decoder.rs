@@ -12,7 +12,11 @@ use crate::store::TryOutcome;
 use crate::tui::app::{App, Focus};
 
 /// The pane's lines for an inner width, and which line starts which candidate.
-fn lines<'a>(app: &App, theme: &Theme, width: usize) -> (Vec<Line<'a>>, Vec<(usize, usize)>) {
+pub(super) fn lines<'a>(
+    app: &App,
+    theme: &Theme,
+    width: usize,
+) -> (Vec<Line<'a>>, Vec<(usize, usize)>) {
     let mut out: Vec<Line<'a>> = Vec::new();
     let mut starts = Vec::new();
     let Some(o) = &app.outcome else {
@@ -152,15 +156,28 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
         app.focus == Focus::Decoder,
         theme,
     );
-    let (lines, _) = lines(app, theme, inner.width as usize);
-    draw::lines(frame.buffer_mut(), inner, &lines);
+    match app.prepared.decoder(inner.width) {
+        Some((lines, _)) => draw::lines(frame.buffer_mut(), inner, lines),
+        None => draw::lines(
+            frame.buffer_mut(),
+            inner,
+            &lines(app, theme, inner.width as usize).0,
+        ),
+    }
 }
 
 /// The candidate on screen row `y`, if any.
 pub fn hit(app: &App, area: Rect, y: u16) -> Option<usize> {
     let inner = area.inner(ratatui::layout::Margin::new(1, 1));
     let row = y.checked_sub(inner.y)? as usize;
-    let (lines, starts) = lines(app, &Theme::new(false), inner.width as usize);
+    let computed;
+    let (lines, starts) = match app.prepared.decoder(inner.width) {
+        Some(prepared) => prepared,
+        None => {
+            computed = lines(app, &Theme::new(false), inner.width as usize);
+            (&computed.0[..], &computed.1[..])
+        }
+    };
     if row >= lines.len().min(inner.height as usize) {
         return None;
     }

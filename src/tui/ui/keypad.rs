@@ -63,7 +63,19 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
     if inner.width < 10 || inner.height < 2 {
         return;
     }
-    let width = inner.width as usize;
+    match app.prepared.keypad(false, inner.width) {
+        Some(lines) => draw::lines(frame.buffer_mut(), inner, lines),
+        None => draw::lines(
+            frame.buffer_mut(),
+            inner,
+            &small_lines(sim, theme, inner.width),
+        ),
+    }
+}
+
+/// The small panel's lines for an inner width.
+pub(super) fn small_lines(sim: &Simulator, theme: &Theme, width: u16) -> Vec<Line<'static>> {
+    let width = width as usize;
     let display = shown(sim);
     let side = |text: String| Span::styled(format!("  {text}"), theme.dim());
     let mut lines = vec![
@@ -148,7 +160,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
         );
     }
     lines.extend(plan_lines(sim, theme, width));
-    frame.render_widget(Paragraph::new(lines), inner);
+    lines
 }
 
 /// The practice radio's hold, as a bar of `cells` filling up to its time.
@@ -313,7 +325,39 @@ fn moment_text(m: Moment) -> String {
 pub fn render_large(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
     let Some(sim) = &app.simulator else { return };
     let inner = frame_pane(app, sim, theme, area, frame);
-    let width = inner.width as usize;
+    match app.prepared.keypad(true, inner.width) {
+        Some(lines) => draw::lines(frame.buffer_mut(), inner, lines),
+        None => draw::lines(
+            frame.buffer_mut(),
+            inner,
+            &large_lines(sim, theme, inner.width),
+        ),
+    }
+    let lit = match sim.mode {
+        SimMode::Guide => sim.guide_button(),
+        SimMode::Practice => sim.held,
+    };
+    for (rect, b) in large_buttons(sim, inner) {
+        let style = if lit == Some(b) {
+            theme.selected().patch(theme.title())
+        } else {
+            Style::new()
+        };
+        let key = Block::bordered()
+            .border_type(BorderType::Rounded)
+            .border_style(style);
+        frame.render_widget(
+            Paragraph::new(Line::styled(b.label(), style))
+                .alignment(ratatui::layout::Alignment::Center)
+                .block(key),
+            rect,
+        );
+    }
+}
+
+/// The large panel's lines for an inner width (the buttons are drawn over them).
+pub(super) fn large_lines(sim: &Simulator, theme: &Theme, width: u16) -> Vec<Line<'static>> {
+    let width = width as usize;
     let display = shown(sim);
     let big = big_display(&display);
     let face = big[0].chars().count() + 2;
@@ -436,27 +480,7 @@ pub fn render_large(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
         );
     }
     lines.extend(plan_lines(sim, theme, width));
-    draw::lines(frame.buffer_mut(), inner, &lines);
-    let lit = match sim.mode {
-        SimMode::Guide => sim.guide_button(),
-        SimMode::Practice => sim.held,
-    };
-    for (rect, b) in large_buttons(sim, inner) {
-        let style = if lit == Some(b) {
-            theme.selected().patch(theme.title())
-        } else {
-            Style::new()
-        };
-        let key = Block::bordered()
-            .border_type(BorderType::Rounded)
-            .border_style(style);
-        frame.render_widget(
-            Paragraph::new(Line::styled(b.label(), style))
-                .alignment(ratatui::layout::Alignment::Center)
-                .block(key),
-            rect,
-        );
-    }
+    lines
 }
 
 /// The button under a click on the large panel, if any.

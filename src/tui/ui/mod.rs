@@ -182,6 +182,90 @@ fn pane<'a>(title: impl Into<Line<'a>>, focused: bool, theme: &Theme) -> Block<'
         .title(title)
 }
 
+/// One pane's text for the inner width it was worked out for.
+#[derive(Clone, Debug, Default)]
+struct PaneText {
+    width: u16,
+    lines: Vec<Line<'static>>,
+    /// For the decoder: which line starts which candidate.
+    starts: Vec<(usize, usize)>,
+}
+
+/// The text the panes show (wrapped lines, the candidate list, the keypad's
+/// steps), worked out by [`prepare`] when the state changes, so that a frame
+/// only draws it. A pane drawn at another width than expected works its text
+/// out itself.
+#[derive(Clone, Debug, Default)]
+pub struct Prepared {
+    decoder: Option<PaneText>,
+    serial: Option<PaneText>,
+    /// The keypad panel's text, and whether it is the large panel's.
+    keypad: Option<(bool, PaneText)>,
+}
+
+impl Prepared {
+    fn decoder(&self, width: u16) -> Option<(&[Line<'static>], &[(usize, usize)])> {
+        let p = self.decoder.as_ref().filter(|p| p.width == width)?;
+        Some((&p.lines, &p.starts))
+    }
+
+    fn serial(&self, width: u16) -> Option<&[Line<'static>]> {
+        let p = self.serial.as_ref().filter(|p| p.width == width)?;
+        Some(&p.lines)
+    }
+
+    fn keypad(&self, large: bool, width: u16) -> Option<&[Line<'static>]> {
+        match &self.keypad {
+            Some((l, p)) if *l == large && p.width == width => Some(&p.lines),
+            _ => None,
+        }
+    }
+}
+
+/// Works out the panes' text for the app's state and terminal size.
+pub fn prepare(app: &App) -> Prepared {
+    let mut out = Prepared::default();
+    if app.view != View::Workbench {
+        return out;
+    }
+    let area = Rect::new(0, 0, app.size.0, app.size.1);
+    let Some(areas) = layout(area, app.simulator.is_some()) else {
+        return out;
+    };
+    let theme = Theme::new(app.color);
+    let inner = |r: Rect| Block::bordered().inner(r).width;
+    let width = inner(areas.decoder);
+    let (lines, starts) = decoder::lines(app, &theme, width as usize);
+    out.decoder = Some(PaneText {
+        width,
+        lines,
+        starts,
+    });
+    let width = inner(areas.serial);
+    out.serial = Some(PaneText {
+        width,
+        lines: serial::findings_lines(app, &theme, width as usize),
+        starts: Vec::new(),
+    });
+    if let (Some(panel), Some(sim)) = (areas.keypad, &app.simulator) {
+        let width = inner(panel);
+        let lines = if areas.large_keypad {
+            keypad::large_lines(sim, &theme, width)
+        } else {
+            keypad::small_lines(sim, &theme, width)
+        };
+        out.keypad = Some((
+            areas.large_keypad,
+            PaneText {
+                width,
+                lines,
+                starts: Vec::new(),
+            },
+        ));
+    }
+    out
+}
+
 pub fn render(app: &App, frame: &mut Frame) {
     let area = frame.area();
     let theme = Theme::new(app.color);

@@ -68,11 +68,14 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
         inner.width,
         inner.height.saturating_sub(2),
     );
-    draw::lines(
-        frame.buffer_mut(),
-        below,
-        &findings_lines(app, theme, width),
-    );
+    match app.prepared.serial(inner.width) {
+        Some(lines) => draw::lines(frame.buffer_mut(), below, lines),
+        None => draw::lines(
+            frame.buffer_mut(),
+            below,
+            &findings_lines(app, theme, width),
+        ),
+    }
     if focused && app.overlay == Overlay::None && app.view == crate::tui::app::View::Workbench {
         let cursor = app.input.visual_cursor().saturating_sub(scroll);
         let x = inner.x + (cursor as u16).min(inner.width.saturating_sub(1));
@@ -81,7 +84,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
 }
 
 /// The findings, worst first, then the serial as read when it was corrected.
-fn findings_lines<'a>(app: &App, theme: &Theme, width: usize) -> Vec<Line<'a>> {
+pub(super) fn findings_lines<'a>(app: &App, theme: &Theme, width: usize) -> Vec<Line<'a>> {
     let Some(o) = &app.outcome else {
         return vec![Line::styled(
             "e.g. BP5384 6 4182965, J727, BE4739 12345678, M123456",
