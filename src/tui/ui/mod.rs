@@ -182,13 +182,16 @@ fn pane<'a>(title: impl Into<Line<'a>>, focused: bool, theme: &Theme) -> Block<'
         .title(title)
 }
 
+/// A line of the decoder pane and the candidate it starts.
+type CandidateStart = (usize, usize);
+
 /// One pane's text for the inner width it was worked out for.
 #[derive(Clone, Debug, Default)]
 struct PaneText {
     width: u16,
     lines: Vec<Line<'static>>,
     /// For the decoder: which line starts which candidate.
-    starts: Vec<(usize, usize)>,
+    starts: Vec<CandidateStart>,
 }
 
 /// The text the panes show (wrapped lines, the candidate list, the keypad's
@@ -204,7 +207,7 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    fn decoder(&self, width: u16) -> Option<(&[Line<'static>], &[(usize, usize)])> {
+    fn decoder(&self, width: u16) -> Option<(&[Line<'static>], &[CandidateStart])> {
         let p = self.decoder.as_ref().filter(|p| p.width == width)?;
         Some((&p.lines, &p.starts))
     }
