@@ -33,6 +33,14 @@ fn render(c: &mut Criterion) {
                 terminal.draw(|f| ui::render(&app, f)).expect("draw");
             })
         });
+        // The workbench's own part: the frame drawn into a blank buffer,
+        // without the terminal library's comparison with the last frame.
+        c.bench_function(&format!("{name}, drawing only"), |b| {
+            b.iter(|| {
+                terminal.current_buffer_mut().reset();
+                ui::render(&app, &mut terminal.get_frame());
+            })
+        });
     }
 }
 

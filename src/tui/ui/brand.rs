@@ -27,6 +27,14 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
         focused,
         theme,
     );
+    match app.prepared.brand() {
+        Some(line) => draw::lines(frame.buffer_mut(), inner, std::slice::from_ref(line)),
+        None => draw::lines(frame.buffer_mut(), inner, &[line(app, theme)]),
+    }
+}
+
+/// The tabs, the chosen one marked.
+pub(super) fn line(app: &App, theme: &Theme) -> Line<'static> {
     let mut spans = vec![Span::raw(" ")];
     for (i, (_, label)) in tabs().enumerate() {
         let style = if i == app.brand {
@@ -37,7 +45,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
         spans.push(Span::styled(label, style));
         spans.push(Span::raw(" "));
     }
-    draw::lines(frame.buffer_mut(), inner, &[Line::from(spans)]);
+    Line::from(spans)
 }
 
 /// The brand under a click at `x`, if any.

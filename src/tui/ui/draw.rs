@@ -106,7 +106,12 @@ fn set_line(buf: &mut Buffer, x: u16, y: u16, line: &Line, max_width: u16) {
                 if x >= right {
                     break;
                 }
-                put(buf, x, y, c.encode_utf8(&mut [0; 4]), style);
+                let cell = cell(buf, x, y);
+                // A blank cell already shows a space: only its style changes.
+                if c != ' ' || cell.symbol() != " " {
+                    cell.set_char(c);
+                }
+                cell.set_style(style);
                 x += 1;
             }
         } else {

@@ -200,6 +200,8 @@ struct PaneText {
 /// out itself.
 #[derive(Clone, Debug, Default)]
 pub struct Prepared {
+    /// The brand tabs (the same at every width).
+    brand: Option<Line<'static>>,
     decoder: Option<PaneText>,
     serial: Option<PaneText>,
     /// The keypad panel's text, and whether it is the large panel's.
@@ -207,6 +209,10 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    fn brand(&self) -> Option<&Line<'static>> {
+        self.brand.as_ref()
+    }
+
     fn decoder(&self, width: u16) -> Option<(&[Line<'static>], &[CandidateStart])> {
         let p = self.decoder.as_ref().filter(|p| p.width == width)?;
         Some((&p.lines, &p.starts))
@@ -236,6 +242,7 @@ pub fn prepare(app: &App) -> Prepared {
         return out;
     };
     let theme = Theme::new(app.color);
+    out.brand = Some(brand::line(app, &theme));
     let inner = |r: Rect| Block::bordered().inner(r).width;
     let width = inner(areas.decoder);
     let (lines, starts) = decoder::lines(app, &theme, width as usize);
