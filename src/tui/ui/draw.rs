@@ -15,18 +15,47 @@ use super::Theme;
 
 /// A pane's border and title (as `super::pane` would draw them); returns its inside.
 pub fn pane(buf: &mut Buffer, area: Rect, title: &Line, focused: bool, theme: &Theme) -> Rect {
+    let border = if focused {
+        BorderType::Thick
+    } else {
+        BorderType::Plain
+    };
+    let inner = frame(buf, area, border, theme.border(focused));
+    let area = area.intersection(buf.area);
+    let room = area.width.saturating_sub(2);
+    if room > 0 {
+        let width = u16::try_from(title.width()).unwrap_or(u16::MAX).min(room);
+        title.render(Rect::new(area.left() + 1, area.top(), width, 1), buf);
+    }
+    inner
+}
+
+/// A key of the keypad: a rounded frame with its label in the middle, in
+/// one style (as a `Paragraph` centred in a rounded `Block` draws it).
+pub fn key(buf: &mut Buffer, area: Rect, label: &str, style: Style) {
+    let inner = frame(buf, area, BorderType::Rounded, style).intersection(buf.area);
+    if inner.is_empty() {
+        return;
+    }
+    let width = u16::try_from(Line::raw(label).width()).unwrap_or(u16::MAX);
+    let offset = (inner.width / 2).saturating_sub(width / 2);
+    set_line(
+        buf,
+        inner.x + offset,
+        inner.y,
+        &Line::styled(label, style),
+        inner.width - offset,
+    );
+}
+
+/// A border all round `area`, as a bordered `Block` draws it; returns the inside.
+fn frame(buf: &mut Buffer, area: Rect, border: BorderType, style: Style) -> Rect {
     let inner = Block::bordered().inner(area);
     let area = area.intersection(buf.area);
     if area.is_empty() {
         return inner;
     }
-    let set = if focused {
-        BorderType::Thick
-    } else {
-        BorderType::Plain
-    }
-    .to_border_set();
-    let style = theme.border(focused);
+    let set = border.to_border_set();
     let (left, top) = (area.left(), area.top());
     let (right, bottom) = (area.right() - 1, area.bottom() - 1);
     let mut put = |x, y, symbol| put(buf, x, y, symbol, style);
@@ -45,11 +74,6 @@ pub fn pane(buf: &mut Buffer, area: Rect, title: &Line, focused: bool, theme: &T
         (left, top, set.top_left),
     ] {
         put(x, y, symbol);
-    }
-    let room = area.width.saturating_sub(2);
-    if room > 0 {
-        let width = u16::try_from(title.width()).unwrap_or(u16::MAX).min(room);
-        title.render(Rect::new(left + 1, top, width, 1), buf);
     }
     inner
 }

@@ -5,7 +5,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph};
 
 use super::{Theme, draw, wrap};
 use crate::keypad::{Button, Moment, RadioState};
@@ -343,15 +342,7 @@ pub fn render_large(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
         } else {
             Style::new()
         };
-        let key = Block::bordered()
-            .border_type(BorderType::Rounded)
-            .border_style(style);
-        frame.render_widget(
-            Paragraph::new(Line::styled(b.label(), style))
-                .alignment(ratatui::layout::Alignment::Center)
-                .block(key),
-            rect,
-        );
+        draw::key(frame.buffer_mut(), rect, &b.label(), style);
     }
 }
 

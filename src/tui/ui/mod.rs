@@ -203,6 +203,8 @@ pub struct Prepared {
     /// The brand tabs (the same at every width).
     brand: Option<Line<'static>>,
     decoder: Option<PaneText>,
+    /// The serial as typed, and the marks under it (the same at every width).
+    typed: Option<[Line<'static>; 2]>,
     serial: Option<PaneText>,
     /// The keypad panel's text, and whether it is the large panel's.
     keypad: Option<(bool, PaneText)>,
@@ -216,6 +218,10 @@ impl Prepared {
     fn decoder(&self, width: u16) -> Option<(&[Line<'static>], &[CandidateStart])> {
         let p = self.decoder.as_ref().filter(|p| p.width == width)?;
         Some((&p.lines, &p.starts))
+    }
+
+    fn typed(&self) -> Option<&[Line<'static>; 2]> {
+        self.typed.as_ref()
     }
 
     fn serial(&self, width: u16) -> Option<&[Line<'static>]> {
@@ -251,6 +257,7 @@ pub fn prepare(app: &App) -> Prepared {
         lines,
         starts,
     });
+    out.typed = Some(serial::typed_lines(app, &theme));
     let width = inner(areas.serial);
     out.serial = Some(PaneText {
         width,

@@ -33,6 +33,52 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
     }
     let width = inner.width as usize;
     let scroll = app.input.visual_scroll(width.saturating_sub(1));
+    let computed;
+    let typed = match app.prepared.typed() {
+        Some(lines) => lines,
+        None => {
+            computed = typed_lines(app, theme);
+            &computed
+        }
+    };
+    let rows = Rect::new(inner.x, inner.y, inner.width, inner.height.min(2));
+    if scroll == 0 && typed[0].width() <= width {
+        draw::lines(frame.buffer_mut(), rows, typed);
+    } else {
+        let [typed, marks] = typed;
+        // Wider than the pane: the paragraph cuts the text at the scroll
+        // and stops at the first character that does not fit.
+        let row = |y: u16| Rect::new(inner.x, inner.y + y, inner.width, 1);
+        let offset = (0, scroll as u16);
+        frame.render_widget(Paragraph::new(typed.clone()).scroll(offset), row(0));
+        if inner.height > 1 {
+            frame.render_widget(Paragraph::new(marks.clone()).scroll(offset), row(1));
+        }
+    }
+    let below = Rect::new(
+        inner.x,
+        inner.y + 2,
+        inner.width,
+        inner.height.saturating_sub(2),
+    );
+    match app.prepared.serial(inner.width) {
+        Some(lines) => draw::lines(frame.buffer_mut(), below, lines),
+        None => draw::lines(
+            frame.buffer_mut(),
+            below,
+            &findings_lines(app, theme, width),
+        ),
+    }
+    if focused && app.overlay == Overlay::None && app.view == crate::tui::app::View::Workbench {
+        let cursor = app.input.visual_cursor().saturating_sub(scroll);
+        let x = inner.x + (cursor as u16).min(inner.width.saturating_sub(1));
+        frame.set_cursor_position(Position::new(x, inner.y));
+    }
+}
+
+/// The text as typed, each flagged character in its finding's style, and the
+/// marks under it (^ an error, ~ a warning).
+pub(super) fn typed_lines(app: &App, theme: &Theme) -> [Line<'static>; 2] {
     let flagged = app
         .outcome
         .as_ref()
@@ -56,31 +102,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
             }
         }
     }
-    let row = |y: u16| Rect::new(inner.x, inner.y + y, inner.width, 1);
-    let offset = (0, scroll as u16);
-    frame.render_widget(Paragraph::new(Line::from(typed)).scroll(offset), row(0));
-    if inner.height > 1 {
-        frame.render_widget(Paragraph::new(Line::from(marks)).scroll(offset), row(1));
-    }
-    let below = Rect::new(
-        inner.x,
-        inner.y + 2,
-        inner.width,
-        inner.height.saturating_sub(2),
-    );
-    match app.prepared.serial(inner.width) {
-        Some(lines) => draw::lines(frame.buffer_mut(), below, lines),
-        None => draw::lines(
-            frame.buffer_mut(),
-            below,
-            &findings_lines(app, theme, width),
-        ),
-    }
-    if focused && app.overlay == Overlay::None && app.view == crate::tui::app::View::Workbench {
-        let cursor = app.input.visual_cursor().saturating_sub(scroll);
-        let x = inner.x + (cursor as u16).min(inner.width.saturating_sub(1));
-        frame.set_cursor_position(Position::new(x, inner.y));
-    }
+    [Line::from(typed), Line::from(marks)]
 }
 
 /// The findings, worst first, then the serial as read when it was corrected.
