@@ -33,7 +33,8 @@ pub fn pane(buf: &mut Buffer, area: Rect, title: &Line, focused: bool, theme: &T
 /// A key of the keypad: a rounded frame with its label in the middle, in
 /// one style (as a `Paragraph` centred in a rounded `Block` draws it).
 pub fn key(buf: &mut Buffer, area: Rect, label: &str, style: Style) {
-    let inner = frame(buf, area, BorderType::Rounded, style).intersection(buf.area);
+    let area = area.intersection(buf.area);
+    let inner = frame(buf, area, BorderType::Rounded, style);
     if inner.is_empty() {
         return;
     }
@@ -184,6 +185,37 @@ mod tests {
                     set_line(&mut ours, 3, 2, &line, width);
                     theirs.set_line(3, 2, &line, width);
                     assert_eq!(ours, theirs, "{text:?} + {other:?} in {width}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_key_is_drawn_as_a_centred_paragraph_in_a_rounded_block() {
+        use ratatui::layout::Alignment;
+        use ratatui::widgets::Paragraph;
+        let style = Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD);
+        for area in [
+            Rect::new(1, 1, 5, 3),
+            Rect::new(0, 0, 6, 3),
+            Rect::new(2, 0, 3, 3),
+            Rect::new(2, 0, 2, 2),
+            Rect::new(7, 2, 5, 3),
+        ] {
+            for label in ["1", "OK", "MENU", "漢字", "ENTER"] {
+                for style in [Style::new(), style] {
+                    let screen = Rect::new(0, 0, 10, 4);
+                    let mut ours = Buffer::empty(screen);
+                    let mut theirs = Buffer::empty(screen);
+                    key(&mut ours, area, label, style);
+                    let block = Block::bordered()
+                        .border_type(BorderType::Rounded)
+                        .border_style(style);
+                    Paragraph::new(Line::styled(label, style))
+                        .alignment(Alignment::Center)
+                        .block(block)
+                        .render(area, &mut theirs);
+                    assert_eq!(ours, theirs, "{area:?} {label:?}");
                 }
             }
         }
