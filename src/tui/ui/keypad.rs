@@ -62,8 +62,25 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
     if inner.width < 10 || inner.height < 2 {
         return;
     }
-    match app.prepared.keypad(false, inner.width) {
+    panel_text(app, sim, theme, inner, frame, false);
+}
+
+/// The panel's text, as worked out in update (or now, at another width).
+fn panel_text(
+    app: &App,
+    sim: &Simulator,
+    theme: &Theme,
+    inner: Rect,
+    frame: &mut Frame,
+    large: bool,
+) {
+    match app.prepared.keypad(large, inner.width) {
         Some(lines) => draw::lines(frame.buffer_mut(), inner, lines),
+        None if large => draw::lines(
+            frame.buffer_mut(),
+            inner,
+            &large_lines(sim, theme, inner.width),
+        ),
         None => draw::lines(
             frame.buffer_mut(),
             inner,
@@ -324,14 +341,7 @@ fn moment_text(m: Moment) -> String {
 pub fn render_large(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
     let Some(sim) = &app.simulator else { return };
     let inner = frame_pane(app, sim, theme, area, frame);
-    match app.prepared.keypad(true, inner.width) {
-        Some(lines) => draw::lines(frame.buffer_mut(), inner, lines),
-        None => draw::lines(
-            frame.buffer_mut(),
-            inner,
-            &large_lines(sim, theme, inner.width),
-        ),
-    }
+    panel_text(app, sim, theme, inner, frame, true);
     let lit = match sim.mode {
         SimMode::Guide => sim.guide_button(),
         SimMode::Practice => sim.held,
