@@ -337,6 +337,26 @@ proptest! {
         let mut t = Terminal::new(TestBackend::new(w.max(1), h.max(1))).unwrap();
         t.draw(|f| ui::render(&a, f)).unwrap();
     }
+
+    /// The panes' text worked out in `update` draws the very frame that text
+    /// worked out while drawing would: every cell, symbol and style.
+    #[test]
+    fn prepared_text_draws_the_frame_fresh_text_draws(
+        serial in prop::sample::select(vec!["j727", "bp 5384 6 41829O5", "BP538464182965", "M123456", "7 645 384 318", "BE473912345678", "A000", "ＭＩ２３"]),
+        events in proptest::collection::vec(any_event(), 0..30),
+        w in 40u16..160,
+        h in 12u16..50,
+    ) {
+        let mut a = app(w, h);
+        type_text(&mut a, serial);
+        for ev in events {
+            let _ = send(&mut a, ev);
+        }
+        let prepared = draw(&a).backend().buffer().clone();
+        a.prepared = Default::default();
+        let fresh = draw(&a).backend().buffer().clone();
+        prop_assert_eq!(prepared, fresh);
+    }
 }
 
 #[test]
