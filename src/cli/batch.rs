@@ -10,7 +10,9 @@ use serde::Serialize;
 
 use super::output::ReaderGone;
 use super::{BatchArgs, BatchFormat};
-use crate::decode::{Code, CodeBook, Outcome, decode, renault, visteon};
+use crate::decode::{
+    Candidate, Code, CodeBook, Outcome, algorithm_candidate, decode, renault, visteon,
+};
 use crate::serial::{Family, FindingKind, MAX_INPUT_CHARS, echo_text};
 
 /// Longest row kept in memory; longer rows are measured, reported and skipped.
@@ -125,7 +127,7 @@ fn process(
                 }
                 let kept = &line[..line.len().min(MAX_ROW_BYTES)];
                 match quick(kept, args.family, book) {
-                    Some((serial, family, code)) => rows.quick(serial, family, code)?,
+                    Some((serial, family, candidate)) => rows.quick(serial, family, &candidate)?,
                     None => rows.outcome(&row_outcome(kept, line.len(), args, book), None)?,
                 }
                 n += 1;
@@ -241,11 +243,12 @@ fn run_lines(
 /// A row the algorithms answer at once: exactly a precode or a Visteon
 /// serial as the label prints it, no family forced otherwise, and nothing
 /// in the book or the job log for it. Anything else takes the full decode.
+/// Gives the serial, its family and the algorithm's candidate.
 fn quick<'a>(
     row: &'a [u8],
     forced: Option<Family>,
     book: &dyn CodeBook,
-) -> Option<(&'a str, Family, Code)> {
+) -> Option<(&'a str, Family, Candidate)> {
     let (family, code) = match row {
         [l, d @ ..]
             if d.len() == 3 && l.is_ascii_uppercase() && d.iter().all(u8::is_ascii_digit) =>
@@ -265,7 +268,10 @@ fn quick<'a>(
     let serial = std::str::from_utf8(row).ok()?;
     let quiet =
         book.entries(serial).is_ok_and(|e| e.is_empty()) && book.warnings(serial).is_empty();
-    quiet.then_some((serial, family, code))
+    if !quiet {
+        return None;
+    }
+    Some((serial, family, algorithm_candidate(family, code)?))
 }
 
 /// Reads one row into `buf` without its line ending; `buf` keeps at most
@@ -569,8 +575,8 @@ impl Rows {
 
     /// The row a full decode would give for a serial the algorithm answers
     /// with nothing else to say (see [`quick`]), without building it.
-    fn quick(&mut self, serial: &str, family: Family, code: Code) -> anyhow::Result<()> {
-        let c = algorithm_candidate(family, code);
+    fn quick(&mut self, serial: &str, family: Family, c: &Candidate) -> anyhow::Result<()> {
+        let code = c.code;
         match self {
             Rows::Jsonl(w) => {
                 let note = quick_json_note(family);
@@ -610,14 +616,9 @@ impl Rows {
     }
 }
 
-/// The algorithm's candidate as the decoder makes it.
-fn algorithm_candidate(family: Family, code: Code) -> crate::decode::Candidate {
-    crate::decode::algorithm_candidate(family, code).unwrap_or(crate::decode::Candidate {
-        code,
-        source: crate::decode::Source::Algorithm,
-        confidence: crate::decode::Confidence::Assumed,
-        note: Cow::Borrowed(""),
-    })
+/// The note of a family's algorithm, as the decoder writes it.
+fn algorithm_note(family: Family) -> Cow<'static, str> {
+    algorithm_candidate(family, Code::new(0)).map_or(Cow::Borrowed(""), |c| c.note)
 }
 
 /// The algorithm's note as a CSV field, quoted once per family.
@@ -626,7 +627,7 @@ fn quick_csv_note(family: Family) -> &'static [u8] {
     let notes = NOTES.get_or_init(|| {
         [Family::Renault, Family::Visteon].map(|f| {
             let mut field = Vec::new();
-            let note = algorithm_candidate(f, Code::new(0)).note;
+            let note = algorithm_note(f);
             let mut w = csv_rows(&mut field);
             // Two fields, so the note is quoted as it is inside a row.
             let _ = w.write_record([note.as_ref(), ""]);
@@ -646,9 +647,8 @@ fn quick_csv_note(family: Family) -> &'static [u8] {
 fn quick_json_note(family: Family) -> &'static str {
     static NOTES: std::sync::OnceLock<[String; 2]> = std::sync::OnceLock::new();
     let notes = NOTES.get_or_init(|| {
-        [Family::Renault, Family::Visteon].map(|f| {
-            serde_json::to_string(&algorithm_candidate(f, Code::new(0)).note).unwrap_or_default()
-        })
+        [Family::Renault, Family::Visteon]
+            .map(|f| serde_json::to_string(&algorithm_note(f)).unwrap_or_default())
     });
     if family == Family::Renault {
         &notes[0]
@@ -746,7 +746,7 @@ mod tests {
                 full.outcome(&o, None).unwrap();
                 match quick(serial.as_bytes(), None, &NoBook) {
                     Some((s, f, c)) => {
-                        fast.quick(s, f, c).unwrap();
+                        fast.quick(s, f, &c).unwrap();
                         quick_rows += 1;
                     }
                     None => fast.outcome(&o, None).unwrap(),
