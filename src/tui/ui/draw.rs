@@ -13,7 +13,8 @@ use ratatui::widgets::{Block, BorderType, Widget};
 
 use super::Theme;
 
-/// A pane's border and title (as `super::pane` would draw them); returns its inside.
+/// A pane's border and title, the focused pane standing out (thick border,
+/// colour if allowed), as a bordered `Block` draws them; returns its inside.
 pub fn pane(buf: &mut Buffer, area: Rect, title: &Line, focused: bool, theme: &Theme) -> Rect {
     let border = if focused {
         BorderType::Thick
@@ -241,7 +242,14 @@ mod tests {
                     let mut ours = Buffer::empty(screen);
                     let mut theirs = Buffer::empty(screen);
                     let inner = pane(&mut ours, area, &Line::raw(title), focused, &theme);
-                    let block = super::super::pane(title, focused, &theme);
+                    let block = Block::bordered()
+                        .border_type(if focused {
+                            BorderType::Thick
+                        } else {
+                            BorderType::Plain
+                        })
+                        .border_style(theme.border(focused))
+                        .title(title);
                     assert_eq!(inner, block.inner(area));
                     block.render(area, &mut theirs);
                     assert_eq!(ours, theirs, "{area:?} {focused} {title:?}");

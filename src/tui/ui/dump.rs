@@ -8,18 +8,18 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::serial::visible;
-use super::{Theme, pane, wrap};
+use super::{Theme, draw, wrap};
 use crate::serial::Severity;
 use crate::tui::app::{App, Overlay};
 
 pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
-    let block = pane(
-        " Chip dump: type or paste the file's path, Enter reads it ",
+    let inner = draw::pane(
+        frame.buffer_mut(),
+        area,
+        &Line::raw(" Chip dump: type or paste the file's path, Enter reads it "),
         true,
         theme,
     );
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
     let width = inner.width as usize;
     let mut info: Vec<Line> = Vec::new();
     let typed: String = app.dump.path.value().chars().map(visible).collect();

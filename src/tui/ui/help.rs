@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use super::{Theme, centered, pane};
+use super::{Theme, centered, draw};
 
 const HELP: &[&str] = &[
     "Anywhere  Tab/Shift-Tab pane · ? F1 help · F2 jobs · Esc quit",
@@ -33,12 +33,8 @@ const HELP: &[&str] = &[
 pub fn render(theme: &Theme, area: Rect, frame: &mut Frame) {
     let popup = centered(area, 66, HELP.len() as u16 + 2);
     frame.render_widget(Clear, popup);
-    let block = pane(" Help: Esc or ? closes ", true, theme);
+    let title = Line::raw(" Help: Esc or ? closes ");
+    let inner = draw::pane(frame.buffer_mut(), popup, &title, true, theme);
     let lines: Vec<Line> = HELP.iter().map(|l| Line::raw(*l)).collect();
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        popup,
-    );
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::serial::visible;
-use super::{Theme, centered, pane};
+use super::{Theme, centered, draw};
 use crate::tui::app::App;
 
 pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
@@ -14,9 +14,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
     let popup = centered(area, 64, 11);
     frame.render_widget(Clear, popup);
     let title = format!(" Log {} {} on a new job ", form.code, form.outcome.id());
-    let block = pane(title, true, theme);
-    let inner = block.inner(popup);
-    frame.render_widget(block, popup);
+    let inner = draw::pane(frame.buffer_mut(), popup, &Line::raw(title), true, theme);
     let field = |label: &str, value: &str, active: bool| {
         let shown: String = value.chars().map(visible).collect();
         Line::from(vec![

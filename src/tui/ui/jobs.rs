@@ -6,17 +6,17 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::serial::visible;
-use super::{Theme, pane};
+use super::{Theme, draw};
 use crate::tui::app::{App, Overlay};
 
 pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
-    let block = pane(
-        " Jobs: type to search by serial or registration ",
+    let inner = draw::pane(
+        frame.buffer_mut(),
+        area,
+        &Line::raw(" Jobs: type to search by serial or registration "),
         true,
         theme,
     );
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
     let [search, list] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(inner);
     let typed: String = app.jobs.search.value().chars().map(visible).collect();
     frame.render_widget(

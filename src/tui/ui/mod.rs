@@ -16,7 +16,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::app::{App, Focus, Msg, Overlay, View};
 use crate::serial::Severity;
@@ -168,18 +168,6 @@ impl Theme {
             self.dim()
         }
     }
-}
-
-/// A pane's frame; the focused one stands out (thick border, colour if allowed).
-fn pane<'a>(title: impl Into<Line<'a>>, focused: bool, theme: &Theme) -> Block<'a> {
-    Block::bordered()
-        .border_type(if focused {
-            BorderType::Thick
-        } else {
-            BorderType::Plain
-        })
-        .border_style(theme.border(focused))
-        .title(title)
 }
 
 /// A line of the decoder pane and the candidate it starts.
