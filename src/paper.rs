@@ -567,10 +567,7 @@ pub fn request_sheet(
 
 /// The codes refused on earlier jobs for this serial, oldest first.
 pub fn refused_for(records: &dyn Records, serial: &str) -> anyhow::Result<Vec<Refused>> {
-    let jobs = records.jobs(&JobFilter {
-        serial: Some(serial.to_string()),
-        ..JobFilter::default()
-    })?;
+    let jobs = records.jobs(&JobFilter::serial(serial))?;
     let mut out: Vec<Refused> = jobs
         .iter()
         .flat_map(|j| {

@@ -287,10 +287,7 @@ fn how_known(
     let (Some(records), Some(serial)) = (records, serial) else {
         return Ok(Ok(word()));
     };
-    let jobs = records.jobs(&JobFilter {
-        serial: Some(serial.to_string()),
-        ..JobFilter::default()
-    })?;
+    let jobs = records.jobs(&JobFilter::serial(serial))?;
     if let Some(job) = jobs.iter().find(|j| {
         j.attempts
             .iter()

@@ -326,6 +326,14 @@ pub struct JobFilter {
 }
 
 impl JobFilter {
+    /// Every job for exactly this (normalised) serial.
+    pub fn serial(serial: &str) -> JobFilter {
+        JobFilter {
+            serial: Some(serial.to_string()),
+            ..JobFilter::default()
+        }
+    }
+
     /// One job by its number.
     pub fn job(id: i64) -> JobFilter {
         JobFilter {
@@ -689,12 +697,8 @@ fn merge_in(tx: &mut impl Tx, from: &Snapshot) -> anyhow::Result<CopyReport> {
 
 /// The warnings the job log holds for a serial, for the decoder.
 fn job_warnings(records: &dyn Records, serial: &str) -> Vec<String> {
-    let filter = JobFilter {
-        serial: Some(serial.to_string()),
-        ..JobFilter::default()
-    };
     records
-        .jobs(&filter)
+        .jobs(&JobFilter::serial(serial))
         .unwrap_or_default()
         .iter()
         .filter_map(JobRow::recoded_text)
