@@ -1,9 +1,12 @@
 //! Chip dumps: the documented layouts, every encoding in both word orders,
 //! learning a layout from dumps with known codes, and bad files.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use common::cli::{self, text};
 use proptest::prelude::*;
 use radiocode::decode::{Code, Confidence};
 use radiocode::dump::{self, Dump, Encoding, Evidence, Learned, Spot};
@@ -41,20 +44,7 @@ fn code(c: &str) -> Code {
 }
 
 fn rc(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_radiocode"))
-        .env("RADIOCODE_DB", db)
-        .env("RADIOCODE_CONFIG", "/nonexistent/radiocode.toml")
-        .args(args)
-        .output()
-        .expect("run radiocode")
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+    cli::run(db, cli::NO_CONFIG, args, &[])
 }
 
 struct Bench {

@@ -1,26 +1,16 @@
 //! A job on paper: evidence kept and checked, the job card in every format,
 //! the request sheet, the re-coded flag, redacted exports and the purge.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use common::cli::{self, text};
 use serde_json::Value;
 
 fn rc(db: &Path, config: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_radiocode"))
-        .env("RADIOCODE_DB", db)
-        .env("RADIOCODE_CONFIG", config)
-        .args(args)
-        .output()
-        .expect("run radiocode")
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+    cli::run(db, config, args, &[])
 }
 
 struct Garage {

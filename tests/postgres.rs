@@ -10,6 +10,7 @@ use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use common::cli::{self, text};
 use common::pg::{self, PASSWORD};
 use radiocode::decode::{Code, Confidence};
 use radiocode::store::{
@@ -23,25 +24,7 @@ fn rc(db: &str, args: &[&str]) -> Output {
 }
 
 fn rc_env(db: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_radiocode"));
-    cmd.env("RADIOCODE_DB", db)
-        .env("RADIOCODE_CONFIG", "/nonexistent/radiocode.toml")
-        .env_remove("PGPASSWORD")
-        .env_remove("RADIOCODE_BRANCH")
-        .env_remove("RADIOCODE_WORKSTATION")
-        .args(args);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().expect("run radiocode")
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+    cli::run(db, cli::NO_CONFIG, args, env)
 }
 
 /// The URL of a prepared database under another login.

@@ -1,27 +1,18 @@
 //! The code book and job log: commands, the decoder's use of the book, and
 //! what happens to the file when things go wrong.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
+use common::cli::{self, text};
 use radiocode::store::{Records, SqliteStore};
 use serde_json::Value;
 
 fn rc(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_radiocode"))
-        .env("RADIOCODE_DB", db)
-        .args(args)
-        .output()
-        .expect("run radiocode")
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+    cli::run(db, cli::NO_CONFIG, args, &[])
 }
 
 fn temp_db() -> (tempfile::TempDir, PathBuf) {
