@@ -348,15 +348,8 @@ fn a_code_confirmed_at_one_bench_shows_in_another_workbench_within_two_seconds()
     else {
         return;
     };
-    let pg_place = PgPlace::parse(&url).unwrap();
-    let place = Place::Server(pg_place.clone());
-    let events = store::watch(pg_place.clone());
-    let mut app = App::new(Box::new(store::MemoryBook::seed()), false).with_records(
-        store::open_reading(&place).unwrap(),
-        Some(place.clone()),
-        radiocode::settings::Bench::default(),
-    );
-    app.update(Msg::Resize(120, 40));
+    let (pg_place, place) = server_place(&url);
+    let (mut app, events) = workbench_on(&place, &pg_place);
     app.update(Msg::Paste("BP 3349 5 8119566".into()));
     assert!(app.outcome.as_ref().unwrap().candidates.is_empty());
     // Listening has started once the watcher is connected: give it a moment.
@@ -399,15 +392,8 @@ fn the_workbench_rides_out_a_server_restart_without_losing_a_try() {
     }
     let own = pg::start().expect("a second server");
     let url = own.prepared_database();
-    let pg_place = PgPlace::parse(&url).unwrap();
-    let place = Place::Server(pg_place.clone());
-    let events = store::watch(pg_place.clone());
-    let mut app = App::new(Box::new(store::MemoryBook::seed()), false).with_records(
-        store::open_reading(&place).unwrap(),
-        Some(place.clone()),
-        radiocode::settings::Bench::default(),
-    );
-    app.update(Msg::Resize(120, 40));
+    let (pg_place, place) = server_place(&url);
+    let (mut app, events) = workbench_on(&place, &pg_place);
     app.update(Msg::Paste("J727".into()));
     // Start a job with a refused try while the server is up.
     app.update(Msg::Focus(radiocode::tui::app::Focus::Decoder));
@@ -442,6 +428,25 @@ fn the_workbench_rides_out_a_server_restart_without_losing_a_try() {
     assert_eq!(jobs.len(), 1);
     assert_eq!(jobs[0].id, job);
     assert_eq!(jobs[0].tries_text(), "6586 refused, 6586 accepted");
+}
+
+/// The server at `url` as a place for the records.
+fn server_place(url: &str) -> (PgPlace, Place) {
+    let pg_place = PgPlace::parse(url).unwrap();
+    (pg_place.clone(), Place::Server(pg_place))
+}
+
+/// A 120x40 workbench keeping its records on the server, and the watcher
+/// that tells it what other benches write.
+fn workbench_on(place: &Place, pg_place: &PgPlace) -> (App, mpsc::Receiver<RecordsEvent>) {
+    let events = store::watch(pg_place.clone());
+    let mut app = App::new(Box::new(store::MemoryBook::seed()), false).with_records(
+        store::open_reading(place).unwrap(),
+        Some(place.clone()),
+        radiocode::settings::Bench::default(),
+    );
+    app.update(Msg::Resize(120, 40));
+    (app, events)
 }
 
 /// Feeds the watcher's events to the workbench until `done` or the time is up.
