@@ -196,6 +196,8 @@ pub struct Prepared {
     serial: Option<PaneText>,
     /// The keypad panel's text, and whether it is the large panel's.
     keypad: Option<(bool, PaneText)>,
+    /// The chip dump view's account of the file read.
+    dump: Option<PaneText>,
 }
 
 impl Prepared {
@@ -217,6 +219,11 @@ impl Prepared {
         Some(&p.lines)
     }
 
+    fn dump(&self, width: u16) -> Option<&[Line<'static>]> {
+        let p = self.dump.as_ref().filter(|p| p.width == width)?;
+        Some(&p.lines)
+    }
+
     fn keypad(&self, large: bool, width: u16) -> Option<&[Line<'static>]> {
         match &self.keypad {
             Some((l, p)) if *l == large && p.width == width => Some(&p.lines),
@@ -228,16 +235,27 @@ impl Prepared {
 /// Works out the panes' text for the app's state and terminal size.
 pub fn prepare(app: &App) -> Prepared {
     let mut out = Prepared::default();
-    if app.view != View::Workbench {
-        return out;
-    }
     let area = Rect::new(0, 0, app.size.0, app.size.1);
     let Some(areas) = layout(area, app.simulator.is_some()) else {
         return out;
     };
     let theme = Theme::new(app.color);
-    out.brand = Some(brand::line(app, &theme));
     let inner = |r: Rect| Block::bordered().inner(r).width;
+    match app.view {
+        View::Workbench => {}
+        View::Dump => {
+            // The view takes the whole width above the status line.
+            let width = inner(area);
+            out.dump = Some(PaneText {
+                width,
+                lines: dump::info_lines(app, &theme, width),
+                starts: Vec::new(),
+            });
+            return out;
+        }
+        View::Jobs => return out,
+    }
+    out.brand = Some(brand::line(app, &theme));
     let width = inner(areas.decoder);
     let (lines, starts) = decoder::lines(app, &theme, width as usize);
     out.decoder = Some(PaneText {
