@@ -13,7 +13,7 @@ use super::{BatchArgs, BatchFormat};
 use crate::decode::{
     Candidate, Code, CodeBook, Outcome, algorithm_candidate, decode, renault, visteon,
 };
-use crate::serial::{Family, FindingKind, MAX_INPUT_CHARS, echo_text};
+use crate::serial::{Family, FindingKind, MAX_INPUT_CHARS, echo_text, normal_form};
 
 /// Longest row kept in memory; longer rows are measured, reported and skipped.
 const MAX_ROW_BYTES: usize = 64 * 1024;
@@ -249,23 +249,16 @@ fn quick<'a>(
     forced: Option<Family>,
     book: &dyn CodeBook,
 ) -> Option<(&'a str, Family, Candidate)> {
-    let (family, code) = match row {
-        [l, d @ ..]
-            if d.len() == 3 && l.is_ascii_uppercase() && d.iter().all(u8::is_ascii_digit) =>
-        {
-            let serial = std::str::from_utf8(row).ok()?;
-            (Family::Renault, renault::precode_code(serial)?)
-        }
-        [b'M', d @ ..] if d.len() == 6 && d.iter().all(u8::is_ascii_digit) => {
-            let serial = std::str::from_utf8(row).ok()?;
-            (Family::Visteon, visteon::m_serial_code(serial)?)
-        }
-        _ => return None,
+    let serial = std::str::from_utf8(row).ok()?;
+    let family = normal_form(serial)?;
+    let code = match family {
+        Family::Renault => renault::precode_code(serial)?,
+        Family::Visteon => visteon::m_serial_code(serial)?,
+        Family::Blaupunkt | Family::Becker => return None,
     };
     if forced.is_some_and(|f| f != family) {
         return None;
     }
-    let serial = std::str::from_utf8(row).ok()?;
     let quiet =
         book.entries(serial).is_ok_and(|e| e.is_empty()) && book.warnings(serial).is_empty();
     if !quiet {

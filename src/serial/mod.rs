@@ -11,8 +11,8 @@ use std::str::FromStr;
 use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
-pub(crate) use normalise::diagnose_into;
 pub use normalise::{MAX_INPUT_CHARS, diagnose};
+pub(crate) use normalise::{diagnose_into, normal_form};
 
 /// The four families of Nissan head units radiocode knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

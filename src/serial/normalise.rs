@@ -244,13 +244,8 @@ pub(crate) fn diagnose_into(input: &str, d: &mut Diagnosis) {
 /// reading [`read_typed`] gives it, without the work of looking for
 /// misreadings that cannot be there. False, with `d` untouched, for anything else.
 fn exact(input: &str, d: &mut Diagnosis) -> bool {
-    let digits = |d: &[u8], n: usize| d.len() == n && d.iter().all(u8::is_ascii_digit);
-    let seen = match input.as_bytes() {
-        [l, d @ ..] if l.is_ascii_uppercase() && digits(d, 3) => Family::Renault,
-        [b'M', d @ ..] if digits(d, 6) => Family::Visteon,
-        [b'B', b'P', d @ ..] if digits(d, 12) => Family::Blaupunkt,
-        [b'B', b'E', d @ ..] if digits(d, 12) => Family::Becker,
-        _ => return false,
+    let Some(seen) = normal_form(input) else {
+        return false;
     };
     if d.family.is_some_and(|chosen| chosen != seen) {
         return false;
@@ -258,6 +253,20 @@ fn exact(input: &str, d: &mut Diagnosis) -> bool {
     d.family = Some(seen);
     check_serial(CompactString::from(input), seen, None, d);
     true
+}
+
+/// The family whose template `text` fills exactly, each character already
+/// the one its slot wants (no misreading, no separator, upper case).
+pub(crate) fn normal_form(text: &str) -> Option<Family> {
+    let fills = |slots: &[Slot]| {
+        slots.len() == text.len()
+            && slots.iter().zip(text.bytes()).all(|(slot, b)| match *slot {
+                Slot::Fixed(want) => u32::from(b) == u32::from(want),
+                Slot::Letter => b.is_ascii_uppercase(),
+                Slot::Digit | Slot::YearDigit => b.is_ascii_digit(),
+            })
+    };
+    Family::ALL.into_iter().find(|f| fills(template(*f)))
 }
 
 /// Reads typed label text character by character, flagging each misreading.
