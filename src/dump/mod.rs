@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::decode::{Candidate, Code, Confidence, Source};
-use crate::serial::{Family, diagnose};
+use crate::serial::{Family, NISSAN_BECKER_MODELS, diagnose};
 use crate::store::{DumpRecord, LayoutRecord};
 pub use encoding::Encoding;
 
@@ -316,7 +316,7 @@ impl Model {
             ("BP", d)
         } else if let Some(d) = t.strip_prefix("BE") {
             ("BE", d)
-        } else if t == "4739" || t == "4757" {
+        } else if NISSAN_BECKER_MODELS.contains(&t.as_str()) {
             ("BE", t.as_str())
         } else {
             ("BP", t.as_str())
@@ -328,7 +328,7 @@ impl Model {
                 crate::serial::echo_text(text, 20)
             ));
         }
-        if prefix == "BE" && digits != "4739" && digits != "4757" {
+        if prefix == "BE" && !NISSAN_BECKER_MODELS.contains(&digits) {
             return Err(format!(
                 "Becker BE{digits} is not a Nissan unit: only BE4739 and BE4757 are"
             ));

@@ -12,7 +12,7 @@ use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 pub use normalise::{MAX_INPUT_CHARS, diagnose};
-pub(crate) use normalise::{diagnose_into, normal_form};
+pub(crate) use normalise::{NISSAN_BECKER_MODELS, diagnose_into, normal_form};
 
 /// The four families of Nissan head units radiocode knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
