@@ -8,7 +8,7 @@ use std::ops::{Deref, DerefMut};
 
 use compact_str::CompactString;
 
-use super::units::blaupunkt_unit;
+use super::units::{blaupunkt_unit, blaupunkt_units};
 use super::{Diagnosis, Family, Finding, FindingKind as K, SerialPart, Severity, ShownChar};
 
 /// Longer text than this is not a label serial; it is refused before any work.
@@ -692,14 +692,18 @@ fn check_serial(
             let unit = blaupunkt_unit(unit_type);
             d.unit = unit;
             if unit.is_none() {
+                let known: Vec<&str> = blaupunkt_units()
+                    .iter()
+                    .map(|u| u.unit_type.as_str())
+                    .collect();
                 d.findings.push(Finding::new(
                     Severity::Info,
                     K::UnknownUnit,
                     None,
                     format!(
                         "BP type {unit_type} is not among the Nissan Blaupunkt units radiocode \
-                         knows (2346, 2347, 3349, 5362, 5384, 5387): check the radio came from \
-                         a Nissan"
+                         knows ({}): check the radio came from a Nissan",
+                        known.join(", ")
                     ),
                 ));
             }
