@@ -4,8 +4,11 @@
 //! line (`cli`) is a thin shell over it.
 
 pub mod cli;
+pub mod code;
 pub mod decode;
 pub mod dump;
+pub mod family;
+pub mod finding;
 pub mod keypad;
 pub mod paper;
 pub mod serial;

@@ -296,23 +296,9 @@ fn unit_rows(d: &Diagnosis) -> Vec<(&'static str, String)> {
 
 /// The numbers on this family's label that people mistake for the serial.
 pub fn not_the_serial(d: &Diagnosis) -> Vec<String> {
-    match d.family {
-        Some(Family::Blaupunkt) => vec![
-            format!(
-                "the part number {} (7 64x xxx 318)",
-                d.unit.map_or("on the label", |u| u.part_number.as_str())
-            ),
-            "8 635 123 39x, printed on some labels".to_string(),
-        ],
-        Some(Family::Renault) => vec!["the long barcode number beside the precode".to_string()],
-        Some(Family::Becker) => {
-            vec!["the Model No or the Serial No alone: the key is BE + model + serial".to_string()]
-        }
-        Some(Family::Visteon) => {
-            vec!["a V + 6 digits serial (a Ford V unit, not this family)".to_string()]
-        }
-        None => Vec::new(),
-    }
+    d.family
+        .map(|f| (f.spec().not_the_serial)(d.unit))
+        .unwrap_or_default()
 }
 
 /// A recorded time as a reader wants it: 2026-11-22 09:30:00 UTC.

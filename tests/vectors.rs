@@ -2,7 +2,8 @@
 
 use std::collections::HashSet;
 
-use radiocode::decode::{NoBook, Source, Status, decode, renault, visteon};
+use radiocode::decode::{NoBook, Source, Status, decode};
+use radiocode::family::{renault, visteon};
 use radiocode::serial::Family;
 
 fn codes(input: &str) -> Vec<String> {

@@ -10,9 +10,8 @@ use serde::Serialize;
 
 use super::output::ReaderGone;
 use super::{BatchArgs, BatchFormat};
-use crate::decode::{
-    Candidate, Code, CodeBook, Outcome, algorithm_candidate, decode, renault, visteon,
-};
+use crate::decode::{Candidate, Code, CodeBook, Outcome, algorithm_candidate, decode};
+use crate::family;
 use crate::serial::{Family, FindingKind, MAX_INPUT_CHARS, echo_text, normal_form};
 
 /// Longest row kept in memory; longer rows are measured, reported and skipped.
@@ -251,11 +250,7 @@ fn quick<'a>(
 ) -> Option<(&'a str, Family, Candidate)> {
     let serial = std::str::from_utf8(row).ok()?;
     let family = normal_form(serial)?;
-    let code = match family {
-        Family::Renault => renault::precode_code(serial)?,
-        Family::Visteon => visteon::m_serial_code(serial)?,
-        Family::Blaupunkt | Family::Becker => return None,
-    };
+    let code = (family.spec().algorithm()?.code)(serial)?;
     if forced.is_some_and(|f| f != family) {
         return None;
     }
@@ -616,38 +611,33 @@ fn algorithm_note(family: Family) -> Cow<'static, str> {
 
 /// The algorithm's note as a CSV field, quoted once per family.
 fn quick_csv_note(family: Family) -> &'static [u8] {
-    static NOTES: std::sync::OnceLock<[Vec<u8>; 2]> = std::sync::OnceLock::new();
+    static NOTES: std::sync::OnceLock<Vec<Vec<u8>>> = std::sync::OnceLock::new();
     let notes = NOTES.get_or_init(|| {
-        [Family::Renault, Family::Visteon].map(|f| {
-            let mut field = Vec::new();
-            let note = algorithm_note(f);
-            let mut w = csv_rows(&mut field);
-            // Two fields, so the note is quoted as it is inside a row.
-            let _ = w.write_record([note.as_ref(), ""]);
-            drop(w);
-            field.truncate(field.len().saturating_sub(2));
-            field
-        })
+        family::ALL
+            .map(|f| {
+                let mut field = Vec::new();
+                let note = algorithm_note(f);
+                let mut w = csv_rows(&mut field);
+                // Two fields, so the note is quoted as it is inside a row.
+                let _ = w.write_record([note.as_ref(), ""]);
+                drop(w);
+                field.truncate(field.len().saturating_sub(2));
+                field
+            })
+            .to_vec()
     });
-    if family == Family::Renault {
-        &notes[0]
-    } else {
-        &notes[1]
-    }
+    notes.get(family.index()).map_or(&[], Vec::as_slice)
 }
 
 /// The algorithm's note as a JSON string, made once per family.
 fn quick_json_note(family: Family) -> &'static str {
-    static NOTES: std::sync::OnceLock<[String; 2]> = std::sync::OnceLock::new();
+    static NOTES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
     let notes = NOTES.get_or_init(|| {
-        [Family::Renault, Family::Visteon]
+        family::ALL
             .map(|f| serde_json::to_string(&algorithm_note(f)).unwrap_or_default())
+            .to_vec()
     });
-    if family == Family::Renault {
-        &notes[0]
-    } else {
-        &notes[1]
-    }
+    notes.get(family.index()).map_or("", String::as_str)
 }
 
 /// The CSV message: every finding, or for a clean result the first

@@ -1,150 +1,15 @@
 //! Code sources: the two published algorithms and the code book, turned into
 //! candidates that each say where they came from and how sure they are.
 
-pub mod renault;
-pub mod visteon;
-
 use std::borrow::Cow;
-use std::fmt;
 
 use compact_str::CompactString;
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use smallvec::SmallVec;
 
+pub use crate::code::{Candidate, Code, Confidence, Source};
+use crate::family;
 use crate::serial::{Diagnosis, Family, Finding, FindingKind, Severity};
-
-/// A 4-digit radio code, 0000-9999.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Code(u16);
-
-impl Code {
-    /// `value` is taken modulo 10000, so a `Code` always has 4 digits.
-    pub fn new(value: u16) -> Self {
-        Code(value % 10_000)
-    }
-
-    pub fn value(self) -> u16 {
-        self.0
-    }
-
-    /// The four digits, left to right.
-    pub fn digits(self) -> [u8; 4] {
-        let v = self.0;
-        [
-            (v / 1000) as u8,
-            (v / 100 % 10) as u8,
-            (v / 10 % 10) as u8,
-            (v % 10) as u8,
-        ]
-    }
-
-    /// The four digits as ASCII, for writing without an allocation.
-    pub fn ascii(self) -> [u8; 4] {
-        self.digits().map(|d| b'0' + d)
-    }
-
-    /// Parses exactly four ASCII digits.
-    pub fn parse(s: &str) -> Result<Self, String> {
-        let t = s.trim();
-        if t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()) {
-            t.parse::<u16>()
-                .map(Code)
-                .map_err(|e| format!("'{t}' is not a code: {e}"))
-        } else {
-            Err(format!(
-                "'{}' is not a code: a radio code is exactly 4 digits, e.g. 0349",
-                crate::serial::escape_text(t)
-            ))
-        }
-    }
-}
-
-impl fmt::Display for Code {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}", self.0)
-    }
-}
-
-impl Serialize for Code {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-/// Where a candidate came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Source {
-    Algorithm,
-    CodeBook,
-    ChipDump,
-}
-
-impl Source {
-    pub fn label(self) -> &'static str {
-        match self {
-            Source::Algorithm => "algorithm",
-            Source::CodeBook => "code book",
-            Source::ChipDump => "chip dump",
-        }
-    }
-}
-
-/// How sure radiocode is of a candidate.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Confidence {
-    /// An algorithm checked against a large independent list for this family.
-    Verified,
-    /// A code a radio accepted, recorded with its source.
-    Confirmed,
-    /// An algorithm confirmed on related units, not yet on this one.
-    Assumed,
-    /// A recorded code with good but indirect evidence.
-    Likely,
-    /// A recorded code nobody has reported as accepted.
-    Unconfirmed,
-}
-
-impl Confidence {
-    pub fn id(self) -> &'static str {
-        match self {
-            Confidence::Verified => "verified",
-            Confidence::Confirmed => "confirmed",
-            Confidence::Assumed => "assumed",
-            Confidence::Likely => "likely",
-            Confidence::Unconfirmed => "unconfirmed",
-        }
-    }
-
-    /// Confidences a code book entry can carry.
-    pub fn parse_book(s: &str) -> Result<Self, String> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "confirmed" | "yes" => Ok(Confidence::Confirmed),
-            "likely" => Ok(Confidence::Likely),
-            "unconfirmed" | "no" | "" => Ok(Confidence::Unconfirmed),
-            other => Err(format!(
-                "'{}' is not a confidence: use confirmed, likely or unconfirmed",
-                crate::serial::escape_text(other)
-            )),
-        }
-    }
-}
-
-impl fmt::Display for Confidence {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.id())
-    }
-}
-
-/// A code to try, with its provenance.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Candidate {
-    pub code: Code,
-    pub source: Source,
-    pub confidence: Confidence,
-    pub note: Cow<'static, str>,
-}
 
 /// A code book entry as the decoder sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -219,68 +84,17 @@ pub struct Outcome {
     pub candidates: Candidates,
 }
 
-/// A list of routes, and the same routes as one line joined by "; ".
-macro_rules! routes {
-    ($first:literal $(, $rest:literal)*) => {
-        (&[$first $(, $rest)*], concat!($first $(, "; ", $rest)*))
-    };
-}
-
-type Routes = (&'static [&'static str], &'static str);
-
-const NO_ALGORITHM_ROUTES: Routes = routes!(
-    "the code book: add the code once a radio accepts it",
-    "the Radio Pass card that came with the car: its Safety-Nr. is the code",
-    "a Nissan dealer, with proof of ownership",
-    "an EEPROM read of the radio by a specialist"
-);
-const OTHER_ROUTES: Routes = routes!(
-    "the Radio Pass card that came with the car: its Safety-Nr. is the code",
-    "a Nissan dealer, with proof of ownership"
-);
-
-fn routes_of(family: Option<Family>) -> Routes {
-    match family {
-        Some(Family::Blaupunkt) | Some(Family::Becker) => NO_ALGORITHM_ROUTES,
-        _ => OTHER_ROUTES,
-    }
-}
-
 /// The routes to a code when radiocode has none to offer.
 pub fn routes(family: Option<Family>) -> &'static [&'static str] {
-    routes_of(family).0
+    family::routes(family).list
 }
 
-/// The Blaupunkt try order: a first digit of 2 or more is followed by the
-/// code mod 2000, because some units hold only a blank, 0 or 1 there.
-pub fn blaupunkt_try_order(code: Code) -> SmallVec<[Code; 2]> {
-    if code.digits()[0] >= 2 {
-        smallvec::smallvec![code, Code::new(code.value() % 2000)]
-    } else {
-        smallvec::smallvec![code]
-    }
-}
-
-const RENAULT_NOTE: &str =
-    "Renault precode algorithm, checked against 23,400 of 23,400 published precode/code pairs";
-const VISTEON_NOTE: &str = "Ford/Visteon algorithm, confirmed on Ford units, not yet confirmed \
-                            on a Nissan unit";
 const MOD_2000_NOTE: &str = "second try: the first code mod 2000, because some Blaupunkt units \
                              can only hold a blank, 0 or 1 in the first position";
 
 /// The candidate a published algorithm gives, with how far it is checked.
 pub fn algorithm_candidate(family: Family, code: Code) -> Option<Candidate> {
-    let (confidence, note) = match family {
-        Family::Renault => (Confidence::Verified, RENAULT_NOTE),
-        Family::Visteon => (Confidence::Assumed, VISTEON_NOTE),
-        Family::Blaupunkt | Family::Becker => return None,
-    };
-    Some(Candidate {
-        code,
-        source: Source::Algorithm,
-        confidence,
-        note: note.into(),
-    })
+    family.spec().algorithm().map(|a| a.candidate(code))
 }
 
 /// Reads `input` and finds every code radiocode can justify for it.
@@ -305,26 +119,21 @@ impl Outcome {
             self.status = Status::Invalid;
             return;
         };
-        let algorithm = match family {
-            Family::Renault => match renault::precode_code(serial) {
-                Some(code) => algorithm_candidate(family, code),
-                None => {
+        let spec = family.spec();
+        let algorithm = spec.algorithm().and_then(|a| match (a.code)(serial) {
+            Some(code) => Some(a.candidate(code)),
+            None => {
+                if let Some(why) = a.no_code {
                     d.findings.push(Finding::new(
                         Severity::Info,
                         FindingKind::NoCodeDefined,
                         None,
-                        "precodes A000-A099 have no code: the algorithm divides by the letter and \
-                         first digit, which are zero here. Read the precode again (hold presets 1 \
-                         and 6 for about 2 s to show it on the display)",
+                        why,
                     ));
-                    None
                 }
-            },
-            Family::Visteon => {
-                visteon::m_serial_code(serial).and_then(|code| algorithm_candidate(family, code))
+                None
             }
-            Family::Blaupunkt | Family::Becker => None,
-        };
+        });
         let entries = book.entries(serial).unwrap_or_else(|why| {
             d.findings.push(Finding::new(
                 Severity::Warning,
@@ -384,7 +193,7 @@ impl Outcome {
                 _ => 2,
             });
         }
-        if candidates.is_empty() && matches!(family, Family::Blaupunkt | Family::Becker) {
+        if candidates.is_empty() && spec.algorithm().is_none() {
             d.findings.push(Finding::new(
                 Severity::Info,
                 FindingKind::NoPublicAlgorithm,
@@ -392,7 +201,7 @@ impl Outcome {
                 format!(
                     "no public algorithm exists for {family} serials and the code book has no \
                      entry for {serial}; radiocode will not guess. Routes: {}",
-                    routes_of(Some(family)).1
+                    spec.routes.line
                 ),
             ));
         }
@@ -407,11 +216,7 @@ impl Outcome {
 fn book_candidates(family: Family, entries: &[BookEntry]) -> Candidates {
     let mut out = Candidates::new();
     for e in entries {
-        let codes = if family == Family::Blaupunkt {
-            blaupunkt_try_order(e.code)
-        } else {
-            smallvec::smallvec![e.code]
-        };
+        let codes = (family.spec().try_order)(e.code);
         for (i, code) in codes.into_iter().enumerate() {
             if out.iter().any(|c| c.code == code) {
                 continue;
@@ -565,7 +370,7 @@ mod tests {
     #[test]
     fn try_order() {
         let t = |c: u16| -> Vec<String> {
-            blaupunkt_try_order(Code::new(c))
+            crate::family::blaupunkt::try_order(Code::new(c))
                 .iter()
                 .map(Code::to_string)
                 .collect()

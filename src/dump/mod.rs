@@ -17,7 +17,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::decode::{Candidate, Code, Confidence, Source};
-use crate::serial::{Family, NISSAN_BECKER_MODELS, diagnose};
+use crate::family::becker::NISSAN_MODELS as NISSAN_BECKER_MODELS;
+use crate::serial::diagnose;
 use crate::store::{DumpRecord, LayoutRecord};
 pub use encoding::Encoding;
 
@@ -340,7 +341,7 @@ impl Model {
     pub fn from_serial(text: &str) -> Result<Model, String> {
         let d = diagnose(text, None);
         match (d.family, d.serial.as_deref()) {
-            (Some(Family::Blaupunkt | Family::Becker), Some(s)) => Model::parse(&s[..6]),
+            (Some(f), Some(s)) if f.spec().chip_dump_models => Model::parse(&s[..6]),
             (Some(f), Some(_)) => Err(format!(
                 "a {f} radio's code comes from its algorithm: a chip dump is read for Blaupunkt \
                  and Becker units"

@@ -14,14 +14,18 @@ use crate::store::{
     RecordsEvent, TryOutcome,
 };
 
-/// The brand selector's choices, left to right.
-pub const BRANDS: [Option<Family>; 5] = [
-    None,
-    Some(Family::Blaupunkt),
-    Some(Family::Renault),
-    Some(Family::Becker),
-    Some(Family::Visteon),
-];
+/// The brand selector's choices, left to right: Auto-detect, then every family.
+pub const BRANDS: [Option<Family>; crate::family::ALL.len() + 1] = brands();
+
+const fn brands() -> [Option<Family>; crate::family::ALL.len() + 1] {
+    let mut out = [None; crate::family::ALL.len() + 1];
+    let mut i = 0;
+    while i < crate::family::ALL.len() {
+        out[i + 1] = Some(crate::family::ALL[i]);
+        i += 1;
+    }
+    out
+}
 
 pub fn brand_name(brand: Option<Family>) -> &'static str {
     brand.map_or("Auto-detect", Family::name)
@@ -332,7 +336,9 @@ impl App {
             d.is_some_and(|d| d.findings.iter().any(|f| f.kind == FindingKind::PartNumber));
         self.brand()
             .or_else(|| d.and_then(|d| d.family))
-            .or(part_number.then_some(Family::Blaupunkt))
+            .or(part_number
+                .then(crate::family::part_number_family)
+                .flatten())
     }
 
     pub fn selected_code(&self) -> Option<String> {

@@ -5,7 +5,7 @@ use ratatui::crossterm::event::{
 };
 use tui_input::backend::crossterm::to_input_request;
 
-use super::app::{App, Focus, Msg, Overlay, View};
+use super::app::{App, BRANDS, Focus, Msg, Overlay, View};
 use super::simulator::SimMode;
 use super::ui;
 use crate::keypad::Button;
@@ -96,7 +96,12 @@ fn on_key(app: &App, key: &KeyEvent, event: &Event) -> Option<Msg> {
         Focus::Brand => match key.code {
             KeyCode::Left | KeyCode::Char('h') => Some(Msg::BrandPrev),
             KeyCode::Right | KeyCode::Char('l') => Some(Msg::BrandNext),
-            KeyCode::Char(c @ '1'..='5') => Some(Msg::SelectBrand(c as usize - '1' as usize)),
+            KeyCode::Char(c)
+                if c.to_digit(10)
+                    .is_some_and(|d| (1..=BRANDS.len() as u32).contains(&d)) =>
+            {
+                Some(Msg::SelectBrand(c as usize - '1' as usize))
+            }
             KeyCode::Enter | KeyCode::Down => Some(Msg::Focus(Focus::Serial)),
             KeyCode::Char('J') => Some(Msg::ShowJobs),
             KeyCode::Char('q') => Some(Msg::Quit),

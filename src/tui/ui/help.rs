@@ -10,7 +10,7 @@ use super::{Theme, centered, draw};
 const HELP: &[&str] = &[
     "Anywhere  Tab/Shift-Tab pane · ? F1 help · F2 jobs · Esc quit",
     "          F3 chip dump: a .bin/.hex path, Enter reads it",
-    "Brand     ←/→ or 1-5 choose · Enter to the serial",
+    "Brand     ←/→ or {brands} choose · Enter to the serial",
     "Serial    type or paste the label · Ctrl-U clear · Enter codes",
     "Decoder   ↑/↓ choose · y copy · a/r radio accepted/refused it",
     "          d request sheet for a dealer · Jobs: F4 job card",
@@ -35,6 +35,10 @@ pub fn render(theme: &Theme, area: Rect, frame: &mut Frame) {
     frame.render_widget(Clear, popup);
     let title = Line::raw(" Help: Esc or ? closes ");
     let inner = draw::pane(frame.buffer_mut(), popup, &title, true, theme);
-    let lines: Vec<Line> = HELP.iter().map(|l| Line::raw(*l)).collect();
+    let brands = super::brand::number_keys();
+    let lines: Vec<Line> = HELP
+        .iter()
+        .map(|l| Line::raw(l.replace("{brands}", &brands)))
+        .collect();
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

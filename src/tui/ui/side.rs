@@ -9,13 +9,7 @@ use crate::serial::Family;
 use crate::tui::app::App;
 
 pub fn label_diagram(family: Option<Family>) -> &'static str {
-    match family {
-        None => include_str!("../../../assets/labels/auto.txt"),
-        Some(Family::Blaupunkt) => include_str!("../../../assets/labels/blaupunkt.txt"),
-        Some(Family::Renault) => include_str!("../../../assets/labels/renault.txt"),
-        Some(Family::Becker) => include_str!("../../../assets/labels/becker.txt"),
-        Some(Family::Visteon) => include_str!("../../../assets/labels/visteon.txt"),
-    }
+    crate::family::label_diagram(family)
 }
 
 pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {

@@ -17,9 +17,7 @@ pub fn keys(app: &App) -> &'static str {
             "type to search · ↑/↓ choose · Enter open job · F4 write its card · Esc back"
         }
         (_, View::Dump, _) => "type the path · Enter read · ↑/↓ PgUp/PgDn scroll · Esc back",
-        (_, _, Focus::Brand) => {
-            "←/→ or 1-5 brand · Enter serial · Tab next · F2 jobs · ? help · q quit"
-        }
+        (_, _, Focus::Brand) => brand_keys(),
         (_, _, Focus::Serial) => {
             "type the label · Enter codes · Tab · F2 jobs · F3 dump · ? help · Esc quit"
         }
@@ -33,6 +31,17 @@ pub fn keys(app: &App) -> &'static str {
             "↑/↓ code · y copy · a/r accepted/refused · F2 jobs · F3 dump · ? help · q quit"
         }
     }
+}
+
+/// The brand pane's keys: one number for each choice.
+fn brand_keys() -> &'static str {
+    static KEYS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        format!(
+            "←/→ or {} brand · Enter serial · Tab next · F2 jobs · ? help · q quit",
+            super::brand::number_keys()
+        )
+    })
 }
 
 pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {

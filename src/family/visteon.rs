@@ -1,6 +1,64 @@
-//! The Ford/Visteon keycode algorithm for `M` + 6 digit serials.
+//! Visteon (`M` + 6 digits): the Ford/Visteon keycode algorithm, confirmed
+//! on Ford units and not yet on a Nissan, and the `M0` labels print.
 
-use super::Code;
+use super::read::{Body, Slot, Typed, digit_like, letter_as_digit};
+use super::{Algorithm, CodeSource, Family, Rank, Spec};
+use crate::code::{Code, Confidence};
+use crate::finding::{Finding, FindingKind as K, SerialPart, Severity};
+
+use Slot::Digit as D;
+
+pub const SPEC: Spec = Spec {
+    family: Family::Visteon,
+    id: "visteon",
+    name: "Visteon",
+    aliases: &["m"],
+    shape: "M + 6 digits (7 characters), e.g. M123456",
+    shape_named: "M + 6 digits (Visteon)",
+    template: &[Slot::Fixed('M'), D, D, D, D, D, D],
+    detect: |t: &[Typed]| (t.len() >= 5 && t[0].up == 'M').then_some(1 as Rank),
+    split_extra: None,
+    before_detect: None,
+    strip,
+    check: |_, _, _| super::Checked::ACCEPTED,
+    parts: |read| {
+        vec![SerialPart::new(
+            "number",
+            &read[1..],
+            "the six digits the Visteon algorithm reads".into(),
+        )]
+    },
+    code_source: CodeSource::Algorithm(Algorithm {
+        code: m_serial_code,
+        confidence: Confidence::Assumed,
+        note: "Ford/Visteon algorithm, confirmed on Ford units, not yet confirmed on a Nissan \
+               unit",
+        no_code: None,
+    }),
+    try_order: super::single,
+    routes: super::OTHER_ROUTES,
+    label_diagram: include_str!("../../assets/labels/visteon.txt"),
+    not_the_serial: |_| vec!["a V + 6 digits serial (a Ford V unit, not this family)".to_string()],
+    chip_dump_models: false,
+    owns_part_numbers: false,
+};
+
+/// `M0` before six digits: labels print it, the serial is `M` + 6 digits.
+fn strip(t: &mut Body, findings: &mut Vec<Finding>) {
+    if t.len() == 8
+        && t[0].up == 'M'
+        && letter_as_digit(t[1].up).unwrap_or(t[1].up) == '0'
+        && t[2..].iter().all(|c| digit_like(c.up))
+    {
+        findings.push(Finding::new(
+            Severity::Info,
+            K::PrefixRemoved,
+            Some(t[1].at()),
+            "dropped the 0 after M: labels print M0 + 6 digits, the serial is M + 6 digits",
+        ));
+        t.remove(1);
+    }
+}
 
 const T: [[u8; 10]; 10] = [
     [9, 5, 3, 4, 8, 7, 2, 6, 1, 0],
