@@ -1,22 +1,35 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use radiocode::cli;
+use radiocode::{cli, exit, session, tui};
 
+/// Reads the command line, finds the records, and runs a command, or the
+/// workbench when no command is given.
 fn main() -> ExitCode {
     let parsed = cli::parse();
-    match cli::run(parsed) {
+    let (place, bench) = match session::locate(parsed.db) {
+        Ok(found) => found,
+        Err((message, status)) => {
+            let _ = writeln!(std::io::stderr(), "radiocode: {message}");
+            return ExitCode::from(status);
+        }
+    };
+    let result = match parsed.command {
+        Some(command) => cli::run(command, place, bench),
+        None => tui::run(session::open_for_reading(&place), place, bench),
+    };
+    match result {
         Ok(code) => ExitCode::from(code),
         Err(e) if e.is::<cli::output::ReaderGone>() => ExitCode::SUCCESS,
         // An unknown job number is an answer, not a failure of the records.
         // Said on stderr, which may be a terminal already gone: never a panic.
         Err(e) if e.is::<radiocode::store::NoSuchJob>() => {
             let _ = writeln!(std::io::stderr(), "radiocode: {e:#}");
-            ExitCode::from(1)
+            ExitCode::from(exit::NO_CODE)
         }
         Err(e) => {
             let _ = writeln!(std::io::stderr(), "radiocode: {e:#}");
-            ExitCode::from(cli::EXIT_FAILURE)
+            ExitCode::from(exit::FAILURE)
         }
     }
 }

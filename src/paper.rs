@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use crate::keypad::profile_for;
 use crate::serial::{Diagnosis, Family, diagnose, escape_text};
-use crate::store::{Attempt, JobFilter, JobRow, Records, TryOutcome};
+use crate::store::{Attempt, JobRow, TryOutcome};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -549,25 +549,6 @@ pub fn request_sheet(
     }
     doc.blocks.push(Block::Para(RECODED_NOTICE.to_string()));
     doc
-}
-
-/// The codes refused on earlier jobs for this serial, oldest first.
-pub fn refused_for(records: &dyn Records, serial: &str) -> anyhow::Result<Vec<Refused>> {
-    let jobs = records.jobs(&JobFilter::serial(serial))?;
-    let mut out: Vec<Refused> = jobs
-        .iter()
-        .flat_map(|j| {
-            j.attempts
-                .iter()
-                .filter(|a| a.outcome == TryOutcome::Refused)
-                .map(|a| Refused {
-                    job: j.id,
-                    attempt: a.clone(),
-                })
-        })
-        .collect();
-    out.sort_by(|a, b| a.attempt.at.cmp(&b.attempt.at));
-    Ok(out)
 }
 
 /// Text with the customer left out: the vehicles named and anything shaped

@@ -18,6 +18,7 @@ use radiocode::store::{
     TryOutcome,
 };
 use radiocode::tui::app::{App, Msg};
+use radiocode::tui::job_form::FormMsg;
 
 fn rc(db: &str, args: &[&str]) -> Output {
     rc_env(db, args, &[])
@@ -399,14 +400,14 @@ fn the_workbench_rides_out_a_server_restart_without_losing_a_try() {
     app.update(Msg::Focus(radiocode::tui::app::Focus::Decoder));
     app.update(Msg::RecordTry(TryOutcome::Refused));
     app.update(Msg::Paste("AB12 CDE".into()));
-    app.update(Msg::FormNextField);
+    app.update(Msg::Form(FormMsg::Next));
     app.update(Msg::Paste("V5C".into()));
-    app.update(Msg::FormSubmit);
+    app.update(Msg::Form(FormMsg::Submit));
     let (job, _) = app.current_job.clone().expect("a job was started");
 
     pg::stop(&own);
     let offline = pump_until(&mut app, &events, Duration::from_secs(8), |a| {
-        a.records_offline.is_some()
+        a.session.offline.is_some()
     });
     assert!(offline, "the workbench shows the records are offline");
     app.update(Msg::RecordTry(TryOutcome::Accepted));
@@ -416,7 +417,7 @@ fn the_workbench_rides_out_a_server_restart_without_losing_a_try() {
 
     pg::restart(&own);
     let back = pump_until(&mut app, &events, Duration::from_secs(15), |a| {
-        a.records_offline.is_none() && a.pending_try.is_none()
+        a.session.offline.is_none() && a.pending_try.is_none()
     });
     assert!(
         back,

@@ -5,6 +5,7 @@ use proptest::prelude::*;
 use radiocode::serial::Family;
 use radiocode::store::MemoryBook;
 use radiocode::tui::app::{App, Effect, Focus, Msg, Overlay};
+use radiocode::tui::job_form::Field;
 use radiocode::tui::{keymap, ui};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -401,7 +402,7 @@ fn recording_tries_starts_a_job_once_and_confirms_an_accepted_code() {
     key(&mut a, KeyCode::Tab);
     type_text(&mut a, "customer brought the radio card photo");
     key(&mut a, KeyCode::BackTab);
-    assert_eq!(a.form.as_ref().unwrap().field, 1);
+    assert_eq!(a.form.as_ref().unwrap().field, Field::Proof);
     key(&mut a, KeyCode::Enter);
     assert_eq!(a.overlay, Overlay::None);
     assert!(a.notice.as_deref().unwrap().contains("7091 refused"));

@@ -4,10 +4,11 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::{DumpCommand, EXIT_FAILURE, EXIT_INVALID, LayoutFormat, LayoutsCommand, Out, records};
+use super::{DumpCommand, EXIT_FAILURE, EXIT_INVALID, LayoutFormat, LayoutsCommand, Out};
 use crate::decode::{Code, Confidence, decode};
 use crate::dump::{self, Dump, DumpCandidate, Learned, Model, Spot};
 use crate::serial::echo_text;
+use crate::session;
 use crate::store::{self, DumpRecord, JobFilter, LayoutRecord, Place, Records, whoami};
 
 pub fn run(cmd: &DumpCommand, place: &Place) -> anyhow::Result<u8> {
@@ -113,7 +114,7 @@ fn show(
         Ok(d) => d,
         Err(code) => return Ok(code),
     };
-    let records = records::open_for_reading(place);
+    let records = session::open_for_reading(place);
     let (dumps, imported) = knowledge(records.as_deref())?;
     let (layouts, mut notes) = match (layout, &model) {
         (Some(id), _) => match dump::layout_by_id(id, &dumps, &imported) {
@@ -411,7 +412,7 @@ fn learn(
 }
 
 fn layouts(place: &Place, format: LayoutFormat) -> anyhow::Result<u8> {
-    let records = records::open_for_reading(place);
+    let records = session::open_for_reading(place);
     let (dumps, imported) = knowledge(records.as_deref())?;
     let (listed, unsettled) = dump::listing(&dumps, &imported);
     let mut out = Out::stdout();

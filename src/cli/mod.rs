@@ -14,15 +14,16 @@ use std::path::PathBuf;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::serial::Family;
-use crate::settings::{Bench, Settings};
+use crate::session;
+use crate::settings::Bench;
 use crate::store::Place;
 
 pub use output::Out;
 
 /// Exit status for usage errors and invalid input.
-pub const EXIT_INVALID: u8 = 2;
+pub const EXIT_INVALID: u8 = crate::exit::INVALID;
 /// Exit status when a file or the database could not be used.
-pub const EXIT_FAILURE: u8 = 3;
+pub const EXIT_FAILURE: u8 = crate::exit::FAILURE;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -49,9 +50,9 @@ pub struct Cli {
 /// The command line, with where the config file is said in its help.
 pub fn command() -> clap::Command {
     Cli::command().after_help(format!(
-        "Exit status: 0 decoded, 1 valid serial but no code, 2 invalid input or usage, 3 a file \
-         or the database could not be used.\n\nConfig file: {} (keys: db, branch, workstation; \
+        "{}\n\nConfig file: {} (keys: db, branch, workstation; \
          --db, RADIOCODE_DB, RADIOCODE_BRANCH and RADIOCODE_WORKSTATION override it).",
+        crate::exit::SUMMARY,
         crate::settings::config_path().display()
     ))
 }
@@ -425,49 +426,29 @@ fn parse_family(s: &str) -> Result<Family, String> {
     s.parse()
 }
 
-/// Runs the parsed command line and returns the process exit status.
-pub fn run(cli: Cli) -> anyhow::Result<u8> {
-    let settings = match Settings::load() {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("radiocode: {e:#}");
-            return Ok(EXIT_FAILURE);
-        }
-    };
-    let place = match cli.db.or_else(|| settings.db.clone().map(OsString::from)) {
-        Some(text) => match Place::parse(&text) {
-            Ok(p) => p,
-            Err(e) => {
-                eprintln!("radiocode: --db: {e:#}");
-                return Ok(EXIT_INVALID);
-            }
-        },
-        None => Place::File(crate::store::default_path()),
-    };
-    let bench = Bench::from_settings(&settings);
-    match cli.command {
-        Some(Command::Decode(args)) => decode::run(&args, records::reading_book(&place).as_ref()),
-        Some(Command::Batch(args)) => batch::run(&args, records::loaded_book(&place).as_ref()),
-        Some(Command::Simulate(args)) => {
-            simulate::run(&args, records::reading_book(&place).as_ref())
-        }
-        Some(Command::Book(cmd)) => records::book(&cmd, &place),
-        Some(Command::Jobs(cmd)) => records::jobs(&cmd, &place, &bench),
-        Some(Command::Db(cmd)) => records::db(&cmd, &place),
-        Some(Command::Dump(cmd)) => dump::run(&cmd, &place),
-        Some(Command::Request(args)) => paper::request(&args, &place, &bench),
-        Some(Command::Completions { shell }) => {
+/// Runs one command on the records at `place` and returns the process
+/// exit status.
+pub fn run(cmd: Command, place: Place, bench: Bench) -> anyhow::Result<u8> {
+    match cmd {
+        Command::Decode(args) => decode::run(&args, session::reading_book(&place).as_ref()),
+        Command::Batch(args) => batch::run(&args, session::loaded_book(&place).as_ref()),
+        Command::Simulate(args) => simulate::run(&args, session::reading_book(&place).as_ref()),
+        Command::Book(cmd) => records::book(&cmd, &place),
+        Command::Jobs(cmd) => records::jobs(&cmd, &place, &bench),
+        Command::Db(cmd) => records::db(&cmd, &place),
+        Command::Dump(cmd) => dump::run(&cmd, &place),
+        Command::Request(args) => paper::request(&args, &place, &bench),
+        Command::Completions { shell } => {
             let mut out = Out::stdout();
             clap_complete::generate(shell, &mut command(), "radiocode", out.writer());
             out.flush()?;
             Ok(0)
         }
-        Some(Command::Man) => {
+        Command::Man => {
             let mut out = Out::stdout();
             clap_mangen::Man::new(command()).render(out.writer())?;
             out.flush()?;
             Ok(0)
         }
-        None => crate::tui::run(records::open_for_reading(&place), place, bench),
     }
 }

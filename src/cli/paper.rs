@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 
 use super::{EXIT_FAILURE, EXIT_INVALID, EvidenceKind, Out, RequestArgs};
 use crate::paper::{self, Format};
+use crate::session::{self, one_job};
 use crate::settings::Bench;
-use crate::store::{self, EvidenceRow, JobFilter, JobRow, NoSuchJob, Place, Records};
+use crate::store::{self, EvidenceRow, NoSuchJob, Place};
 
 /// A file's size and SHA-256, read whole; or why it cannot be used.
 pub fn fingerprint(path: &Path) -> Result<(i64, String), String> {
@@ -21,15 +22,6 @@ pub fn fingerprint(path: &Path) -> Result<(i64, String), String> {
     f.read_to_end(&mut bytes)
         .map_err(|e| format!("{shown}: {e}"))?;
     Ok((bytes.len() as i64, crate::dump::sha256_hex(&bytes)))
-}
-
-/// One job, or the error that says there is none (exit status 1).
-pub fn one_job(records: &dyn Records, job: i64) -> anyhow::Result<JobRow> {
-    records
-        .jobs(&JobFilter::job(job))?
-        .into_iter()
-        .next()
-        .ok_or_else(|| NoSuchJob(job).into())
 }
 
 pub fn attach(
@@ -192,9 +184,12 @@ pub fn purge(place: &Place, older_than: &str) -> anyhow::Result<u8> {
 
 pub fn request(args: &RequestArgs, place: &Place, bench: &Bench) -> anyhow::Result<u8> {
     let d = crate::serial::diagnose(&args.serial, None);
-    let refused = match (&d.serial, super::records::open_for_reading(place)) {
-        (Some(serial), Some(records)) => paper::refused_for(records.as_ref(), serial)?,
-        _ => Vec::new(),
+    let refused = match &d.serial {
+        Some(serial) => {
+            let records = session::open_for_reading(place);
+            session::request_facts(records.as_deref(), serial, None)?.refused
+        }
+        None => Vec::new(),
     };
     let doc = paper::request_sheet(
         &args.serial,

@@ -7,50 +7,13 @@ use std::io;
 use anyhow::Context;
 
 use super::{BookCommand, DbCommand, EXIT_INVALID, JobsCommand, ListFormat, Out};
-use crate::decode::{Code, CodeBook, Confidence};
+use crate::decode::{Code, Confidence};
 use crate::serial::{diagnose, echo_text};
+use crate::session;
 use crate::settings::Bench;
 use crate::store::{
-    self, Added, BookRow, JobFilter, JobRow, MemoryBook, NewEntry, NewJob, NewTry, Place, Records,
-    SqliteStore, whoami,
+    self, Added, BookRow, JobFilter, JobRow, NewEntry, NewJob, Place, Records, SqliteStore, whoami,
 };
-
-/// The records for reading, if there are any. Records that cannot be read
-/// (a broken file, a server that does not answer) are reported once and
-/// skipped: the algorithms and the seeded public pairs answer instead.
-pub fn open_for_reading(place: &Place) -> Option<Box<dyn Records>> {
-    store::open_reading(place).unwrap_or_else(|e| {
-        unusable(&e);
-        None
-    })
-}
-
-fn unusable(e: &anyhow::Error) {
-    eprintln!(
-        "radiocode: warning: the code book cannot be used ({e:#}); only the algorithms and the \
-         seeded public pairs answer"
-    );
-}
-
-/// The code book for looking up a few serials.
-pub fn reading_book(place: &Place) -> Box<dyn CodeBook> {
-    match open_for_reading(place) {
-        Some(records) => records,
-        None => Box::new(MemoryBook::seed()),
-    }
-}
-
-/// The whole book in memory, for a batch.
-pub fn loaded_book(place: &Place) -> Box<dyn CodeBook + Sync> {
-    match open_for_reading(place).map(|r| MemoryBook::load(r.as_ref())) {
-        Some(Ok(book)) => Box::new(book),
-        Some(Err(e)) => {
-            unusable(&e);
-            Box::new(MemoryBook::seed())
-        }
-        None => Box::new(MemoryBook::seed()),
-    }
-}
 
 /// A spreadsheet runs a cell starting with one of these as a formula.
 pub fn safe_cell(s: &str) -> Cow<'_, str> {
@@ -297,22 +260,7 @@ pub fn jobs(cmd: &JobsCommand, place: &Place, bench: &Bench) -> anyhow::Result<u
                 }
             };
             let mut records = store::open_writing(place)?;
-            // Where the code stood when it was tried: the card and the re-coded check need it.
-            let job_row = records.jobs(&JobFilter::job(*job))?;
-            let tried = match job_row.first() {
-                Some(j) => {
-                    let o = crate::decode::decode(&j.serial, None, records.as_ref());
-                    match o.candidates.iter().find(|c| c.code == code) {
-                        Some(c) => NewTry::new(code, outcome).from_candidate(c),
-                        None => NewTry {
-                            source: "entered by hand".to_string(),
-                            ..NewTry::new(code, outcome)
-                        },
-                    }
-                }
-                None => return Err(crate::store::NoSuchJob(*job).into()),
-            };
-            records.record_try(*job, &tried)?;
+            let tried = session::record_try_on_job(records.as_mut(), *job, code, outcome)?;
             if tried.refuses_a_sure_code() {
                 out.line(&format!(
                     "SUSPECTED RE-CODED OR SWAPPED: the radio refused {code}, a {} code ({}). \

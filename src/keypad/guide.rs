@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::profile::{Gesture, UnitProfile};
+use super::profile::{Gesture, UnitProfile, minutes_text};
 use crate::decode::Code;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -166,14 +166,6 @@ pub fn try_plan(profile: &UnitProfile, codes: &[Code], already_refused: u32) -> 
             }
         })
         .collect()
-}
-
-pub fn minutes_text(minutes: u32) -> String {
-    if minutes >= 120 && minutes.is_multiple_of(60) {
-        format!("{}-hour", minutes / 60)
-    } else {
-        format!("{minutes}-minute")
-    }
 }
 
 #[cfg(test)]

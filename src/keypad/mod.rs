@@ -5,6 +5,8 @@ mod guide;
 mod profile;
 mod radio;
 
-pub use guide::{PlannedTry, Step, StepAction, guide, minutes_text, try_plan};
-pub use profile::{Confirm, Gesture, Lockout, UnitProfile, WaitGrowth, profile_for, profiles};
+pub use guide::{PlannedTry, Step, StepAction, guide, try_plan};
+pub use profile::{
+    Confirm, Gesture, Lockout, UnitProfile, WaitGrowth, minutes_text, profile_for, profiles,
+};
 pub use radio::{Button, Moment, Radio, RadioEvent, RadioState};

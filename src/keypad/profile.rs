@@ -99,7 +99,7 @@ impl UnitProfile {
     /// allowed before a 60-minute wait".
     pub fn refusals_left_text(&self, wrong: u32) -> Option<String> {
         let (left, minutes) = self.next_wait(wrong)?;
-        let wait = super::guide::minutes_text(minutes);
+        let wait = minutes_text(minutes);
         Some(match left {
             0 => format!("a refusal now starts a {wait} wait"),
             n => format!(
@@ -175,6 +175,14 @@ pub fn profiles() -> &'static [UnitProfile] {
 /// The profile for a family's units.
 pub fn profile_for(family: Family) -> Option<&'static UnitProfile> {
     profiles().iter().find(|p| p.family == family)
+}
+
+pub fn minutes_text(minutes: u32) -> String {
+    if minutes >= 120 && minutes.is_multiple_of(60) {
+        format!("{}-hour", minutes / 60)
+    } else {
+        format!("{minutes}-minute")
+    }
 }
 
 #[cfg(test)]

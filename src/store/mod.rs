@@ -7,6 +7,7 @@ mod place;
 mod postgres;
 mod postgres_schema;
 mod sqlite;
+mod sqlite_file;
 mod sqlite_schema;
 
 use std::collections::HashMap;

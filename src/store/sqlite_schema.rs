@@ -5,7 +5,7 @@ use anyhow::bail;
 use rusqlite::Connection;
 
 use super::NewEntry;
-use super::sqlite::insert_entry;
+use super::sqlite_file::insert_entry;
 
 /// "RCDB": marks a SQLite file as a radiocode database.
 const APPLICATION_ID: i64 = 0x5243_4442;

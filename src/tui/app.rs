@@ -1,281 +1,23 @@
-//! Workbench state and the one place it changes: [`App::update`].
+//! The one place the workbench's state changes: [`App::update`]. Each view
+//! (jobs, chip dump, job form) has its own state and messages in a file of
+//! its own; this file routes messages to them and keeps the workbench's own.
 
 use tui_input::{Input, InputRequest};
 
+use super::dump_view::DumpView;
+use super::job_form::{Filled, JobForm};
+use super::jobs::JobsView;
+use super::prepared::Prepared;
 use super::simulator::Simulator;
-use crate::decode::{Code, CodeBook, Outcome, decode};
-use crate::dump::{self, Dump, DumpCandidate, Model};
-use crate::keypad::{Button, profile_for};
+use crate::decode::{Code, CodeBook, decode};
+use crate::dump::{DumpCandidate, Model};
+use crate::keypad::profile_for;
 use crate::paper;
-use crate::serial::{Family, FindingKind};
+use crate::session::{self, Session};
 use crate::settings::Bench;
-use crate::store::{
-    self, DumpRecord, JobFilter, JobRow, LayoutRecord, NewJob, NewTry, Place, Records,
-    RecordsEvent, TryOutcome,
-};
+use crate::store::{NewJob, NewTry, Place, Records, RecordsEvent, TryOutcome};
 
-/// The brand selector's choices, left to right: Auto-detect, then every family.
-pub const BRANDS: [Option<Family>; crate::family::ALL.len() + 1] = brands();
-
-const fn brands() -> [Option<Family>; crate::family::ALL.len() + 1] {
-    let mut out = [None; crate::family::ALL.len() + 1];
-    let mut i = 0;
-    while i < crate::family::ALL.len() {
-        out[i + 1] = Some(crate::family::ALL[i]);
-        i += 1;
-    }
-    out
-}
-
-pub fn brand_name(brand: Option<Family>) -> &'static str {
-    brand.map_or("Auto-detect", Family::name)
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Focus {
-    Brand,
-    Serial,
-    Decoder,
-    Keypad,
-}
-
-impl Focus {
-    const ORDER: [Focus; 4] = [Focus::Brand, Focus::Serial, Focus::Decoder, Focus::Keypad];
-
-    fn step(self, by: isize) -> Focus {
-        let i = Focus::ORDER.iter().position(|f| *f == self).unwrap_or(0) as isize;
-        let n = Focus::ORDER.len() as isize;
-        Focus::ORDER[(i + by).rem_euclid(n) as usize]
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Overlay {
-    None,
-    Help,
-    /// Asking for the vehicle and proof of ownership before a first try is logged.
-    JobForm,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum View {
-    Workbench,
-    Jobs,
-    /// A chip dump read from a file, with the codes its layouts give.
-    Dump,
-}
-
-/// The chip dump pane: a file path typed or pasted, and what was read.
-#[derive(Clone, Debug, Default)]
-pub struct DumpView {
-    pub path: Input,
-    pub reading: Option<DumpReading>,
-    pub error: Option<String>,
-    /// The first hex row shown.
-    pub scroll: usize,
-}
-
-/// A loaded dump and what its layouts give for the unit on screen.
-#[derive(Clone, Debug)]
-pub struct DumpReading {
-    pub file: String,
-    pub dump: Dump,
-    /// The unit the serial on screen names, when it is a Blaupunkt or Becker.
-    pub model: Option<Model>,
-    pub candidates: Vec<DumpCandidate>,
-    pub notes: Vec<String>,
-    /// The file offsets of the candidates' bytes, highlighted in the hex view.
-    pub marked: Vec<usize>,
-    /// The recorded dumps and imported layouts the layouts are learned from.
-    known: (Vec<DumpRecord>, Vec<LayoutRecord>),
-}
-
-impl DumpReading {
-    /// Reads the dump through the layouts of `model`.
-    fn read_for(&mut self, model: Option<Model>) {
-        let (layouts, mut notes) = match &model {
-            Some(m) => dump::layouts_for(m, &self.known.0, &self.known.1),
-            None => (
-                Vec::new(),
-                vec![
-                    "type the radio's Blaupunkt or Becker serial on the workbench: its unit \
-                     says which layout reads this dump"
-                        .to_string(),
-                ],
-            ),
-        };
-        let (candidates, why) = dump::read_codes(&self.dump, &layouts);
-        notes.extend(why);
-        self.marked = candidates
-            .iter()
-            .flat_map(|c| self.dump.spot_bytes(c.spot()))
-            .collect();
-        self.model = model;
-        self.candidates = candidates;
-        self.notes = notes;
-    }
-}
-
-/// The little form that starts a job: who the radio belongs to.
-#[derive(Clone, Debug)]
-pub struct JobForm {
-    pub vehicle: Input,
-    pub proof: Input,
-    pub notes: Input,
-    /// 0: vehicle, 1: proof, 2: notes.
-    pub field: usize,
-    pub code: Code,
-    pub outcome: TryOutcome,
-    pub error: Option<String>,
-    /// The job's identity, kept across a retry so it is started once.
-    uid: String,
-    /// The try to record once the job is started.
-    tried: NewTry,
-}
-
-impl JobForm {
-    pub const FIELDS: usize = 3;
-
-    pub fn active(&self) -> &Input {
-        match self.field {
-            0 => &self.vehicle,
-            1 => &self.proof,
-            _ => &self.notes,
-        }
-    }
-
-    fn active_mut(&mut self) -> &mut Input {
-        match self.field {
-            0 => &mut self.vehicle,
-            1 => &mut self.proof,
-            _ => &mut self.notes,
-        }
-    }
-}
-
-/// The job log, searched by serial or registration.
-#[derive(Clone, Debug, Default)]
-pub struct JobsView {
-    pub search: Input,
-    pub rows: Vec<JobRow>,
-    pub selected: usize,
-    pub error: Option<String>,
-}
-
-/// Everything that can happen to the workbench.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Msg {
-    Quit,
-    Suspend,
-    FocusNext,
-    FocusPrev,
-    Focus(Focus),
-    BrandNext,
-    BrandPrev,
-    SelectBrand(usize),
-    Edit(InputRequest),
-    Paste(String),
-    CandidateNext,
-    CandidatePrev,
-    SelectCandidate(usize),
-    Copy,
-    ToggleHelp,
-    CloseOverlay,
-    Resize(u16, u16),
-    /// The radio accepted or refused the selected code.
-    RecordTry(TryOutcome),
-    FormEdit(InputRequest),
-    FormNextField,
-    FormPrevField,
-    FormSubmit,
-    ShowJobs,
-    HideJobs,
-    JobsSearch(InputRequest),
-    JobNext,
-    JobPrev,
-    /// Back to the workbench with the selected job's serial.
-    OpenJob,
-    GuideNext,
-    GuidePrev,
-    /// Between the guide and the practice radio.
-    ToggleMode,
-    RadioPress(Button),
-    RadioDown(Button),
-    RadioRelease,
-    ToggleHold,
-    FastForward(u64),
-    BatteryDisconnected,
-    ResetRadio,
-    /// Real time passed (milliseconds).
-    Tick(u64),
-    /// The shared records changed, went away or came back.
-    Records(RecordsEvent),
-    /// Try the records again: the server answers but this bench lost it.
-    Reconnect,
-    ShowDump,
-    HideDump,
-    DumpPathEdit(InputRequest),
-    /// Read the file whose path is typed.
-    LoadDump,
-    /// Scroll the hex view by rows.
-    DumpScroll(isize),
-    /// Write the selected job's card (jobs view).
-    WriteCard,
-    /// Write the request sheet for the serial on screen.
-    WriteRequest,
-}
-
-/// What the terminal loop must do after an update.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Effect {
-    None,
-    Quit,
-    /// Hand the terminal back and stop until the shell continues us (Ctrl-Z).
-    Suspend,
-    /// Put this text on the clipboard (OSC 52).
-    Copy(String),
-}
-
-pub struct App {
-    pub focus: Focus,
-    pub brand: usize,
-    pub input: Input,
-    /// The decoded input; `None` while the input is empty.
-    pub outcome: Option<Outcome>,
-    pub selected: usize,
-    pub overlay: Overlay,
-    /// A one-line notice in the status bar, e.g. what was copied.
-    pub notice: Option<String>,
-    pub size: (u16, u16),
-    pub color: bool,
-    pub view: View,
-    pub form: Option<JobForm>,
-    pub jobs: JobsView,
-    pub dump: DumpView,
-    /// The job being worked on: its number and the serial it is for.
-    pub current_job: Option<(i64, String)>,
-    /// The last try recorded on the current job.
-    pub last_try: Option<(Code, TryOutcome)>,
-    /// Codes the radio of the current job has refused, in order.
-    job_refused: Vec<Code>,
-    /// The keypad panel for the chosen code, when there is one.
-    pub simulator: Option<Simulator>,
-    /// Why the records cannot be reached, while they cannot.
-    pub records_offline: Option<String>,
-    /// A try the records did not confirm: written when they are back.
-    pub pending_try: Option<(i64, NewTry)>,
-    /// What the server's watcher last said: it answers.
-    server_answers: bool,
-    book: Box<dyn CodeBook>,
-    /// The job log and code book, once open; it answers lookups when present.
-    store: Option<Box<dyn Records>>,
-    /// Where the records are, to open them for writing.
-    place: Option<Place>,
-    /// This bench and its branch, recorded on each job.
-    bench: Bench,
-    /// The panes' text for this state, worked out by each update.
-    pub prepared: crate::tui::ui::Prepared,
-}
+pub use super::state::{App, BRANDS, Effect, Focus, Msg, Overlay, View, brand_name};
 
 impl App {
     pub fn new(book: Box<dyn CodeBook>, color: bool) -> App {
@@ -297,14 +39,10 @@ impl App {
             last_try: None,
             job_refused: Vec::new(),
             simulator: None,
-            records_offline: None,
             pending_try: None,
             server_answers: true,
-            book,
-            store: None,
-            place: None,
-            bench: Bench::default(),
-            prepared: Default::default(),
+            session: Session::without_records(book),
+            prepared: Prepared::default(),
         }
     }
 
@@ -316,54 +54,20 @@ impl App {
         place: Option<Place>,
         bench: Bench,
     ) -> App {
-        self.store = store;
-        self.place = place;
-        self.bench = bench;
+        self.session = self.session.with_records(store, place);
+        self.session.bench = bench;
         self.revalidate();
         self
-    }
-
-    pub fn brand(&self) -> Option<Family> {
-        BRANDS[self.brand]
-    }
-
-    /// The family whose label diagram is shown: the chosen brand, else the
-    /// family the typed serial has the shape of.
-    pub fn shown_family(&self) -> Option<Family> {
-        let d = self.outcome.as_ref().map(|o| &o.diagnosis);
-        // A part number was typed: the serial is on the same Blaupunkt label.
-        let part_number =
-            d.is_some_and(|d| d.findings.iter().any(|f| f.kind == FindingKind::PartNumber));
-        self.brand()
-            .or_else(|| d.and_then(|d| d.family))
-            .or(part_number
-                .then(crate::family::part_number_family)
-                .flatten())
-    }
-
-    pub fn selected_code(&self) -> Option<String> {
-        self.outcome
-            .as_ref()
-            .and_then(|o| o.candidates.get(self.selected))
-            .map(|c| c.code.to_string())
-    }
-
-    fn candidate_count(&self) -> usize {
-        self.outcome.as_ref().map_or(0, |o| o.candidates.len())
     }
 
     /// Re-reads the input: validation and candidates live here, never in render.
     fn revalidate(&mut self) {
         let text = self.input.value();
         // Offline, the seeded public pairs answer beside the algorithms.
-        let book: &dyn CodeBook = match &self.store {
-            Some(store) if self.records_offline.is_none() => store.as_ref(),
-            _ => self.book.as_ref(),
-        };
         self.outcome = if text.trim().is_empty() {
             None
         } else {
-            Some(decode(text, self.brand(), book))
+            Some(decode(text, self.brand(), self.session.book()))
         };
         // A loaded chip dump is read through the layouts of the unit on screen.
         let model = self
@@ -426,16 +130,11 @@ impl App {
             profile_for(family).map(|p| Simulator::new(p, chosen.code, &codes, already));
     }
 
-    /// Whether the loop should send real-time ticks.
-    pub fn wants_ticks(&self) -> bool {
-        self.simulator.as_ref().is_some_and(Simulator::wants_ticks)
-    }
-
     /// Applies one message; the panes' text is then worked out again, so a
     /// frame only draws it.
     pub fn update(&mut self, msg: Msg) -> Effect {
         let effect = self.apply(msg);
-        self.prepared = crate::tui::ui::prepare(self);
+        self.prepared = super::ui::prepare(self);
         effect
     }
 
@@ -472,10 +171,9 @@ impl App {
                 if let (Overlay::JobForm, Some(form)) = (self.overlay, &mut self.form) {
                     insert(form.active_mut());
                 } else if self.view == View::Jobs {
-                    insert(&mut self.jobs.search);
-                    self.search_jobs();
+                    self.jobs.paste(text, self.session.store());
                 } else if self.view == View::Dump {
-                    insert(&mut self.dump.path);
+                    self.dump.paste(text);
                 } else {
                     insert(&mut self.input);
                     self.focus = Focus::Serial;
@@ -527,32 +225,23 @@ impl App {
             }
             Msg::Resize(w, h) => self.size = (w, h),
             Msg::RecordTry(outcome) => self.record_try(outcome),
-            Msg::FormEdit(req) => {
-                if let Some(form) = &mut self.form {
-                    form.active_mut().handle(req);
+            Msg::Form(msg) => {
+                if let Some(filled) = self.form.as_mut().and_then(|f| f.update(msg)) {
+                    self.start_job(filled);
                 }
             }
-            Msg::FormNextField => {
-                if let Some(form) = &mut self.form {
-                    form.field = (form.field + 1) % JobForm::FIELDS;
-                }
-            }
-            Msg::FormPrevField => {
-                if let Some(form) = &mut self.form {
-                    form.field = (form.field + JobForm::FIELDS - 1) % JobForm::FIELDS;
-                }
-            }
-            Msg::FormSubmit => self.submit_form(),
             Msg::Records(event) => self.on_records(event),
             Msg::ShowDump => self.view = View::Dump,
             Msg::HideDump => self.view = View::Workbench,
-            Msg::DumpPathEdit(req) => {
-                self.dump.path.handle(req);
+            Msg::Dump(msg) => {
+                if self.dump.update(msg, &self.session) {
+                    self.refresh();
+                    self.dump.show_first_code();
+                }
             }
-            Msg::LoadDump => self.load_dump(),
             Msg::WriteCard => {
-                if let Some(job) = self.jobs.rows.get(self.jobs.selected) {
-                    let doc = paper::job_card(job, self.bench.garage.as_deref());
+                if let Some(job) = self.jobs.chosen() {
+                    let doc = paper::job_card(job, self.session.bench.garage.as_deref());
                     let name = format!("job-{}-card.html", job.id);
                     self.write_document(&name, &doc.render(paper::Format::Html));
                 } else {
@@ -560,18 +249,6 @@ impl App {
                 }
             }
             Msg::WriteRequest => self.write_request(),
-            Msg::DumpScroll(by) => {
-                let rows = self
-                    .dump
-                    .reading
-                    .as_ref()
-                    .map_or(0, |r| r.dump.bytes.len().div_ceil(16));
-                self.dump.scroll = self
-                    .dump
-                    .scroll
-                    .saturating_add_signed(by)
-                    .min(rows.saturating_sub(1));
-            }
             Msg::Reconnect => {
                 if self.wants_reconnect() {
                     self.reconnect();
@@ -579,21 +256,12 @@ impl App {
             }
             Msg::ShowJobs => {
                 self.view = View::Jobs;
-                self.search_jobs();
+                self.jobs.find(self.session.store());
             }
             Msg::HideJobs => self.view = View::Workbench,
-            Msg::JobsSearch(req) => {
-                if self.jobs.search.handle(req).is_some_and(|c| c.value) {
-                    self.search_jobs();
-                }
-            }
-            Msg::JobNext => {
-                self.jobs.selected =
-                    (self.jobs.selected + 1).min(self.jobs.rows.len().saturating_sub(1));
-            }
-            Msg::JobPrev => self.jobs.selected = self.jobs.selected.saturating_sub(1),
+            Msg::Jobs(msg) => self.jobs.update(msg, self.session.store()),
             Msg::OpenJob => {
-                if let Some(job) = self.jobs.rows.get(self.jobs.selected).cloned() {
+                if let Some(job) = self.jobs.chosen().cloned() {
                     self.current_job = Some((job.id, job.serial.clone()));
                     self.last_try = job.attempts.last().map(|t| (t.code, t.outcome));
                     self.job_refused = job
@@ -613,40 +281,17 @@ impl App {
         Effect::None
     }
 
-    /// The current job and its last try, when the job is for the serial on screen.
-    pub fn job_on_screen(&self) -> Option<(i64, Option<(Code, TryOutcome)>)> {
-        let (job, serial) = self.current_job.as_ref()?;
-        (*serial == self.serial_for_records()).then_some((*job, self.last_try))
-    }
-
-    /// Codes already refused by the radio on screen (its current job).
-    pub fn refused_on_screen(&self) -> &[Code] {
-        match self.job_on_screen() {
-            Some(_) => &self.job_refused,
-            None => &[],
-        }
-    }
-
-    /// The serial a try is recorded against: the normalised one when valid.
-    fn serial_for_records(&self) -> String {
-        self.outcome
-            .as_ref()
-            .and_then(|o| o.diagnosis.serial.as_deref())
-            .unwrap_or_else(|| self.input.value().trim())
-            .to_string()
-    }
-
     fn record_try(&mut self, outcome: TryOutcome) {
-        let Some(tried) = self
+        let Some(code) = self
             .outcome
             .as_ref()
             .and_then(|o| o.candidates.get(self.selected))
-            .map(|c| NewTry::new(c.code, outcome).from_candidate(c))
+            .map(|c| c.code)
         else {
             self.notice = Some("choose a code first: there is none to record".to_string());
             return;
         };
-        let code = tried.code;
+        let tried = session::tried(self.outcome.as_ref(), code, outcome);
         let serial = self.serial_for_records();
         match &self.current_job {
             Some((job, for_serial)) if *for_serial == serial => {
@@ -654,54 +299,33 @@ impl App {
                 self.write_try(job, tried);
             }
             _ => {
-                self.form = Some(JobForm {
-                    vehicle: Input::default(),
-                    proof: Input::default(),
-                    notes: Input::default(),
-                    field: 0,
-                    code,
-                    outcome,
-                    error: None,
-                    uid: store::new_uid(),
-                    tried,
-                });
+                self.form = Some(JobForm::new(tried));
                 self.overlay = Overlay::JobForm;
             }
         }
     }
 
-    fn submit_form(&mut self) {
-        let Some(form) = &mut self.form else { return };
-        let vehicle = form.vehicle.value().trim().to_string();
-        let proof = form.proof.value().trim().to_string();
-        let notes = form.notes.value().trim().to_string();
-        if vehicle.is_empty() || proof.is_empty() {
-            form.error = Some(
-                "both are needed: the registration or VIN, and the proof of ownership seen".into(),
-            );
-            form.field = usize::from(!vehicle.is_empty());
-            return;
-        }
-        let (uid, tried) = (form.uid.clone(), form.tried.clone());
+    /// Starts the job the form was filled in for, then records its first try.
+    fn start_job(&mut self, filled: Filled) {
         let serial = self.serial_for_records();
         let job = NewJob {
-            workstation: self.bench.workstation.clone(),
-            branch: self.bench.branch.clone(),
-            vehicle,
-            ownership_proof: proof,
+            workstation: self.session.bench.workstation.clone(),
+            branch: self.session.bench.branch.clone(),
+            vehicle: filled.vehicle,
+            ownership_proof: filled.proof,
             serial: serial.clone(),
-            notes,
-            uid,
+            notes: filled.notes,
+            uid: filled.uid,
             serial_typed: self.input.value().to_string(),
         };
-        match self.writable_store().and_then(|s| s.new_job(&job)) {
+        match self.session.start_job(&job) {
             Ok(id) => {
                 self.current_job = Some((id, serial));
                 self.last_try = None;
                 self.job_refused.clear();
                 self.overlay = Overlay::None;
                 self.form = None;
-                self.write_try(id, tried);
+                self.write_try(id, filled.tried);
             }
             Err(e) => {
                 // The form stays open with what was typed.
@@ -714,7 +338,7 @@ impl App {
 
     fn write_try(&mut self, job: i64, t: NewTry) {
         let (code, outcome) = (t.code, t.outcome);
-        match self.writable_store().and_then(|s| s.record_try(job, &t)) {
+        match self.session.record_try(job, &t) {
             Ok(()) => {
                 self.notice = Some(match outcome {
                     TryOutcome::Accepted => {
@@ -740,14 +364,14 @@ impl App {
                     .min(self.candidate_count().saturating_sub(1));
                 self.rebuild_simulator();
             }
-            Err(e) if self.is_shared() => {
+            Err(e) if self.session.is_shared() => {
                 // Kept with its identity: written once the server is back, never twice.
                 self.notice = Some(format!(
                     "NOT recorded yet: job {job} {code} {}. It will be written when the records \
                      are back ({e:#})",
                     outcome.id()
                 ));
-                self.records_offline.get_or_insert_with(|| format!("{e:#}"));
+                self.session.offline.get_or_insert_with(|| format!("{e:#}"));
                 self.pending_try = Some((job, t));
             }
             Err(e) => self.notice = Some(format!("could not record the try: {e:#}")),
@@ -757,10 +381,7 @@ impl App {
     /// Writes a document into the documents folder beside the records and
     /// says where.
     fn write_document(&mut self, name: &str, text: &str) {
-        let dir = match &self.place {
-            Some(p) => p.folder("documents"),
-            None => std::path::PathBuf::from("."),
-        };
+        let dir = self.session.documents_folder();
         let path = dir.join(name);
         self.notice = Some(
             match std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, text)) {
@@ -782,77 +403,29 @@ impl App {
             self.notice = Some("type a valid serial first: the request needs it".into());
             return;
         };
-        let store = self
-            .store
-            .as_deref()
-            .filter(|_| self.records_offline.is_none());
-        let refused = store
-            .map(|s| paper::refused_for(s, &serial))
-            .transpose()
-            .unwrap_or_default()
-            .unwrap_or_default();
-        let job = match (store, self.job_on_screen()) {
-            (Some(s), Some((id, _))) => s
-                .jobs(&JobFilter::job(id))
-                .ok()
-                .and_then(|j| j.into_iter().next()),
-            _ => None,
-        };
-        let doc = paper::request_sheet(
-            &typed,
-            job.as_ref().map(|j| j.vehicle.as_str()),
-            job.as_ref().map(|j| j.ownership_proof.as_str()),
-            &refused,
-            self.bench.garage.as_deref(),
-        );
-        let name = format!("request-{serial}.html");
-        self.write_document(&name, &doc.render(paper::Format::Html));
-    }
-
-    /// Reads the dump file whose path is typed; its codes join the decoder's.
-    fn load_dump(&mut self) {
-        let file = self.dump.path.value().trim().to_string();
-        if file.is_empty() {
-            self.dump.error = Some("type or paste the path of a dump file (.bin or .hex)".into());
-            return;
-        }
-        let dump = match Dump::read_file(std::path::Path::new(&file)) {
-            Ok(d) => d,
+        let facts = match session::request_facts(
+            self.session.records(),
+            &serial,
+            self.job_on_screen().map(|(id, _)| id),
+        ) {
+            Ok(facts) => facts,
             Err(e) => {
-                self.dump.error = Some(format!("{e:#}"));
+                // A sheet without the refused codes would mislead the dealer.
+                self.notice = Some(format!(
+                    "no request sheet written: the job log cannot be read ({e:#})"
+                ));
                 return;
             }
         };
-        self.dump.error = None;
-        let known = match &self.store {
-            Some(s) if self.records_offline.is_none() => s
-                .dumps(None)
-                .and_then(|d| Ok((d, s.layouts()?)))
-                .unwrap_or_else(|e| {
-                    self.dump.error = Some(format!(
-                        "the learned layouts cannot be read ({e:#}); only --layout reads work"
-                    ));
-                    (Vec::new(), Vec::new())
-                }),
-            _ => (Vec::new(), Vec::new()),
-        };
-        self.dump.reading = Some(DumpReading {
-            file,
-            dump,
-            model: None,
-            candidates: Vec::new(),
-            notes: Vec::new(),
-            marked: Vec::new(),
-            known,
-        });
-        self.dump.scroll = 0;
-        if let Some(r) = &mut self.dump.reading {
-            r.read_for(None);
-        }
-        self.refresh();
-        if let Some(first) = self.dump.reading.as_ref().and_then(|r| r.marked.first()) {
-            self.dump.scroll = (first / 16).saturating_sub(2);
-        }
+        let doc = paper::request_sheet(
+            &typed,
+            facts.vehicle.as_deref(),
+            facts.proof.as_deref(),
+            &facts.refused,
+            self.session.bench.garage.as_deref(),
+        );
+        let name = format!("request-{serial}.html");
+        self.write_document(&name, &doc.render(paper::Format::Html));
     }
 
     /// Looks the serial on screen up again, keeping the chosen code.
@@ -863,11 +436,6 @@ impl App {
         self.rebuild_simulator();
     }
 
-    /// True when the records are on a server shared with other benches.
-    fn is_shared(&self) -> bool {
-        matches!(self.place, Some(Place::Server(_)))
-    }
-
     /// What a watched server said.
     fn on_records(&mut self, event: RecordsEvent) {
         match event {
@@ -876,7 +444,7 @@ impl App {
                     .outcome
                     .as_ref()
                     .and_then(|o| o.diagnosis.serial.as_deref());
-                if self.records_offline.is_none()
+                if self.session.offline.is_none()
                     && (serial == "*" || on_screen == Some(serial.as_str()))
                 {
                     let before = self.outcome.clone();
@@ -889,7 +457,7 @@ impl App {
             }
             RecordsEvent::Offline(reason) => {
                 self.server_answers = false;
-                self.records_offline = Some(reason);
+                self.session.offline = Some(reason);
             }
             RecordsEvent::Online => {
                 self.server_answers = true;
@@ -898,64 +466,15 @@ impl App {
         }
     }
 
-    /// True when the server answers but this bench's connection was lost:
-    /// the loop asks for [`Msg::Reconnect`] now and then.
-    pub fn wants_reconnect(&self) -> bool {
-        self.server_answers && self.records_offline.is_some() && self.is_shared()
-    }
-
     /// Opens the records again; a try waiting to be written is written.
     fn reconnect(&mut self) {
-        let Some(place) = &self.place else { return };
-        match store::open_reading(place) {
-            Ok(store) => {
-                self.store = store;
-                self.records_offline = None;
-                self.notice = Some("the records are back".to_string());
-                self.refresh();
-                if let Some((job, t)) = self.pending_try.take() {
-                    self.write_try(job, t);
-                }
+        if self.session.reconnect().is_ok() && self.session.offline.is_none() {
+            self.notice = Some("the records are back".to_string());
+            self.refresh();
+            if let Some((job, t)) = self.pending_try.take() {
+                self.write_try(job, t);
             }
-            Err(e) => self.records_offline = Some(format!("{e:#}")),
         }
-    }
-
-    /// The store, opened for writing (and created) on first use.
-    fn writable_store(&mut self) -> anyhow::Result<&mut Box<dyn Records>> {
-        if self.store.as_ref().is_none_or(|s| s.is_read_only()) || self.records_offline.is_some() {
-            let Some(place) = &self.place else {
-                anyhow::bail!("this workbench has no job log");
-            };
-            self.store = Some(store::open_writing(place)?);
-        }
-        match &mut self.store {
-            Some(store) => Ok(store),
-            None => anyhow::bail!("this workbench has no job log"),
-        }
-    }
-
-    fn search_jobs(&mut self) {
-        let search = self.jobs.search.value().trim().to_string();
-        let found = match &self.store {
-            Some(store) => store.jobs(&JobFilter {
-                search: (!search.is_empty()).then_some(search),
-                branch: None,
-                ..JobFilter::default()
-            }),
-            None => Ok(Vec::new()),
-        };
-        match found {
-            Ok(rows) => {
-                self.jobs.rows = rows;
-                self.jobs.error = None;
-            }
-            Err(e) => self.jobs.error = Some(format!("{e:#}")),
-        }
-        self.jobs.selected = self
-            .jobs
-            .selected
-            .min(self.jobs.rows.len().saturating_sub(1));
     }
 
     /// Tab order, skipping the keypad while there is no code to enter.

@@ -5,8 +5,11 @@ use ratatui::crossterm::event::{
 };
 use tui_input::backend::crossterm::to_input_request;
 
-use super::app::{App, BRANDS, Focus, Msg, Overlay, View};
+use super::dump_view::DumpMsg;
+use super::job_form::FormMsg;
+use super::jobs::JobsMsg;
 use super::simulator::SimMode;
+use super::state::{App, BRANDS, Focus, Msg, Overlay, View};
 use super::ui;
 use crate::keypad::Button;
 use crate::store::TryOutcome;
@@ -51,10 +54,10 @@ fn on_key(app: &App, key: &KeyEvent, event: &Event) -> Option<Msg> {
         Overlay::JobForm => {
             return match key.code {
                 KeyCode::Esc => Some(Msg::CloseOverlay),
-                KeyCode::Tab | KeyCode::Down => Some(Msg::FormNextField),
-                KeyCode::BackTab | KeyCode::Up => Some(Msg::FormPrevField),
-                KeyCode::Enter => Some(Msg::FormSubmit),
-                _ => to_input_request(event).map(Msg::FormEdit),
+                KeyCode::Tab | KeyCode::Down => Some(Msg::Form(FormMsg::Next)),
+                KeyCode::BackTab | KeyCode::Up => Some(Msg::Form(FormMsg::Prev)),
+                KeyCode::Enter => Some(Msg::Form(FormMsg::Submit)),
+                _ => to_input_request(event).map(|r| Msg::Form(FormMsg::Edit(r))),
             };
         }
         Overlay::None => {}
@@ -62,24 +65,24 @@ fn on_key(app: &App, key: &KeyEvent, event: &Event) -> Option<Msg> {
     if app.view == View::Jobs {
         return match key.code {
             KeyCode::Esc | KeyCode::F(2) => Some(Msg::HideJobs),
-            KeyCode::Up => Some(Msg::JobPrev),
-            KeyCode::Down => Some(Msg::JobNext),
+            KeyCode::Up => Some(Msg::Jobs(JobsMsg::Prev)),
+            KeyCode::Down => Some(Msg::Jobs(JobsMsg::Next)),
             KeyCode::Enter => Some(Msg::OpenJob),
             KeyCode::F(4) => Some(Msg::WriteCard),
             KeyCode::Char('?') | KeyCode::F(1) => Some(Msg::ToggleHelp),
-            _ => to_input_request(event).map(Msg::JobsSearch),
+            _ => to_input_request(event).map(|r| Msg::Jobs(JobsMsg::Search(r))),
         };
     }
     if app.view == View::Dump {
         return match key.code {
             KeyCode::Esc | KeyCode::F(3) => Some(Msg::HideDump),
-            KeyCode::Enter => Some(Msg::LoadDump),
-            KeyCode::Up => Some(Msg::DumpScroll(-1)),
-            KeyCode::Down => Some(Msg::DumpScroll(1)),
-            KeyCode::PageUp => Some(Msg::DumpScroll(-16)),
-            KeyCode::PageDown => Some(Msg::DumpScroll(16)),
+            KeyCode::Enter => Some(Msg::Dump(DumpMsg::Load)),
+            KeyCode::Up => Some(Msg::Dump(DumpMsg::Scroll(-1))),
+            KeyCode::Down => Some(Msg::Dump(DumpMsg::Scroll(1))),
+            KeyCode::PageUp => Some(Msg::Dump(DumpMsg::Scroll(-16))),
+            KeyCode::PageDown => Some(Msg::Dump(DumpMsg::Scroll(16))),
             KeyCode::F(1) => Some(Msg::ToggleHelp),
-            _ => to_input_request(event).map(Msg::DumpPathEdit),
+            _ => to_input_request(event).map(|r| Msg::Dump(DumpMsg::PathEdit(r))),
         };
     }
     match key.code {

@@ -1,8 +1,13 @@
 //! The workbench: a thin terminal shell over the domain.
 
 pub mod app;
+pub mod dump_view;
+pub mod job_form;
+pub mod jobs;
 pub mod keymap;
+pub mod prepared;
 pub mod simulator;
+pub mod state;
 pub mod ui;
 
 use std::io::{self, IsTerminal, Write};
@@ -107,7 +112,7 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
             "radiocode: standard output is not a terminal, so the workbench cannot open. \
              For scripts use `radiocode decode SERIAL...` or `radiocode batch FILE`"
         );
-        return Ok(crate::cli::EXIT_INVALID);
+        return Ok(crate::exit::INVALID);
     }
     // Updates (a try being written among them) hold this; an ending signal
     // waits for it, hands the terminal back and exits. It is a thread of its
@@ -136,15 +141,11 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
         Place::Server(pg) => Some(crate::store::watch(pg.clone())),
         Place::File(_) => None,
     };
-    let offline = matches!(place, Place::Server(_)) && store.is_none();
     let mut app = App::new(Box::new(MemoryBook::seed()), color_allowed()).with_records(
         store,
         Some(place),
         bench,
     );
-    if offline {
-        app.records_offline = Some("the server did not answer".to_string());
-    }
     let size = terminal.size()?;
     app.update(app::Msg::Resize(size.width, size.height));
     let mut last = Instant::now();
@@ -214,7 +215,7 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
     drop(terminal);
     if let Some(text) = not_recorded(&app) {
         eprintln!("{text}");
-        return Ok(crate::cli::EXIT_FAILURE);
+        return Ok(crate::exit::FAILURE);
     }
     Ok(0)
 }

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::{Theme, draw};
-use crate::tui::app::{App, BRANDS, Focus, brand_name};
+use crate::tui::state::{App, BRANDS, Focus, brand_name};
 
 /// Each tab's label and its x offset inside the pane.
 fn tabs() -> impl Iterator<Item = (u16, String)> {

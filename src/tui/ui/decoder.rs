@@ -9,7 +9,7 @@ use super::{Theme, draw, wrap};
 use crate::decode::{Status, routes};
 use crate::serial::FindingKind;
 use crate::store::TryOutcome;
-use crate::tui::app::{App, Focus};
+use crate::tui::state::{App, Focus};
 
 /// The pane's lines for an inner width, and which line starts which candidate.
 pub(super) fn lines<'a>(

@@ -10,7 +10,7 @@ use ratatui::widgets::Paragraph;
 use super::serial::visible;
 use super::{Theme, draw, wrap};
 use crate::serial::Severity;
-use crate::tui::app::{App, Overlay};
+use crate::tui::state::{App, Overlay};
 
 pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
     let inner = draw::pane(

@@ -7,7 +7,8 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::serial::visible;
 use super::{Theme, centered, draw};
-use crate::tui::app::App;
+use crate::tui::job_form::Field;
+use crate::tui::state::App;
 
 pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
     let Some(form) = &app.form else { return };
@@ -26,9 +27,21 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
         ])
     };
     let mut lines = vec![
-        field("Registration / VIN", form.vehicle.value(), form.field == 0),
-        field("Proof of ownership", form.proof.value(), form.field == 1),
-        field("Notes (optional)", form.notes.value(), form.field == 2),
+        field(
+            "Registration / VIN",
+            form.vehicle.value(),
+            form.field == Field::Vehicle,
+        ),
+        field(
+            "Proof of ownership",
+            form.proof.value(),
+            form.field == Field::Proof,
+        ),
+        field(
+            "Notes (optional)",
+            form.notes.value(),
+            form.field == Field::Notes,
+        ),
         Line::raw(""),
         Line::styled("Tab next field · Enter save · Esc cancel", theme.dim()),
     ];
@@ -44,7 +57,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
     if inner.height > 1 {
         frame.set_cursor_position(Position::new(
             x.min(inner.right().saturating_sub(1)),
-            inner.y + form.field as u16,
+            inner.y + form.field.row() as u16,
         ));
     }
 }

@@ -7,7 +7,7 @@ use ratatui::widgets::Paragraph;
 
 use super::serial::visible;
 use super::{Theme, draw};
-use crate::tui::app::{App, Overlay};
+use crate::tui::state::{App, Overlay};
 
 pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
     let inner = draw::pane(

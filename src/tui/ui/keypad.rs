@@ -9,8 +9,8 @@ use ratatui::text::{Line, Span};
 use super::{Theme, draw, wrap};
 use crate::keypad::{Button, Moment, RadioState};
 use crate::serial::Severity;
-use crate::tui::app::{App, Focus};
 use crate::tui::simulator::{SimMode, Simulator};
+use crate::tui::state::{App, Focus};
 
 const BUTTON_ROW: u16 = 3;
 

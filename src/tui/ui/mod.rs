@@ -15,10 +15,10 @@ mod status;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::app::{App, Focus, Msg, Overlay, View};
+use super::prepared::{PaneText, Prepared};
+use super::state::{App, Focus, Msg, Overlay, View};
 use crate::serial::Severity;
 
 /// Below this the workbench shows a note instead of its panes.
@@ -166,68 +166,6 @@ impl Theme {
             self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
         } else {
             self.dim()
-        }
-    }
-}
-
-/// A line of the decoder pane and the candidate it starts.
-type CandidateStart = (usize, usize);
-
-/// One pane's text for the inner width it was worked out for.
-#[derive(Clone, Debug, Default)]
-struct PaneText {
-    width: u16,
-    lines: Vec<Line<'static>>,
-    /// For the decoder: which line starts which candidate.
-    starts: Vec<CandidateStart>,
-}
-
-/// The text the panes show (wrapped lines, the candidate list, the keypad's
-/// steps), worked out by [`prepare`] when the state changes, so that a frame
-/// only draws it. A pane drawn at another width than expected works its text
-/// out itself.
-#[derive(Clone, Debug, Default)]
-pub struct Prepared {
-    /// The brand tabs (the same at every width).
-    brand: Option<Line<'static>>,
-    decoder: Option<PaneText>,
-    /// The serial as typed, and the marks under it (the same at every width).
-    typed: Option<[Line<'static>; 2]>,
-    serial: Option<PaneText>,
-    /// The keypad panel's text, and whether it is the large panel's.
-    keypad: Option<(bool, PaneText)>,
-    /// The chip dump view's account of the file read.
-    dump: Option<PaneText>,
-}
-
-impl Prepared {
-    fn brand(&self) -> Option<&Line<'static>> {
-        self.brand.as_ref()
-    }
-
-    fn decoder(&self, width: u16) -> Option<(&[Line<'static>], &[CandidateStart])> {
-        let p = self.decoder.as_ref().filter(|p| p.width == width)?;
-        Some((&p.lines, &p.starts))
-    }
-
-    fn typed(&self) -> Option<&[Line<'static>; 2]> {
-        self.typed.as_ref()
-    }
-
-    fn serial(&self, width: u16) -> Option<&[Line<'static>]> {
-        let p = self.serial.as_ref().filter(|p| p.width == width)?;
-        Some(&p.lines)
-    }
-
-    fn dump(&self, width: u16) -> Option<&[Line<'static>]> {
-        let p = self.dump.as_ref().filter(|p| p.width == width)?;
-        Some(&p.lines)
-    }
-
-    fn keypad(&self, large: bool, width: u16) -> Option<&[Line<'static>]> {
-        match &self.keypad {
-            Some((l, p)) if *l == large && p.width == width => Some(&p.lines),
-            _ => None,
         }
     }
 }

@@ -6,7 +6,7 @@ use ratatui::text::Line;
 
 use super::{Theme, draw};
 use crate::serial::Family;
-use crate::tui::app::App;
+use crate::tui::state::App;
 
 pub fn label_diagram(family: Option<Family>) -> &'static str {
     crate::family::label_diagram(family)

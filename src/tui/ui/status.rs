@@ -6,8 +6,8 @@ use ratatui::text::{Line, Span};
 
 use super::{Theme, draw};
 use crate::serial::Severity;
-use crate::tui::app::{App, Focus, Overlay, View};
 use crate::tui::simulator::SimMode;
+use crate::tui::state::{App, Focus, Overlay, View};
 
 pub fn keys(app: &App) -> &'static str {
     match (app.overlay, app.view, app.focus) {
@@ -46,7 +46,7 @@ fn brand_keys() -> &'static str {
 
 pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
     let mut spans = Vec::new();
-    if app.records_offline.is_some() {
+    if app.session.offline.is_some() {
         let text = if app.pending_try.is_some() {
             " RECORDS OFFLINE: reconnecting; 1 try waiting to be written "
         } else {

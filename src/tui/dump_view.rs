@@ -1,0 +1,125 @@
+//! The chip dump view: a file path typed or pasted, and what was read.
+
+use tui_input::{Input, InputRequest};
+
+use crate::dump::{Dump, DumpCandidate, Model};
+use crate::session::{self, Known, Session};
+
+/// What can happen in the chip dump view.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DumpMsg {
+    PathEdit(InputRequest),
+    /// Read the file whose path is typed.
+    Load,
+    /// Scroll the hex view by rows.
+    Scroll(isize),
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct DumpView {
+    pub path: Input,
+    pub reading: Option<DumpReading>,
+    pub error: Option<String>,
+    /// The first hex row shown.
+    pub scroll: usize,
+}
+
+/// A loaded dump and what its layouts give for the unit on screen.
+#[derive(Clone, Debug)]
+pub struct DumpReading {
+    pub file: String,
+    pub dump: Dump,
+    /// The unit the serial on screen names, when it is a Blaupunkt or Becker.
+    pub model: Option<Model>,
+    pub candidates: Vec<DumpCandidate>,
+    pub notes: Vec<String>,
+    /// The file offsets of the candidates' bytes, highlighted in the hex view.
+    pub marked: Vec<usize>,
+    /// The recorded dumps and imported layouts the layouts are learned from.
+    known: Known,
+}
+
+impl DumpReading {
+    /// Reads the dump through the layouts of `model`.
+    pub fn read_for(&mut self, model: Option<Model>) {
+        let (candidates, notes, marked) =
+            session::read_dump(&self.dump, model.as_ref(), &self.known);
+        self.model = model;
+        self.candidates = candidates;
+        self.notes = notes;
+        self.marked = marked;
+    }
+}
+
+impl DumpView {
+    /// Applies one message; true when a dump was read (its codes join the decoder's).
+    pub fn update(&mut self, msg: DumpMsg, session: &Session) -> bool {
+        match msg {
+            DumpMsg::PathEdit(req) => {
+                self.path.handle(req);
+            }
+            DumpMsg::Load => return self.load(session),
+            DumpMsg::Scroll(by) => {
+                let rows = self
+                    .reading
+                    .as_ref()
+                    .map_or(0, |r| r.dump.bytes.len().div_ceil(16));
+                self.scroll = self
+                    .scroll
+                    .saturating_add_signed(by)
+                    .min(rows.saturating_sub(1));
+            }
+        }
+        false
+    }
+
+    /// Text pasted into the path.
+    pub fn paste(&mut self, text: &str) {
+        for c in text.chars() {
+            self.path.handle(InputRequest::InsertChar(c));
+        }
+    }
+
+    /// Reads the dump file whose path is typed.
+    fn load(&mut self, session: &Session) -> bool {
+        let file = self.path.value().trim().to_string();
+        if file.is_empty() {
+            self.error = Some("type or paste the path of a dump file (.bin or .hex)".into());
+            return false;
+        }
+        let dump = match Dump::read_file(std::path::Path::new(&file)) {
+            Ok(d) => d,
+            Err(e) => {
+                self.error = Some(format!("{e:#}"));
+                return false;
+            }
+        };
+        self.error = None;
+        let known = session::known_layouts(session.records()).unwrap_or_else(|e| {
+            self.error = Some(format!(
+                "the learned layouts cannot be read ({e:#}); only --layout reads work"
+            ));
+            (Vec::new(), Vec::new())
+        });
+        let mut reading = DumpReading {
+            file,
+            dump,
+            model: None,
+            candidates: Vec::new(),
+            notes: Vec::new(),
+            marked: Vec::new(),
+            known,
+        };
+        reading.read_for(None);
+        self.reading = Some(reading);
+        self.scroll = 0;
+        true
+    }
+
+    /// Scrolls to the first byte of a code, once the dump is read for the unit.
+    pub fn show_first_code(&mut self) {
+        if let Some(first) = self.reading.as_ref().and_then(|r| r.marked.first()) {
+            self.scroll = (first / 16).saturating_sub(2);
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! The workbench's state: what the technician has typed and chosen, the
+//! views and their own states, and the panes' text worked out for it. It
+//! changes in one place, [`App::update`](super::app).
+
+use tui_input::{Input, InputRequest};
+
+use super::dump_view::{DumpMsg, DumpView};
+use super::job_form::{FormMsg, JobForm};
+use super::jobs::{JobsMsg, JobsView};
+use super::prepared::Prepared;
+use super::simulator::Simulator;
+use crate::decode::{Code, Outcome};
+use crate::keypad::Button;
+use crate::serial::{Family, FindingKind};
+use crate::session::Session;
+use crate::store::{NewTry, RecordsEvent, TryOutcome};
+
+/// The brand selector's choices, left to right: Auto-detect, then every family.
+pub const BRANDS: [Option<Family>; crate::family::ALL.len() + 1] = brands();
+
+const fn brands() -> [Option<Family>; crate::family::ALL.len() + 1] {
+    let mut out = [None; crate::family::ALL.len() + 1];
+    let mut i = 0;
+    while i < crate::family::ALL.len() {
+        out[i + 1] = Some(crate::family::ALL[i]);
+        i += 1;
+    }
+    out
+}
+
+pub fn brand_name(brand: Option<Family>) -> &'static str {
+    brand.map_or("Auto-detect", Family::name)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Focus {
+    Brand,
+    Serial,
+    Decoder,
+    Keypad,
+}
+
+impl Focus {
+    const ORDER: [Focus; 4] = [Focus::Brand, Focus::Serial, Focus::Decoder, Focus::Keypad];
+
+    pub(super) fn step(self, by: isize) -> Focus {
+        let i = Focus::ORDER.iter().position(|f| *f == self).unwrap_or(0) as isize;
+        let n = Focus::ORDER.len() as isize;
+        Focus::ORDER[(i + by).rem_euclid(n) as usize]
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Overlay {
+    None,
+    Help,
+    /// Asking for the vehicle and proof of ownership before a first try is logged.
+    JobForm,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    Workbench,
+    Jobs,
+    /// A chip dump read from a file, with the codes its layouts give.
+    Dump,
+}
+
+/// Everything that can happen to the workbench.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Msg {
+    Quit,
+    Suspend,
+    FocusNext,
+    FocusPrev,
+    Focus(Focus),
+    BrandNext,
+    BrandPrev,
+    SelectBrand(usize),
+    Edit(InputRequest),
+    Paste(String),
+    CandidateNext,
+    CandidatePrev,
+    SelectCandidate(usize),
+    Copy,
+    ToggleHelp,
+    CloseOverlay,
+    Resize(u16, u16),
+    /// The radio accepted or refused the selected code.
+    RecordTry(TryOutcome),
+    /// In the form that starts a job.
+    Form(FormMsg),
+    ShowJobs,
+    HideJobs,
+    /// In the jobs view.
+    Jobs(JobsMsg),
+    /// Back to the workbench with the selected job's serial.
+    OpenJob,
+    GuideNext,
+    GuidePrev,
+    /// Between the guide and the practice radio.
+    ToggleMode,
+    RadioPress(Button),
+    RadioDown(Button),
+    RadioRelease,
+    ToggleHold,
+    FastForward(u64),
+    BatteryDisconnected,
+    ResetRadio,
+    /// Real time passed (milliseconds).
+    Tick(u64),
+    /// The shared records changed, went away or came back.
+    Records(RecordsEvent),
+    /// Try the records again: the server answers but this bench lost it.
+    Reconnect,
+    ShowDump,
+    HideDump,
+    /// In the chip dump view.
+    Dump(DumpMsg),
+    /// Write the selected job's card (jobs view).
+    WriteCard,
+    /// Write the request sheet for the serial on screen.
+    WriteRequest,
+}
+
+/// What the terminal loop must do after an update.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    None,
+    Quit,
+    /// Hand the terminal back and stop until the shell continues us (Ctrl-Z).
+    Suspend,
+    /// Put this text on the clipboard (OSC 52).
+    Copy(String),
+}
+
+pub struct App {
+    pub focus: Focus,
+    pub brand: usize,
+    pub input: Input,
+    /// The decoded input; `None` while the input is empty.
+    pub outcome: Option<Outcome>,
+    pub selected: usize,
+    pub overlay: Overlay,
+    /// A one-line notice in the status bar, e.g. what was copied.
+    pub notice: Option<String>,
+    pub size: (u16, u16),
+    pub color: bool,
+    pub view: View,
+    pub form: Option<JobForm>,
+    pub jobs: JobsView,
+    pub dump: DumpView,
+    /// The job being worked on: its number and the serial it is for.
+    pub current_job: Option<(i64, String)>,
+    /// The last try recorded on the current job.
+    pub last_try: Option<(Code, TryOutcome)>,
+    /// Codes the radio of the current job has refused, in order.
+    pub(super) job_refused: Vec<Code>,
+    /// The keypad panel for the chosen code, when there is one.
+    pub simulator: Option<Simulator>,
+    /// A try the records did not confirm: written when they are back.
+    pub pending_try: Option<(i64, NewTry)>,
+    /// What the server's watcher last said: it answers.
+    pub(super) server_answers: bool,
+    /// The records: the book that answers, the job log, where they are.
+    pub session: Session,
+    /// The panes' text for this state, worked out by each update.
+    pub prepared: Prepared,
+}
+
+impl App {
+    pub fn brand(&self) -> Option<Family> {
+        BRANDS[self.brand]
+    }
+
+    /// The family whose label diagram is shown: the chosen brand, else the
+    /// family the typed serial has the shape of.
+    pub fn shown_family(&self) -> Option<Family> {
+        let d = self.outcome.as_ref().map(|o| &o.diagnosis);
+        // A part number was typed: the serial is on the same Blaupunkt label.
+        let part_number =
+            d.is_some_and(|d| d.findings.iter().any(|f| f.kind == FindingKind::PartNumber));
+        self.brand()
+            .or_else(|| d.and_then(|d| d.family))
+            .or(part_number
+                .then(crate::family::part_number_family)
+                .flatten())
+    }
+
+    pub fn selected_code(&self) -> Option<String> {
+        self.outcome
+            .as_ref()
+            .and_then(|o| o.candidates.get(self.selected))
+            .map(|c| c.code.to_string())
+    }
+
+    pub(super) fn candidate_count(&self) -> usize {
+        self.outcome.as_ref().map_or(0, |o| o.candidates.len())
+    }
+
+    /// Whether the loop should send real-time ticks.
+    pub fn wants_ticks(&self) -> bool {
+        self.simulator.as_ref().is_some_and(Simulator::wants_ticks)
+    }
+
+    /// The current job and its last try, when the job is for the serial on screen.
+    pub fn job_on_screen(&self) -> Option<(i64, Option<(Code, TryOutcome)>)> {
+        let (job, serial) = self.current_job.as_ref()?;
+        (*serial == self.serial_for_records()).then_some((*job, self.last_try))
+    }
+
+    /// Codes already refused by the radio on screen (its current job).
+    pub fn refused_on_screen(&self) -> &[Code] {
+        match self.job_on_screen() {
+            Some(_) => &self.job_refused,
+            None => &[],
+        }
+    }
+
+    /// The serial a try is recorded against: the normalised one when valid.
+    pub(super) fn serial_for_records(&self) -> String {
+        self.outcome
+            .as_ref()
+            .and_then(|o| o.diagnosis.serial.as_deref())
+            .unwrap_or_else(|| self.input.value().trim())
+            .to_string()
+    }
+
+    /// True when the server answers but this bench's connection was lost:
+    /// the loop asks for [`Msg::Reconnect`] now and then.
+    pub fn wants_reconnect(&self) -> bool {
+        self.server_answers && self.session.offline.is_some() && self.session.is_shared()
+    }
+}
