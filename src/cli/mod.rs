@@ -1,6 +1,7 @@
 //! The command line: non-interactive commands for scripts and batches.
 
 mod batch;
+mod batch_out;
 mod decode;
 mod dump;
 pub mod output;

@@ -15,24 +15,24 @@ use super::postgres_schema::{GRANTS, MIGRATIONS, SCHEMA_VERSION};
 use super::{
     Added, Attempt, BookRow, CopyReport, DumpRecord, EvidenceRow, ImportReport, JobFilter, JobNote,
     JobRow, LayoutRecord, NewEntry, NewJob, NewTry, Records, RecordsEvent, Snapshot, TryOutcome,
-    Tx, add_entries_in, add_note_in, attach_in, family_of, job_serial, job_warnings, merge_in,
-    new_job_in, purge_in, record_try_in, remove_copies, seed_entries,
+    Tx, add_entries_in, add_note_in, attach_in, job_warnings, merge_in, new_job_in, purge_in,
+    record_try_in, remove_copies, seed_entries,
 };
 use crate::decode::{BookEntry, Code, CodeBook, Confidence};
-use crate::serial::Family;
 
 /// The group roles, created once per server by a superuser.
 pub const ROLES_SQL: &str = include_str!("../../assets/postgres/roles.sql");
 
 /// A confidence as a number, strongest first, for reading the book.
-const RANK: &str = "CASE confidence WHEN 'confirmed' THEN 0 WHEN 'likely' THEN 1 ELSE 2 END";
+pub(super) const RANK: &str =
+    "CASE confidence WHEN 'confirmed' THEN 0 WHEN 'likely' THEN 1 ELSE 2 END";
 
 /// A timestamp column as the text both stores show: 2026-11-22T09:30:00Z.
-fn ts(column: &str) -> String {
+pub(super) fn ts(column: &str) -> String {
     format!("to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")
 }
 
-fn rank(c: Confidence) -> i32 {
+pub(super) fn rank(c: Confidence) -> i32 {
     match c {
         Confidence::Confirmed => 0,
         Confidence::Likely => 1,
@@ -240,230 +240,6 @@ fn explain(e: anyhow::Error, place: &PgPlace) -> anyhow::Error {
     }
 }
 
-impl Tx for postgres::Transaction<'_> {
-    fn job_id_by_uid(&mut self, uid: &str) -> anyhow::Result<Option<i64>> {
-        Ok(self
-            .query_opt("SELECT id FROM radiocode.jobs WHERE uid = $1", &[&uid])?
-            .map(|r| r.get(0)))
-    }
-
-    fn job_facts(&mut self, job: i64) -> anyhow::Result<Option<(String, String, String)>> {
-        Ok(self
-            .query_opt(
-                "SELECT serial, vehicle, workstation FROM radiocode.jobs WHERE id = $1",
-                &[&job],
-            )?
-            .map(|r| (r.get(0), r.get(1), r.get(2))))
-    }
-
-    fn insert_job(&mut self, job: &NewJob, at: Option<&str>) -> anyhow::Result<i64> {
-        let (serial, family) = job_serial(&job.serial);
-        let row = self.query_opt(
-            "INSERT INTO radiocode.jobs (uid, created_at, workstation, branch, vehicle, \
-             ownership_proof, serial, family, notes, serial_typed) \
-             VALUES ($1, coalesce($2::text::timestamptz, now()), $3, $4, $5, $6, $7, $8, $9, $10) \
-             ON CONFLICT (uid) DO NOTHING RETURNING id",
-            &[
-                &job.uid,
-                &at,
-                &job.workstation,
-                &job.branch,
-                &job.vehicle,
-                &job.ownership_proof,
-                &serial,
-                &family.map(Family::id),
-                &job.notes,
-                &job.serial_typed,
-            ],
-        )?;
-        match row {
-            Some(r) => Ok(r.get(0)),
-            None => self
-                .job_id_by_uid(&job.uid)?
-                .ok_or_else(|| anyhow::anyhow!("the job vanished while it was written")),
-        }
-    }
-
-    fn insert_try(&mut self, job: i64, t: &NewTry, at: Option<&str>) -> anyhow::Result<bool> {
-        let n = self.execute(
-            "INSERT INTO radiocode.attempts (uid, job_id, at, code, outcome, source, confidence) \
-             VALUES ($1, $2, coalesce($3::text::timestamptz, now()), $4, $5, $6, $7) \
-             ON CONFLICT (uid) DO NOTHING",
-            &[
-                &t.uid,
-                &job,
-                &at,
-                &t.code.to_string(),
-                &t.outcome.id(),
-                &t.source,
-                &t.confidence,
-            ],
-        )?;
-        Ok(n == 1)
-    }
-
-    fn insert_note(&mut self, job: i64, n: &JobNote, at: Option<&str>) -> anyhow::Result<bool> {
-        let n = self.execute(
-            "INSERT INTO radiocode.job_notes (uid, job_id, at, text) \
-             VALUES ($1, $2, coalesce($3::text::timestamptz, now()), $4) \
-             ON CONFLICT (uid) DO NOTHING",
-            &[&n.uid, &job, &at, &n.text],
-        )?;
-        Ok(n == 1)
-    }
-
-    fn insert_entry(
-        &mut self,
-        e: &NewEntry,
-        job: Option<i64>,
-        at: Option<&str>,
-    ) -> anyhow::Result<Added> {
-        let code = e.code.to_string();
-        // Benches adding to one serial at once take turns, so none is lost or doubled.
-        self.execute("SELECT pg_advisory_xact_lock(hashtext($1))", &[&e.serial])?;
-        let old: Option<i32> = self
-            .query_one(
-                &format!(
-                    "SELECT min({RANK})::int FROM radiocode.book_entries \
-                     WHERE serial = $1 AND code = $2"
-                ),
-                &[&e.serial, &code],
-            )?
-            .get(0);
-        if old.is_none_or(|old| rank(e.confidence) < old) {
-            self.execute(
-                "INSERT INTO radiocode.book_entries \
-                 (serial, family, code, confidence, source, added_at, added_by, job_id) \
-                 VALUES ($1, $2, $3, $4, $5, coalesce($6::text::timestamptz, now()), $7, $8)",
-                &[
-                    &e.serial,
-                    &family_of(&e.serial).map(Family::id),
-                    &code,
-                    &e.confidence.id(),
-                    &e.source,
-                    &at,
-                    &e.added_by,
-                    &job,
-                ],
-            )?;
-        }
-        Ok(if old.is_none() {
-            Added::New
-        } else {
-            Added::AlreadyThere
-        })
-    }
-
-    fn insert_dump(&mut self, d: &DumpRecord, at: Option<&str>) -> anyhow::Result<bool> {
-        let n = self.execute(
-            "INSERT INTO radiocode.dumps (sha256, bytes, model, code, known_by, source, \
-             added_at, added_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, coalesce($7::text::timestamptz, now()), $8) \
-             ON CONFLICT (sha256) DO NOTHING",
-            &[
-                &d.sha256,
-                &d.bytes,
-                &d.model,
-                &d.code.to_string(),
-                &d.known_by,
-                &d.source,
-                &at,
-                &d.added_by,
-            ],
-        )?;
-        Ok(n == 1)
-    }
-
-    fn insert_evidence(
-        &mut self,
-        job: i64,
-        e: &EvidenceRow,
-        at: Option<&str>,
-    ) -> anyhow::Result<bool> {
-        let n = self.execute(
-            "INSERT INTO radiocode.evidence (uid, job_id, at, kind, path, size, sha256, copy_path) \
-             VALUES ($1, $2, coalesce($3::text::timestamptz, now()), $4, $5, $6, $7, $8) \
-             ON CONFLICT (uid) DO NOTHING",
-            &[
-                &e.uid,
-                &job,
-                &at,
-                &e.kind,
-                &e.path,
-                &e.size,
-                &e.sha256,
-                &e.copy_path,
-            ],
-        )?;
-        Ok(n == 1)
-    }
-
-    fn personal_jobs(&mut self, before: &str) -> anyhow::Result<Vec<(i64, String, Vec<String>)>> {
-        let rows = self.query(
-            "SELECT j.id, j.vehicle, coalesce(array_agg(e.copy_path) FILTER \
-             (WHERE e.copy_path != ''), '{}') FROM radiocode.jobs j \
-             LEFT JOIN radiocode.evidence e ON e.job_id = j.id \
-             WHERE j.created_at < $1::text::timestamptz AND (j.vehicle != '' \
-               OR j.ownership_proof != '' OR j.notes != '' \
-               OR EXISTS (SELECT 1 FROM radiocode.job_notes n WHERE n.job_id = j.id \
-                          AND n.text != '') \
-               OR EXISTS (SELECT 1 FROM radiocode.evidence x WHERE x.job_id = j.id \
-                          AND (x.path != '' OR x.copy_path != ''))) \
-             GROUP BY j.id, j.vehicle ORDER BY j.id",
-            &[&before],
-        )?;
-        Ok(rows
-            .iter()
-            .map(|r| (r.get(0), r.get(1), r.get(2)))
-            .collect())
-    }
-
-    fn blank_job(&mut self, job: i64, from: &str, to: &str) -> anyhow::Result<()> {
-        self.execute(
-            "UPDATE radiocode.book_entries SET source = replace(source, $1, $2) \
-             WHERE strpos(source, $1) > 0",
-            &[&from, &to],
-        )?;
-        self.execute(
-            "UPDATE radiocode.jobs SET vehicle = '', ownership_proof = '', notes = '' \
-             WHERE id = $1",
-            &[&job],
-        )?;
-        self.execute(
-            "UPDATE radiocode.job_notes SET text = '' WHERE job_id = $1",
-            &[&job],
-        )?;
-        self.execute(
-            "UPDATE radiocode.evidence SET path = '', copy_path = '' WHERE job_id = $1",
-            &[&job],
-        )?;
-        Ok(())
-    }
-
-    fn insert_layout(&mut self, l: &LayoutRecord, at: Option<&str>) -> anyhow::Result<bool> {
-        let n = self.execute(
-            "INSERT INTO radiocode.layouts (uid, model, address, encoding, word_swapped, dumps, \
-             codes, evidence, origin, added_at, added_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
-             coalesce($10::text::timestamptz, now()), $11) ON CONFLICT (uid) DO NOTHING",
-            &[
-                &l.uid,
-                &l.model,
-                &l.address,
-                &l.encoding,
-                &l.word_swapped,
-                &l.dumps,
-                &l.codes,
-                &l.evidence,
-                &l.origin,
-                &at,
-                &l.added_by,
-            ],
-        )?;
-        Ok(n == 1)
-    }
-}
-
 impl Records for PgStore {
     fn place(&self) -> String {
         self.place.to_string()
@@ -641,7 +417,7 @@ impl Records for PgStore {
                 out[i].attempts.push(Attempt {
                     at: r.get(1),
                     code: Code::parse(r.get(2)).map_err(anyhow::Error::msg)?,
-                    outcome: TryOutcome::parse(r.get(3)),
+                    outcome: TryOutcome::parse(r.get(3)).map_err(anyhow::Error::msg)?,
                     uid: r.get(4),
                     source: r.get(5),
                     confidence: r.get(6),

@@ -495,7 +495,13 @@ impl Records for SqliteStore {
                     Ok(Attempt {
                         at: r.get(0)?,
                         code: code_at(r, 1)?,
-                        outcome: TryOutcome::parse(&r.get::<_, String>(2)?),
+                        outcome: TryOutcome::parse(&r.get::<_, String>(2)?).map_err(|e| {
+                            rusqlite::Error::FromSqlConversionFailure(
+                                2,
+                                rusqlite::types::Type::Text,
+                                e.into(),
+                            )
+                        })?,
                         uid: r.get(3)?,
                         source: r.get(4)?,
                         confidence: r.get(5)?,

@@ -1,0 +1,343 @@
+//! What `radiocode batch` writes: JSON lines or CSV rows, in input order,
+//! and the progress it shows on a terminal.
+
+use std::borrow::Cow;
+use std::io::{self, IsTerminal, Write};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use super::BatchFormat;
+use super::output::ReaderGone;
+use crate::decode::{Candidate, Code, Outcome, algorithm_candidate};
+use crate::family;
+use crate::serial::{Family, echo_text};
+
+pub(super) struct Columns<'a> {
+    pub(super) names: &'a [&'a str],
+    pub(super) values: &'a [Cow<'a, str>],
+}
+
+impl Serialize for Columns<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.names.iter().zip(self.values))
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct JsonRow<'a> {
+    #[serde(flatten)]
+    outcome: crate::decode::OutcomeJson<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    columns: Option<&'a Columns<'a>>,
+}
+
+/// Where the results go: standard output, written in large pieces.
+pub(super) struct Sink {
+    out: io::BufWriter<io::StdoutLock<'static>>,
+    format: BatchFormat,
+}
+
+pub(super) fn io_err(e: io::Error) -> anyhow::Error {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        anyhow::Error::new(ReaderGone)
+    } else {
+        anyhow::Error::new(e).context("cannot write the output")
+    }
+}
+
+pub(super) fn csv_err(e: csv::Error) -> anyhow::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => io_err(e),
+        other => anyhow::anyhow!("cannot write the output: {other:?}"),
+    }
+}
+
+pub(super) const CSV_COLUMNS: [&str; 7] = [
+    "serial",
+    "family",
+    "status",
+    "code",
+    "alt_code",
+    "confidence",
+    "message",
+];
+
+impl Sink {
+    pub(super) fn new(format: BatchFormat) -> Sink {
+        Sink {
+            out: io::BufWriter::with_capacity(1 << 16, io::stdout().lock()),
+            format,
+        }
+    }
+
+    pub(super) fn header(&mut self, carried: &[&str]) -> anyhow::Result<()> {
+        if self.format == BatchFormat::Csv {
+            let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+            let mut rec = csv::StringRecord::from(CSV_COLUMNS.to_vec());
+            rec.extend(carried.iter().copied());
+            w.write_record(&rec).map_err(csv_err)?;
+            let bytes = w.into_inner().map_err(|e| io_err(e.into_error()))?;
+            self.write(&bytes)?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn write(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
+        self.out.write_all(bytes).map_err(io_err)
+    }
+
+    pub(super) fn finish(&mut self) -> anyhow::Result<u8> {
+        self.out.flush().map_err(io_err)?;
+        Ok(0)
+    }
+}
+
+/// A CSV writer for one row, appending to `out` when it is dropped.
+pub(super) fn csv_rows(out: &mut Vec<u8>) -> csv::Writer<&mut Vec<u8>> {
+    csv::WriterBuilder::new()
+        .buffer_capacity(1024)
+        .flexible(true)
+        .from_writer(out)
+}
+
+/// Result rows being formatted, in CSV or JSON lines.
+pub(super) enum Rows {
+    Jsonl(Vec<u8>),
+    Csv(Vec<u8>),
+}
+
+impl Rows {
+    pub(super) fn new(format: BatchFormat) -> Rows {
+        Rows::with(format, Vec::with_capacity(1 << 16))
+    }
+
+    /// Rows written into `out` (emptied first), reusing its memory.
+    pub(super) fn with(format: BatchFormat, mut out: Vec<u8>) -> Rows {
+        out.clear();
+        match format {
+            BatchFormat::Jsonl => Rows::Jsonl(out),
+            BatchFormat::Csv => Rows::Csv(out),
+        }
+    }
+
+    /// The bytes formatted so far, handed over; the rows start empty again.
+    pub(super) fn take(&mut self) -> Vec<u8> {
+        match self {
+            Rows::Jsonl(v) | Rows::Csv(v) => std::mem::take(v),
+        }
+    }
+
+    /// Roughly how many bytes wait to be handed over.
+    pub(super) fn len(&self) -> usize {
+        match self {
+            Rows::Jsonl(v) | Rows::Csv(v) => v.len(),
+        }
+    }
+
+    /// One result; `columns` are the input's other CSV columns, carried through.
+    pub(super) fn outcome(
+        &mut self,
+        o: &Outcome,
+        columns: Option<&Columns<'_>>,
+    ) -> anyhow::Result<()> {
+        match self {
+            Rows::Jsonl(w) => {
+                let row = JsonRow {
+                    outcome: o.json(),
+                    columns,
+                };
+                serde_json::to_writer(&mut *w, &row)?;
+                w.push(b'\n');
+                Ok(())
+            }
+            Rows::Csv(out) => {
+                let mut w = csv_rows(out);
+                let first = o.candidates.first();
+                let code = first.map(|c| c.code.ascii());
+                let alt = o.candidates.get(1).map(|c| c.code.ascii());
+                let serial = match &o.diagnosis.serial {
+                    Some(s) => Cow::Borrowed(s.as_str()),
+                    None => Cow::Owned(echo_text(&o.input, 40)),
+                };
+                let message = csv_message(o);
+                let fixed: [&[u8]; 7] = [
+                    serial.as_bytes(),
+                    o.diagnosis
+                        .family
+                        .map(|f| f.id())
+                        .unwrap_or_default()
+                        .as_bytes(),
+                    o.status.id().as_bytes(),
+                    code.as_ref().map_or(&[], |b| b.as_slice()),
+                    alt.as_ref().map_or(&[], |b| b.as_slice()),
+                    first
+                        .map(|c| c.confidence.id())
+                        .unwrap_or_default()
+                        .as_bytes(),
+                    message.as_bytes(),
+                ];
+                let carried = columns.map(|c| c.values).unwrap_or_default();
+                w.write_record(
+                    fixed
+                        .into_iter()
+                        .chain(carried.iter().map(|v| v.as_bytes())),
+                )
+                .map_err(csv_err)
+            }
+        }
+    }
+
+    /// The row a full decode would give for a serial the algorithm answers
+    /// with nothing else to say (see [`quick`]), without building it.
+    pub(super) fn quick(
+        &mut self,
+        serial: &str,
+        family: Family,
+        c: &Candidate,
+    ) -> anyhow::Result<()> {
+        let code = c.code;
+        match self {
+            Rows::Jsonl(w) => {
+                let note = quick_json_note(family);
+                w.extend_from_slice(b"{\"input\":\"");
+                w.extend_from_slice(serial.as_bytes());
+                w.extend_from_slice(b"\",\"serial\":\"");
+                w.extend_from_slice(serial.as_bytes());
+                w.extend_from_slice(b"\",\"family\":\"");
+                w.extend_from_slice(family.id().as_bytes());
+                w.extend_from_slice(
+                    b"\",\"status\":\"decoded\",\"findings\":[],\"candidates\":[{\"code\":\"",
+                );
+                w.extend_from_slice(&code.ascii());
+                w.extend_from_slice(b"\",\"source\":\"algorithm\",\"confidence\":\"");
+                w.extend_from_slice(c.confidence.id().as_bytes());
+                w.extend_from_slice(b"\",\"note\":");
+                w.extend_from_slice(note.as_bytes());
+                w.extend_from_slice(b"}]}\n");
+                Ok(())
+            }
+            // The same bytes the CSV writer makes: only the note needs quoting,
+            // and it was quoted once.
+            Rows::Csv(w) => {
+                w.extend_from_slice(serial.as_bytes());
+                w.push(b',');
+                w.extend_from_slice(family.id().as_bytes());
+                w.extend_from_slice(b",decoded,");
+                w.extend_from_slice(&code.ascii());
+                w.extend_from_slice(b",,");
+                w.extend_from_slice(c.confidence.id().as_bytes());
+                w.push(b',');
+                w.extend_from_slice(quick_csv_note(family));
+                w.push(b'\n');
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The note of a family's algorithm, as the decoder writes it.
+pub(super) fn algorithm_note(family: Family) -> Cow<'static, str> {
+    algorithm_candidate(family, Code::new(0)).map_or(Cow::Borrowed(""), |c| c.note)
+}
+
+/// The algorithm's note as a CSV field, quoted once per family.
+pub(super) fn quick_csv_note(family: Family) -> &'static [u8] {
+    static NOTES: std::sync::OnceLock<Vec<Vec<u8>>> = std::sync::OnceLock::new();
+    let notes = NOTES.get_or_init(|| {
+        family::ALL
+            .map(|f| {
+                let mut field = Vec::new();
+                let note = algorithm_note(f);
+                let mut w = csv_rows(&mut field);
+                // Two fields, so the note is quoted as it is inside a row.
+                let _ = w.write_record([note.as_ref(), ""]);
+                drop(w);
+                field.truncate(field.len().saturating_sub(2));
+                field
+            })
+            .to_vec()
+    });
+    notes.get(family.index()).map_or(&[], Vec::as_slice)
+}
+
+/// The algorithm's note as a JSON string, made once per family.
+pub(super) fn quick_json_note(family: Family) -> &'static str {
+    static NOTES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let notes = NOTES.get_or_init(|| {
+        family::ALL
+            .map(|f| serde_json::to_string(&algorithm_note(f)).unwrap_or_default())
+            .to_vec()
+    });
+    notes.get(family.index()).map_or("", String::as_str)
+}
+
+/// The CSV message: every finding, or for a clean result the first
+/// candidate's provenance.
+pub(super) fn csv_message(o: &Outcome) -> Cow<'_, str> {
+    match (o.diagnosis.findings.as_slice(), o.candidates.first()) {
+        ([], Some(c)) => Cow::Borrowed(c.note.as_ref()),
+        ([one], _) => Cow::Borrowed(one.message.as_ref()),
+        (all, _) => Cow::Owned(
+            all.iter()
+                .map(|f| f.message.as_ref())
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+    }
+}
+
+/// Rows and rate on stderr, only when stderr is a terminal and the run is long.
+pub(super) struct Progress {
+    enabled: bool,
+    start: Instant,
+    last: Instant,
+    rows: u64,
+    shown: bool,
+}
+
+impl Progress {
+    pub(super) fn new() -> Progress {
+        let now = Instant::now();
+        Progress {
+            enabled: io::stderr().is_terminal(),
+            start: now,
+            last: now,
+            rows: 0,
+            shown: false,
+        }
+    }
+
+    pub(super) fn tick(&mut self, rows: u64) {
+        let before = self.rows;
+        self.rows += rows;
+        if !self.enabled || before / 4096 == self.rows / 4096 {
+            return;
+        }
+        let now = Instant::now();
+        if now.duration_since(self.start) < Duration::from_secs(1)
+            || now.duration_since(self.last) < Duration::from_millis(250)
+        {
+            return;
+        }
+        self.last = now;
+        self.shown = true;
+        let _ = write!(io::stderr(), "\r\x1b[K{}", self.line(now));
+    }
+
+    pub(super) fn line(&self, now: Instant) -> String {
+        let secs = now.duration_since(self.start).as_secs_f64().max(1e-9);
+        format!(
+            "{} rows  {:.0} rows/s  {:.1} s",
+            self.rows,
+            self.rows as f64 / secs,
+            secs
+        )
+    }
+
+    pub(super) fn done(&mut self) {
+        if self.shown {
+            let _ = writeln!(io::stderr(), "\r\x1b[K{}", self.line(Instant::now()));
+        }
+    }
+}

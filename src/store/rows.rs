@@ -1,0 +1,433 @@
+//! The records' rows: what is written and what is read back.
+
+use serde::Serialize;
+
+use super::new_uid;
+use crate::decode::{Code, Confidence};
+use crate::serial::{Family, echo_text};
+
+/// One code book entry: a serial and a code, with the strongest confidence
+/// recorded for that pair and every source that strengthened it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BookRow {
+    pub serial: String,
+    pub family: Option<Family>,
+    pub code: Code,
+    pub confidence: Confidence,
+    pub source: String,
+    pub added_at: String,
+    pub added_by: String,
+    pub job: Option<i64>,
+    /// The job's identity across stores, for `db copy`.
+    #[serde(skip)]
+    pub job_uid: Option<String>,
+}
+
+impl BookRow {
+    /// The entry as written, for writing it into another store.
+    pub(super) fn as_new(&self) -> NewEntry {
+        NewEntry {
+            serial: self.serial.clone(),
+            code: self.code,
+            confidence: self.confidence,
+            source: self.source.clone(),
+            added_by: self.added_by.clone(),
+        }
+    }
+}
+
+/// What a new code book entry says.
+#[derive(Clone, Debug)]
+pub struct NewEntry {
+    pub serial: String,
+    pub code: Code,
+    pub confidence: Confidence,
+    pub source: String,
+    pub added_by: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Added {
+    New,
+    /// The same serial and code were there; the stronger confidence was kept.
+    AlreadyThere,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TryOutcome {
+    Accepted,
+    Refused,
+}
+
+impl TryOutcome {
+    pub fn id(self) -> &'static str {
+        match self {
+            TryOutcome::Accepted => "accepted",
+            TryOutcome::Refused => "refused",
+        }
+    }
+
+    /// `accepted` or `refused`, and nothing else.
+    pub fn parse(s: &str) -> Result<TryOutcome, String> {
+        match s {
+            "accepted" => Ok(TryOutcome::Accepted),
+            "refused" => Ok(TryOutcome::Refused),
+            other => Err(format!(
+                "'{}' is not what a radio did with a code: accepted or refused",
+                echo_text(other, 20)
+            )),
+        }
+    }
+}
+
+/// What a technician records when a job starts.
+#[derive(Clone, Debug, Default)]
+pub struct NewJob {
+    pub workstation: String,
+    pub branch: String,
+    pub vehicle: String,
+    pub ownership_proof: String,
+    pub serial: String,
+    pub notes: String,
+    /// The job's identity; empty gets a new one. Writing the same identity
+    /// twice (a retry after a lost connection) starts one job, not two.
+    pub uid: String,
+    /// The serial exactly as typed off the label (`serial` is read from it).
+    pub serial_typed: String,
+}
+
+/// A code tried on a job's radio, with an identity that makes writing it
+/// again (a retry after a lost connection) harmless.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewTry {
+    pub code: Code,
+    pub outcome: TryOutcome,
+    pub uid: String,
+    /// Where the code came from when it was tried, e.g. "code book".
+    pub source: String,
+    /// How sure radiocode was of it then, e.g. "confirmed".
+    pub confidence: String,
+}
+
+impl NewTry {
+    pub fn new(code: Code, outcome: TryOutcome) -> NewTry {
+        NewTry {
+            code,
+            outcome,
+            uid: new_uid(),
+            source: String::new(),
+            confidence: String::new(),
+        }
+    }
+
+    /// A refusal of a code the radio should have taken (see
+    /// [`Attempt::refused_a_sure_code`]).
+    pub fn refuses_a_sure_code(&self) -> bool {
+        refused_a_sure_code(self.outcome, &self.confidence)
+    }
+
+    /// The same try, saying where its code came from.
+    pub fn from_candidate(mut self, c: &crate::decode::Candidate) -> NewTry {
+        self.source = c.source.label().to_string();
+        self.confidence = c.confidence.id().to_string();
+        self
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Attempt {
+    pub at: String,
+    pub code: Code,
+    pub outcome: TryOutcome,
+    /// Where the code came from when it was tried ("" when not known).
+    pub source: String,
+    pub confidence: String,
+    #[serde(skip)]
+    pub uid: String,
+}
+
+impl Attempt {
+    /// A refusal of a code the radio should have taken: it was confirmed by
+    /// a radio before, or comes from a verified algorithm.
+    pub fn refused_a_sure_code(&self) -> bool {
+        refused_a_sure_code(self.outcome, &self.confidence)
+    }
+}
+
+/// A refused code that was confirmed by a radio before, or comes from a
+/// verified algorithm: the radio is suspect (re-coded or swapped).
+fn refused_a_sure_code(outcome: TryOutcome, confidence: &str) -> bool {
+    outcome == TryOutcome::Refused && matches!(confidence, "confirmed" | "verified")
+}
+
+/// A file kept as evidence for a job: a photo of the label or the display,
+/// a video of the entry, a proof of ownership.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EvidenceRow {
+    pub at: String,
+    /// label-photo, display-photo, entry-video, proof or other.
+    pub kind: String,
+    pub path: String,
+    pub size: i64,
+    pub sha256: String,
+    /// The copy kept beside the records, when one was made.
+    pub copy_path: String,
+    #[serde(skip)]
+    pub uid: String,
+}
+
+/// A note added to a job after it started.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JobNote {
+    pub at: String,
+    pub text: String,
+    pub uid: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct JobRow {
+    pub id: i64,
+    pub created_at: String,
+    pub workstation: String,
+    pub branch: String,
+    pub vehicle: String,
+    pub ownership_proof: String,
+    pub serial: String,
+    pub family: Option<Family>,
+    /// Every note, the one given at the start first, one per line.
+    pub notes: String,
+    pub attempts: Vec<Attempt>,
+    pub evidence: Vec<EvidenceRow>,
+    /// The serial as typed off the label ("" for jobs from before it was kept).
+    pub serial_typed: String,
+    #[serde(skip)]
+    pub uid: String,
+    /// The note given when the job started.
+    #[serde(skip)]
+    pub intake_notes: String,
+    /// The notes added later, oldest first.
+    #[serde(skip)]
+    pub later_notes: Vec<JobNote>,
+}
+
+impl JobRow {
+    /// The codes tried, e.g. "7091 refused, 1091 accepted".
+    pub fn tries_text(&self) -> String {
+        self.attempts
+            .iter()
+            .map(|a| format!("{} {}", a.code, a.outcome.id()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// One line for a list: number, when, vehicle, serial, tries.
+    pub fn summary_line(&self) -> String {
+        let tries = self.tries_text();
+        format!(
+            "{:>4}  {:<16}  {:<12}  {:<15}  {}",
+            self.id,
+            self.created_at
+                .get(..16)
+                .unwrap_or(&self.created_at)
+                .replace('T', " "),
+            echo_text(&self.vehicle, 12),
+            echo_text(&self.serial, 15),
+            if tries.is_empty() {
+                "no tries yet"
+            } else {
+                &tries
+            }
+        ) + if self.suspected_recoded().is_some() {
+            "  SUSPECTED RE-CODED OR SWAPPED"
+        } else {
+            ""
+        }
+    }
+
+    /// The refused try that makes this radio suspect: re-coded or swapped.
+    pub fn suspected_recoded(&self) -> Option<&Attempt> {
+        self.attempts.iter().find(|a| a.refused_a_sure_code())
+    }
+
+    /// The job as it was started, for writing it into another store.
+    pub(super) fn as_new(&self) -> NewJob {
+        NewJob {
+            serial_typed: self.serial_typed.clone(),
+            workstation: self.workstation.clone(),
+            branch: self.branch.clone(),
+            vehicle: self.vehicle.clone(),
+            ownership_proof: self.ownership_proof.clone(),
+            serial: self.serial.clone(),
+            notes: self.intake_notes.clone(),
+            uid: self.uid.clone(),
+        }
+    }
+
+    /// What the job log says of a radio that refused a sure code.
+    pub fn recoded_text(&self) -> Option<String> {
+        self.suspected_recoded().map(|a| {
+            format!(
+                "SUSPECTED RE-CODED OR SWAPPED: on job {} this radio refused {}, a {} code ({}). \
+                 Check the serial on the radio itself; a re-coded radio does not take its \
+                 original code",
+                self.id, a.code, a.confidence, a.source
+            )
+        })
+    }
+
+    /// Joins the intake note and the later ones into `notes`.
+    pub(super) fn join_notes(&mut self) {
+        self.notes = std::iter::once(self.intake_notes.as_str())
+            .chain(self.later_notes.iter().map(|n| n.text.as_str()))
+            .filter(|n| !n.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n");
+    }
+}
+
+/// Which jobs to list.
+#[derive(Clone, Debug, Default)]
+pub struct JobFilter {
+    /// Only jobs whose serial or vehicle contains this (spaces ignored).
+    pub search: Option<String>,
+    /// Only jobs of this branch.
+    pub branch: Option<String>,
+    /// Only this job.
+    pub id: Option<i64>,
+    /// Only jobs for exactly this (normalised) serial.
+    pub serial: Option<String>,
+}
+
+impl JobFilter {
+    /// Every job for exactly this (normalised) serial.
+    pub fn serial(serial: &str) -> JobFilter {
+        JobFilter {
+            serial: Some(serial.to_string()),
+            ..JobFilter::default()
+        }
+    }
+
+    /// One job by its number.
+    pub fn job(id: i64) -> JobFilter {
+        JobFilter {
+            id: Some(id),
+            ..JobFilter::default()
+        }
+    }
+
+    /// The search text as a LIKE pattern: spaces and wildcards dropped.
+    pub(super) fn pattern(&self) -> Option<String> {
+        self.search.as_ref().map(|s| {
+            let cleaned: String = s
+                .chars()
+                .filter(|c| !c.is_whitespace() && !matches!(c, '%' | '_' | '\\'))
+                .collect();
+            format!("%{cleaned}%")
+        })
+    }
+}
+
+/// A bad row in an import, by its line number in the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BadRow {
+    pub line: u64,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub added: usize,
+    pub already_there: usize,
+    pub bad: Vec<BadRow>,
+    /// False when nothing was written (a strict import with bad rows).
+    pub committed: bool,
+}
+
+/// A chip dump recorded as evidence: its bytes, its unit, and its code and
+/// how that code is known.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DumpRecord {
+    pub sha256: String,
+    pub bytes: Vec<u8>,
+    /// `BP5384` or `BE4739`.
+    pub model: String,
+    pub code: Code,
+    /// How the code is known, e.g. "confirmed book entry", "job 12: accepted
+    /// by the radio", "the technician's word".
+    pub known_by: String,
+    pub source: String,
+    pub added_at: String,
+    pub added_by: String,
+}
+
+/// A layout learned elsewhere and imported, with the evidence it came with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct LayoutRecord {
+    pub uid: String,
+    pub model: String,
+    pub address: i64,
+    pub encoding: String,
+    pub word_swapped: bool,
+    /// How many dumps and different codes agreed where it was learned.
+    pub dumps: i64,
+    pub codes: i64,
+    /// The SHA-256 of each agreeing dump.
+    pub evidence: Vec<String>,
+    /// Where it was learned and who imported it.
+    pub origin: String,
+    #[serde(default)]
+    pub added_at: String,
+    #[serde(default)]
+    pub added_by: String,
+}
+
+/// What `db copy` moved, and what the target already had.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CopyReport {
+    pub jobs: (usize, usize),
+    pub tries: (usize, usize),
+    pub notes: (usize, usize),
+    pub book: (usize, usize),
+    pub dumps: (usize, usize),
+    pub layouts: (usize, usize),
+    pub evidence: (usize, usize),
+}
+
+impl CopyReport {
+    /// One line per kind: "jobs: 3 copied, 1 already there".
+    pub fn lines(&self) -> Vec<String> {
+        [
+            ("jobs", self.jobs),
+            ("tries", self.tries),
+            ("notes", self.notes),
+            ("evidence files", self.evidence),
+            ("code book entries", self.book),
+            ("chip dumps", self.dumps),
+            ("imported layouts", self.layouts),
+        ]
+        .iter()
+        .map(|(what, (copied, there))| format!("{what}: {copied} copied, {there} already there"))
+        .collect()
+    }
+}
+
+/// What a watched server says to an open workbench.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RecordsEvent {
+    /// A book entry was added for this serial (`*`: for many).
+    BookChanged(String),
+    /// The server cannot be reached, and why.
+    Offline(String),
+    /// The server answers again.
+    Online,
+}
+
+/// Everything one store holds, for `db copy`.
+#[derive(Clone, Debug, Default)]
+pub struct Snapshot {
+    pub jobs: Vec<JobRow>,
+    pub book: Vec<BookRow>,
+    pub dumps: Vec<DumpRecord>,
+    pub layouts: Vec<LayoutRecord>,
+}
