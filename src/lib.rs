@@ -3,6 +3,19 @@
 //! The domain (`serial`, `decode`) knows nothing of terminals; the command
 //! line (`cli`) is a thin shell over it.
 
+// Habits the code keeps, held by rule: bad input is an error with a
+// message, never a panic; nothing half-done is left behind.
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::todo,
+    clippy::unimplemented,
+    clippy::dbg_macro,
+    unsafe_code
+)]
+
+pub mod advice;
 pub mod cli;
 pub mod code;
 pub mod decode;

@@ -357,9 +357,7 @@ fn waits(family: Option<Family>, attempts: &[Attempt]) -> Vec<String> {
     out
 }
 
-const RECODED_NOTICE: &str = "A radio that was re-coded (given a new code by a previous owner, a \
-                              dealer or a repairer) or swapped from another car will not take \
-                              the code of its original serial.";
+use crate::advice::{self, RECODED_NOTICE};
 
 /// The job card: everything done on one radio, for the customer file or a
 /// refund claim. It is always complete; redaction is for exports.
@@ -376,8 +374,8 @@ pub fn job_card(job: &JobRow, garage: Option<&str>) -> Doc {
     ]);
     if let Some(a) = job.suspected_recoded() {
         doc.blocks.push(Block::Alert(format!(
-            "SUSPECTED RE-CODED OR SWAPPED: the radio refused {}, a {} code ({}). {RECODED_NOTICE}",
-            a.code, a.confidence, a.source
+            "{} {RECODED_NOTICE}",
+            advice::suspected(a.code, &a.confidence, &a.source)
         )));
     }
     doc.heading("Serial");
@@ -542,8 +540,11 @@ pub fn request_sheet(
         });
         if let Some(r) = refused.iter().find(|r| r.attempt.refused_a_sure_code()) {
             doc.blocks.push(Block::Alert(format!(
-                "SUSPECTED RE-CODED OR SWAPPED: this radio refused {}, a {} code (job {}).",
-                r.attempt.code, r.attempt.confidence, r.job
+                "{}: this radio refused {}, a {} code (job {}).",
+                advice::SUSPECTED,
+                r.attempt.code,
+                r.attempt.confidence,
+                r.job
             )));
         }
     }

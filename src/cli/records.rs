@@ -7,6 +7,7 @@ use std::io;
 use anyhow::Context;
 
 use super::{BookCommand, DbCommand, EXIT_INVALID, JobsCommand, ListFormat, Out};
+use crate::advice;
 use crate::decode::{Code, Confidence};
 use crate::serial::{diagnose, echo_text};
 use crate::session;
@@ -263,19 +264,16 @@ pub fn jobs(cmd: &JobsCommand, place: &Place, bench: &Bench) -> anyhow::Result<u
             let tried = session::record_try_on_job(records.as_mut(), *job, code, outcome)?;
             if tried.refuses_a_sure_code() {
                 out.line(&format!(
-                    "SUSPECTED RE-CODED OR SWAPPED: the radio refused {code}, a {} code ({}). \
-                     Check the serial on the radio itself; the job is marked",
-                    tried.confidence, tried.source
+                    "{} {}; the job is marked",
+                    advice::suspected(code, &tried.confidence, &tried.source),
+                    advice::CHECK_THE_RADIO
                 ))?;
             }
             out.line(&format!("job {job}: {code} {}", outcome.id()))?;
             if outcome == crate::store::TryOutcome::Accepted {
                 out.line("the code is now a confirmed code book entry for this serial")?;
             } else {
-                out.line(
-                    "a refused code: check the serial was read right; a swapped or re-coded radio \
-                     refuses a correct code. Never disconnect the battery to clear a wait",
-                )?;
+                out.line(&advice::after_a_refusal())?;
             }
         }
         JobsCommand::Note { job, text } => {

@@ -148,7 +148,8 @@ pub fn run(args: &SimulateArgs, book: &dyn CodeBook) -> anyhow::Result<u8> {
     let _ = writeln!(
         s,
         "A refused code that radiocode believes correct can mean the radio was swapped or \
-         re-coded. Never disconnect the battery to clear a wait: it restarts it."
+         re-coded. {}",
+        crate::advice::BATTERY
     );
     if let Some(note) = &l.note {
         let _ = writeln!(s, "Note: {note}");

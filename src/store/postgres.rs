@@ -93,7 +93,7 @@ impl PgStore {
                  WHERE rolname IN ('radiocode_technician', 'radiocode_manager')",
                 &[],
             )?
-            .get(0);
+            .try_get(0)?;
         if roles < 2 {
             if let Err(e) = client.batch_execute(ROLES_SQL) {
                 bail!(
@@ -123,7 +123,7 @@ impl PgStore {
                     "SELECT count(*) FROM pg_tables WHERE schemaname = 'radiocode'",
                     &[],
                 )?
-                .get(0);
+                .try_get(0)?;
             if foreign > 0 {
                 bail!(
                     "{place} has a schema named radiocode that is not radiocode's records; it \
@@ -172,7 +172,7 @@ impl PgStore {
                 "SELECT has_table_privilege('radiocode.imports', 'INSERT')",
                 &[],
             )
-            .map(|r| r.get(0))
+            .and_then(|r| r.try_get(0))
         })
     }
 
@@ -207,7 +207,7 @@ impl PgStore {
 fn schema_version(client: &mut impl GenericClient) -> anyhow::Result<i64> {
     let exists: bool = client
         .query_one("SELECT to_regclass('radiocode.meta') IS NOT NULL", &[])?
-        .get(0);
+        .try_get(0)?;
     if !exists {
         return Ok(0);
     }
@@ -216,7 +216,8 @@ fn schema_version(client: &mut impl GenericClient) -> anyhow::Result<i64> {
             "SELECT value FROM radiocode.meta WHERE key = 'schema_version'",
             &[],
         )?
-        .map(|r| r.get(0));
+        .map(|r| r.try_get(0))
+        .transpose()?;
     Ok(value.and_then(|v| v.parse().ok()).unwrap_or(0))
 }
 
@@ -291,9 +292,10 @@ impl Records for PgStore {
         rows.iter()
             .map(|r| {
                 Ok(BookEntry {
-                    code: Code::parse(r.get(0)).map_err(anyhow::Error::msg)?,
-                    confidence: Confidence::parse_book(r.get(1)).map_err(anyhow::Error::msg)?,
-                    source: r.get(2),
+                    code: Code::parse(r.try_get(0)?).map_err(anyhow::Error::msg)?,
+                    confidence: Confidence::parse_book(r.try_get(1)?)
+                        .map_err(anyhow::Error::msg)?,
+                    source: r.try_get(2)?,
                 })
             })
             .collect()
@@ -320,15 +322,16 @@ impl Records for PgStore {
         rows.iter()
             .map(|r| {
                 Ok(BookRow {
-                    serial: r.get(0),
-                    family: r.get::<_, Option<&str>>(1).and_then(|f| f.parse().ok()),
-                    code: Code::parse(r.get(2)).map_err(anyhow::Error::msg)?,
-                    confidence: Confidence::parse_book(r.get(3)).map_err(anyhow::Error::msg)?,
-                    source: r.get(4),
-                    added_at: r.get(5),
-                    added_by: r.get(6),
-                    job: r.get(7),
-                    job_uid: r.get(8),
+                    serial: r.try_get(0)?,
+                    family: r.try_get::<_, Option<&str>>(1)?.and_then(|f| f.parse().ok()),
+                    code: Code::parse(r.try_get(2)?).map_err(anyhow::Error::msg)?,
+                    confidence: Confidence::parse_book(r.try_get(3)?)
+                        .map_err(anyhow::Error::msg)?,
+                    source: r.try_get(4)?,
+                    added_at: r.try_get(5)?,
+                    added_by: r.try_get(6)?,
+                    job: r.try_get(7)?,
+                    job_uid: r.try_get(8)?,
                 })
             })
             .collect()
@@ -363,7 +366,10 @@ impl Records for PgStore {
                 ),
                 &[&filter.pattern(), &filter.branch, &filter.id, &filter.serial],
             )?;
-                let ids: Vec<i64> = jobs.iter().map(|r| r.get(0)).collect();
+                let ids: Vec<i64> = jobs
+                    .iter()
+                    .map(|r| r.try_get(0))
+                    .collect::<Result<_, _>>()?;
                 let tries = c.query(
                     &format!(
                         "SELECT job_id, {at}, code, outcome, uid, source, confidence \
@@ -392,57 +398,59 @@ impl Records for PgStore {
             })?;
         let mut out: Vec<JobRow> = jobs
             .iter()
-            .map(|r| JobRow {
-                id: r.get(0),
-                created_at: r.get(1),
-                workstation: r.get(2),
-                branch: r.get(3),
-                vehicle: r.get(4),
-                ownership_proof: r.get(5),
-                serial: r.get(6),
-                family: r.get::<_, Option<&str>>(7).and_then(|f| f.parse().ok()),
-                notes: String::new(),
-                attempts: Vec::new(),
-                evidence: Vec::new(),
-                serial_typed: r.get(10),
-                uid: r.get(9),
-                intake_notes: r.get(8),
-                later_notes: Vec::new(),
+            .map(|r| -> anyhow::Result<JobRow> {
+                Ok(JobRow {
+                    id: r.try_get(0)?,
+                    created_at: r.try_get(1)?,
+                    workstation: r.try_get(2)?,
+                    branch: r.try_get(3)?,
+                    vehicle: r.try_get(4)?,
+                    ownership_proof: r.try_get(5)?,
+                    serial: r.try_get(6)?,
+                    family: r.try_get::<_, Option<&str>>(7)?.and_then(|f| f.parse().ok()),
+                    notes: String::new(),
+                    attempts: Vec::new(),
+                    evidence: Vec::new(),
+                    serial_typed: r.try_get(10)?,
+                    uid: r.try_get(9)?,
+                    intake_notes: r.try_get(8)?,
+                    later_notes: Vec::new(),
+                })
             })
-            .collect();
+            .collect::<anyhow::Result<_>>()?;
         let index: std::collections::HashMap<i64, usize> =
             out.iter().enumerate().map(|(i, j)| (j.id, i)).collect();
         for r in &tries {
-            if let Some(&i) = index.get(&r.get::<_, i64>(0)) {
+            if let Some(&i) = index.get(&r.try_get::<_, i64>(0)?) {
                 out[i].attempts.push(Attempt {
-                    at: r.get(1),
-                    code: Code::parse(r.get(2)).map_err(anyhow::Error::msg)?,
-                    outcome: TryOutcome::parse(r.get(3)).map_err(anyhow::Error::msg)?,
-                    uid: r.get(4),
-                    source: r.get(5),
-                    confidence: r.get(6),
+                    at: r.try_get(1)?,
+                    code: Code::parse(r.try_get(2)?).map_err(anyhow::Error::msg)?,
+                    outcome: TryOutcome::parse(r.try_get(3)?).map_err(anyhow::Error::msg)?,
+                    uid: r.try_get(4)?,
+                    source: r.try_get(5)?,
+                    confidence: r.try_get(6)?,
                 });
             }
         }
         for r in &files {
-            if let Some(&i) = index.get(&r.get::<_, i64>(0)) {
+            if let Some(&i) = index.get(&r.try_get::<_, i64>(0)?) {
                 out[i].evidence.push(EvidenceRow {
-                    at: r.get(1),
-                    kind: r.get(2),
-                    path: r.get(3),
-                    size: r.get(4),
-                    sha256: r.get(5),
-                    copy_path: r.get(6),
-                    uid: r.get(7),
+                    at: r.try_get(1)?,
+                    kind: r.try_get(2)?,
+                    path: r.try_get(3)?,
+                    size: r.try_get(4)?,
+                    sha256: r.try_get(5)?,
+                    copy_path: r.try_get(6)?,
+                    uid: r.try_get(7)?,
                 });
             }
         }
         for r in &notes {
-            if let Some(&i) = index.get(&r.get::<_, i64>(0)) {
+            if let Some(&i) = index.get(&r.try_get::<_, i64>(0)?) {
                 out[i].later_notes.push(JobNote {
-                    at: r.get(1),
-                    text: r.get(2),
-                    uid: r.get(3),
+                    at: r.try_get(1)?,
+                    text: r.try_get(2)?,
+                    uid: r.try_get(3)?,
                 });
             }
         }
@@ -474,14 +482,14 @@ impl Records for PgStore {
         rows.iter()
             .map(|r| {
                 Ok(DumpRecord {
-                    sha256: r.get(0),
-                    bytes: r.get(1),
-                    model: r.get(2),
-                    code: Code::parse(r.get(3)).map_err(anyhow::Error::msg)?,
-                    known_by: r.get(4),
-                    source: r.get(5),
-                    added_at: r.get(6),
-                    added_by: r.get(7),
+                    sha256: r.try_get(0)?,
+                    bytes: r.try_get(1)?,
+                    model: r.try_get(2)?,
+                    code: Code::parse(r.try_get(3)?).map_err(anyhow::Error::msg)?,
+                    known_by: r.try_get(4)?,
+                    source: r.try_get(5)?,
+                    added_at: r.try_get(6)?,
+                    added_by: r.try_get(7)?,
                 })
             })
             .collect()
@@ -501,7 +509,7 @@ impl Records for PgStore {
                 "SELECT has_table_privilege('radiocode.jobs', 'UPDATE')",
                 &[],
             )
-            .map(|r| r.get(0))
+            .and_then(|r| r.try_get(0))
         })?;
         if !may {
             bail!(
@@ -527,22 +535,23 @@ impl Records for PgStore {
                 &[],
             )
         })?;
-        Ok(rows
-            .iter()
-            .map(|r| LayoutRecord {
-                uid: r.get(0),
-                model: r.get(1),
-                address: r.get(2),
-                encoding: r.get(3),
-                word_swapped: r.get(4),
-                dumps: r.get(5),
-                codes: r.get(6),
-                evidence: r.get(7),
-                origin: r.get(8),
-                added_at: r.get(9),
-                added_by: r.get(10),
+        rows.iter()
+            .map(|r| -> anyhow::Result<LayoutRecord> {
+                Ok(LayoutRecord {
+                    uid: r.try_get(0)?,
+                    model: r.try_get(1)?,
+                    address: r.try_get(2)?,
+                    encoding: r.try_get(3)?,
+                    word_swapped: r.try_get(4)?,
+                    dumps: r.try_get(5)?,
+                    codes: r.try_get(6)?,
+                    evidence: r.try_get(7)?,
+                    origin: r.try_get(8)?,
+                    added_at: r.try_get(9)?,
+                    added_by: r.try_get(10)?,
+                })
             })
-            .collect())
+            .collect()
     }
 }
 

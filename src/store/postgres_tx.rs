@@ -13,7 +13,8 @@ impl Tx for postgres::Transaction<'_> {
     fn job_id_by_uid(&mut self, uid: &str) -> anyhow::Result<Option<i64>> {
         Ok(self
             .query_opt("SELECT id FROM radiocode.jobs WHERE uid = $1", &[&uid])?
-            .map(|r| r.get(0)))
+            .map(|r| r.try_get(0))
+            .transpose()?)
     }
 
     fn job_facts(&mut self, job: i64) -> anyhow::Result<Option<(String, String, String)>> {
@@ -22,7 +23,10 @@ impl Tx for postgres::Transaction<'_> {
                 "SELECT serial, vehicle, workstation FROM radiocode.jobs WHERE id = $1",
                 &[&job],
             )?
-            .map(|r| (r.get(0), r.get(1), r.get(2))))
+            .map(|r| -> Result<_, postgres::Error> {
+                Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))
+            })
+            .transpose()?)
     }
 
     fn insert_job(&mut self, job: &NewJob, at: Option<&str>) -> anyhow::Result<i64> {
@@ -46,7 +50,7 @@ impl Tx for postgres::Transaction<'_> {
             ],
         )?;
         match row {
-            Some(r) => Ok(r.get(0)),
+            Some(r) => Ok(r.try_get(0)?),
             None => self
                 .job_id_by_uid(&job.uid)?
                 .ok_or_else(|| anyhow::anyhow!("the job vanished while it was written")),
@@ -98,7 +102,7 @@ impl Tx for postgres::Transaction<'_> {
                 ),
                 &[&e.serial, &code],
             )?
-            .get(0);
+            .try_get(0)?;
         if old.is_none_or(|old| rank(e.confidence) < old) {
             self.execute(
                 "INSERT INTO radiocode.book_entries \
@@ -181,10 +185,9 @@ impl Tx for postgres::Transaction<'_> {
              GROUP BY j.id, j.vehicle ORDER BY j.id",
             &[&before],
         )?;
-        Ok(rows
-            .iter()
-            .map(|r| (r.get(0), r.get(1), r.get(2)))
-            .collect())
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+            .collect()
     }
 
     fn blank_job(&mut self, job: i64, from: &str, to: &str) -> anyhow::Result<()> {

@@ -239,7 +239,11 @@ impl JobRow {
                 &tries
             }
         ) + if self.suspected_recoded().is_some() {
-            "  SUSPECTED RE-CODED OR SWAPPED"
+            "  "
+        } else {
+            ""
+        } + if self.suspected_recoded().is_some() {
+            crate::advice::SUSPECTED
         } else {
             ""
         }
@@ -266,14 +270,8 @@ impl JobRow {
 
     /// What the job log says of a radio that refused a sure code.
     pub fn recoded_text(&self) -> Option<String> {
-        self.suspected_recoded().map(|a| {
-            format!(
-                "SUSPECTED RE-CODED OR SWAPPED: on job {} this radio refused {}, a {} code ({}). \
-                 Check the serial on the radio itself; a re-coded radio does not take its \
-                 original code",
-                self.id, a.code, a.confidence, a.source
-            )
-        })
+        self.suspected_recoded()
+            .map(|a| crate::advice::suspected_on_job(self.id, a.code, &a.confidence, &a.source))
     }
 
     /// Joins the intake note and the later ones into `notes`.

@@ -26,8 +26,8 @@ const HELP: &[&str] = &[
     "likely       good but indirect evidence",
     "unconfirmed  posted somewhere; nobody reported it worked",
     "",
-    "A refused correct code can mean a swapped or re-coded radio.",
-    "Never disconnect the battery to clear a wait: it restarts it.",
+    crate::advice::RECODED_SENTENCE,
+    crate::advice::BATTERY,
 ];
 
 pub fn render(theme: &Theme, area: Rect, frame: &mut Frame) {
