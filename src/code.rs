@@ -110,6 +110,19 @@ impl Confidence {
         }
     }
 
+    /// Any confidence by its identifier (`verified`, `confirmed`, ...).
+    pub fn from_id(s: &str) -> Option<Confidence> {
+        [
+            Confidence::Verified,
+            Confidence::Confirmed,
+            Confidence::Assumed,
+            Confidence::Likely,
+            Confidence::Unconfirmed,
+        ]
+        .into_iter()
+        .find(|c| c.id() == s)
+    }
+
     /// Confidences a code book entry can carry.
     pub fn parse_book(s: &str) -> Result<Self, String> {
         match s.trim().to_ascii_lowercase().as_str() {

@@ -322,7 +322,7 @@ fn tries_table(attempts: &[Attempt]) -> Block {
                     } else {
                         a.source.clone()
                     },
-                    a.confidence.clone(),
+                    a.confidence_text().to_string(),
                     a.outcome.id().to_string(),
                 ]
             })
@@ -375,7 +375,7 @@ pub fn job_card(job: &JobRow, garage: Option<&str>) -> Doc {
     if let Some(a) = job.suspected_recoded() {
         doc.blocks.push(Block::Alert(format!(
             "{} {RECODED_NOTICE}",
-            advice::suspected(a.code, &a.confidence, &a.source)
+            advice::suspected(a.code, a.confidence_text(), &a.source)
         )));
     }
     doc.heading("Serial");
@@ -447,7 +447,7 @@ pub fn job_card(job: &JobRow, garage: Option<&str>) -> Doc {
                 .iter()
                 .map(|e| {
                     vec![
-                        e.kind.clone(),
+                        e.kind.id().to_string(),
                         if e.path.is_empty() {
                             "(removed by a purge)".into()
                         } else {
@@ -531,7 +531,7 @@ pub fn request_sheet(
                         r.attempt.code.to_string(),
                         when(&r.attempt.at),
                         r.job.to_string(),
-                        format!("{} {}", r.attempt.source, r.attempt.confidence)
+                        format!("{} {}", r.attempt.source, r.attempt.confidence_text())
                             .trim()
                             .to_string(),
                     ]
@@ -543,7 +543,7 @@ pub fn request_sheet(
                 "{}: this radio refused {}, a {} code (job {}).",
                 advice::SUSPECTED,
                 r.attempt.code,
-                r.attempt.confidence,
+                r.attempt.confidence_text(),
                 r.job
             )));
         }

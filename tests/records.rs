@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use radiocode::decode::{Code, Confidence, Source, Status, decode};
 use radiocode::serial::FindingKind;
 use radiocode::store::{
-    self, Added, DumpRecord, EvidenceRow, JobFilter, LayoutRecord, NewEntry, NewJob, NewTry, Place,
-    Records, TryOutcome,
+    self, Added, DumpRecord, EvidenceKind, EvidenceRow, JobFilter, LayoutRecord, NewEntry, NewJob,
+    NewTry, Place, Records, TryOutcome,
 };
 
 /// Where one test's records live; `open` gives another handle on them, as a
@@ -564,7 +564,7 @@ fn evidence_is_kept_and_a_purge_leaves_codes_and_outcomes(f: &Fixture) {
         .unwrap();
     let file = |kind: &str| EvidenceRow {
         at: String::new(),
-        kind: kind.into(),
+        kind: EvidenceKind::parse(kind).unwrap(),
         path: format!("/photos/{kind}.jpg"),
         size: 12,
         sha256: "ab".repeat(32),
@@ -576,7 +576,7 @@ fn evidence_is_kept_and_a_purge_leaves_codes_and_outcomes(f: &Fixture) {
     assert!(e.contains("there is no job 999"), "{e}");
     let j = &r.jobs(&JobFilter::job(id)).unwrap()[0];
     assert_eq!(j.evidence.len(), 2);
-    assert_eq!(j.evidence[1].kind, "proof");
+    assert_eq!(j.evidence[1].kind.id(), "proof");
     assert!(j.evidence[0].at.ends_with('Z'));
 
     assert_eq!(

@@ -17,7 +17,7 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use crate::serial::Family;
 use crate::session;
 use crate::settings::Bench;
-use crate::store::Place;
+use crate::store::{EvidenceKind, Place};
 
 pub use output::Out;
 
@@ -294,7 +294,7 @@ pub enum JobsCommand {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
         #[arg(long, value_enum, default_value = "other")]
-        kind: EvidenceKind,
+        kind: KindArg,
         /// Also copy each file into the evidence folder beside the records.
         #[arg(long)]
         copy: bool,
@@ -317,8 +317,9 @@ pub enum JobsCommand {
     },
 }
 
+/// What an evidence file shows, as `--kind` takes it.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EvidenceKind {
+pub enum KindArg {
     LabelPhoto,
     DisplayPhoto,
     EntryVideo,
@@ -326,14 +327,14 @@ pub enum EvidenceKind {
     Other,
 }
 
-impl EvidenceKind {
-    pub fn id(self) -> &'static str {
-        match self {
-            EvidenceKind::LabelPhoto => "label-photo",
-            EvidenceKind::DisplayPhoto => "display-photo",
-            EvidenceKind::EntryVideo => "entry-video",
-            EvidenceKind::Proof => "proof",
-            EvidenceKind::Other => "other",
+impl From<KindArg> for EvidenceKind {
+    fn from(k: KindArg) -> Self {
+        match k {
+            KindArg::LabelPhoto => EvidenceKind::LabelPhoto,
+            KindArg::DisplayPhoto => EvidenceKind::DisplayPhoto,
+            KindArg::EntryVideo => EvidenceKind::EntryVideo,
+            KindArg::Proof => EvidenceKind::Proof,
+            KindArg::Other => EvidenceKind::Other,
         }
     }
 }

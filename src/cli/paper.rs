@@ -4,11 +4,11 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::{EXIT_FAILURE, EXIT_INVALID, EvidenceKind, Out, RequestArgs};
+use super::{EXIT_FAILURE, EXIT_INVALID, Out, RequestArgs};
 use crate::paper::{self, Format};
 use crate::session::{self, one_job};
 use crate::settings::Bench;
-use crate::store::{self, EvidenceRow, NoSuchJob, Place};
+use crate::store::{self, EvidenceKind, EvidenceRow, NoSuchJob, Place};
 
 /// A file's size and SHA-256, read whole; or why it cannot be used.
 pub fn fingerprint(path: &Path) -> Result<(i64, String), String> {
@@ -44,7 +44,7 @@ pub fn attach(
         let path = std::fs::canonicalize(f).unwrap_or_else(|_| f.clone());
         rows.push(EvidenceRow {
             at: String::new(),
-            kind: kind.id().to_string(),
+            kind,
             path: path.display().to_string(),
             size,
             sha256,

@@ -265,7 +265,7 @@ pub fn jobs(cmd: &JobsCommand, place: &Place, bench: &Bench) -> anyhow::Result<u
             if tried.refuses_a_sure_code() {
                 out.line(&format!(
                     "{} {}; the job is marked",
-                    advice::suspected(code, &tried.confidence, &tried.source),
+                    advice::suspected(code, tried.confidence_text(), &tried.source),
                     advice::CHECK_THE_RADIO
                 ))?;
             }
@@ -305,7 +305,7 @@ pub fn jobs(cmd: &JobsCommand, place: &Place, bench: &Bench) -> anyhow::Result<u
             files,
             kind,
             copy,
-        } => return super::paper::attach(place, *job, files, *kind, *copy),
+        } => return super::paper::attach(place, *job, files, (*kind).into(), *copy),
         JobsCommand::Verify { job } => return super::paper::verify(place, *job),
         JobsCommand::Card { job, format } => {
             return super::paper::card(place, *job, (*format).into(), bench);

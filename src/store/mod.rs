@@ -28,9 +28,11 @@ pub use memory::MemoryBook;
 pub(crate) use memory::seed_entries;
 pub use place::{PgPlace, Place, SslMode};
 pub use postgres::{PgStore, ROLES_SQL, watch};
+pub(crate) use rows::try_confidence;
 pub use rows::{
-    Added, Attempt, BadRow, BookRow, CopyReport, DumpRecord, EvidenceRow, ImportReport, JobFilter,
-    JobNote, JobRow, LayoutRecord, NewEntry, NewJob, NewTry, RecordsEvent, Snapshot, TryOutcome,
+    Added, Attempt, BadRow, BookRow, CopyReport, DumpRecord, EvidenceKind, EvidenceRow,
+    ImportReport, JobFilter, JobNote, JobRow, LayoutRecord, NewEntry, NewJob, NewTry, RecordsEvent,
+    Snapshot, TryOutcome,
 };
 pub use sqlite::SqliteStore;
 pub use sqlite_schema::SCHEMA_VERSION;
@@ -248,7 +250,7 @@ fn merge_in(tx: &mut impl Tx, from: &Snapshot) -> anyhow::Result<CopyReport> {
                 outcome: a.outcome,
                 uid: a.uid.clone(),
                 source: a.source.clone(),
-                confidence: a.confidence.clone(),
+                confidence: a.confidence,
             };
             let new = tx.insert_try(id, &t, Some(&a.at))?;
             count(&mut report.tries, new);

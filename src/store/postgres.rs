@@ -18,6 +18,7 @@ use super::{
     Tx, add_entries_in, add_note_in, attach_in, job_warnings, merge_in, new_job_in, purge_in,
     record_try_in, remove_copies, seed_entries,
 };
+use super::{EvidenceKind, try_confidence};
 use crate::decode::{BookEntry, Code, CodeBook, Confidence};
 
 /// The group roles, created once per server by a superuser.
@@ -323,7 +324,9 @@ impl Records for PgStore {
             .map(|r| {
                 Ok(BookRow {
                     serial: r.try_get(0)?,
-                    family: r.try_get::<_, Option<&str>>(1)?.and_then(|f| f.parse().ok()),
+                    family: r
+                        .try_get::<_, Option<&str>>(1)?
+                        .and_then(|f| f.parse().ok()),
                     code: Code::parse(r.try_get(2)?).map_err(anyhow::Error::msg)?,
                     confidence: Confidence::parse_book(r.try_get(3)?)
                         .map_err(anyhow::Error::msg)?,
@@ -407,7 +410,9 @@ impl Records for PgStore {
                     vehicle: r.try_get(4)?,
                     ownership_proof: r.try_get(5)?,
                     serial: r.try_get(6)?,
-                    family: r.try_get::<_, Option<&str>>(7)?.and_then(|f| f.parse().ok()),
+                    family: r
+                        .try_get::<_, Option<&str>>(7)?
+                        .and_then(|f| f.parse().ok()),
                     notes: String::new(),
                     attempts: Vec::new(),
                     evidence: Vec::new(),
@@ -428,7 +433,7 @@ impl Records for PgStore {
                     outcome: TryOutcome::parse(r.try_get(3)?).map_err(anyhow::Error::msg)?,
                     uid: r.try_get(4)?,
                     source: r.try_get(5)?,
-                    confidence: r.try_get(6)?,
+                    confidence: try_confidence(r.try_get(6)?).map_err(anyhow::Error::msg)?,
                 });
             }
         }
@@ -436,7 +441,7 @@ impl Records for PgStore {
             if let Some(&i) = index.get(&r.try_get::<_, i64>(0)?) {
                 out[i].evidence.push(EvidenceRow {
                     at: r.try_get(1)?,
-                    kind: r.try_get(2)?,
+                    kind: EvidenceKind::parse(r.try_get(2)?).map_err(anyhow::Error::msg)?,
                     path: r.try_get(3)?,
                     size: r.try_get(4)?,
                     sha256: r.try_get(5)?,

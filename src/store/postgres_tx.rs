@@ -69,7 +69,7 @@ impl Tx for postgres::Transaction<'_> {
                 &t.code.to_string(),
                 &t.outcome.id(),
                 &t.source,
-                &t.confidence,
+                &t.confidence_text(),
             ],
         )?;
         Ok(n == 1)
@@ -161,7 +161,7 @@ impl Tx for postgres::Transaction<'_> {
                 &e.uid,
                 &job,
                 &at,
-                &e.kind,
+                &e.kind.id(),
                 &e.path,
                 &e.size,
                 &e.sha256,

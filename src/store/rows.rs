@@ -106,8 +106,8 @@ pub struct NewTry {
     pub uid: String,
     /// Where the code came from when it was tried, e.g. "code book".
     pub source: String,
-    /// How sure radiocode was of it then, e.g. "confirmed".
-    pub confidence: String,
+    /// How sure radiocode was of it then; `None` for a code entered by hand.
+    pub confidence: Option<Confidence>,
 }
 
 impl NewTry {
@@ -117,20 +117,25 @@ impl NewTry {
             outcome,
             uid: new_uid(),
             source: String::new(),
-            confidence: String::new(),
+            confidence: None,
         }
     }
 
     /// A refusal of a code the radio should have taken (see
     /// [`Attempt::refused_a_sure_code`]).
     pub fn refuses_a_sure_code(&self) -> bool {
-        refused_a_sure_code(self.outcome, &self.confidence)
+        refused_a_sure_code(self.outcome, self.confidence)
+    }
+
+    /// How sure radiocode was of the code, in words ("" when not known).
+    pub fn confidence_text(&self) -> &'static str {
+        self.confidence.map_or("", Confidence::id)
     }
 
     /// The same try, saying where its code came from.
     pub fn from_candidate(mut self, c: &crate::decode::Candidate) -> NewTry {
         self.source = c.source.label().to_string();
-        self.confidence = c.confidence.id().to_string();
+        self.confidence = Some(c.confidence);
         self
     }
 }
@@ -142,7 +147,9 @@ pub struct Attempt {
     pub outcome: TryOutcome,
     /// Where the code came from when it was tried ("" when not known).
     pub source: String,
-    pub confidence: String,
+    /// How sure radiocode was of it then ("" in JSON when not known).
+    #[serde(serialize_with = "confidence_or_empty")]
+    pub confidence: Option<Confidence>,
     #[serde(skip)]
     pub uid: String,
 }
@@ -151,14 +158,88 @@ impl Attempt {
     /// A refusal of a code the radio should have taken: it was confirmed by
     /// a radio before, or comes from a verified algorithm.
     pub fn refused_a_sure_code(&self) -> bool {
-        refused_a_sure_code(self.outcome, &self.confidence)
+        refused_a_sure_code(self.outcome, self.confidence)
     }
+
+    /// How sure radiocode was of the code, in words ("" when not known).
+    pub fn confidence_text(&self) -> &'static str {
+        self.confidence.map_or("", Confidence::id)
+    }
+}
+
+fn confidence_or_empty<S: serde::Serializer>(
+    c: &Option<Confidence>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.serialize_str(c.map_or("", Confidence::id))
+}
+
+/// A try's recorded confidence: one of the five words, or "" when not known.
+pub(crate) fn try_confidence(text: &str) -> Result<Option<Confidence>, String> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    Confidence::from_id(text).map(Some).ok_or_else(|| {
+        format!(
+            "'{}' is not a confidence radiocode records",
+            echo_text(text, 20)
+        )
+    })
 }
 
 /// A refused code that was confirmed by a radio before, or comes from a
 /// verified algorithm: the radio is suspect (re-coded or swapped).
-fn refused_a_sure_code(outcome: TryOutcome, confidence: &str) -> bool {
-    outcome == TryOutcome::Refused && matches!(confidence, "confirmed" | "verified")
+fn refused_a_sure_code(outcome: TryOutcome, confidence: Option<Confidence>) -> bool {
+    outcome == TryOutcome::Refused
+        && matches!(
+            confidence,
+            Some(Confidence::Confirmed | Confidence::Verified)
+        )
+}
+
+/// What an evidence file shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EvidenceKind {
+    LabelPhoto,
+    DisplayPhoto,
+    EntryVideo,
+    Proof,
+    Other,
+}
+
+impl EvidenceKind {
+    pub const ALL: [EvidenceKind; 5] = [
+        EvidenceKind::LabelPhoto,
+        EvidenceKind::DisplayPhoto,
+        EvidenceKind::EntryVideo,
+        EvidenceKind::Proof,
+        EvidenceKind::Other,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            EvidenceKind::LabelPhoto => "label-photo",
+            EvidenceKind::DisplayPhoto => "display-photo",
+            EvidenceKind::EntryVideo => "entry-video",
+            EvidenceKind::Proof => "proof",
+            EvidenceKind::Other => "other",
+        }
+    }
+
+    /// A kind by its identifier, and nothing else.
+    pub fn parse(s: &str) -> Result<EvidenceKind, String> {
+        EvidenceKind::ALL
+            .into_iter()
+            .find(|k| k.id() == s)
+            .ok_or_else(|| format!("'{}' is not a kind of evidence", echo_text(s, 20)))
+    }
+}
+
+impl std::fmt::Display for EvidenceKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
 }
 
 /// A file kept as evidence for a job: a photo of the label or the display,
@@ -167,7 +248,7 @@ fn refused_a_sure_code(outcome: TryOutcome, confidence: &str) -> bool {
 pub struct EvidenceRow {
     pub at: String,
     /// label-photo, display-photo, entry-video, proof or other.
-    pub kind: String,
+    pub kind: EvidenceKind,
     pub path: String,
     pub size: i64,
     pub sha256: String,
@@ -270,8 +351,9 @@ impl JobRow {
 
     /// What the job log says of a radio that refused a sure code.
     pub fn recoded_text(&self) -> Option<String> {
-        self.suspected_recoded()
-            .map(|a| crate::advice::suspected_on_job(self.id, a.code, &a.confidence, &a.source))
+        self.suspected_recoded().map(|a| {
+            crate::advice::suspected_on_job(self.id, a.code, a.confidence_text(), &a.source)
+        })
     }
 
     /// Joins the intake note and the later ones into `notes`.

@@ -13,6 +13,7 @@ use super::{
     add_entries_in, add_note_in, attach_in, job_serial, job_warnings, merge_in, new_job_in,
     purge_in, record_try_in, remove_copies, seed_entries,
 };
+use super::{EvidenceKind, try_confidence};
 use crate::decode::{BookEntry, Code, CodeBook, Confidence};
 use crate::serial::Family;
 
@@ -201,7 +202,7 @@ impl Tx for rusqlite::Transaction<'_> {
                 t.code.to_string(),
                 t.outcome.id(),
                 t.source,
-                t.confidence
+                t.confidence_text()
             ],
         )?;
         Ok(n == 1)
@@ -264,7 +265,7 @@ impl Tx for rusqlite::Transaction<'_> {
                 e.uid,
                 job,
                 at,
-                e.kind,
+                e.kind.id(),
                 e.path,
                 e.size,
                 e.sha256,
@@ -504,7 +505,13 @@ impl Records for SqliteStore {
                         })?,
                         uid: r.get(3)?,
                         source: r.get(4)?,
-                        confidence: r.get(5)?,
+                        confidence: try_confidence(&r.get::<_, String>(5)?).map_err(|e| {
+                            rusqlite::Error::FromSqlConversionFailure(
+                                5,
+                                rusqlite::types::Type::Text,
+                                e.into(),
+                            )
+                        })?,
                     })
                 })?
                 .collect::<Result<_, _>>()?;
@@ -512,7 +519,13 @@ impl Records for SqliteStore {
                 .query_map([job.id], |r| {
                     Ok(EvidenceRow {
                         at: r.get(0)?,
-                        kind: r.get(1)?,
+                        kind: EvidenceKind::parse(&r.get::<_, String>(1)?).map_err(|e| {
+                            rusqlite::Error::FromSqlConversionFailure(
+                                1,
+                                rusqlite::types::Type::Text,
+                                e.into(),
+                            )
+                        })?,
                         path: r.get(2)?,
                         size: r.get(3)?,
                         sha256: r.get(4)?,
