@@ -296,11 +296,8 @@ impl Session {
         }
     }
 
-    /// Where documents are written: beside the records.
-    pub fn documents_folder(&self) -> PathBuf {
-        match &self.place {
-            Some(p) => p.folder("documents"),
-            None => PathBuf::from("."),
-        }
+    /// Where documents are written: beside the records (none without records).
+    pub fn documents_folder(&self) -> Option<PathBuf> {
+        self.place.as_ref().map(|p| p.folder("documents"))
     }
 }

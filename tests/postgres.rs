@@ -2,6 +2,8 @@
 //! at once, a server that goes away, the workbench hearing another bench, and
 //! moving a bench's file to the server.
 
+#![cfg(unix)]
+
 mod common;
 
 use std::net::TcpListener;

@@ -24,6 +24,15 @@ pub fn fingerprint(path: &Path) -> Result<(i64, String), String> {
     Ok((bytes.len() as i64, crate::dump::sha256_hex(&bytes)))
 }
 
+/// A full path as a person writes it: Windows' `\\?\C:\...` form (what
+/// canonicalising gives there) without its prefix when a drive path says the same.
+fn plain(path: PathBuf) -> PathBuf {
+    match path.to_str().and_then(|p| p.strip_prefix(r"\\?\")) {
+        Some(rest) if rest.as_bytes().get(1) == Some(&b':') => PathBuf::from(rest),
+        _ => path,
+    }
+}
+
 pub fn attach(
     place: &Place,
     job: i64,
@@ -41,7 +50,7 @@ pub fn attach(
                 return Ok(EXIT_FAILURE);
             }
         };
-        let path = std::fs::canonicalize(f).unwrap_or_else(|_| f.clone());
+        let path = std::fs::canonicalize(f).map_or_else(|_| f.clone(), plain);
         rows.push(EvidenceRow {
             at: String::new(),
             kind,

@@ -234,7 +234,8 @@ impl PgPlace {
     }
 
     /// The password: from the URL, else `PGPASSWORD`, else the password file
-    /// (`PGPASSFILE` or `~/.pgpass`).
+    /// (`PGPASSFILE`, else `~/.pgpass`; on Windows `%APPDATA%\postgresql\pgpass.conf`,
+    /// as libpq reads it).
     fn password(&self) -> Option<String> {
         if let Some(p) = &self.password {
             return Some(p.clone());
@@ -244,7 +245,7 @@ impl PgPlace {
         }
         let file = std::env::var_os("PGPASSFILE")
             .map(PathBuf::from)
-            .or_else(|| dirs::home_dir().map(|h| h.join(".pgpass")))?;
+            .or_else(default_password_file)?;
         let text = std::fs::read_to_string(&file).ok()?;
         #[cfg(unix)]
         {
@@ -540,6 +541,16 @@ fn pgpass_lookup(text: &str, host: &str, port: u16, db: &str, user: &str) -> Opt
         }
     }
     None
+}
+
+#[cfg(not(windows))]
+fn default_password_file() -> Option<PathBuf> {
+    dirs::home_dir().map(|h| h.join(".pgpass"))
+}
+
+#[cfg(windows)]
+fn default_password_file() -> Option<PathBuf> {
+    dirs::config_dir().map(|d| d.join("postgresql").join("pgpass.conf"))
 }
 
 #[cfg(test)]

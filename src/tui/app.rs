@@ -381,7 +381,10 @@ impl App {
     /// Writes a document into the documents folder beside the records and
     /// says where.
     fn write_document(&mut self, name: &str, text: &str) {
-        let dir = self.session.documents_folder();
+        let Some(dir) = self.session.documents_folder() else {
+            self.notice = Some("this workbench keeps no records: no document was written".into());
+            return;
+        };
         let path = dir.join(name);
         self.notice = Some(
             match std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, text)) {

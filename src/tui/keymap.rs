@@ -37,7 +37,7 @@ fn on_key(app: &App, key: &KeyEvent, event: &Event) -> Option<Msg> {
     if ctrl && key.code == KeyCode::Char('c') {
         return Some(Msg::Quit);
     }
-    if ctrl && key.code == KeyCode::Char('z') {
+    if ctrl && key.code == KeyCode::Char('z') && super::CAN_SUSPEND {
         return Some(Msg::Suspend);
     }
     match app.overlay {

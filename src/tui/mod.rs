@@ -6,6 +6,9 @@ pub mod job_form;
 pub mod jobs;
 pub mod keymap;
 pub mod prepared;
+mod signals;
+
+pub use signals::CAN_SUSPEND;
 pub mod simulator;
 pub mod state;
 pub mod ui;
@@ -13,7 +16,6 @@ pub mod ui;
 use std::io::{self, IsTerminal, Write};
 use std::time::{Duration, Instant};
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use ratatui::crossterm::event::{
@@ -23,7 +25,6 @@ use ratatui::crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use ratatui::crossterm::{cursor, execute};
-use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
 
 use crate::settings::Bench;
 use crate::store::{MemoryBook, Place, Records};
@@ -86,7 +87,7 @@ fn take_over() -> io::Result<()> {
 /// expects, and on `fg` the workbench takes the terminal again and redraws.
 fn suspend(terminal: &mut ratatui::DefaultTerminal) -> io::Result<()> {
     hand_back();
-    signal_hook::low_level::emulate_default_handler(SIGTSTP)?;
+    signals::stop_self()?;
     take_over()?;
     execute!(
         io::stdout(),
@@ -96,10 +97,6 @@ fn suspend(terminal: &mut ratatui::DefaultTerminal) -> io::Result<()> {
     *terminal = ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(io::stdout()))?;
     Ok(())
 }
-
-/// The signals that end the workbench (a closed SSH session, `kill`, a
-/// service manager): caught so the terminal is handed back first.
-const ENDING: [i32; 4] = [SIGTERM, SIGHUP, SIGQUIT, SIGINT];
 
 /// Runs the workbench until the technician quits. Returns the exit status.
 /// `store` is the records already open for reading, if any; `place` is where
@@ -119,21 +116,7 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
     // own, so a hung-up terminal that keeps the event reader busy cannot
     // keep the workbench running.
     let busy: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(None));
-    let mut signals = signal_hook::iterator::Signals::new(ENDING)?;
-    let held = Arc::clone(&busy);
-    std::thread::spawn(move || {
-        if let Some(sig) = signals.forever().next() {
-            let not_recorded = held.lock().unwrap_or_else(|e| e.into_inner());
-            hand_back();
-            // The terminal may be gone: nothing written here may fail loudly.
-            if let Some(text) = not_recorded.as_ref() {
-                let _ = writeln!(io::stderr(), "{text}");
-            }
-            std::process::exit(128 + sig);
-        }
-    });
-    let stopped = Arc::new(AtomicBool::new(false));
-    signal_hook::flag::register(SIGTSTP, Arc::clone(&stopped))?;
+    let signals = signals::install(&busy)?;
     let mut terminal = ratatui::try_init()?;
     let _guard = TerminalGuard::enter()?;
     // Without a database the seeded public pairs answer; with one, it does.
@@ -164,7 +147,7 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
             }
         };
         let mut updating = busy.lock().unwrap_or_else(|e| e.into_inner());
-        if stopped.swap(false, Ordering::Relaxed) {
+        if signals.stop_requested() {
             drop(updating);
             suspend(&mut terminal)?;
             changed = true;

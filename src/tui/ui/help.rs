@@ -33,7 +33,11 @@ const HELP: &[&str] = &[
 pub fn render(theme: &Theme, area: Rect, frame: &mut Frame) {
     let popup = centered(area, 66, HELP.len() as u16 + 2);
     frame.render_widget(Clear, popup);
-    let title = Line::raw(" Help: Esc or ? closes ");
+    let title = Line::raw(if crate::tui::CAN_SUSPEND {
+        " Help: Esc or ? closes "
+    } else {
+        " Help: Esc or ? closes · Windows has no Ctrl-Z suspend "
+    });
     let inner = draw::pane(frame.buffer_mut(), popup, &title, true, theme);
     let brands = super::brand::number_keys();
     let lines: Vec<Line> = HELP
