@@ -58,9 +58,19 @@ pub enum FindingKind {
 pub struct Finding {
     pub severity: Severity,
     pub kind: FindingKind,
-    /// 0-based character position in the text as typed.
+    /// Where in the text as typed, counted in characters from 0 (the
+    /// JSON and every message count from 1, as a person does).
+    #[serde(serialize_with = "counted_from_one")]
     pub position: Option<usize>,
     pub message: Cow<'static, str>,
+}
+
+/// A position as a person counts it: the first character is 1.
+fn counted_from_one<S: serde::Serializer>(p: &Option<usize>, s: S) -> Result<S::Ok, S::Error> {
+    match p {
+        Some(p) => s.serialize_some(&(p + 1)),
+        None => s.serialize_none(),
+    }
 }
 
 impl Finding {

@@ -22,13 +22,86 @@ use crate::store::{
 /// Where the records are and who this bench is, from the command line, the
 /// environment and the config file. A bad setting is said with the exit
 /// status it gives.
+/// `--db` first, then `RADIOCODE_DB`, then the config file's `db`.
 pub fn locate(db: Option<OsString>) -> Result<(Place, Bench), (String, u8)> {
     let settings = Settings::load().map_err(|e| (format!("{e:#}"), exit::FAILURE))?;
-    let place = match db.or_else(|| settings.db.clone().map(OsString::from)) {
+    let from_env = std::env::var_os("RADIOCODE_DB").filter(|v| !v.is_empty());
+    let place = match db
+        .or(from_env)
+        .or_else(|| settings.db.clone().map(OsString::from))
+    {
         Some(text) => Place::parse(&text).map_err(|e| (format!("--db: {e:#}"), exit::INVALID))?,
         None => Place::File(store::default_path()),
     };
     Ok((place, Bench::from_settings(&settings)))
+}
+
+/// A file path as a person types, pastes or drops it into the workbench:
+/// surrounding quotes (a file dragged into a terminal), a `file://` address,
+/// backslash-escaped spaces and `~` for the home folder on Unix.
+pub fn typed_path(text: &str) -> PathBuf {
+    let t = text.trim();
+    let unquoted = ['\'', '"']
+        .iter()
+        .find_map(|q| t.strip_prefix(*q)?.strip_suffix(*q));
+    if let Some(inner) = unquoted {
+        return home(inner);
+    }
+    if let Some(rest) = t.strip_prefix("file://") {
+        return PathBuf::from(percent_decoded(rest));
+    }
+    if cfg!(unix) && t.contains('\\') {
+        let mut out = String::with_capacity(t.len());
+        let mut chars = t.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => out.extend(chars.next()),
+                c => out.push(c),
+            }
+        }
+        return home(&out);
+    }
+    home(t)
+}
+
+/// `~` and `~/...` as the home folder (Unix; Windows has no such custom).
+fn home(path: &str) -> PathBuf {
+    if cfg!(unix)
+        && let Some(home) = dirs::home_dir()
+    {
+        if path == "~" {
+            return home;
+        }
+        if let Some(rest) = path.strip_prefix("~/") {
+            return home.join(rest);
+        }
+    }
+    PathBuf::from(path)
+}
+
+/// `%20` and the like, as a file address writes them.
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The records for reading, if there are any. Records that cannot be read

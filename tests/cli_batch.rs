@@ -104,6 +104,7 @@ fn csv_with_extra_and_quoted_columns_carries_them_through() {
             "alt_code",
             "confidence",
             "message",
+            "warnings",
             "reg",
             "note"
         ]
@@ -112,12 +113,12 @@ fn csv_with_extra_and_quoted_columns_carries_them_through() {
         rows[1][..6],
         ["J727", "renault", "decoded", "6586", "", "verified"]
     );
-    assert_eq!(rows[1][7..], ["AB12 CDE", "quoted, with \"comma\""]);
+    assert_eq!(rows[1][8..], ["AB12 CDE", "quoted, with \"comma\""]);
     assert_eq!(
         rows[2][..6],
         ["M123456", "visteon", "decoded", "2487", "", "assumed"]
     );
-    assert_eq!(rows[2][7..], ["XY", ""]);
+    assert_eq!(rows[2][8..], ["XY", ""]);
     assert_eq!(rows[3][..3], ["7645384318", "", "invalid"]);
     assert!(rows[3][6].contains("part number"), "{}", rows[3][6]);
     assert_eq!(rows.len(), 4);
@@ -240,4 +241,27 @@ fn every_core_or_one_gives_the_same_bytes_in_input_order() {
         let header = usize::from(format == "csv");
         assert_eq!(lines, 1 + 60_000 - 60_000 / 7 + 1 + 1 + header, "{format}");
     }
+}
+
+/// A corrected row keeps its source note and its warnings apart: the
+/// Visteon algorithm's "not yet confirmed on a Nissan" is not lost to the
+/// correction, and the quick rows have the same columns.
+#[test]
+fn warnings_have_a_column_of_their_own() {
+    let rows = csv_rows(&batch(&["--format", "csv"], b"M12345O\nM123456\n"));
+    assert_eq!(rows[0][6..8], ["message", "warnings"]);
+    assert!(
+        rows[1][6].contains("not yet confirmed on a Nissan"),
+        "{:?}",
+        rows[1]
+    );
+    assert!(rows[1][7].contains("position 7"), "{:?}", rows[1]);
+    assert!(
+        rows[2][6].contains("not yet confirmed on a Nissan"),
+        "{:?}",
+        rows[2]
+    );
+    assert_eq!(rows[2][7], "");
+    assert_eq!(rows[1].len(), 8);
+    assert_eq!(rows[2].len(), 8);
 }

@@ -64,7 +64,8 @@ fn json_has_the_documented_shape() {
     assert_eq!(rows[1]["status"], "no-code");
     assert_eq!(rows[1]["findings"][0]["severity"], "warning");
     assert_eq!(rows[1]["findings"][0]["kind"], "letter-for-digit");
-    assert_eq!(rows[1]["findings"][0]["position"], 15);
+    // Counted as a person counts: the O is the 16th character typed.
+    assert_eq!(rows[1]["findings"][0]["position"], 16);
     assert_eq!(rows[1]["candidates"], Value::Array(vec![]));
 
     assert_eq!(rows[2]["serial"], Value::Null);
@@ -199,4 +200,47 @@ fn the_seeded_public_pairs_answer_without_a_database() {
     assert_eq!(rows[1]["candidates"][0]["code"], "1222");
     assert_eq!(rows[1]["candidates"][0]["confidence"], "confirmed");
     assert!(!no_db().exists(), "reading never creates the database");
+}
+
+/// The manual page is the same on every machine: one page that lists its
+/// commands and names no page it cannot produce, no machine's own paths,
+/// and a synopsis with the option's argument.
+#[test]
+fn the_manual_page_is_one_page_with_no_machine_in_it() {
+    let out = radiocode(&["man"]);
+    assert!(out.status.success());
+    let man = String::from_utf8_lossy(&out.stdout);
+    assert!(man.contains(".TH radiocode 1"), "{man}");
+    assert!(
+        !man.contains("radiocode\\-decode(1)") && !man.contains("(1)"),
+        "{man}"
+    );
+    assert!(
+        man.contains("radiocode book add"),
+        "every command is in the page"
+    );
+    assert!(man.contains("[\\-\\-db <PATH|URL>]"), "{man}");
+    if let Some(home) = std::env::var_os("HOME") {
+        let home = home.to_string_lossy().replace('-', "\\-");
+        assert!(home.len() < 2 || !man.contains(&home), "{man}");
+    }
+    assert!(man.contains("~/.config/radiocode/config.toml"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = radiocode(&["man", "--dir", dir.path().to_str().unwrap()]);
+    assert!(out.status.success());
+    for page in ["radiocode.1", "radiocode-decode.1", "radiocode-book-add.1"] {
+        assert!(dir.path().join(page).exists(), "{page}");
+    }
+}
+
+/// With the records named in the environment, a usage line does not make
+/// --db look required.
+#[test]
+fn usage_lines_never_make_db_look_required() {
+    let out = radiocode(&["decode"]);
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("Usage: radiocode decode"), "{said}");
+    assert!(!said.contains("--db"), "{said}");
 }

@@ -231,6 +231,16 @@ fn a_refused_confirmed_code_marks_the_radio_as_suspect() {
         decoded.contains("SUSPECTED RE-CODED OR SWAPPED"),
         "{decoded}"
     );
+    // The JSON export carries the flag the list shows.
+    let json: serde_json::Value =
+        serde_json::from_str(&g.ok(&["jobs", "export", "--format", "json"])).unwrap();
+    let flagged: Vec<bool> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["suspected_recoded"].as_bool().unwrap())
+        .collect();
+    assert!(flagged.contains(&true), "{json}");
     // A refused unconfirmed forum code is not enough to suspect the radio.
     let other = g.job();
     assert!(!g.ok(&["jobs", "card", &other]).contains("SUSPECTED"));

@@ -1,12 +1,15 @@
 //! The workbench without a terminal: whole frames, styles, and key sequences
 //! driven through the keymap and `update`.
 
+mod common;
+
+use common::tui::{app, ctrl, draw, key, screen, send, type_text};
 use proptest::prelude::*;
 use radiocode::serial::Family;
 use radiocode::store::MemoryBook;
 use radiocode::tui::app::{App, Effect, Focus, Msg, Overlay};
 use radiocode::tui::job_form::Field;
-use radiocode::tui::{keymap, ui};
+use radiocode::tui::ui;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -14,55 +17,6 @@ use ratatui::crossterm::event::{
     Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 use ratatui::style::{Color, Modifier};
-
-fn app(w: u16, h: u16) -> App {
-    let mut app = App::new(Box::new(MemoryBook::seed()), true);
-    app.update(Msg::Resize(w, h));
-    app
-}
-
-fn send(app: &mut App, event: Event) -> Effect {
-    match keymap::on_event(app, &event) {
-        Some(msg) => app.update(msg),
-        None => Effect::None,
-    }
-}
-
-fn key(app: &mut App, code: KeyCode) -> Effect {
-    send(app, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
-fn ctrl(app: &mut App, c: char) -> Effect {
-    send(
-        app,
-        Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
-    )
-}
-
-fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        key(app, KeyCode::Char(c));
-    }
-}
-
-fn draw(app: &App) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
-    t.draw(|f| ui::render(app, f)).unwrap();
-    t
-}
-
-fn screen(app: &App) -> String {
-    let t = draw(app);
-    let buf = t.backend().buffer();
-    (0..buf.area.height)
-        .map(|y| {
-            (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 fn snapshot(name: &str, app: &App) {
     // Job times are the wall clock's; everything else on screen is fixed.

@@ -11,7 +11,7 @@ use super::BatchFormat;
 use super::output::ReaderGone;
 use crate::decode::{Candidate, Code, Outcome, algorithm_candidate};
 use crate::family;
-use crate::serial::{Family, echo_text};
+use crate::serial::{Family, Severity, echo_text};
 
 pub(super) struct Columns<'a> {
     pub(super) names: &'a [&'a str],
@@ -53,7 +53,7 @@ pub(super) fn csv_err(e: csv::Error) -> anyhow::Error {
     }
 }
 
-pub(super) const CSV_COLUMNS: [&str; 7] = [
+pub(super) const CSV_COLUMNS: [&str; 8] = [
     "serial",
     "family",
     "status",
@@ -61,6 +61,7 @@ pub(super) const CSV_COLUMNS: [&str; 7] = [
     "alt_code",
     "confidence",
     "message",
+    "warnings",
 ];
 
 impl Sink {
@@ -161,7 +162,8 @@ impl Rows {
                     None => Cow::Owned(echo_text(&o.input, 40)),
                 };
                 let message = csv_message(o);
-                let fixed: [&[u8]; 7] = [
+                let warnings = csv_warnings(o);
+                let fixed: [&[u8]; 8] = [
                     serial.as_bytes(),
                     o.diagnosis
                         .family
@@ -176,6 +178,7 @@ impl Rows {
                         .unwrap_or_default()
                         .as_bytes(),
                     message.as_bytes(),
+                    warnings.as_bytes(),
                 ];
                 let carried = columns.map(|c| c.values).unwrap_or_default();
                 w.write_record(
@@ -229,7 +232,8 @@ impl Rows {
                 w.extend_from_slice(c.confidence.id().as_bytes());
                 w.push(b',');
                 w.extend_from_slice(quick_csv_note(family));
-                w.push(b'\n');
+                // No warnings.
+                w.extend_from_slice(b",\n");
                 Ok(())
             }
         }
@@ -272,14 +276,29 @@ pub(super) fn quick_json_note(family: Family) -> &'static str {
     notes.get(family.index()).map_or("", String::as_str)
 }
 
-/// The CSV message: every finding, or for a clean result the first
-/// candidate's provenance.
+/// The CSV message: the first candidate's provenance, or without one what
+/// is wrong or why there is no code (the error and info findings).
 pub(super) fn csv_message(o: &Outcome) -> Cow<'_, str> {
-    match (o.diagnosis.findings.as_slice(), o.candidates.first()) {
-        ([], Some(c)) => Cow::Borrowed(c.note.as_ref()),
-        ([one], _) => Cow::Borrowed(one.message.as_ref()),
-        (all, _) => Cow::Owned(
-            all.iter()
+    if let Some(c) = o.candidates.first() {
+        return Cow::Borrowed(c.note.as_ref());
+    }
+    joined(o, |s| s != Severity::Warning)
+}
+
+/// The CSV warnings: every warning finding (a misread character, a book
+/// that disagrees, a radio suspected re-coded), kept apart from the message.
+pub(super) fn csv_warnings(o: &Outcome) -> Cow<'_, str> {
+    joined(o, |s| s == Severity::Warning)
+}
+
+fn joined(o: &Outcome, keep: impl Fn(Severity) -> bool) -> Cow<'_, str> {
+    let mut kept = o.diagnosis.findings.iter().filter(|f| keep(f.severity));
+    match (kept.next(), kept.clone().next()) {
+        (None, _) => Cow::Borrowed(""),
+        (Some(one), None) => Cow::Borrowed(one.message.as_ref()),
+        (Some(first), Some(_)) => Cow::Owned(
+            std::iter::once(first)
+                .chain(kept)
                 .map(|f| f.message.as_ref())
                 .collect::<Vec<_>>()
                 .join("; "),

@@ -4,6 +4,7 @@ mod batch;
 mod batch_out;
 mod decode;
 mod dump;
+mod man;
 pub mod output;
 mod paper;
 mod records;
@@ -38,23 +39,23 @@ pub struct Cli {
     pub command: Option<Command>,
     /// The records (code book and job log): a SQLite file, or a
     /// postgres://user@host/database URL shared by several benches.
-    #[arg(
-        long,
-        global = true,
-        env = "RADIOCODE_DB",
-        hide_env_values = true,
-        value_name = "PATH|URL"
-    )]
+    /// RADIOCODE_DB says the same when this is not given.
+    #[arg(long, global = true, value_name = "PATH|URL")]
     pub db: Option<OsString>,
 }
 
 /// The command line, with where the config file is said in its help.
 pub fn command() -> clap::Command {
+    with_config_path(&crate::settings::config_path().display().to_string())
+}
+
+/// The command line whose help names `config` as the config file.
+fn with_config_path(config: &str) -> clap::Command {
     Cli::command().after_help(format!(
         "{}\n\nConfig file: {} (keys: db, branch, workstation; \
          --db, RADIOCODE_DB, RADIOCODE_BRANCH and RADIOCODE_WORKSTATION override it).",
         crate::exit::SUMMARY,
-        crate::settings::config_path().display()
+        config
     ))
 }
 
@@ -87,8 +88,13 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff), e.g. `radiocode man > radiocode.1`.
-    Man,
+    /// Print the manual page (roff), e.g. `radiocode man > radiocode.1`;
+    /// with --dir, write a page for every command into that folder.
+    Man {
+        /// Write radiocode.1 and a page for each command here.
+        #[arg(long, value_name = "FOLDER")]
+        dir: Option<PathBuf>,
+    },
     /// The request sheet for a dealer or a code service: the serial as read,
     /// the unit, the owner, and the codes already refused. Never a code.
     Request(RequestArgs),
@@ -446,11 +452,6 @@ pub fn run(cmd: Command, place: Place, bench: Bench) -> anyhow::Result<u8> {
             out.flush()?;
             Ok(0)
         }
-        Command::Man => {
-            let mut out = Out::stdout();
-            clap_mangen::Man::new(command()).render(out.writer())?;
-            out.flush()?;
-            Ok(0)
-        }
+        Command::Man { dir } => man::write(dir.as_deref()),
     }
 }

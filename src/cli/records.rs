@@ -406,7 +406,21 @@ fn write_jobs(out: &mut Out, rows: &[JobRow], format: ListFormat) -> anyhow::Res
             ))?;
         }
         ListFormat::Json => {
-            serde_json::to_writer_pretty(out.writer(), rows)?;
+            /// A job as JSON carries the flag `jobs list` shows.
+            #[derive(serde::Serialize)]
+            struct JobJson<'a> {
+                #[serde(flatten)]
+                job: &'a JobRow,
+                suspected_recoded: bool,
+            }
+            let rows: Vec<JobJson> = rows
+                .iter()
+                .map(|job| JobJson {
+                    job,
+                    suspected_recoded: job.suspected_recoded().is_some(),
+                })
+                .collect();
+            serde_json::to_writer_pretty(out.writer(), &rows)?;
             out.line("")?;
         }
         ListFormat::Csv => {

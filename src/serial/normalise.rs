@@ -191,6 +191,8 @@ fn read_template(t: &[Typed], family: Family, d: &mut Diagnosis) -> Option<Compa
     let mut serial = [0u8; 14];
     for (i, (slot, c)) in slots.iter().zip(t).enumerate() {
         let p = c.at();
+        // Said as a person counts: the first character is position 1.
+        let n = p + 1;
         // Written only into a message, so a clean character costs nothing.
         let shown = ShownChar(c.typed);
         let read = match *slot {
@@ -201,7 +203,7 @@ fn read_template(t: &[Typed], family: Family, d: &mut Diagnosis) -> Option<Compa
                         Severity::Warning,
                         K::LetterForDigit,
                         Some(p),
-                        format!("position {p}: {shown} read as '{digit}': a digit belongs here"),
+                        format!("position {n}: {shown} read as '{digit}': a digit belongs here"),
                     ));
                     digit
                 }
@@ -211,7 +213,7 @@ fn read_template(t: &[Typed], family: Family, d: &mut Diagnosis) -> Option<Compa
                         K::YearLetter,
                         Some(p),
                         format!(
-                            "position {p}: {shown} where the year digit belongs. Older \
+                            "position {n}: {shown} where the year digit belongs. Older \
                              non-Nissan Blaupunkt serials carry a letter here; on a Nissan \
                              label it is most likely a misread digit: read the label again"
                         ),
@@ -223,7 +225,7 @@ fn read_template(t: &[Typed], family: Family, d: &mut Diagnosis) -> Option<Compa
                         Severity::Error,
                         K::InvalidCharacter,
                         Some(p),
-                        format!("position {p}: {shown} is not a digit"),
+                        format!("position {n}: {shown} is not a digit"),
                     ));
                     c.up
                 }
@@ -235,7 +237,7 @@ fn read_template(t: &[Typed], family: Family, d: &mut Diagnosis) -> Option<Compa
                         Severity::Warning,
                         K::DigitForLetter,
                         Some(p),
-                        format!("position {p}: {shown} read as '{letter}': a letter belongs here"),
+                        format!("position {n}: {shown} read as '{letter}': a letter belongs here"),
                     ));
                     letter
                 }
@@ -244,7 +246,7 @@ fn read_template(t: &[Typed], family: Family, d: &mut Diagnosis) -> Option<Compa
                         Severity::Error,
                         K::InvalidCharacter,
                         Some(p),
-                        format!("position {p}: {shown} is not a letter"),
+                        format!("position {n}: {shown} is not a letter"),
                     ));
                     c.up
                 }
@@ -255,7 +257,7 @@ fn read_template(t: &[Typed], family: Family, d: &mut Diagnosis) -> Option<Compa
                     Severity::Warning,
                     K::DigitForLetter,
                     Some(p),
-                    format!("position {p}: {shown} read as '{want}': {family} serials start here with the letter {want}"),
+                    format!("position {n}: {shown} read as '{want}': {family} serials start here with the letter {want}"),
                 ));
                 want
             }
@@ -264,7 +266,7 @@ fn read_template(t: &[Typed], family: Family, d: &mut Diagnosis) -> Option<Compa
                     Severity::Error,
                     K::InvalidCharacter,
                     Some(p),
-                    format!("position {p}: {shown} where {family} serials have '{want}'"),
+                    format!("position {n}: {shown} where {family} serials have '{want}'"),
                 ));
                 c.up
             }

@@ -82,16 +82,20 @@ impl DumpView {
 
     /// Reads the dump file whose path is typed.
     fn load(&mut self, session: &Session) -> bool {
-        let file = self.path.value().trim().to_string();
-        if file.is_empty() {
+        if self.path.value().trim().is_empty() {
             self.error = Some("type or paste the path of a dump file (.bin or .hex)".into());
             return false;
         }
-        let dump = match Dump::read_file(std::path::Path::new(&file)) {
+        let path = session::typed_path(self.path.value());
+        let file = path.display().to_string();
+        let dump = match Dump::read_file(&path) {
             Ok(d) => d,
             Err(e) => {
+                // What was read before is not this file: it goes.
+                self.reading = None;
+                self.scroll = 0;
                 self.error = Some(format!("{e:#}"));
-                return false;
+                return true;
             }
         };
         self.error = None;

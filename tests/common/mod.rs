@@ -3,6 +3,7 @@
 pub mod cli;
 #[cfg(unix)]
 pub mod pg;
+pub mod tui;
 
 /// On Windows the PostgreSQL server tests do not run: they start the
 /// distribution's server, which the Linux suite does.

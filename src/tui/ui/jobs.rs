@@ -43,10 +43,17 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
             theme.severity(crate::serial::Severity::Error),
         ));
     } else if app.jobs.rows.is_empty() {
-        lines.push(Line::styled(
-            "No jobs yet. In the decoder, a / r record that the radio accepted / refused the chosen code.",
-            theme.dim(),
-        ));
+        let searched = app.jobs.search.value().trim();
+        let text = if searched.is_empty() {
+            "No jobs yet. In the decoder, a / r record that the radio accepted / refused the chosen code."
+                .to_string()
+        } else {
+            format!(
+                "No job matches '{}': search by serial or registration; Backspace widens it.",
+                crate::serial::echo_text(searched, 30)
+            )
+        };
+        lines.push(Line::styled(text, theme.dim()));
     }
     // Keep the selected job on screen.
     let height = list.height as usize;

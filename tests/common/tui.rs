@@ -1,0 +1,73 @@
+//! Driving the workbench without a terminal: keys through the keymap and
+//! `update`, frames drawn into a TestBackend.
+
+#![allow(dead_code)]
+
+use radiocode::store::{MemoryBook, Place, SqliteStore};
+use radiocode::tui::app::{App, Effect, Msg};
+use radiocode::tui::{keymap, ui};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+
+pub fn app(w: u16, h: u16) -> App {
+    let mut app = App::new(Box::new(MemoryBook::seed()), true);
+    app.update(Msg::Resize(w, h));
+    app
+}
+
+pub fn send(app: &mut App, event: Event) -> Effect {
+    match keymap::on_event(app, &event) {
+        Some(msg) => app.update(msg),
+        None => Effect::None,
+    }
+}
+
+pub fn key(app: &mut App, code: KeyCode) -> Effect {
+    send(app, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+pub fn ctrl(app: &mut App, c: char) -> Effect {
+    send(
+        app,
+        Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+    )
+}
+
+pub fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+pub fn draw(app: &App) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
+    t.draw(|f| ui::render(app, f)).unwrap();
+    t
+}
+
+pub fn screen(app: &App) -> String {
+    let t = draw(app);
+    let buf = t.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A workbench at `w`x`h` keeping its records in a SQLite file in `dir`.
+pub fn app_with_records(dir: &std::path::Path, w: u16, h: u16) -> App {
+    let db = dir.join("radiocode.db");
+    let store = SqliteStore::open(&db).expect("a test database");
+    let mut a = App::new(Box::new(MemoryBook::seed()), true).with_records(
+        Some(Box::new(store)),
+        Some(Place::File(db)),
+        radiocode::settings::Bench::default(),
+    );
+    a.update(Msg::Resize(w, h));
+    a
+}
