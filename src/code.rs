@@ -71,6 +71,9 @@ pub enum Source {
     Algorithm,
     CodeBook,
     ChipDump,
+    /// Typed in by the technician from a document: a Radio Pass card, a
+    /// dealer's or a code service's answer, the owner's handbook.
+    Entered,
 }
 
 impl Source {
@@ -79,6 +82,7 @@ impl Source {
             Source::Algorithm => "algorithm",
             Source::CodeBook => "code book",
             Source::ChipDump => "chip dump",
+            Source::Entered => "entered",
         }
     }
 }

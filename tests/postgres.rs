@@ -413,6 +413,7 @@ fn the_workbench_rides_out_a_server_restart_without_losing_a_try() {
     });
     assert!(offline, "the workbench shows the records are offline");
     app.update(Msg::RecordTry(TryOutcome::Accepted));
+    app.update(Msg::ConfirmAccept);
     assert!(app.pending_try.is_some(), "{:?}", app.notice);
     assert!(app.notice.as_deref().unwrap().contains("NOT recorded yet"));
     assert!(app.outcome.is_some(), "the algorithm still answers offline");

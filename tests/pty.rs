@@ -159,6 +159,9 @@ fn type_a_precode_see_its_code_and_quit() {
     s.send(b"j727");
     s.wait_for("6586");
     s.wait_for("Renault precode algorithm");
+    // Esc clears the typed serial first; on an empty field it quits.
+    s.send(b"\x1b");
+    s.wait_for("Esc again quits");
     s.send(b"\x1b");
     assert_eq!(s.wait_exit(), 0);
     assert_restored(&s);
@@ -214,7 +217,7 @@ fn practise_a_renault_code_to_unlocked() {
     s.wait_for("unlocked: the code was accepted");
     s.wait_for("display: FM 1");
     s.wait_for("6586 accepted: unlocked");
-    s.send(b"\x1b");
+    s.send(b"\x03");
     assert_eq!(s.wait_exit(), 0);
     assert_restored(&s);
 }
@@ -376,7 +379,7 @@ fn ctrl_z_suspends_with_the_terminal_restored_and_fg_redraws() {
     }
     s.wait_for("6586");
     s.wait_for("Renault precode algorithm");
-    s.send(b"\x1b");
+    s.send(b"\x03");
     assert_eq!(s.wait_exit(), 0);
     assert_restored(&s);
 }
@@ -452,6 +455,6 @@ fn an_idle_workbench_does_not_redraw() {
     let before = s.raw().len();
     std::thread::sleep(Duration::from_millis(1500));
     assert_eq!(s.raw().len(), before, "nothing drawn while nothing changes");
-    s.send(b"\x1b");
+    s.send(b"\x03");
     assert_eq!(s.wait_exit(), 0);
 }

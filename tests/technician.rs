@@ -74,3 +74,134 @@ fn the_dump_pane_takes_a_dropped_path_and_a_failed_read_clears_the_last_one() {
     );
     assert!(s.contains("gone.bin"), "{s}");
 }
+
+#[test]
+fn esc_never_throws_typed_work_away_on_one_press() {
+    use radiocode::tui::app::{Effect, Focus};
+    let mut a = app(80, 24);
+    type_text(&mut a, "j727");
+    assert_eq!(key(&mut a, KeyCode::Enter), Effect::None);
+    assert_eq!(a.focus, Focus::Decoder);
+    // From another pane, Esc goes back to the serial; / and s too.
+    assert_eq!(key(&mut a, KeyCode::Esc), Effect::None);
+    assert_eq!(a.focus, Focus::Serial);
+    assert_eq!(a.input.value(), "j727");
+    key(&mut a, KeyCode::Tab);
+    key(&mut a, KeyCode::Char('/'));
+    assert_eq!(a.focus, Focus::Serial);
+    key(&mut a, KeyCode::Tab);
+    key(&mut a, KeyCode::Char('s'));
+    assert_eq!(a.focus, Focus::Serial);
+    assert_eq!(a.input.value(), "j727", "s in another pane is not typed");
+    // In the serial, Esc clears it, and then quits.
+    assert_eq!(key(&mut a, KeyCode::Esc), Effect::None);
+    assert_eq!(a.input.value(), "");
+    assert!(screen(&a).contains("Esc again quits"));
+    assert_eq!(key(&mut a, KeyCode::Esc), Effect::Quit);
+}
+
+#[test]
+fn a_code_from_a_radio_pass_card_goes_first_and_is_used_like_any_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = app_with_records(dir.path(), 120, 40);
+    type_text(&mut a, "BP538461234567");
+    key(&mut a, KeyCode::Enter);
+    assert!(a.selected_code().is_none(), "no code radiocode can justify");
+    key(&mut a, KeyCode::Char('c'));
+    type_text(&mut a, "12");
+    key(&mut a, KeyCode::Enter);
+    assert!(screen(&a).contains("exactly 4 digits"), "{}", screen(&a));
+    type_text(&mut a, "34");
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(a.selected_code().as_deref(), Some("1234"));
+    let s = screen(&a);
+    assert!(s.contains("1234  entered · likely"), "{s}");
+    assert!(s.contains("Radio Pass card"), "{s}");
+    assert!(a.simulator.is_some(), "the keypad guide works with it");
+    // The radio refuses it: a job is started and the try recorded.
+    key(&mut a, KeyCode::Char('r'));
+    type_text(&mut a, "AB12 CDE");
+    key(&mut a, KeyCode::Tab);
+    type_text(&mut a, "V5C");
+    key(&mut a, KeyCode::Enter);
+    let (job, _) = a.current_job.clone().unwrap();
+    let store = radiocode::store::SqliteStore::open(&dir.path().join("radiocode.db")).unwrap();
+    use radiocode::store::Records;
+    let jobs = store.jobs(&radiocode::store::JobFilter::job(job)).unwrap();
+    assert_eq!(jobs[0].attempts[0].source, "entered: Radio Pass card");
+}
+
+#[test]
+fn accepted_is_asked_once_before_it_becomes_a_confirmed_entry() {
+    use radiocode::tui::app::Overlay;
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = app_with_records(dir.path(), 120, 40);
+    type_text(&mut a, "bp 5384 6 418296S");
+    key(&mut a, KeyCode::Enter);
+    key(&mut a, KeyCode::Char('r'));
+    type_text(&mut a, "AB12 CDE");
+    key(&mut a, KeyCode::Tab);
+    type_text(&mut a, "V5C");
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(a.selected_code().as_deref(), Some("1091"));
+    key(&mut a, KeyCode::Char('a'));
+    assert_eq!(a.overlay, Overlay::ConfirmAccept);
+    let s = screen(&a);
+    assert!(
+        s.contains("accepted 1091?") && s.contains("CONFIRMED"),
+        "{s}"
+    );
+    key(&mut a, KeyCode::Char('n'));
+    assert_eq!(a.overlay, Overlay::None);
+    assert!(
+        a.notice
+            .as_deref()
+            .unwrap()
+            .contains("nothing was recorded")
+    );
+    key(&mut a, KeyCode::Char('a'));
+    key(&mut a, KeyCode::Char('y'));
+    assert!(
+        a.notice.as_deref().unwrap().contains("1091 accepted"),
+        "{:?}",
+        a.notice
+    );
+}
+
+#[test]
+fn the_job_form_shows_input_boxes_and_its_complaint_goes_once_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = app_with_records(dir.path(), 80, 24);
+    type_text(&mut a, "J727");
+    key(&mut a, KeyCode::Enter);
+    key(&mut a, KeyCode::Char('r'));
+    assert!(
+        screen(&a).contains("Registration / VIN  ["),
+        "{}",
+        screen(&a)
+    );
+    key(&mut a, KeyCode::Enter);
+    assert!(screen(&a).contains("both are needed"));
+    type_text(&mut a, "AB12");
+    key(&mut a, KeyCode::Tab);
+    type_text(&mut a, "V5C");
+    let s = screen(&a);
+    assert!(!s.contains("both are needed"), "{s}");
+    assert!(s.contains("[AB12 "), "{s}");
+}
+
+#[test]
+fn d_writes_the_request_from_the_keypad_pane_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = app_with_records(dir.path(), 120, 40);
+    type_text(&mut a, "J727");
+    key(&mut a, KeyCode::Tab);
+    key(&mut a, KeyCode::Tab);
+    assert_eq!(a.focus, radiocode::tui::app::Focus::Keypad);
+    key(&mut a, KeyCode::Char('d'));
+    assert!(
+        a.notice.as_deref().unwrap().contains("request-J727.html"),
+        "{:?}",
+        a.notice
+    );
+}

@@ -395,7 +395,13 @@ fn recording_tries_starts_a_job_once_and_confirms_an_accepted_code() {
     );
 
     key(&mut a, KeyCode::Char('a'));
-    assert_eq!(a.overlay, Overlay::None, "the same job: no form again");
+    assert_eq!(
+        a.overlay,
+        Overlay::ConfirmAccept,
+        "the same job: no form again, one question"
+    );
+    key(&mut a, KeyCode::Char('y'));
+    assert_eq!(a.overlay, Overlay::None);
     assert!(a.notice.as_deref().unwrap().contains("1091 accepted"));
     let first = &a.outcome.as_ref().unwrap().candidates[0];
     assert_eq!(first.code.to_string(), "1091");

@@ -354,6 +354,20 @@ impl Outcome {
         }
     }
 
+    /// Puts a candidate first (a code typed in from a document): the same
+    /// code further down makes way for it, and a serial with no code has one.
+    pub fn put_first(&mut self, c: Candidate) {
+        if self.status == Status::Invalid {
+            return;
+        }
+        self.candidates.retain(|k| k.code != c.code);
+        self.candidates.insert(0, c);
+        self.diagnosis
+            .findings
+            .retain(|f| f.kind != FindingKind::NoPublicAlgorithm);
+        self.status = Status::Decoded;
+    }
+
     /// The findings of one severity.
     pub fn findings(&self, severity: Severity) -> impl Iterator<Item = &Finding> {
         self.diagnosis

@@ -134,7 +134,11 @@ impl NewTry {
 
     /// The same try, saying where its code came from.
     pub fn from_candidate(mut self, c: &crate::decode::Candidate) -> NewTry {
-        self.source = c.source.label().to_string();
+        self.source = match c.source {
+            // Where the technician had it from: "entered: Radio Pass card".
+            crate::decode::Source::Entered => format!("{}: {}", c.source.label(), c.note),
+            other => other.label().to_string(),
+        };
         self.confidence = Some(c.confidence);
         self
     }

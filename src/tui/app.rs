@@ -5,11 +5,12 @@
 use tui_input::{Input, InputRequest};
 
 use super::dump_view::DumpView;
+use super::entry::{CodeEntry, ConfirmAccept};
 use super::job_form::{Filled, JobForm};
 use super::jobs::JobsView;
 use super::prepared::Prepared;
 use super::simulator::Simulator;
-use crate::decode::{Code, CodeBook, decode};
+use crate::decode::{Candidate, Code, CodeBook, decode};
 use crate::dump::{DumpCandidate, Model};
 use crate::keypad::profile_for;
 use crate::paper;
@@ -33,6 +34,9 @@ impl App {
             color,
             view: View::Workbench,
             form: None,
+            entry: None,
+            confirm: None,
+            entered: Vec::new(),
             jobs: JobsView::default(),
             dump: DumpView::default(),
             current_job: None,
@@ -88,8 +92,52 @@ impl App {
                 o.join_chip_dump(&joined);
             }
         }
+        // Codes typed in from elsewhere come first, chosen.
+        if let Some(o) = &mut self.outcome
+            && let Some(serial) = o.diagnosis.serial.as_deref()
+        {
+            let serial = serial.to_string();
+            for (_, c) in self.entered.iter().filter(|(s, _)| *s == serial) {
+                o.put_first(c.clone());
+            }
+        }
         self.selected = 0;
         self.rebuild_simulator();
+    }
+
+    /// Opens the form for a code from elsewhere, for a valid serial.
+    fn open_code_entry(&mut self) {
+        if self.valid_serial().is_none() {
+            self.notice = Some("type a valid serial first: the code is for that radio".into());
+            return;
+        }
+        self.entry = Some(CodeEntry::default());
+        self.overlay = Overlay::CodeEntry;
+    }
+
+    /// A code from elsewhere for the serial on screen: first and chosen.
+    fn take_entered(&mut self, c: Candidate) {
+        let Some(serial) = self.valid_serial() else {
+            return;
+        };
+        let code = c.code;
+        let origin = c.note.to_string();
+        self.entered
+            .retain(|(s, e)| !(*s == serial && e.code == code));
+        self.entered.push((serial, c));
+        self.entry = None;
+        self.overlay = Overlay::None;
+        self.revalidate();
+        self.focus = Focus::Decoder;
+        self.notice = Some(format!("{code} from the {origin}: first in the list"));
+    }
+
+    /// The serial on screen in its normal form, when it is valid.
+    fn valid_serial(&self) -> Option<String> {
+        self.outcome
+            .as_ref()
+            .and_then(|o| o.diagnosis.serial.as_deref())
+            .map(str::to_string)
     }
 
     /// The keypad panel follows the chosen code.
@@ -159,6 +207,23 @@ impl App {
                     self.revalidate();
                 }
             }
+            Msg::EnterCode => self.open_code_entry(),
+            Msg::Entry(msg) => {
+                if let Some(c) = self.entry.as_mut().and_then(|e| e.update(msg)) {
+                    self.take_entered(c);
+                }
+            }
+            Msg::ConfirmAccept => {
+                if let Some(c) = self.confirm.take() {
+                    self.overlay = Overlay::None;
+                    self.write_try(c.job, c.tried);
+                }
+            }
+            Msg::ClearSerial => {
+                self.input = Input::default();
+                self.revalidate();
+                self.notice = Some("serial cleared: Esc again quits".into());
+            }
             Msg::Paste(text) => {
                 // A pasted line end is not part of the text; anything else is kept
                 // (and flagged if it does not belong). It goes where the typing goes.
@@ -213,15 +278,17 @@ impl App {
                 self.overlay = match self.overlay {
                     Overlay::Help => Overlay::None,
                     Overlay::None => Overlay::Help,
-                    Overlay::JobForm => Overlay::JobForm,
+                    other => other,
                 }
             }
             Msg::CloseOverlay => {
-                if self.overlay == Overlay::JobForm {
+                if matches!(self.overlay, Overlay::JobForm | Overlay::ConfirmAccept) {
                     self.notice = Some("nothing was recorded".to_string());
                 }
                 self.overlay = Overlay::None;
                 self.form = None;
+                self.entry = None;
+                self.confirm = None;
             }
             Msg::Resize(w, h) => self.size = (w, h),
             Msg::RecordTry(outcome) => self.record_try(outcome),
@@ -296,7 +363,13 @@ impl App {
         match &self.current_job {
             Some((job, for_serial)) if *for_serial == serial => {
                 let job = *job;
-                self.write_try(job, tried);
+                if outcome == TryOutcome::Accepted {
+                    // It makes a confirmed code book entry: asked once.
+                    self.confirm = Some(ConfirmAccept { job, serial, tried });
+                    self.overlay = Overlay::ConfirmAccept;
+                } else {
+                    self.write_try(job, tried);
+                }
             }
             _ => {
                 self.form = Some(JobForm::new(tried));

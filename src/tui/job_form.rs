@@ -98,6 +98,13 @@ impl JobForm {
         match msg {
             FormMsg::Edit(req) => {
                 self.active_mut().handle(req);
+                // The complaint goes once what it asked for is there.
+                if self.error.is_some()
+                    && !self.vehicle.value().trim().is_empty()
+                    && !self.proof.value().trim().is_empty()
+                {
+                    self.error = None;
+                }
             }
             FormMsg::Next => self.field = self.field.step(1),
             FormMsg::Prev => self.field = self.field.step(-1),

@@ -6,6 +6,7 @@ use ratatui::crossterm::event::{
 use tui_input::backend::crossterm::to_input_request;
 
 use super::dump_view::DumpMsg;
+use super::entry::EntryMsg;
 use super::job_form::FormMsg;
 use super::jobs::JobsMsg;
 use super::simulator::SimMode;
@@ -60,6 +61,26 @@ fn on_key(app: &App, key: &KeyEvent, event: &Event) -> Option<Msg> {
                 _ => to_input_request(event).map(|r| Msg::Form(FormMsg::Edit(r))),
             };
         }
+        Overlay::CodeEntry => {
+            return match key.code {
+                KeyCode::Esc => Some(Msg::CloseOverlay),
+                KeyCode::Tab | KeyCode::Right | KeyCode::Down => {
+                    Some(Msg::Entry(EntryMsg::NextOrigin))
+                }
+                KeyCode::BackTab | KeyCode::Left | KeyCode::Up => {
+                    Some(Msg::Entry(EntryMsg::PrevOrigin))
+                }
+                KeyCode::Enter => Some(Msg::Entry(EntryMsg::Submit)),
+                _ => to_input_request(event).map(|r| Msg::Entry(EntryMsg::Edit(r))),
+            };
+        }
+        Overlay::ConfirmAccept => {
+            return match key.code {
+                KeyCode::Char('y') => Some(Msg::ConfirmAccept),
+                KeyCode::Char('n') | KeyCode::Esc => Some(Msg::CloseOverlay),
+                _ => None,
+            };
+        }
         Overlay::None => {}
     }
     if app.view == View::Jobs {
@@ -90,7 +111,19 @@ fn on_key(app: &App, key: &KeyEvent, event: &Event) -> Option<Msg> {
         KeyCode::Char('?') | KeyCode::F(1) => return Some(Msg::ToggleHelp),
         KeyCode::F(2) => return Some(Msg::ShowJobs),
         KeyCode::F(3) => return Some(Msg::ShowDump),
-        KeyCode::Esc => return Some(Msg::Quit),
+        // Esc never throws typed work away on one press: it clears the
+        // serial, goes back to it from the other panes, and quits from an
+        // empty serial.
+        KeyCode::Esc => {
+            return Some(match app.focus {
+                Focus::Serial if !app.input.value().is_empty() => Msg::ClearSerial,
+                Focus::Serial => Msg::Quit,
+                _ => Msg::Focus(Focus::Serial),
+            });
+        }
+        KeyCode::Char('/' | 's') if app.focus != Focus::Serial => {
+            return Some(Msg::Focus(Focus::Serial));
+        }
         KeyCode::Tab => return Some(Msg::FocusNext),
         KeyCode::BackTab => return Some(Msg::FocusPrev),
         _ => {}
@@ -122,6 +155,7 @@ fn on_key(app: &App, key: &KeyEvent, event: &Event) -> Option<Msg> {
             KeyCode::Char('a') => Some(Msg::RecordTry(TryOutcome::Accepted)),
             KeyCode::Char('r') => Some(Msg::RecordTry(TryOutcome::Refused)),
             KeyCode::Char('d') => Some(Msg::WriteRequest),
+            KeyCode::Char('c') => Some(Msg::EnterCode),
             KeyCode::Char('J') => Some(Msg::ShowJobs),
             KeyCode::Char('q') => Some(Msg::Quit),
             _ => None,
@@ -139,6 +173,7 @@ fn on_keypad_key(app: &App, key: &KeyEvent) -> Option<Msg> {
         KeyCode::Char('p') => Some(Msg::ToggleMode),
         KeyCode::Char('q') => Some(Msg::Quit),
         KeyCode::Char('J') => Some(Msg::ShowJobs),
+        KeyCode::Char('d') => Some(Msg::WriteRequest),
         KeyCode::Up => Some(Msg::CandidatePrev),
         KeyCode::Down => Some(Msg::CandidateNext),
         _ if !practising => match key.code {
@@ -146,6 +181,7 @@ fn on_keypad_key(app: &App, key: &KeyEvent) -> Option<Msg> {
             KeyCode::Left | KeyCode::Char('h') => Some(Msg::GuidePrev),
             KeyCode::Char('a') => Some(Msg::RecordTry(TryOutcome::Accepted)),
             KeyCode::Char('r') => Some(Msg::RecordTry(TryOutcome::Refused)),
+            KeyCode::Char('c') => Some(Msg::EnterCode),
             _ => None,
         },
         KeyCode::Char(c @ '1'..='6') => Some(Msg::RadioPress(Button::Preset(c as u8 - b'0'))),

@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod dump_view;
+pub mod entry;
 pub mod job_form;
 pub mod jobs;
 pub mod keymap;

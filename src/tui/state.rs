@@ -5,11 +5,12 @@
 use tui_input::{Input, InputRequest};
 
 use super::dump_view::{DumpMsg, DumpView};
+use super::entry::{CodeEntry, ConfirmAccept, EntryMsg};
 use super::job_form::{FormMsg, JobForm};
 use super::jobs::{JobsMsg, JobsView};
 use super::prepared::Prepared;
 use super::simulator::Simulator;
-use crate::decode::{Code, Outcome};
+use crate::decode::{Candidate, Code, Outcome};
 use crate::keypad::Button;
 use crate::serial::{Family, FindingKind};
 use crate::session::Session;
@@ -56,6 +57,10 @@ pub enum Overlay {
     Help,
     /// Asking for the vehicle and proof of ownership before a first try is logged.
     JobForm,
+    /// A code from elsewhere: its digits and where it came from.
+    CodeEntry,
+    /// "The radio accepted it?" before a confirmed code book entry is made.
+    ConfirmAccept,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,6 +83,14 @@ pub enum Msg {
     BrandPrev,
     SelectBrand(usize),
     Edit(InputRequest),
+    /// Empty the serial field.
+    ClearSerial,
+    /// Open the form for a code from elsewhere.
+    EnterCode,
+    /// In that form.
+    Entry(EntryMsg),
+    /// Yes, the radio accepted the code: record it.
+    ConfirmAccept,
     Paste(String),
     CandidateNext,
     CandidatePrev,
@@ -148,6 +161,12 @@ pub struct App {
     pub color: bool,
     pub view: View,
     pub form: Option<JobForm>,
+    /// The form for a code from elsewhere, while it is open.
+    pub entry: Option<CodeEntry>,
+    /// The accepted try waiting for its "yes".
+    pub confirm: Option<ConfirmAccept>,
+    /// Codes typed in from elsewhere, by the serial they are for.
+    pub(super) entered: Vec<(String, Candidate)>,
     pub jobs: JobsView,
     pub dump: DumpView,
     /// The job being worked on: its number and the serial it is for.

@@ -5,7 +5,6 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use super::serial::visible;
 use super::{Theme, centered, draw};
 use crate::tui::job_form::Field;
 use crate::tui::state::App;
@@ -16,14 +15,18 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
     frame.render_widget(Clear, popup);
     let title = format!(" Log {} {} on a new job ", form.code, form.outcome.id());
     let inner = draw::pane(frame.buffer_mut(), popup, &Line::raw(title), true, theme);
+    // Each field an input box, as wide as the form allows.
+    let width = (inner.width as usize).saturating_sub(22).max(8);
     let field = |label: &str, value: &str, active: bool| {
-        let shown: String = value.chars().map(visible).collect();
         Line::from(vec![
             Span::styled(
                 format!("{label:<20}"),
                 if active { theme.title() } else { theme.dim() },
             ),
-            Span::raw(shown),
+            Span::styled(
+                super::entry::boxed(value, width),
+                if active { theme.title() } else { theme.dim() },
+            ),
         ])
     };
     let mut lines = vec![
@@ -53,7 +56,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
     let input = form.active();
-    let x = inner.x + 20 + input.visual_cursor() as u16;
+    let x = inner.x + 21 + input.visual_cursor() as u16;
     if inner.height > 1 {
         frame.set_cursor_position(Position::new(
             x.min(inner.right().saturating_sub(1)),

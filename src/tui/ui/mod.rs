@@ -4,6 +4,7 @@ mod brand;
 mod decoder;
 mod draw;
 mod dump;
+mod entry;
 mod help;
 mod job_form;
 mod jobs;
@@ -267,6 +268,8 @@ pub fn render(app: &App, frame: &mut Frame) {
     match app.overlay {
         Overlay::Help => help::render(&theme, area, frame),
         Overlay::JobForm => job_form::render(app, &theme, area, frame),
+        Overlay::CodeEntry => entry::render_code(app, &theme, area, frame),
+        Overlay::ConfirmAccept => entry::render_confirm(app, &theme, area, frame),
         Overlay::None => {}
     }
 }

@@ -13,6 +13,8 @@ pub fn keys(app: &App) -> &'static str {
     match (app.overlay, app.view, app.focus) {
         (Overlay::Help, ..) => "Esc or ? close the help",
         (Overlay::JobForm, ..) => "Tab next field · Enter save · Esc cancel",
+        (Overlay::CodeEntry, ..) => "the 4 digits · Tab where from · Enter put first · Esc cancel",
+        (Overlay::ConfirmAccept, ..) => "y the radio accepted it · n or Esc no",
         (_, View::Jobs, _) => {
             "type to search · ↑/↓ choose · Enter open job · F4 write its card · Esc back"
         }

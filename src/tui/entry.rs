@@ -1,0 +1,75 @@
+//! Two small questions the workbench asks: a code from elsewhere (a Radio
+//! Pass card, a dealer, a code service, the handbook) and, before a radio's
+//! answer makes a confirmed code book entry, whether it really accepted it.
+
+use tui_input::{Input, InputRequest};
+
+use crate::decode::{Candidate, Code, Confidence, Source};
+use crate::store::NewTry;
+
+/// Where a code typed in came from.
+pub const ORIGINS: [&str; 4] = [
+    "Radio Pass card",
+    "Nissan dealer",
+    "code service",
+    "owner's handbook",
+];
+
+/// What can happen in the code form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EntryMsg {
+    Edit(InputRequest),
+    NextOrigin,
+    PrevOrigin,
+    Submit,
+}
+
+/// The code form: four digits and where they came from.
+#[derive(Clone, Debug, Default)]
+pub struct CodeEntry {
+    pub code: Input,
+    /// Which of [`ORIGINS`].
+    pub origin: usize,
+    pub error: Option<String>,
+}
+
+impl CodeEntry {
+    /// Applies one message; `Submit` with a valid code gives its candidate.
+    pub fn update(&mut self, msg: EntryMsg) -> Option<Candidate> {
+        match msg {
+            EntryMsg::Edit(req) => {
+                if self.code.handle(req).is_some_and(|c| c.value) {
+                    self.error = None;
+                }
+            }
+            EntryMsg::NextOrigin => self.origin = (self.origin + 1) % ORIGINS.len(),
+            EntryMsg::PrevOrigin => {
+                self.origin = (self.origin + ORIGINS.len() - 1) % ORIGINS.len();
+            }
+            EntryMsg::Submit => match Code::parse(self.code.value()) {
+                Ok(code) => return Some(entered(code, ORIGINS[self.origin])),
+                Err(e) => self.error = Some(e),
+            },
+        }
+        None
+    }
+}
+
+/// A code the technician typed in, with where it came from: the
+/// technician's word, `likely` until a radio accepts it.
+pub fn entered(code: Code, origin: &str) -> Candidate {
+    Candidate {
+        code,
+        source: Source::Entered,
+        confidence: Confidence::Likely,
+        note: origin.to_string().into(),
+    }
+}
+
+/// "The radio accepted it?", asked before the answer is recorded.
+#[derive(Clone, Debug)]
+pub struct ConfirmAccept {
+    pub job: i64,
+    pub serial: String,
+    pub tried: NewTry,
+}
