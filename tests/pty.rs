@@ -36,6 +36,10 @@ impl Session {
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env("RADIOCODE_DB", dir.path().join("radiocode.db"));
+        // Never the desktop's own clipboard: the terminal's (OSC 52) is what
+        // a session without one uses.
+        cmd.env_remove("DISPLAY");
+        cmd.env_remove("WAYLAND_DISPLAY");
         cmd.cwd(dir.path());
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);
@@ -455,6 +459,23 @@ fn an_idle_workbench_does_not_redraw() {
     let before = s.raw().len();
     std::thread::sleep(Duration::from_millis(1500));
     assert_eq!(s.raw().len(), before, "nothing drawn while nothing changes");
+    s.send(b"\x03");
+    assert_eq!(s.wait_exit(), 0);
+}
+
+#[test]
+fn without_a_system_clipboard_the_code_goes_to_the_terminal_and_it_says_so() {
+    let mut s = Session::workbench();
+    s.send(b"j727");
+    s.wait_for("Renault precode algorithm");
+    s.send(b"\r");
+    s.send(b"y");
+    s.wait_for("sent 6586 to the terminal's clipboard (OSC 52)");
+    let raw = String::from_utf8_lossy(&s.raw()).into_owned();
+    assert!(
+        raw.contains("\x1b]52;c;NjU4Ng==\x07"),
+        "the OSC 52 sequence was sent"
+    );
     s.send(b"\x03");
     assert_eq!(s.wait_exit(), 0);
 }

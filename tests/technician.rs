@@ -205,3 +205,21 @@ fn d_writes_the_request_from_the_keypad_pane_too() {
         a.notice
     );
 }
+
+#[test]
+fn copying_says_where_the_code_went() {
+    use radiocode::tui::app::{Copied, Effect};
+    let mut a = app(120, 40);
+    type_text(&mut a, "J727");
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(key(&mut a, KeyCode::Char('y')), Effect::Copy("6586".into()));
+    a.update(Msg::Copied("6586".into(), Copied::Terminal));
+    let s = screen(&a);
+    assert!(
+        s.contains("sent 6586 to the terminal's clipboard (OSC 52)"),
+        "{s}"
+    );
+    assert!(!s.contains("copied 6586"), "{s}");
+    a.update(Msg::Copied("6586".into(), Copied::System));
+    assert!(screen(&a).contains("copied 6586 to the clipboard"));
+}

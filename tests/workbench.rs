@@ -181,6 +181,11 @@ fn choosing_and_copying_a_code() {
         "stays on the last"
     );
     assert_eq!(key(&mut a, KeyCode::Char('y')), Effect::Copy("1091".into()));
+    // The loop makes the copy and says where it went.
+    a.update(Msg::Copied(
+        "1091".into(),
+        radiocode::tui::app::Copied::System,
+    ));
     assert!(screen(&a).contains("copied 1091"));
     key(&mut a, KeyCode::Char('k'));
     assert_eq!(key(&mut a, KeyCode::Enter), Effect::Copy("7091".into()));

@@ -18,7 +18,7 @@ use crate::session::{self, Session};
 use crate::settings::Bench;
 use crate::store::{NewJob, NewTry, Place, Records, RecordsEvent, TryOutcome};
 
-pub use super::state::{App, BRANDS, Effect, Focus, Msg, Overlay, View, brand_name};
+pub use super::state::{App, BRANDS, Copied, Effect, Focus, Msg, Overlay, View, brand_name};
 
 impl App {
     pub fn new(book: Box<dyn CodeBook>, color: bool) -> App {
@@ -218,6 +218,15 @@ impl App {
                     self.overlay = Overlay::None;
                     self.write_try(c.job, c.tried);
                 }
+            }
+            Msg::Copied(code, to) => {
+                self.notice = Some(match to {
+                    Copied::System => format!("copied {code} to the clipboard"),
+                    Copied::Terminal => format!(
+                        "sent {code} to the terminal's clipboard (OSC 52): it is there if the \
+                         terminal allows it (tmux: set -g set-clipboard on)"
+                    ),
+                });
             }
             Msg::ClearSerial => {
                 self.input = Input::default();
@@ -578,7 +587,8 @@ impl App {
     fn copy(&mut self) -> Effect {
         match self.selected_code() {
             Some(code) => {
-                self.notice = Some(format!("copied {code} to the clipboard"));
+                // Said once the copy is made: where it went depends on the session.
+                self.notice = Some(format!("copying {code}"));
                 Effect::Copy(code)
             }
             None => {

@@ -132,6 +132,7 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
     );
     let size = terminal.size()?;
     app.update(app::Msg::Resize(size.width, size.height));
+    let mut clipboard = Clipboard::new();
     let mut last = Instant::now();
     let mut last_reconnect = Instant::now();
     // Drawn when something changed: an idle workbench leaves the terminal alone.
@@ -189,9 +190,9 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
                 changed = true;
             }
             Effect::Copy(text) => {
-                let mut out = io::stdout();
-                let _ = out.write_all(osc52(&text).as_bytes());
-                let _ = out.flush();
+                let to = clipboard.copy(&text);
+                app.update(app::Msg::Copied(text, to));
+                changed = true;
             }
         }
     }
@@ -231,6 +232,40 @@ fn not_recorded(app: &App) -> Option<String> {
         t.code,
         t.outcome.id()
     ))
+}
+
+/// The system's clipboard when the session is local, else the terminal's.
+struct Clipboard {
+    /// Kept open: on X11 the copied text lives as long as its owner.
+    system: Option<arboard::Clipboard>,
+}
+
+impl Clipboard {
+    fn new() -> Clipboard {
+        // Over SSH the system clipboard is the server's, not the technician's.
+        let remote = ["SSH_CONNECTION", "SSH_TTY", "SSH_CLIENT"]
+            .iter()
+            .any(|v| std::env::var_os(v).is_some());
+        Clipboard {
+            system: if remote {
+                None
+            } else {
+                arboard::Clipboard::new().ok()
+            },
+        }
+    }
+
+    fn copy(&mut self, text: &str) -> app::Copied {
+        if let Some(c) = &mut self.system
+            && c.set_text(text).is_ok()
+        {
+            return app::Copied::System;
+        }
+        let mut out = io::stdout();
+        let _ = out.write_all(osc52(text).as_bytes());
+        let _ = out.flush();
+        app::Copied::Terminal
+    }
 }
 
 /// The terminal sequence that puts `text` on the clipboard.

@@ -85,6 +85,8 @@ pub enum Msg {
     Edit(InputRequest),
     /// Empty the serial field.
     ClearSerial,
+    /// Where a copied code went.
+    Copied(String, Copied),
     /// Open the form for a code from elsewhere.
     EnterCode,
     /// In that form.
@@ -134,6 +136,14 @@ pub enum Msg {
     WriteCard,
     /// Write the request sheet for the serial on screen.
     WriteRequest,
+}
+
+/// Where a copied code went: the system's clipboard (a local session), or
+/// the terminal's, asked for with OSC 52 (over SSH, or with no clipboard).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Copied {
+    System,
+    Terminal,
 }
 
 /// What the terminal loop must do after an update.
