@@ -22,6 +22,7 @@ pub mod decode;
 pub mod dump;
 pub mod exit;
 pub mod family;
+pub mod files;
 pub mod finding;
 pub mod keypad;
 pub mod paper;

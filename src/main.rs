@@ -18,6 +18,14 @@ fn main() -> ExitCode {
         Some(command) => cli::run(command, place, bench),
         None => tui::run(session::open_for_reading(&place), place, bench),
     };
+    // A folder made for the records is said, never made silently.
+    for dir in radiocode::files::take_created() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "radiocode: made the folder {} for the records",
+            dir.display()
+        );
+    }
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) if e.is::<cli::output::ReaderGone>() => ExitCode::SUCCESS,

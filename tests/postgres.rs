@@ -813,3 +813,47 @@ fn tls_as_sslmode_says_require_encrypts_and_verify_full_checks_the_server() {
         text(&out)
     );
 }
+
+/// A book entry written before entries named the job instead of the
+/// vehicle is rewritten by `db init`: the registration stays in the job log.
+#[test]
+fn db_init_takes_the_vehicle_out_of_older_book_entries() {
+    let Some(server) = pg::server("db_init_takes_the_vehicle_out_of_older_book_entries") else {
+        return;
+    };
+    let url = server.prepared_database();
+    let out = rc(
+        &url,
+        &[
+            "jobs",
+            "add",
+            "J727",
+            "--vehicle",
+            "AB12 CDE",
+            "--proof",
+            "V5C",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let out = rc(&url, &["jobs", "try", "1", "6586", "accepted"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    c.batch_execute(
+        "UPDATE radiocode.book_entries SET source = 'job 1: accepted by the radio of AB12 CDE' \
+         WHERE job_id = 1;
+         UPDATE radiocode.meta SET value = '3' WHERE key = 'schema_version'",
+    )
+    .unwrap();
+    let out = rc(&url, &["db", "init"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let source: String = c
+        .query_one(
+            "SELECT source FROM radiocode.book_entries WHERE job_id = 1",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(source.starts_with("job 1 at "), "{source}");
+    assert!(source.ends_with(": accepted by the radio"), "{source}");
+    assert!(!source.contains("AB12"), "{source}");
+}

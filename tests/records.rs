@@ -96,6 +96,11 @@ fn job(serial: &str, vehicle: &str) -> NewJob {
     }
 }
 
+/// Today in UTC, as the records write days.
+fn today() -> String {
+    jiff::Timestamp::now().strftime("%Y-%m-%d").to_string()
+}
+
 fn code(c: &str) -> Code {
     Code::parse(c).unwrap()
 }
@@ -248,10 +253,13 @@ fn an_accepted_try_confirms_and_a_job_search_finds_it(f: &Fixture) {
     let entries = r.entries_for("BP536258419379").unwrap();
     assert_eq!(entries[0].code.to_string(), "1326");
     assert_eq!(entries[0].confidence, Confidence::Confirmed);
+    // The entry names the job, its bench and its day; the vehicle stays in
+    // the job log.
     assert_eq!(
         entries[0].source,
-        format!("job {id}: accepted by the radio of KY05 ABC")
+        format!("job {id} at bay 1 on {}: accepted by the radio", today())
     );
+    assert!(!entries[0].source.contains("KY05"));
     let o = decode("BP536258419379", None, r.as_ref());
     assert_eq!(o.candidates[0].code.to_string(), "1326");
     assert_eq!(o.candidates[0].confidence, Confidence::Confirmed);
@@ -352,7 +360,7 @@ fn a_retried_write_counts_once(f: &Fixture) {
     assert_eq!(entries.len(), 1);
     assert_eq!(
         entries[0].source,
-        format!("job {id}: accepted by the radio of RETRY 1")
+        format!("job {id} at bay 1 on {}: accepted by the radio", today())
     );
 }
 
@@ -598,7 +606,7 @@ fn evidence_is_kept_and_a_purge_leaves_codes_and_outcomes(f: &Fixture) {
     assert_eq!(e.confidence, Confidence::Confirmed);
     assert_eq!(
         e.source,
-        format!("job {id}: accepted by the radio of [removed]")
+        format!("job {id} at bay 1 on {}: accepted by the radio", today())
     );
     assert_eq!(
         r.purge("2999-01-01T00:00:00Z").unwrap(),

@@ -126,7 +126,13 @@ fn jobs_add_try_note_list_export() {
             "bay 2",
         ],
     );
-    assert_eq!(text(&out).trim(), "job 1");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "job 1");
+    // The folder made for the records is said, not made silently.
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("made the folder"),
+        "{}",
+        text(&out)
+    );
     rc(
         &db,
         &[
@@ -348,4 +354,53 @@ fn killing_an_import_midway_leaves_a_consistent_database() {
         assert_eq!(n, 300_006, "the import finished whole");
     }
     assert!(killed_midway, "the import was killed while it was writing");
+}
+
+/// A file written before book entries named the job instead of the vehicle
+/// is brought up to date when it is opened: the registration stays in the
+/// job log only.
+#[test]
+fn opening_an_older_file_takes_the_vehicle_out_of_its_book_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("radiocode.db");
+    let mut r: Box<dyn Records> = Box::new(SqliteStore::open(&db).unwrap());
+    let job = r
+        .new_job(&radiocode::store::NewJob {
+            workstation: "bay 2".into(),
+            vehicle: "AB12 CDE".into(),
+            ownership_proof: "V5C".into(),
+            serial: "J727".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    r.record_try(
+        job,
+        &radiocode::store::NewTry::new(
+            radiocode::decode::Code::parse("6586").unwrap(),
+            radiocode::store::TryOutcome::Accepted,
+        ),
+    )
+    .unwrap();
+    drop(r);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(&format!(
+        "UPDATE book SET source = 'imported; job {job}: accepted by the radio of AB12 CDE' \
+         WHERE job_id = {job}; PRAGMA user_version = 4;"
+    ))
+    .unwrap();
+    drop(conn);
+    let r = SqliteStore::open(&db).unwrap();
+    let e = &r.entries_for("J727").unwrap()[0];
+    assert!(
+        e.source
+            .starts_with(&format!("imported; job {job} at bay 2 on ")),
+        "{}",
+        e.source
+    );
+    assert!(
+        e.source.ends_with(": accepted by the radio"),
+        "{}",
+        e.source
+    );
+    assert!(!e.source.contains("AB12"), "{}", e.source);
 }

@@ -66,7 +66,7 @@ pub fn attach(
     let mut copied = Vec::new();
     if copy {
         let dir = place.folder("evidence").join(format!("job-{job}"));
-        if let Err(e) = std::fs::create_dir_all(&dir) {
+        if let Err(e) = crate::files::private_dir(&dir) {
             eprintln!(
                 "radiocode: cannot create {}: {e}; nothing was recorded",
                 dir.display()
@@ -78,7 +78,7 @@ pub fn attach(
                 .file_name()
                 .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
             let to = dir.join(format!("{}-{name}", &row.sha256[..12]));
-            if let Err(e) = std::fs::copy(f, &to) {
+            if let Err(e) = crate::files::copy_private(f, &to) {
                 for c in &copied {
                     let _ = std::fs::remove_file(c);
                 }

@@ -176,6 +176,12 @@ fn accepted_by(vehicle: &str) -> String {
 
 const PURGED_VEHICLE: &str = "accepted by the radio of [removed]";
 
+/// Where a confirmed entry from a job came from: the job, its bench and
+/// the day, never the customer's vehicle (that stays in the job log).
+fn accepted_on_job(job: i64, bench: &str, day: &str) -> String {
+    format!("job {job} at {bench} on {day}: accepted by the radio")
+}
+
 fn new_job_in(tx: &mut impl Tx, job: &NewJob) -> anyhow::Result<i64> {
     if job.uid.is_empty() {
         let job = NewJob {
@@ -189,10 +195,10 @@ fn new_job_in(tx: &mut impl Tx, job: &NewJob) -> anyhow::Result<i64> {
 }
 
 fn record_try_in(tx: &mut impl Tx, job: i64, t: &NewTry) -> anyhow::Result<()> {
-    let (serial, vehicle, workstation) = tx.job_facts(job)?.ok_or_else(|| no_job(job))?;
+    let (serial, _vehicle, workstation) = tx.job_facts(job)?.ok_or_else(|| no_job(job))?;
     let new = tx.insert_try(job, t, None)?;
     if new && t.outcome == TryOutcome::Accepted {
-        let entry = accepted_entry(job, &serial, &vehicle, &workstation, t.code)?;
+        let entry = accepted_entry(job, &serial, &workstation, t.code)?;
         tx.insert_entry(&entry, Some(job), None)?;
     }
     Ok(())
@@ -338,13 +344,7 @@ fn job_serial(typed: &str) -> (String, Option<Family>) {
 }
 
 /// An accepted try's serial must be a valid one to become a book entry.
-fn accepted_entry(
-    job: i64,
-    serial: &str,
-    vehicle: &str,
-    by: &str,
-    code: Code,
-) -> anyhow::Result<NewEntry> {
+fn accepted_entry(job: i64, serial: &str, by: &str, code: Code) -> anyhow::Result<NewEntry> {
     if diagnose(serial, None).serial.as_deref() != Some(serial) {
         bail!(
             "job {job}'s serial '{}' is not a valid serial, so the accepted code cannot go into \
@@ -356,7 +356,7 @@ fn accepted_entry(
         serial: serial.to_string(),
         code,
         confidence: Confidence::Confirmed,
-        source: format!("job {job}: {}", accepted_by(vehicle)),
+        source: accepted_on_job(job, by, &today()),
         added_by: by.to_string(),
     })
 }
@@ -409,6 +409,11 @@ pub fn whoami() -> (String, String) {
         .filter(|h| !h.is_empty())
         .unwrap_or_else(|| "unknown workstation".to_string());
     (user, host)
+}
+
+/// Today's date in UTC, as the records write days: 2026-11-30.
+fn today() -> String {
+    jiff::Timestamp::now().strftime("%Y-%m-%d").to_string()
 }
 
 /// The moment `duration` ago ("3y", "18m", "90d", "2w"), as the records

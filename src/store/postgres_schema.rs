@@ -118,6 +118,20 @@ pub const MIGRATIONS: &[&str] = &[
         copy_path text NOT NULL DEFAULT ''
     );
     CREATE INDEX evidence_job ON radiocode.evidence (job_id);",
+    // 4: a confirmed entry from a job names the job, its bench and its day,
+    // never the customer's vehicle, which stays in the job log.
+    "UPDATE radiocode.book_entries b SET source = replace(
+        replace(
+            b.source,
+            'job ' || b.job_id || ': accepted by the radio of [removed]',
+            'job ' || b.job_id || ' at ' || j.workstation || ' on '
+                || to_char(j.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') || ': accepted by the radio'
+        ),
+        'job ' || b.job_id || ': accepted by the radio of ' || j.vehicle,
+        'job ' || b.job_id || ' at ' || j.workstation || ' on '
+            || to_char(j.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') || ': accepted by the radio'
+    )
+    FROM radiocode.jobs j WHERE b.job_id = j.id;",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -87,13 +87,8 @@ pub(super) fn check_header(path: &Path) -> anyhow::Result<()> {
 
 /// Creates the database file readable and writable by its owner only.
 pub(super) fn create_private(path: &Path) -> anyhow::Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        let mut builder = fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder
-            .create(dir)
+    if let Some(dir) = path.parent() {
+        crate::files::private_dir(dir)
             .with_context(|| format!("cannot create the folder {}", dir.display()))?;
     }
     let mut options = OpenOptions::new();

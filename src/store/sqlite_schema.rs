@@ -107,6 +107,23 @@ const MIGRATIONS: &[&str] = &[
         copy_path TEXT NOT NULL DEFAULT ''
     );
     CREATE INDEX evidence_job ON evidence (job_id);",
+    // 5: a confirmed entry from a job names the job, its bench and its day,
+    // never the customer's vehicle, which stays in the job log.
+    "UPDATE book SET source = replace(
+        replace(
+            source,
+            'job ' || job_id || ': accepted by the radio of [removed]',
+            'job ' || job_id || ' at ' || (SELECT workstation FROM jobs WHERE jobs.id = book.job_id)
+                || ' on ' || (SELECT substr(created_at, 1, 10) FROM jobs WHERE jobs.id = book.job_id)
+                || ': accepted by the radio'
+        ),
+        'job ' || job_id || ': accepted by the radio of '
+            || (SELECT vehicle FROM jobs WHERE jobs.id = book.job_id),
+        'job ' || job_id || ' at ' || (SELECT workstation FROM jobs WHERE jobs.id = book.job_id)
+            || ' on ' || (SELECT substr(created_at, 1, 10) FROM jobs WHERE jobs.id = book.job_id)
+            || ': accepted by the radio'
+    )
+    WHERE job_id IS NOT NULL AND EXISTS (SELECT 1 FROM jobs WHERE jobs.id = book.job_id);",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -182,6 +182,18 @@ impl App {
     /// frame only draws it.
     pub fn update(&mut self, msg: Msg) -> Effect {
         let effect = self.apply(msg);
+        let made = crate::files::take_created();
+        if let Some(dir) = made.first() {
+            let said = self
+                .notice
+                .take()
+                .map(|n| format!("; {n}"))
+                .unwrap_or_default();
+            self.notice = Some(format!(
+                "made the folder {} for the records{said}",
+                dir.display()
+            ));
+        }
         self.prepared = super::ui::prepare(self);
         effect
     }
@@ -468,12 +480,10 @@ impl App {
             return;
         };
         let path = dir.join(name);
-        self.notice = Some(
-            match std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, text)) {
-                Ok(()) => format!("wrote {}", path.display()),
-                Err(e) => format!("could not write {}: {e}", path.display()),
-            },
-        );
+        self.notice = Some(match crate::files::write_private(&path, text.as_bytes()) {
+            Ok(()) => format!("wrote {}", path.display()),
+            Err(e) => format!("could not write {}: {e}", path.display()),
+        });
     }
 
     /// The request sheet for the serial on screen, with the current job's
