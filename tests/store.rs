@@ -404,3 +404,22 @@ fn opening_an_older_file_takes_the_vehicle_out_of_its_book_entries() {
     );
     assert!(!e.source.contains("AB12"), "{}", e.source);
 }
+
+/// The shipped public pairs say they were published, not "added" on the
+/// day the file was made.
+#[test]
+fn shipped_pairs_show_their_publication() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("radiocode.db");
+    let out = rc(&db, &["book", "add", "J727", "6586"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let list = text(&rc(&db, &["book", "list"]));
+    let line = |serial: &str| {
+        list.lines()
+            .find(|l| l.starts_with(serial))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(line("BP234746080340").contains("published"), "{list}");
+    assert!(!line("J727").contains("published"), "{list}");
+}

@@ -223,3 +223,76 @@ fn copying_says_where_the_code_went() {
     a.update(Msg::Copied("6586".into(), Copied::System));
     assert!(screen(&a).contains("copied 6586 to the clipboard"));
 }
+
+/// Every mark under a typed character is explained by a finding that
+/// names its position (counted from 1), whatever brand is forced.
+#[test]
+fn every_caret_is_explained() {
+    use radiocode::serial::{Family, diagnose};
+    let inputs = [
+        "BP538464182965",
+        "bp 5384 6 41829O5",
+        "J727",
+        "J7270",
+        "M1234567",
+        "BE473912345678",
+        "M12345O",
+        "BP5384641829",
+    ];
+    for input in inputs {
+        for family in std::iter::once(None).chain(Family::ALL.map(Some)) {
+            let d = diagnose(input, family);
+            for (p, _) in d.flagged_positions() {
+                let said = format!("position {}", p + 1);
+                assert!(
+                    d.findings.iter().any(|f| f.position == Some(p)
+                        && (f.message.contains(&said) || p == 0 || f.kind_is_prefix())),
+                    "{input} as {family:?}: the mark at {said} is not explained: {:#?}",
+                    d.findings
+                );
+            }
+        }
+    }
+}
+
+trait PrefixKind {
+    fn kind_is_prefix(&self) -> bool;
+}
+
+impl PrefixKind for radiocode::serial::Finding {
+    /// A dropped or rewritten label prefix says what it dropped.
+    fn kind_is_prefix(&self) -> bool {
+        use radiocode::serial::FindingKind as K;
+        matches!(
+            self.kind,
+            K::PrefixRemoved | K::PrefixRewritten | K::PartNumber
+        )
+    }
+}
+
+#[test]
+fn a_code_refused_on_an_earlier_job_is_marked_when_the_serial_comes_back() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut a = app_with_records(dir.path(), 120, 40);
+        type_text(&mut a, "BP538464182965");
+        key(&mut a, KeyCode::Enter);
+        key(&mut a, KeyCode::Char('r'));
+        type_text(&mut a, "AB12 CDE");
+        key(&mut a, KeyCode::Tab);
+        type_text(&mut a, "V5C");
+        key(&mut a, KeyCode::Enter);
+    }
+    // Another day, another session: the same radio.
+    let mut a = app_with_records(dir.path(), 120, 40);
+    type_text(&mut a, "BP538464182965");
+    let s = screen(&a);
+    assert!(s.contains("7091  code book · unconfirmed · refused"), "{s}");
+    assert_eq!(
+        a.selected_code().as_deref(),
+        Some("1091"),
+        "the untried code is chosen"
+    );
+    let sim = a.simulator.as_ref().unwrap();
+    assert_eq!(sim.already_refused, 1, "the try plan counts it");
+}

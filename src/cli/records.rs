@@ -172,7 +172,13 @@ fn write_book(out: &mut Out, rows: &[BookRow], format: ListFormat) -> anyhow::Re
                     r.serial,
                     r.code,
                     r.confidence.id(),
-                    r.added_at.get(..10).unwrap_or(&r.added_at),
+                    // A shipped pair was published (its source says where), not
+                    // added on the day this file was made.
+                    if r.added_by == store::PUBLIC_PAIRS_BY {
+                        "published"
+                    } else {
+                        r.added_at.get(..10).unwrap_or(&r.added_at)
+                    },
                     echo_text(&r.source, 200)
                 ))?;
             }

@@ -170,8 +170,13 @@ fn read_template(t: &[Typed], family: Family, d: &mut Diagnosis) -> Option<Compa
             (format!("{k} character{} missing", plural(k)), None)
         } else {
             let k = n - want;
+            // The caret under the first extra character is said here.
             (
-                format!("{k} character{} too many", plural(k)),
+                format!(
+                    "{k} character{} too many, from position {}",
+                    plural(k),
+                    t[want].at() + 1
+                ),
                 Some(t[want].at()),
             )
         };

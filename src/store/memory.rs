@@ -6,6 +6,9 @@ use std::collections::HashMap;
 use super::{NewEntry, Records};
 use crate::decode::{BookEntry, Code, CodeBook, Confidence};
 
+/// Who "added" the public pairs shipped with radiocode.
+pub const PUBLIC_PAIRS_BY: &str = "radiocode (public pairs)";
+
 const SEED_CSV: &str = include_str!("../../assets/codebook_seed.csv");
 
 /// The code book without a database: the seeded public pairs, or a whole
@@ -65,7 +68,7 @@ pub(crate) fn seed_entries() -> Vec<NewEntry> {
             code,
             confidence,
             source: rec[3].to_string(),
-            added_by: "radiocode (public pairs)".to_string(),
+            added_by: PUBLIC_PAIRS_BY.to_string(),
         });
     }
     out

@@ -24,8 +24,8 @@ use crate::decode::{BookEntry, Code, CodeBook, Confidence};
 use crate::serial::{Family, diagnose, echo_text};
 
 pub use import::import_csv;
-pub use memory::MemoryBook;
 pub(crate) use memory::seed_entries;
+pub use memory::{MemoryBook, PUBLIC_PAIRS_BY};
 pub use place::{PgPlace, Place, SslMode};
 pub use postgres::{PgStore, ROLES_SQL, watch};
 pub(crate) use rows::try_confidence;

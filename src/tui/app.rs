@@ -42,6 +42,7 @@ impl App {
             current_job: None,
             last_try: None,
             job_refused: Vec::new(),
+            earlier_refused: Vec::new(),
             simulator: None,
             pending_try: None,
             server_answers: true,
@@ -92,6 +93,18 @@ impl App {
                 o.join_chip_dump(&joined);
             }
         }
+        // A code refused on any job for this radio is marked wherever it comes back.
+        self.earlier_refused = match (
+            self.session.records(),
+            self.outcome
+                .as_ref()
+                .and_then(|o| o.diagnosis.serial.as_deref()),
+        ) {
+            (Some(records), Some(serial)) => session::refused_for(records, serial)
+                .map(|r| r.iter().map(|r| r.attempt.code).collect())
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
         // Codes typed in from elsewhere come first, chosen.
         if let Some(o) = &mut self.outcome
             && let Some(serial) = o.diagnosis.serial.as_deref()
@@ -101,7 +114,13 @@ impl App {
                 o.put_first(c.clone());
             }
         }
-        self.selected = 0;
+        // The choice starts at the first code this radio has not refused.
+        let refused = self.refused_on_screen();
+        self.selected = self
+            .outcome
+            .as_ref()
+            .and_then(|o| o.candidates.iter().position(|c| !refused.contains(&c.code)))
+            .unwrap_or(0);
         self.rebuild_simulator();
     }
 
@@ -448,11 +467,11 @@ impl App {
                 let selected = self.selected;
                 self.revalidate();
                 // Move on to the first code this radio has not refused yet.
-                let untried = self.outcome.as_ref().and_then(|o| {
-                    o.candidates
-                        .iter()
-                        .position(|c| !self.job_refused.contains(&c.code))
-                });
+                let refused = self.refused_on_screen();
+                let untried = self
+                    .outcome
+                    .as_ref()
+                    .and_then(|o| o.candidates.iter().position(|c| !refused.contains(&c.code)));
                 self.selected = untried
                     .unwrap_or(selected)
                     .min(self.candidate_count().saturating_sub(1));

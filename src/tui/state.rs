@@ -185,6 +185,8 @@ pub struct App {
     pub last_try: Option<(Code, TryOutcome)>,
     /// Codes the radio of the current job has refused, in order.
     pub(super) job_refused: Vec<Code>,
+    /// Codes this serial's radio refused on any job in the records.
+    pub(super) earlier_refused: Vec<Code>,
     /// The keypad panel for the chosen code, when there is one.
     pub simulator: Option<Simulator>,
     /// A try the records did not confirm: written when they are back.
@@ -239,11 +241,16 @@ impl App {
     }
 
     /// Codes already refused by the radio on screen (its current job).
-    pub fn refused_on_screen(&self) -> &[Code] {
-        match self.job_on_screen() {
-            Some(_) => &self.job_refused,
-            None => &[],
+    pub fn refused_on_screen(&self) -> Vec<Code> {
+        let mut out = self.earlier_refused.clone();
+        if self.job_on_screen().is_some() {
+            for c in &self.job_refused {
+                if !out.contains(c) {
+                    out.push(*c);
+                }
+            }
         }
+        out
     }
 
     /// The serial a try is recorded against: the normalised one when valid.
