@@ -76,3 +76,18 @@ proptest! {
         prop_assert_eq!(radio.state(), RadioState::Unlocked);
     }
 }
+
+/// Instructions read as instructions: a source's name lives in the sources
+/// list, never inside a step; a car's name is said as a car.
+#[test]
+fn instructions_name_no_source() {
+    for p in radiocode::keypad::profiles() {
+        let said = p.confirm_text();
+        for source_word in ["page", "handbook", "forum", "report", "procedure"] {
+            assert!(!said.contains(source_word), "{}: {said}", p.id);
+        }
+        if let Some(note) = &p.lockout.note {
+            assert!(!note.contains("the Note handbook"), "{}: {note}", p.id);
+        }
+    }
+}

@@ -536,7 +536,14 @@ fn keypad_panel_guides_then_practises() {
     key(&mut a, KeyCode::Char('h'));
     a.update(Msg::Tick(10_000));
     assert_eq!(a.simulator.as_ref().unwrap().radio.display(), "FM 1");
-    assert!(screen(&a).contains("unlocked"));
+    // Practice never reads like a real result.
+    let s = screen(&a);
+    assert!(s.contains("practice: the simulated"), "{s}");
+    assert!(!s.contains("unlocked"), "{s}");
+    // The beep came: the hold bar is gone and no refusal count is left.
+    assert!(a.simulator.as_ref().unwrap().held.is_none());
+    assert!(!s.contains("/10 s"), "{s}");
+    assert!(!s.contains("refusal"), "{s}");
 }
 
 #[test]

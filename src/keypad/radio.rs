@@ -155,13 +155,19 @@ impl Radio {
 
     /// How long the held button has been held, and how long it must be.
     pub fn hold_progress(&self) -> Option<(Button, u64, u64)> {
-        let hold = self.hold?;
+        // A hold that did its work is over, whether or not the button is up.
+        let hold = self.hold.filter(|h| !h.fired)?;
         let needed = self.hold_needed(hold.button)?;
         Some((
             hold.button,
             self.now.saturating_sub(hold.since).min(needed),
             needed,
         ))
+    }
+
+    /// True while a button is still down after its hold did its work.
+    pub fn hold_done(&self) -> bool {
+        self.hold.is_some_and(|h| h.fired)
     }
 
     pub fn wait_remaining_ms(&self) -> Option<u64> {
@@ -191,7 +197,7 @@ impl Radio {
             return notice.to_string();
         }
         match self.state {
-            RadioState::Idle { .. } => "switched on: the radio asks for its code".into(),
+            RadioState::Idle { .. } => "the radio asks for its code".into(),
             RadioState::Entry => match self.hold_progress() {
                 Some((b, held, needed)) => format!(
                     "holding {}: {} of {} s",
@@ -219,7 +225,14 @@ impl Radio {
                 "LOCKED {}: locked for good; only a dealer, a service decode or an EEPROM read helps now",
                 self.wrong
             ),
-            RadioState::Unlocked => "unlocked: the code was accepted".into(),
+            RadioState::Unlocked => format!(
+                "practice: the simulated radio accepts {}; only the real radio can say \
+                 whether it is this radio's code",
+                self.code
+                    .map(|d| char::from(b'0' + d))
+                    .iter()
+                    .collect::<String>()
+            ),
         }
     }
 
@@ -242,6 +255,9 @@ impl Radio {
         if !matches!(event, RadioEvent::Tick(_)) {
             self.notice = None;
         }
+        // A notice is about the state it was said in: a new state (the wait
+        // over, say) makes it stale.
+        let before = std::mem::discriminant(&self.state);
         match event {
             RadioEvent::Press(b) => {
                 self.handle(RadioEvent::Down(b));
@@ -254,7 +270,12 @@ impl Radio {
                     self.hold = None;
                 }
             }
-            RadioEvent::Tick(ms) => self.tick(ms),
+            RadioEvent::Tick(ms) => {
+                self.tick(ms);
+                if std::mem::discriminant(&self.state) != before {
+                    self.notice = None;
+                }
+            }
             RadioEvent::BatteryDisconnected => self.power_lost(),
         }
     }

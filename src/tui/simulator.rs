@@ -111,6 +111,10 @@ impl Simulator {
 
     pub fn tick(&mut self, ms: u64) {
         self.radio.handle(RadioEvent::Tick(ms));
+        // The beep came: the technician lets go, and the bar goes.
+        if self.radio.hold_done() {
+            self.release();
+        }
     }
 
     pub fn battery(&mut self) {

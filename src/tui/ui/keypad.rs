@@ -204,7 +204,13 @@ fn plan_lines(sim: &Simulator, theme: &Theme, width: usize) -> Vec<Line<'static>
         SimMode::Guide => planned.map_or(sim.already_refused, |p| p.try_number - 1),
         SimMode::Practice => sim.radio.wrong(),
     };
-    if let Some(text) = sim.profile.refusals_left_text(wrong_so_far) {
+    // Once the practice radio took the code, refusals no longer matter.
+    let unlocked = sim.mode == SimMode::Practice && sim.radio.state() == RadioState::Unlocked;
+    if let Some(text) = sim
+        .profile
+        .refusals_left_text(wrong_so_far)
+        .filter(|_| !unlocked)
+    {
         say(&mut lines, &text, theme.title());
     }
     if sim.plan.len() > 1 {
@@ -323,7 +329,7 @@ fn moment_text(m: Moment) -> String {
         Moment::Tried {
             code,
             accepted: true,
-        } => format!("{code} accepted: unlocked"),
+        } => format!("practice: the simulated radio accepts {code}"),
         Moment::Tried { code, .. } => format!("{code} refused"),
         Moment::Wait { minutes } => {
             format!("a {minutes}-minute wait starts; keep the radio on")
