@@ -296,3 +296,27 @@ fn a_code_refused_on_an_earlier_job_is_marked_when_the_serial_comes_back() {
     let sim = a.simulator.as_ref().unwrap();
     assert_eq!(sim.already_refused, 1, "the try plan counts it");
 }
+
+#[test]
+fn the_practice_timeline_keeps_no_stale_line() {
+    let mut a = app(120, 40);
+    type_text(&mut a, "J727");
+    key(&mut a, KeyCode::Tab);
+    key(&mut a, KeyCode::Tab);
+    key(&mut a, KeyCode::Char('p'));
+    key(&mut a, KeyCode::Char('1'));
+    key(&mut a, KeyCode::Char('h'));
+    key(&mut a, KeyCode::Char('f'));
+    assert_eq!(a.simulator.as_ref().unwrap().radio.display(), "WAIT");
+    let s = screen(&a);
+    assert!(!s.contains("/10 s"), "the hold bar went with the answer: {s}");
+    key(&mut a, KeyCode::Char('b'));
+    assert!(screen(&a).contains("the battery was disconnected"));
+    // The whole wait passes: the battery notice is about a wait that is over.
+    key(&mut a, KeyCode::Char('F'));
+    key(&mut a, KeyCode::Char('F'));
+    let s = screen(&a);
+    assert!(s.contains("the wait is over"), "{s}");
+    assert!(!s.contains("wait started again from the beginning"), "{s}");
+    assert_eq!(s.matches("switched on").count(), 1, "{s}");
+}
