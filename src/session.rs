@@ -322,6 +322,15 @@ impl Session {
         self.store.as_deref()
     }
 
+    /// Which records this is, as the help says it: the file, or the
+    /// server's host and database (never a password).
+    pub fn records_text(&self) -> String {
+        match &self.place {
+            Some(p) => p.to_string(),
+            None => "none: only the algorithms and the shipped public pairs".to_string(),
+        }
+    }
+
     /// True when the records are on a server shared with other benches.
     pub fn is_shared(&self) -> bool {
         matches!(self.place, Some(Place::Server(_)))

@@ -373,7 +373,16 @@ fn ctrl_z_suspends_with_the_terminal_restored_and_fg_redraws() {
         s.canonical(),
         "the shell gets a cooked terminal while stopped"
     );
-    assert!(!s.seen.lock().unwrap().0.screen().alternate_screen());
+    // What the workbench wrote before it stopped may still be on its way
+    // through the pseudo-terminal: wait for it.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while s.seen.lock().unwrap().0.screen().alternate_screen() {
+        assert!(
+            Instant::now() < deadline,
+            "the main screen was not given back"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
     s.signal(libc::SIGCONT);
     s.wait_raw_mode();
     let deadline = Instant::now() + Duration::from_secs(20);

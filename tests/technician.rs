@@ -309,7 +309,10 @@ fn the_practice_timeline_keeps_no_stale_line() {
     key(&mut a, KeyCode::Char('f'));
     assert_eq!(a.simulator.as_ref().unwrap().radio.display(), "WAIT");
     let s = screen(&a);
-    assert!(!s.contains("/10 s"), "the hold bar went with the answer: {s}");
+    assert!(
+        !s.contains("/10 s"),
+        "the hold bar went with the answer: {s}"
+    );
     key(&mut a, KeyCode::Char('b'));
     assert!(screen(&a).contains("the battery was disconnected"));
     // The whole wait passes: the battery notice is about a wait that is over.
@@ -319,4 +322,103 @@ fn the_practice_timeline_keeps_no_stale_line() {
     assert!(s.contains("the wait is over"), "{s}");
     assert!(!s.contains("wait started again from the beginning"), "{s}");
     assert_eq!(s.matches("switched on").count(), 1, "{s}");
+}
+
+/// A correction and a re-coded warning at 80x24: the serial pane takes the
+/// rows its findings need, the decoder scrolls with its keys shown, and the
+/// status line never cuts a word.
+#[test]
+fn nothing_is_cut_at_80x24() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        use radiocode::store::Records;
+        let mut store =
+            radiocode::store::SqliteStore::open(&dir.path().join("radiocode.db")).unwrap();
+        store
+            .add_entry(&radiocode::store::NewEntry {
+                serial: "BP538469512132".into(),
+                code: radiocode::decode::Code::parse("0349").unwrap(),
+                confidence: radiocode::decode::Confidence::Confirmed,
+                source: "Radio Pass card seen".into(),
+                added_by: "test".into(),
+            })
+            .unwrap();
+        let mut a = app_with_records(dir.path(), 120, 40);
+        type_text(&mut a, "BP538469512132");
+        key(&mut a, KeyCode::Enter);
+        key(&mut a, KeyCode::Char('r'));
+        type_text(&mut a, "AB12 CDE");
+        key(&mut a, KeyCode::Tab);
+        type_text(&mut a, "V5C");
+        key(&mut a, KeyCode::Enter);
+    }
+    for (w, h) in [(80, 24), (120, 40), (200, 50)] {
+        let mut a = app_with_records(dir.path(), w, h);
+        type_text(&mut a, "bp 5384 6 9512I32");
+        let s = screen(&a);
+        let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat.contains("position 15: 'I' read as '1'"),
+            "{w}x{h}: {s}"
+        );
+        // The whole warning, whatever the width.
+        assert!(
+            flat.replace(['┃', '│'], " ")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .contains("a re-coded radio does not take its original code"),
+            "{w}x{h}: {s}"
+        );
+        let status = s.lines().last().unwrap().trim_end().to_string();
+        assert!(
+            status.ends_with("help") || status.ends_with("quit"),
+            "{w}x{h}: {status}"
+        );
+    }
+    // The decoder scrolls where its text is longer than the pane.
+    let mut a = app(80, 24);
+    type_text(&mut a, "BP538461234567");
+    key(&mut a, KeyCode::Enter);
+    let s = screen(&a);
+    assert!(s.contains("more lines below: PgDn"), "{s}");
+    assert!(!s.contains("EEPROM read"), "the last route is below: {s}");
+    for _ in 0..5 {
+        key(&mut a, KeyCode::PageDown);
+    }
+    let s = screen(&a);
+    assert!(s.contains("EEPROM read"), "{s}");
+    assert!(s.contains("above: PgUp"), "{s}");
+}
+
+#[test]
+fn below_80x24_a_note_names_the_size_needed() {
+    for (w, h) in [(50, 14), (40, 12), (79, 30), (100, 23)] {
+        let a = app(w, h);
+        let s = screen(&a);
+        let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains("needs at least 80x24"), "{w}x{h}: {s}");
+        assert!(!s.contains("Decoder"), "no broken panes at {w}x{h}");
+    }
+}
+
+#[test]
+fn a_wide_terminal_widens_the_decoder_and_grows_the_display() {
+    let mut a = app(200, 50);
+    type_text(&mut a, "J727");
+    let s = screen(&a);
+    // The decoder shows the algorithm's whole provenance on one line.
+    assert!(
+        s.lines()
+            .any(|l| l.contains("checked against 23,400 of 23,400 published precode/code pairs")),
+        "{s}"
+    );
+    // The display's digits are drawn twice as wide.
+    assert!(s.contains("▄▄▄▄"), "{s}");
+    let small = screen(&{
+        let mut a = app(120, 40);
+        type_text(&mut a, "J727");
+        a
+    });
+    assert!(!small.contains("▄▄▄▄"));
 }

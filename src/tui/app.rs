@@ -43,6 +43,8 @@ impl App {
             last_try: None,
             job_refused: Vec::new(),
             earlier_refused: Vec::new(),
+            decoder_scroll: 0,
+            findings_scroll: 0,
             simulator: None,
             pending_try: None,
             server_answers: true,
@@ -93,6 +95,9 @@ impl App {
                 o.join_chip_dump(&joined);
             }
         }
+        // New text: its panes are read from the top.
+        self.decoder_scroll = 0;
+        self.findings_scroll = 0;
         // A code refused on any job for this radio is marked wherever it comes back.
         self.earlier_refused = match (
             self.session.records(),
@@ -258,6 +263,14 @@ impl App {
                          terminal allows it (tmux: set -g set-clipboard on)"
                     ),
                 });
+            }
+            Msg::ScrollDecoder(by) => {
+                let most = self.prepared.decoder_lines();
+                self.decoder_scroll = self.decoder_scroll.saturating_add_signed(by).min(most);
+            }
+            Msg::ScrollFindings(by) => {
+                let most = self.prepared.findings_lines();
+                self.findings_scroll = self.findings_scroll.saturating_add_signed(by).min(most);
             }
             Msg::ClearSerial => {
                 self.input = Input::default();

@@ -145,10 +145,14 @@ fn on_key(app: &App, key: &KeyEvent, event: &Event) -> Option<Msg> {
         },
         Focus::Serial => match key.code {
             KeyCode::Enter | KeyCode::Down => Some(Msg::Focus(Focus::Decoder)),
+            KeyCode::PageDown => Some(Msg::ScrollFindings(3)),
+            KeyCode::PageUp => Some(Msg::ScrollFindings(-3)),
             KeyCode::Up => Some(Msg::Focus(Focus::Brand)),
             _ => to_input_request(event).map(Msg::Edit),
         },
         Focus::Decoder => match key.code {
+            KeyCode::PageDown => Some(Msg::ScrollDecoder(6)),
+            KeyCode::PageUp => Some(Msg::ScrollDecoder(-6)),
             KeyCode::Up | KeyCode::Char('k') => Some(Msg::CandidatePrev),
             KeyCode::Down | KeyCode::Char('j') => Some(Msg::CandidateNext),
             KeyCode::Char('y') | KeyCode::Enter => Some(Msg::Copy),

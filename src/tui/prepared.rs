@@ -34,6 +34,16 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// How many lines the decoder's text has (at the width it was worked out for).
+    pub fn decoder_lines(&self) -> usize {
+        self.decoder.as_ref().map_or(0, |p| p.lines.len())
+    }
+
+    /// How many finding lines there are under the serial.
+    pub fn findings_lines(&self) -> usize {
+        self.serial.as_ref().map_or(0, |p| p.lines.len())
+    }
+
     pub fn brand(&self) -> Option<&Line<'static>> {
         self.brand.as_ref()
     }

@@ -85,6 +85,10 @@ pub enum Msg {
     Edit(InputRequest),
     /// Empty the serial field.
     ClearSerial,
+    /// Scroll the decoder pane by rows.
+    ScrollDecoder(isize),
+    /// Scroll the findings under the serial by rows.
+    ScrollFindings(isize),
     /// Where a copied code went.
     Copied(String, Copied),
     /// Open the form for a code from elsewhere.
@@ -187,6 +191,10 @@ pub struct App {
     pub(super) job_refused: Vec<Code>,
     /// Codes this serial's radio refused on any job in the records.
     pub(super) earlier_refused: Vec<Code>,
+    /// The first decoder line shown, when its text is longer than the pane.
+    pub decoder_scroll: usize,
+    /// The first finding line shown under the serial.
+    pub findings_scroll: usize,
     /// The keypad panel for the chosen code, when there is one.
     pub simulator: Option<Simulator>,
     /// A try the records did not confirm: written when they are back.

@@ -20,10 +20,13 @@ pub(super) fn lines<'a>(
     let mut out: Vec<Line<'a>> = Vec::new();
     let mut starts = Vec::new();
     let Some(o) = &app.outcome else {
-        out.push(Line::styled(
-            "Type a serial to see what it says and its code.",
-            theme.dim(),
-        ));
+        for piece in wrap(
+            "Type a serial to see what it says and its code: each code with where it \
+             came from and how sure it is, in the order to try them.",
+            width,
+        ) {
+            out.push(Line::styled(piece, theme.dim()));
+        }
         return (out, starts);
     };
     let d = &o.diagnosis;
@@ -157,12 +160,15 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
         app.focus == Focus::Decoder,
         theme,
     );
+    let scroll = app.decoder_scroll;
     match app.prepared.decoder(inner.width) {
-        Some((lines, _)) => draw::lines(frame.buffer_mut(), inner, lines),
-        None => draw::lines(
+        Some((lines, _)) => draw::scrolled(frame.buffer_mut(), inner, lines, scroll, theme.dim()),
+        None => draw::scrolled(
             frame.buffer_mut(),
             inner,
             &lines(app, theme, inner.width as usize).0,
+            scroll,
+            theme.dim(),
         ),
     }
 }
@@ -179,12 +185,17 @@ pub fn hit(app: &App, area: Rect, y: u16) -> Option<usize> {
             (&computed.0[..], &computed.1[..])
         }
     };
-    if row >= lines.len().min(inner.height as usize) {
+    let (first, shown, above, _) =
+        draw::window(lines.len(), inner.height as usize, app.decoder_scroll);
+    // The rows saying what is above or below are not lines of text.
+    let row = row.checked_sub(usize::from(above))?;
+    if row >= shown {
         return None;
     }
+    let line = first + row;
     starts
         .iter()
         .rev()
-        .find(|(line, _)| *line <= row)
+        .find(|(start, _)| *start <= line)
         .map(|(_, i)| *i)
 }

@@ -90,6 +90,51 @@ pub fn lines(buf: &mut Buffer, area: Rect, lines: &[Line]) {
     }
 }
 
+/// Which rows of `total` lines a pane of `height` rows shows from `scroll`:
+/// the first line shown, how many, and whether a "more above" and a "more
+/// below" row are drawn (each takes a row of its own).
+pub fn window(total: usize, height: usize, scroll: usize) -> (usize, usize, bool, bool) {
+    if total <= height || height < 3 {
+        return (0, total.min(height), false, false);
+    }
+    // At the last scroll every remaining line fits under the "above" row.
+    let first = scroll.min(total - (height - 1));
+    let above = first > 0;
+    let room = height - usize::from(above);
+    let below = first + room < total;
+    let shown = room - usize::from(below);
+    (first, shown, above, below)
+}
+
+/// Lines in a pane too short for them: the window from `scroll`, with a row
+/// saying what is above or below and the keys that show it.
+pub fn scrolled(buf: &mut Buffer, area: Rect, lines: &[Line], scroll: usize, dim: Style) {
+    let (first, shown, above, below) = window(lines.len(), area.height as usize, scroll);
+    let mut y = area.y;
+    if above {
+        let text = format!("↑ {first} more line{} above: PgUp", plural(first));
+        set_line(buf, area.x, y, &Line::styled(text, dim), area.width);
+        y += 1;
+    }
+    let body = Rect::new(area.x, y, area.width, shown as u16);
+    self::lines(buf, body, &lines[first..first + shown]);
+    if below {
+        let rest = lines.len() - first - shown;
+        let text = format!("↓ {rest} more line{} below: PgDn", plural(rest));
+        set_line(
+            buf,
+            area.x,
+            y + shown as u16,
+            &Line::styled(text, dim),
+            area.width,
+        );
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
 /// The cell at (x, y), which the caller has checked is inside the buffer.
 fn cell(buf: &mut Buffer, x: u16, y: u16) -> &mut Cell {
     let width = usize::from(buf.area.width);

@@ -273,32 +273,33 @@ fn segments(c: char) -> u8 {
 }
 
 /// The display text as three rows of seven-segment digits.
-pub fn big_display(text: &str) -> [String; 3] {
+/// The display with its digits `scale` times as wide (a big terminal).
+pub fn display_of(text: &str, scale: usize) -> [String; 3] {
     let mut rows = [String::new(), String::new(), String::new()];
     for (i, c) in text.chars().enumerate() {
         let s = segments(c);
-        let on = |bit: u8, yes: &'static str, no: &'static str| if s & bit != 0 { yes } else { no };
+        let bar = |bit: u8| {
+            if s & bit != 0 {
+                "▄▄".repeat(scale)
+            } else {
+                "  ".repeat(scale)
+            }
+        };
+        let side = |bit: u8| if s & bit != 0 { "█" } else { " " };
         if i > 0 {
             for r in &mut rows {
-                r.push(' ');
+                r.push_str(&" ".repeat(scale));
             }
         }
-        rows[0].push_str(&format!(" {} ", on(0x01, "▄▄", "  ")));
-        rows[1].push_str(&format!(
-            "{}{}{}",
-            on(0x20, "█", " "),
-            on(0x40, "▄▄", "  "),
-            on(0x02, "█", " ")
-        ));
-        rows[2].push_str(&format!(
-            "{}{}{}",
-            on(0x10, "█", " "),
-            on(0x08, "▄▄", "  "),
-            on(0x04, "█", " ")
-        ));
+        rows[0].push_str(&format!(" {} ", bar(0x01)));
+        rows[1].push_str(&format!("{}{}{}", side(0x20), bar(0x40), side(0x02)));
+        rows[2].push_str(&format!("{}{}{}", side(0x10), bar(0x08), side(0x04)));
     }
     rows
 }
+
+/// From this inner width the large panel's display is drawn twice as wide.
+const WIDE_DISPLAY_FROM: u16 = 90;
 
 /// Where the large panel's buttons are: rows 5-7 of the pane's inside.
 fn large_buttons(sim: &Simulator, inner: Rect) -> Vec<(Rect, Button)> {
@@ -364,9 +365,10 @@ pub fn render_large(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
 
 /// The large panel's lines for an inner width (the buttons are drawn over them).
 pub(super) fn large_lines(sim: &Simulator, theme: &Theme, width: u16) -> Vec<Line<'static>> {
+    let scale = if width >= WIDE_DISPLAY_FROM { 2 } else { 1 };
     let width = width as usize;
     let display = shown(sim);
-    let big = big_display(&display);
+    let big = display_of(&display, scale);
     let face = big[0].chars().count() + 2;
     let side = |text: String| Span::styled(format!("  {text}"), theme.dim());
     let mut lines = vec![

@@ -22,9 +22,12 @@ use super::prepared::{PaneText, Prepared};
 use super::state::{App, Focus, Msg, Overlay, View};
 use crate::serial::Severity;
 
-/// Below this the workbench shows a note instead of its panes.
-pub const MIN_WIDTH: u16 = 40;
-pub const MIN_HEIGHT: u16 = 12;
+/// Below this the workbench shows a note instead of its panes: every pane
+/// and every line of the status needs it.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+/// The decoder keeps at least this many rows when the serial pane grows.
+const DECODER_MIN_HEIGHT: u16 = 10;
 /// The side pane (label diagram) needs this much width beside the decoder.
 const SIDE_WIDTH: u16 = 34;
 const SIDE_FROM_WIDTH: u16 = 76;
@@ -47,23 +50,43 @@ pub struct Areas {
 /// From this size the keypad panel is drawn large, to be read from a step
 /// back with the radio in hand.
 pub const LARGE_FROM: (u16, u16) = (100, 30);
-/// The decoder's width beside the large keypad: its candidates need no more.
+/// The decoder's width beside the large keypad, at the least.
 const DECODER_BESIDE_LARGE: u16 = 46;
+/// What the large keypad panel needs to show its steps without waste.
+const KEYPAD_WIDE: u16 = 76;
 
 /// The side column holds both panes from this height; below it the keypad,
 /// once there is a code, takes the label diagram's place.
 const SIDE_BOTH_FROM_HEIGHT: u16 = 28;
 const LABEL_HEIGHT: u16 = 15;
 
+/// The panes for an empty serial pane (its usual height).
 pub fn layout(area: Rect, keypad: bool) -> Option<Areas> {
+    layout_with(area, keypad, 0)
+}
+
+/// The panes for the workbench as it is: the serial pane takes the rows its
+/// findings need, leaving the decoder at least [`DECODER_MIN_HEIGHT`].
+pub fn layout_for(app: &App, area: Rect) -> Option<Areas> {
+    let width = area.width.saturating_sub(2);
+    let findings = match app.prepared.serial(width) {
+        Some(lines) => lines.len(),
+        None => serial::findings_lines(app, &Theme::new(false), width as usize).len(),
+    };
+    layout_with(area, app.simulator.is_some(), findings as u16)
+}
+
+fn layout_with(area: Rect, keypad: bool, findings: u16) -> Option<Areas> {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         return None;
     }
-    let serial_height = match area.height {
+    let usual = match area.height {
         30.. => 8,
-        24..30 => 7,
-        _ => 5,
+        _ => 7,
     };
+    // Borders, the typed line and its marks, then every finding.
+    let most = area.height.saturating_sub(3 + 1 + DECODER_MIN_HEIGHT);
+    let serial_height = (findings + 4).clamp(usual, most.max(usual));
     let [brand, serial, body, status] = Layout::vertical([
         Constraint::Length(3),
         Constraint::Length(serial_height),
@@ -72,7 +95,13 @@ pub fn layout(area: Rect, keypad: bool) -> Option<Areas> {
     ])
     .areas(area);
     if keypad && area.width >= LARGE_FROM.0 && area.height >= LARGE_FROM.1 {
-        let decoder_width = (area.width / 3).clamp(DECODER_BESIDE_LARGE, 60);
+        // The keypad panel needs about 76 columns; the decoder takes the rest
+        // of a wide terminal, so its provenance wraps less.
+        let decoder_width = area
+            .width
+            .saturating_sub(KEYPAD_WIDE)
+            .max(DECODER_BESIDE_LARGE)
+            .min(area.width / 2);
         let [decoder, keypad] =
             Layout::horizontal([Constraint::Length(decoder_width), Constraint::Min(50)])
                 .areas(body);
@@ -231,9 +260,10 @@ pub fn prepare(app: &App) -> Prepared {
 pub fn render(app: &App, frame: &mut Frame) {
     let area = frame.area();
     let theme = Theme::new(app.color);
-    let Some(areas) = layout(area, app.simulator.is_some()) else {
+    let Some(areas) = layout_for(app, area) else {
         let note = format!(
-            "radiocode: the terminal is {}x{}; the workbench needs at least {MIN_WIDTH}x{MIN_HEIGHT} (80x24 works best)",
+            "radiocode: the terminal is {}x{}; the workbench needs at least {MIN_WIDTH}x{MIN_HEIGHT}: \
+             make the window larger (Esc or Ctrl-C quits)",
             area.width, area.height
         );
         frame.render_widget(Paragraph::new(note).wrap(Wrap { trim: true }), area);
@@ -266,7 +296,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     }
     status::render(app, &theme, areas.status, frame);
     match app.overlay {
-        Overlay::Help => help::render(&theme, area, frame),
+        Overlay::Help => help::render(&app.session.records_text(), &theme, area, frame),
         Overlay::JobForm => job_form::render(app, &theme, area, frame),
         Overlay::CodeEntry => entry::render_code(app, &theme, area, frame),
         Overlay::ConfirmAccept => entry::render_confirm(app, &theme, area, frame),
@@ -282,10 +312,7 @@ pub fn hit(app: &App, x: u16, y: u16) -> Option<Msg> {
     if app.overlay != Overlay::None || app.view != View::Workbench {
         return None;
     }
-    let areas = layout(
-        Rect::new(0, 0, app.size.0, app.size.1),
-        app.simulator.is_some(),
-    )?;
+    let areas = layout_for(app, Rect::new(0, 0, app.size.0, app.size.1))?;
     let inside = |r: Rect| x >= r.x && x < r.right() && y >= r.y && y < r.bottom();
     if inside(areas.brand) {
         return brand::hit(areas.brand, x, y).map(Msg::SelectBrand);
@@ -393,7 +420,12 @@ mod tests {
             a.label.is_some() && !a.large_keypad,
             "no code: the label diagram"
         );
-        let a = layout(Rect::new(0, 0, 60, 14), true).unwrap();
-        assert!(a.label.is_none() && a.keypad.is_none());
+        // Below 80x24 a note, not broken panes.
+        assert!(layout(Rect::new(0, 0, 60, 14), true).is_none());
+        assert!(layout(Rect::new(0, 0, 79, 40), true).is_none());
+        assert!(layout(Rect::new(0, 0, 120, 23), true).is_none());
+        // A wide terminal gives the decoder the room the keypad does not need.
+        let a = layout(Rect::new(0, 0, 200, 50), true).unwrap();
+        assert!(a.large_keypad && a.decoder.width == 100, "{a:?}");
     }
 }

@@ -61,12 +61,15 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
         inner.width,
         inner.height.saturating_sub(2),
     );
+    let scroll = app.findings_scroll;
     match app.prepared.serial(inner.width) {
-        Some(lines) => draw::lines(frame.buffer_mut(), below, lines),
-        None => draw::lines(
+        Some(lines) => draw::scrolled(frame.buffer_mut(), below, lines, scroll, theme.dim()),
+        None => draw::scrolled(
             frame.buffer_mut(),
             below,
             &findings_lines(app, theme, width),
+            scroll,
+            theme.dim(),
         ),
     }
     if focused && app.overlay == Overlay::None && app.view == crate::tui::state::View::Workbench {
