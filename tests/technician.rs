@@ -372,7 +372,9 @@ fn nothing_is_cut_at_80x24() {
         );
         let status = s.lines().last().unwrap().trim_end().to_string();
         assert!(
-            status.ends_with("help") || status.ends_with("quit"),
+            ["help", "quit", "clear"]
+                .iter()
+                .any(|k| status.ends_with(k)),
             "{w}x{h}: {status}"
         );
     }
@@ -421,4 +423,22 @@ fn a_wide_terminal_widens_the_decoder_and_grows_the_display() {
         a
     });
     assert!(!small.contains("▄▄▄▄"));
+}
+
+/// Documents are as private as the records: 0600 in a 0700 folder,
+/// whatever the umask.
+#[cfg(unix)]
+#[test]
+fn documents_are_written_for_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = app_with_records(dir.path(), 120, 40);
+    type_text(&mut a, "J727");
+    key(&mut a, KeyCode::Enter);
+    key(&mut a, KeyCode::Char('d'));
+    let folder = dir.path().join("documents");
+    let file = folder.join("request-J727.html");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&folder), 0o700);
+    assert_eq!(mode(&file), 0o600);
 }

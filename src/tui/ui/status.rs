@@ -20,17 +20,20 @@ pub fn keys(app: &App) -> &'static str {
         }
         (_, View::Dump, _) => "type the path · Enter read · ↑/↓ PgUp/PgDn scroll · Esc back",
         (_, _, Focus::Brand) => brand_keys(),
-        (_, _, Focus::Serial) => {
+        (_, _, Focus::Serial) if app.input.value().is_empty() => {
             "type the label · Enter codes · Tab · F2 jobs · F3 dump · ? help · Esc quit"
+        }
+        (_, _, Focus::Serial) => {
+            "type the label · Enter codes · Tab · F2 jobs · F3 dump · ? help · Esc clear"
         }
         (_, _, Focus::Keypad) => match app.simulator.as_ref().map(|s| s.mode) {
             Some(SimMode::Practice) => {
                 "1-6/o press · h hold · f +1 min · F +10 · b battery · n new radio · p guide"
             }
-            _ => "←/→ step · p practise · ↑/↓ code · a/r accepted/refused · Tab · ? help",
+            _ => "←/→ step · p practise · ↑/↓ code · a/r accepted/refused · / serial · ? help",
         },
         (_, _, Focus::Decoder) => {
-            "↑/↓ code · y copy · a/r accepted/refused · F2 jobs · F3 dump · ? help · q quit"
+            "↑/↓ code · y copy · a/r accepted/refused · c code · / serial · ? help · q quit"
         }
     }
 }
