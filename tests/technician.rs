@@ -442,3 +442,13 @@ fn documents_are_written_for_their_owner_only() {
     assert_eq!(mode(&folder), 0o700);
     assert_eq!(mode(&file), 0o600);
 }
+
+/// The screen the README shows, printed with `--nocapture` to keep it true.
+#[test]
+fn the_readme_screen() {
+    let mut a = app(80, 24);
+    type_text(&mut a, "bp 5384 6 418296S");
+    let s = screen(&a);
+    assert!(s.contains("position 17: 'S' read as '5'"), "{s}");
+    println!("{s}");
+}
