@@ -31,7 +31,8 @@ cargo test --target "$target" --no-fail-fast "$@" \
   --lib \
   --test cli_decode --test cli_batch --test cli_simulate \
   --test store --test records --test paper --test dump \
-  --test workbench --test serial --test vectors --test keypad --test props || status=$?
+  --test workbench --test technician --test serial --test vectors --test keypad --test props \
+  || status=$?
 
 # The whole program as a garage's PC runs it.
 cargo build --quiet --target "$target"

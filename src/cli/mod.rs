@@ -30,6 +30,8 @@ pub const EXIT_FAILURE: u8 = crate::exit::FAILURE;
 #[derive(Parser, Debug)]
 #[command(
     name = "radiocode",
+    // The same words on every system: not "radiocode.exe" on Windows.
+    bin_name = "radiocode",
     version,
     about = "Unlock codes for Nissan car radios: read the label, check the serial, find the code \
              and how sure it is."

@@ -12,7 +12,7 @@ pub const ORIGINS: [&str; 4] = [
     "Radio Pass card",
     "Nissan dealer",
     "code service",
-    "owner's handbook",
+    "owner's manual",
 ];
 
 /// What can happen in the code form.
