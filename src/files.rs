@@ -68,3 +68,145 @@ pub fn copy_private(from: &Path, to: &Path) -> io::Result<u64> {
     dst.sync_all()?;
     Ok(n)
 }
+
+/// Why a file cannot be read as one: it is not a regular file, or it is
+/// bigger than what it is said to be can be.
+fn not_readable(path: &Path, what: &str, meta: &fs::Metadata) -> Option<String> {
+    let shown = path.display();
+    let ft = meta.file_type();
+    if ft.is_dir() {
+        return Some(format!("{shown} is a folder, not {what}"));
+    }
+    if !ft.is_file() {
+        return Some(format!(
+            "{shown} is not a regular file (a device, a pipe or a socket), so it is not {what}: \
+             radiocode reads only files"
+        ));
+    }
+    None
+}
+
+/// Opens `path` for reading when it is a regular file, or says why not.
+pub fn open_regular(path: &Path, what: &str) -> Result<fs::File, String> {
+    let shown = path.display();
+    let meta = fs::metadata(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    if let Some(why) = not_readable(path, what, &meta) {
+        return Err(why);
+    }
+    fs::File::open(path).map_err(|e| format!("cannot read {shown}: {e}"))
+}
+
+/// The whole of a regular file of at most `limit` bytes, or why not.
+pub fn read_bounded(path: &Path, what: &str, limit: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let shown = path.display();
+    let file = open_regular(path, what)?;
+    let mut out = Vec::new();
+    // One byte more than allowed tells a file that grew past the limit.
+    file.take(limit + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| format!("cannot read {shown}: {e}"))?;
+    if out.len() as u64 > limit {
+        return Err(format!(
+            "{shown} is bigger than {} KiB, more than {what} can be",
+            limit / 1024
+        ));
+    }
+    Ok(out)
+}
+
+/// A regular file as text of at most `limit` bytes.
+pub fn read_text_bounded(path: &Path, what: &str, limit: u64) -> Result<String, String> {
+    let bytes = read_bounded(path, what, limit)?;
+    String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8 text", path.display()))
+}
+
+/// A reader that refuses a line longer than `max_line` bytes or more than
+/// `max_total` bytes in all, saying which line: input that never ends (or
+/// never breaks its lines) is stopped with a message, not read into memory.
+pub struct Bounded<R> {
+    inner: R,
+    what: &'static str,
+    max_line: usize,
+    max_total: u64,
+    line: usize,
+    in_line: usize,
+    total: u64,
+}
+
+impl<R> Bounded<R> {
+    pub fn new(inner: R, what: &'static str, max_line: usize, max_total: u64) -> Bounded<R> {
+        Bounded {
+            inner,
+            what,
+            max_line,
+            max_total,
+            line: 1,
+            in_line: 0,
+            total: 0,
+        }
+    }
+}
+
+impl<R: io::Read> io::Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &b in &buf[..n] {
+            if b == b'\n' {
+                self.line += 1;
+                self.in_line = 0;
+            } else {
+                self.in_line += 1;
+                if self.in_line > self.max_line {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        format!(
+                            "line {} is longer than {} KiB: not {}",
+                            self.line,
+                            self.max_line / 1024,
+                            self.what
+                        ),
+                    ));
+                }
+            }
+        }
+        self.total += n as u64;
+        if self.total > self.max_total {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "more than {} MiB of input: not {}",
+                    self.max_total >> 20,
+                    self.what
+                ),
+            ));
+        }
+        Ok(n)
+    }
+}
+
+/// The size and SHA-256 of a regular file, read a piece at a time (memory
+/// stays flat whatever its size), or why it cannot be used.
+pub fn fingerprint(path: &Path) -> Result<(i64, String), String> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let shown = path.display();
+    let mut f = open_regular(path, "a file to keep as evidence")?;
+    let mut hash = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut size: u64 = 0;
+    loop {
+        let n = f.read(&mut buf).map_err(|e| format!("{shown}: {e}"))?;
+        if n == 0 {
+            break;
+        }
+        hash.update(&buf[..n]);
+        size += n as u64;
+    }
+    let hex = hash
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>();
+    Ok((size as i64, hex))
+}

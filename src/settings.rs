@@ -36,14 +36,12 @@ impl Settings {
     /// The config file's settings; none when there is no file.
     pub fn load() -> anyhow::Result<Settings> {
         let path = config_path();
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Settings::default()),
-            Err(e) => {
-                return Err(e)
-                    .with_context(|| format!("cannot read the config file {}", path.display()));
-            }
-        };
+        if !path.exists() {
+            return Ok(Settings::default());
+        }
+        // A config file is a few lines: 1 MiB is far beyond any.
+        let text = crate::files::read_text_bounded(&path, "a config file", 1 << 20)
+            .map_err(anyhow::Error::msg)?;
         Settings::parse(&text)
             .with_context(|| format!("the config file {} is not valid", path.display()))
     }

@@ -1,7 +1,6 @@
 //! `radiocode batch`: one result per input row, streamed.
 
 use std::borrow::Cow;
-use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 
 use anyhow::Context;
@@ -19,9 +18,9 @@ pub fn run(args: &BatchArgs, book: &(dyn CodeBook + Sync)) -> anyhow::Result<u8>
     let input: Box<dyn Read + Send> = match args.file.as_deref() {
         None => Box::new(io::stdin()),
         Some(path) if path.as_os_str() == "-" => Box::new(io::stdin()),
-        Some(path) => {
-            Box::new(File::open(path).with_context(|| format!("cannot read {}", path.display()))?)
-        }
+        Some(path) => Box::new(
+            crate::files::open_regular(path, "a file of serials").map_err(anyhow::Error::msg)?,
+        ),
     };
     let mut reader = BufReader::with_capacity(1 << 16, input);
     let mut sink = Sink::new(args.format);
@@ -187,6 +186,9 @@ fn run_lines(
             });
         }
         drop(done_tx);
+        // Only the workers hold the queue's receiving end: when they stop
+        // (the output went away), the reader's next send fails and it stops.
+        drop(work_rx);
         let reading = scope.spawn(move || -> io::Result<()> {
             let mut seq = 0;
             while let Some(piece) = next_piece(&mut reader, &mut carry)? {

@@ -471,10 +471,11 @@ fn layouts(place: &Place, format: LayoutFormat) -> anyhow::Result<u8> {
 }
 
 fn import(place: &Place, file: &Path) -> anyhow::Result<u8> {
-    let text = match std::fs::read_to_string(file) {
+    // A layouts file is a few entries of text: 4 MiB is far beyond any.
+    let text = match crate::files::read_text_bounded(file, "a layouts file", 4 << 20) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("radiocode: cannot read {}: {e}", file.display());
+            eprintln!("radiocode: {}", crate::serial::escape_text(&e));
             return Ok(EXIT_FAILURE);
         }
     };

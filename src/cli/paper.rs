@@ -1,7 +1,6 @@
 //! A job's evidence and documents: `jobs attach|verify|card|purge` and
 //! `radiocode request`.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::{EXIT_FAILURE, EXIT_INVALID, Out, RequestArgs};
@@ -10,18 +9,9 @@ use crate::session::{self, one_job};
 use crate::settings::Bench;
 use crate::store::{self, EvidenceKind, EvidenceRow, NoSuchJob, Place};
 
-/// A file's size and SHA-256, read whole; or why it cannot be used.
+/// A file's size and SHA-256, or why it cannot be used.
 pub fn fingerprint(path: &Path) -> Result<(i64, String), String> {
-    let shown = path.display();
-    let meta = std::fs::metadata(path).map_err(|e| format!("{shown}: {e}"))?;
-    if meta.is_dir() {
-        return Err(format!("{shown} is a folder, not a file"));
-    }
-    let mut f = std::fs::File::open(path).map_err(|e| format!("{shown}: {e}"))?;
-    let mut bytes = Vec::new();
-    f.read_to_end(&mut bytes)
-        .map_err(|e| format!("{shown}: {e}"))?;
-    Ok((bytes.len() as i64, crate::dump::sha256_hex(&bytes)))
+    crate::files::fingerprint(path)
 }
 
 /// A full path as a person writes it: Windows' `\\?\C:\...` form (what

@@ -1,10 +1,7 @@
 //! `radiocode book ...` and `radiocode jobs ...`: the garage's records.
 
 use std::borrow::Cow;
-use std::fs::File;
 use std::io;
-
-use anyhow::Context;
 
 use super::{BookCommand, DbCommand, EXIT_INVALID, JobsCommand, ListFormat, Out};
 use crate::advice;
@@ -106,9 +103,12 @@ pub fn book(cmd: &BookCommand, place: &Place) -> anyhow::Result<u8> {
                 Box::new(io::stdin().lock())
             } else {
                 Box::new(
-                    File::open(file).with_context(|| format!("cannot read {}", file.display()))?,
+                    crate::files::open_regular(file, "a code book CSV")
+                        .map_err(anyhow::Error::msg)?,
                 )
             };
+            // Rows are short: a line of 64 KiB, or 1 GiB in all, is not a code book.
+            let input = crate::files::Bounded::new(input, "a code book CSV", 64 << 10, 1 << 30);
             let (user, host) = whoami();
             let mut records = store::open_writing(place)?;
             let source = format!("imported from {} by {user} at {host}", file.display());

@@ -138,11 +138,7 @@ impl Dump {
         let shown = path.display();
         let meta =
             std::fs::metadata(path).with_context(|| format!("cannot read the dump {shown}"))?;
-        if meta.is_dir() {
-            bail!("{shown} is a folder, not a dump file");
-        }
-        // Intel HEX text takes about 2.8 characters a byte.
-        if meta.len() > (MAX_SIZE as u64) * 3 {
+        if meta.is_file() && meta.len() > (MAX_SIZE as u64) * 3 {
             bail!(
                 "{shown} is {} bytes: no radio EEPROM is bigger than {} KiB, so this is not a \
                  radio's chip dump",
@@ -150,7 +146,10 @@ impl Dump {
                 MAX_SIZE / 1024
             );
         }
-        let raw = std::fs::read(path).with_context(|| format!("cannot read the dump {shown}"))?;
+        // Intel HEX text takes about 2.8 characters a byte; a file that is
+        // not regular (a device, a pipe) is refused before it is read.
+        let raw = crate::files::read_bounded(path, "a dump file", (MAX_SIZE as u64) * 3)
+            .map_err(|e| anyhow::anyhow!("cannot read the dump: {e}"))?;
         Dump::from_bytes(raw).map_err(|e| anyhow::anyhow!("{shown}: {e}"))
     }
 

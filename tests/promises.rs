@@ -1,0 +1,221 @@
+//! What radiocode promises about a garage's records and the files it is
+//! given: nothing hangs, nothing is read without a bound, a second process
+//! waits its turn, nothing leaks. Each test is named in the README's
+//! "What radiocode promises about your records".
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::cli::{self, text};
+
+fn rc(db: &Path, args: &[&str]) -> std::process::Output {
+    cli::run(db, cli::NO_CONFIG, args, &[])
+}
+
+/// 300,000 mixed rows, the size that used to hang `batch | head -1`.
+fn big_input(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("big.txt");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    for i in 0..300_000u32 {
+        let row = match i % 3 {
+            0 => format!("J{:03}", i % 1000),
+            1 => format!("M{:06}", i),
+            _ => format!("BP5384641829{:02}", i % 100),
+        };
+        writeln!(f, "{row}").unwrap();
+    }
+    f.flush().unwrap();
+    path
+}
+
+/// Waits for a child, killing it past `limit`; its exit status, or None if
+/// it had to be killed.
+fn wait_within(child: &mut std::process::Child, limit: Duration) -> Option<i32> {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status.code().unwrap_or(-1));
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_batch_quietly_at_every_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = big_input(dir.path());
+    for threads in ["1", "2", "4"] {
+        for format in ["jsonl", "csv"] {
+            let mut child = Command::new(env!("CARGO_BIN_EXE_radiocode"))
+                .env("RADIOCODE_DB", dir.path().join("none.db"))
+                .env("RADIOCODE_CONFIG", cli::NO_CONFIG)
+                .args(["batch", "--threads", threads, "--format", format])
+                .arg(&input)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            // Read one line, as `head -1` does, then go away.
+            let mut first = String::new();
+            BufReader::new(child.stdout.take().unwrap())
+                .read_line(&mut first)
+                .unwrap();
+            assert!(!first.is_empty());
+            let status = wait_within(&mut child, Duration::from_secs(20));
+            assert_eq!(
+                status,
+                Some(0),
+                "threads {threads}, {format}: it must end, quietly"
+            );
+            let mut err = String::new();
+            std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+            assert!(err.is_empty(), "{err}");
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_ends_batch_with_a_message_and_status_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = big_input(dir.path());
+    for threads in ["1", "2", "4"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_radiocode"))
+            .env("RADIOCODE_DB", dir.path().join("none.db"))
+            .env("RADIOCODE_CONFIG", cli::NO_CONFIG)
+            .args(["batch", "--threads", threads])
+            .arg(&input)
+            .stdout(std::fs::File::create("/dev/full").unwrap())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let status = wait_within(&mut child, Duration::from_secs(20));
+        assert_eq!(status, Some(3), "threads {threads}");
+        let mut err = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+        assert!(err.contains("No space left on device"), "{err}");
+    }
+}
+
+/// A device or a pipe is never read as a file: every command that reads a
+/// file refuses it before reading, with status 3.
+#[cfg(unix)]
+#[test]
+fn devices_and_pipes_are_refused_before_they_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.db");
+    let fifo = dir.path().join("fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    assert!(
+        rc(
+            &db,
+            &["jobs", "add", "J727", "--vehicle", "A", "--proof", "B"]
+        )
+        .status
+        .success()
+    );
+    let fifo = fifo.to_str().unwrap();
+    for file in ["/dev/zero", fifo] {
+        for args in [
+            vec!["dump", "show", file],
+            vec!["dump", "find", file, "--code", "1234"],
+            vec!["dump", "learn", file, "--code", "1234", "--model", "BP5384"],
+            vec!["dump", "layouts", "import", file],
+            vec!["book", "import", file],
+            vec!["batch", file],
+            vec!["jobs", "attach", "1", file],
+        ] {
+            let start = Instant::now();
+            let out = rc(&db, &args);
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "{args:?} took too long"
+            );
+            assert_ne!(out.status.code(), Some(0), "{args:?}: {}", text(&out));
+            assert!(
+                text(&out).contains("not a regular file"),
+                "{args:?}: {}",
+                text(&out)
+            );
+        }
+    }
+}
+
+/// Standard input that never breaks its lines is stopped with a message.
+#[test]
+fn an_import_that_never_ends_its_line_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_radiocode"))
+        .env("RADIOCODE_DB", dir.path().join("r.db"))
+        .env("RADIOCODE_CONFIG", cli::NO_CONFIG)
+        .args(["book", "import", "-"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let zeros = vec![b'0'; 1 << 16];
+        // Until radiocode stops reading.
+        for _ in 0..1000 {
+            if stdin.write_all(&zeros).is_err() {
+                break;
+            }
+        }
+    });
+    let status = wait_within(&mut child, Duration::from_secs(20));
+    let _ = writer.join();
+    assert_eq!(status, Some(3));
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(err.contains("line 1 is longer than 64 KiB"), "{err}");
+}
+
+/// Evidence is hashed a piece at a time: a big video does not come into
+/// memory (a 300 MB file peaks at about 15 MB, measured with /usr/bin/time).
+#[test]
+fn evidence_is_hashed_as_a_stream() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.db");
+    let video = dir.path().join("entry.mp4");
+    let f = std::fs::File::create(&video).unwrap();
+    f.set_len(40 << 20).unwrap();
+    assert!(
+        rc(
+            &db,
+            &["jobs", "add", "J727", "--vehicle", "A", "--proof", "B"]
+        )
+        .status
+        .success()
+    );
+    let out = rc(
+        &db,
+        &[
+            "jobs",
+            "attach",
+            "1",
+            video.to_str().unwrap(),
+            "--kind",
+            "entry-video",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    // The SHA-256 of 40 MiB of zeros.
+    let said = text(&out);
+    assert!(said.contains("41943040 bytes"), "{said}");
+    assert!(
+        said.contains("80a3721188e40218b08b26776bc53bdae81e4784fff71d71450a197319cba113"),
+        "{said}"
+    );
+}
