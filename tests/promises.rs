@@ -219,3 +219,82 @@ fn evidence_is_hashed_as_a_stream() {
         "{said}"
     );
 }
+
+/// Two benches' scripts recording tries into one file at once: every try is
+/// written, none refused with "database is locked".
+#[test]
+fn two_writers_at_once_both_get_their_turn() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.db");
+    for _ in 0..2 {
+        let out = rc(
+            &db,
+            &["jobs", "add", "J727", "--vehicle", "A", "--proof", "B"],
+        );
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    let writers: Vec<_> = ["1", "2"]
+        .into_iter()
+        .map(|job| {
+            let db = db.clone();
+            std::thread::spawn(move || {
+                let mut failures = Vec::new();
+                for _ in 0..60 {
+                    let out = rc(&db, &["jobs", "try", job, "1234", "refused"]);
+                    if !out.status.success() {
+                        failures.push(text(&out));
+                    }
+                }
+                failures
+            })
+        })
+        .collect();
+    for w in writers {
+        let failures = w.join().unwrap();
+        assert!(failures.is_empty(), "{failures:?}");
+    }
+    let list = text(&rc(&db, &["jobs", "export", "--format", "json"]));
+    let jobs: serde_json::Value = serde_json::from_str(&list).unwrap();
+    for j in jobs.as_array().unwrap() {
+        assert_eq!(j["attempts"].as_array().unwrap().len(), 60);
+    }
+}
+
+/// A try recorded while a long import writes waits for it instead of
+/// failing; the import stays all or nothing.
+#[test]
+fn a_try_during_an_import_waits_its_turn() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.db");
+    assert!(
+        rc(
+            &db,
+            &["jobs", "add", "J727", "--vehicle", "A", "--proof", "B"]
+        )
+        .status
+        .success()
+    );
+    let csv = dir.path().join("big.csv");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&csv).unwrap());
+    writeln!(f, "serial,code").unwrap();
+    for i in 0..200_000u32 {
+        writeln!(f, "M{:06},{:04}", i, i % 10_000).unwrap();
+    }
+    f.flush().unwrap();
+    drop(f);
+    let import = {
+        let db = db.clone();
+        let csv = csv.clone();
+        std::thread::spawn(move || rc(&db, &["book", "import", csv.to_str().unwrap()]))
+    };
+    std::thread::sleep(Duration::from_millis(300));
+    let out = rc(&db, &["jobs", "try", "1", "6586", "accepted"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let imported = import.join().unwrap();
+    assert!(imported.status.success(), "{}", text(&imported));
+    assert!(
+        text(&imported).contains("200000 new"),
+        "{}",
+        text(&imported)
+    );
+}

@@ -34,7 +34,7 @@ pub use rows::{
     ImportReport, JobFilter, JobNote, JobRow, LayoutRecord, NewEntry, NewJob, NewTry, RecordsEvent,
     Snapshot, TryOutcome,
 };
-pub use sqlite::SqliteStore;
+pub use sqlite::{SqliteStore, WAIT_LIMIT_MS, quiet_waits};
 pub use sqlite_schema::SCHEMA_VERSION;
 
 /// Where the database file lives unless `--db`, `RADIOCODE_DB` or the config

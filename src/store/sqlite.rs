@@ -1,6 +1,7 @@
 //! The records in an embedded SQLite file: one bench, nothing to install.
 
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
@@ -88,7 +89,9 @@ impl SqliteStore {
         } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut conn = Connection::open_with_flags(path, flags)
             .with_context(|| format!("cannot open the database {shown}"))?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Another radiocode writing (the workbench, a script, an import):
+        // wait for it, say so after a second, give up only after a minute.
+        conn.busy_handler(Some(wait_for_others))?;
         // Read before anything is written: a file that is not ours stays untouched.
         let version = schema::check_ownership(&conn)
             .with_context(|| format!("{shown} is not a usable radiocode database"))?;
@@ -362,13 +365,58 @@ fn bad_column(i: usize, why: String) -> rusqlite::Error {
 }
 
 /// Runs `f` in one transaction: all of it is written, or none.
+/// How long a write waits for another radiocode before it gives up.
+pub const WAIT_LIMIT_MS: u64 = 60_000;
+const WAIT_STEP_MS: u64 = 10;
+
+/// Whether the wait is said on standard error (not under the workbench,
+/// which draws on that terminal).
+static SAY_WAITS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// The workbench says waits in its own way: none on standard error.
+pub fn quiet_waits() {
+    SAY_WAITS.store(false, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// SQLite's busy handler: another process holds the write lock.
+fn wait_for_others(tries: i32) -> bool {
+    let waited = u64::try_from(tries).unwrap_or(0) * WAIT_STEP_MS;
+    if waited == 1000 && SAY_WAITS.load(std::sync::atomic::Ordering::Relaxed) {
+        let _ = writeln!(
+            std::io::stderr(),
+            "radiocode: waiting for another radiocode that is writing to the records (up to {} s)",
+            WAIT_LIMIT_MS / 1000
+        );
+    }
+    if waited >= WAIT_LIMIT_MS {
+        return false;
+    }
+    std::thread::sleep(std::time::Duration::from_millis(WAIT_STEP_MS));
+    true
+}
+
+/// A write transaction: it takes the write lock at once (so it waits its
+/// turn behind another writer instead of failing half-way), all or nothing.
 fn in_tx<T>(
     conn: &mut Connection,
     f: impl FnOnce(&mut rusqlite::Transaction<'_>) -> anyhow::Result<T>,
 ) -> anyhow::Result<T> {
-    let mut tx = conn.transaction()?;
+    let busy = |e: rusqlite::Error| -> anyhow::Error {
+        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) {
+            anyhow::anyhow!(
+                "the records stayed busy for {} s: another radiocode kept writing to them; \
+                 nothing was written, try again",
+                WAIT_LIMIT_MS / 1000
+            )
+        } else {
+            e.into()
+        }
+    };
+    let mut tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(busy)?;
     let out = f(&mut tx)?;
-    tx.commit()?;
+    tx.commit().map_err(busy)?;
     Ok(out)
 }
 

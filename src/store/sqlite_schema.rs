@@ -148,7 +148,7 @@ pub fn check_ownership(conn: &Connection) -> anyhow::Result<i64> {
 pub fn migrate(conn: &mut Connection, seeds: &[NewEntry]) -> anyhow::Result<()> {
     let current = check_ownership(conn)?;
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute_batch(sql)?;
         if i == 0 {
             for seed in seeds {

@@ -117,6 +117,8 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
     // own, so a hung-up terminal that keeps the event reader busy cannot
     // keep the workbench running.
     let busy: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(None));
+    // A wait for another radiocode is not written over the workbench's screen.
+    crate::store::quiet_waits();
     let signals = signals::install(&busy)?;
     let mut terminal = ratatui::try_init()?;
     let _guard = TerminalGuard::enter()?;
