@@ -298,3 +298,48 @@ fn a_try_during_an_import_waits_its_turn() {
         text(&imported)
     );
 }
+
+/// A password is never shown, whatever characters it holds, and the URL
+/// still says where the records are.
+#[test]
+fn a_password_is_never_shown_whatever_it_holds() {
+    use radiocode::store::PgPlace;
+    let dir = tempfile::tempdir().unwrap();
+    for pw in ["Secr/tLeakPW", "Se?cr#etLeak", "p@ssLeak", "a:b/c?d@eLeak", "bad%zzLeak"] {
+        let url = format!("postgres://bay2:{pw}@127.0.0.1:9/garage?sslmode=disable");
+        match PgPlace::parse(&url) {
+            Ok(place) => {
+                assert_eq!(place.host, "127.0.0.1", "{pw}");
+                assert_eq!(place.port, 9, "{pw}");
+                assert_eq!(place.dbname, "garage", "{pw}");
+                assert_eq!(place.user, "bay2", "{pw}");
+                assert!(!format!("{place} {place:?}").contains("Leak"), "{pw}");
+            }
+            Err(e) => assert!(!format!("{e:#}").contains("Leak"), "{pw}: {e:#}"),
+        }
+        let out = cli::run(&url, cli::NO_CONFIG, &["book", "add", "J727", "6586"], &[]);
+        assert_eq!(out.status.code().map(|c| c >= 2), Some(true));
+        assert!(!text(&out).contains("Leak"), "{pw}: {}", text(&out));
+    }
+    drop(dir);
+}
+
+proptest::proptest! {
+    /// Any text as a server URL: parsed or refused, never a panic, and a
+    /// password never in what is said.
+    #[test]
+    fn any_url_is_parsed_or_refused_without_showing_its_password(
+        user in "[a-z]{1,8}",
+        pw in "[ -~]{1,16}",
+        host in "[a-z0-9.]{1,12}",
+        rest in "[ -~]{0,24}",
+    ) {
+        let secret = format!("Q{pw}Q");
+        let url = format!("postgres://{user}:{secret}@{host}{rest}");
+        let said = match radiocode::store::PgPlace::parse(&url) {
+            Ok(p) => format!("{p} {p:?}"),
+            Err(e) => format!("{e:#}"),
+        };
+        proptest::prop_assert!(!said.contains(&secret), "{} shows {}", url, said);
+    }
+}

@@ -127,18 +127,12 @@ impl PgPlace {
             .split_once("://")
             .map(|(_, r)| r)
             .with_context(|| format!("'{shown}' is not a postgres:// URL"))?;
-        let (rest, query) = match rest.split_once('?') {
-            Some((r, q)) => (r, Some(q)),
-            None => (rest, None),
+        let (userinfo, hostport, tail) = split_authority(rest);
+        let (path, query) = match tail.split_once('?') {
+            Some((p, q)) => (p, Some(q)),
+            None => (tail, None),
         };
-        let (authority, path) = match rest.split_once('/') {
-            Some((a, p)) => (a, p),
-            None => (rest, ""),
-        };
-        let (userinfo, hostport) = match authority.rsplit_once('@') {
-            Some((u, h)) => (Some(u), h),
-            None => (None, authority),
-        };
+        let path = path.strip_prefix('/').unwrap_or(path);
         let (mut user, mut password) = (None, None);
         if let Some(info) = userinfo {
             let (u, p) = match info.split_once(':') {
@@ -439,18 +433,45 @@ impl ServerCertVerifier for AnyCertificate {
 }
 
 /// The URL with its password replaced, for messages.
+/// The parts of what follows `scheme://`: the user information (before
+/// the `@`), the host and port, and what follows them (`/db?query`). A
+/// password typed with `/`, `?`, `#` or `@` in it, not %-escaped, stays in
+/// the user information: the host is what follows the last `@` before the
+/// query.
+fn split_authority(rest: &str) -> (Option<&str>, &str, &str) {
+    // The query starts at the first '?' that begins a parameter radiocode
+    // reads; a '?' in a password does not.
+    let query_at = ["?sslmode=", "?sslrootcert=", "?host=", "?password=", "?user="]
+        .iter()
+        .filter_map(|k| rest.find(k))
+        .min()
+        .unwrap_or(rest.len());
+    let (before_query, _) = rest.split_at(query_at);
+    match before_query.rfind('@') {
+        Some(at) => {
+            let info = &rest[..at];
+            let after = &rest[at + 1..];
+            let host_end = after.find(['/', '?']).unwrap_or(after.len());
+            (Some(info), &after[..host_end], &after[host_end..])
+        }
+        None => {
+            let host_end = rest.find(['/', '?']).unwrap_or(rest.len());
+            (None, &rest[..host_end], &rest[host_end..])
+        }
+    }
+}
+
 fn redact(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_string();
     };
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    let authority = match authority.rsplit_once('@') {
-        Some((info, host)) => match info.split_once(':') {
+    let (info, host, tail) = split_authority(rest);
+    let authority = match info {
+        Some(info) => match info.split_once(':') {
             Some((user, _)) => format!("{user}:***@{host}"),
             None => format!("{info}@{host}"),
         },
-        None => authority.to_string(),
+        None => host.to_string(),
     };
     let mut tail = tail.to_string();
     if let Some(at) = tail.find("password=") {
@@ -502,7 +523,7 @@ fn decode(text: &str, shown: &str) -> anyhow::Result<String> {
             let hex = text
                 .get(i + 1..i + 3)
                 .and_then(|h| u8::from_str_radix(h, 16).ok())
-                .with_context(|| format!("a bad %-escape in '{shown}'"))?;
+                .with_context(|| format!("a bad %-escape in '{shown}' (a % in a password is written %25)"))?;
             out.push(hex);
             i += 3;
         } else {
