@@ -143,6 +143,26 @@ pub fn escape_text(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// Text from the records or a file (a source, a note, a file name) made
+/// safe to show: every control character but line ends and tabs is escaped,
+/// so an escape sequence stored in the records never reaches a terminal raw.
+pub fn visible_text(s: &str) -> Cow<'_, str> {
+    let hidden = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if s.chars().any(hidden) {
+        let mut out = String::with_capacity(s.len() + 8);
+        for c in s.chars() {
+            if hidden(c) {
+                out.extend(c.escape_debug());
+            } else {
+                out.push(c);
+            }
+        }
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
 /// Typed text cut to `max` characters (with `…` when cut) and escaped for a
 /// terminal: how an input is echoed back.
 pub fn echo_text(s: &str, max: usize) -> String {

@@ -15,6 +15,10 @@
     unsafe_code
 )]
 
+// First: its macro is used by the modules below.
+#[macro_use]
+pub mod say;
+
 pub mod advice;
 pub mod cli;
 pub mod code;

@@ -1,4 +1,3 @@
-use std::io::Write;
 use std::process::ExitCode;
 
 use radiocode::{cli, exit, session, tui};
@@ -10,7 +9,7 @@ fn main() -> ExitCode {
     let (place, bench) = match session::locate(parsed.db) {
         Ok(found) => found,
         Err((message, status)) => {
-            let _ = writeln!(std::io::stderr(), "radiocode: {message}");
+            radiocode::say!("radiocode: {message}");
             return ExitCode::from(status);
         }
     };
@@ -20,8 +19,7 @@ fn main() -> ExitCode {
     };
     // A folder made for the records is said, never made silently.
     for dir in radiocode::files::take_created() {
-        let _ = writeln!(
-            std::io::stderr(),
+        radiocode::say!(
             "radiocode: made the folder {} for the records",
             dir.display()
         );
@@ -32,11 +30,11 @@ fn main() -> ExitCode {
         // An unknown job number is an answer, not a failure of the records.
         // Said on stderr, which may be a terminal already gone: never a panic.
         Err(e) if e.is::<radiocode::store::NoSuchJob>() => {
-            let _ = writeln!(std::io::stderr(), "radiocode: {e:#}");
+            radiocode::say!("radiocode: {e:#}");
             ExitCode::from(exit::NO_CODE)
         }
         Err(e) => {
-            let _ = writeln!(std::io::stderr(), "radiocode: {e:#}");
+            radiocode::say!("radiocode: {e:#}");
             ExitCode::from(exit::FAILURE)
         }
     }

@@ -115,7 +115,7 @@ pub fn open_for_reading(place: &Place) -> Option<Box<dyn Records>> {
 }
 
 fn unusable(e: &anyhow::Error) {
-    eprintln!(
+    say!(
         "radiocode: warning: the code book cannot be used ({e:#}); only the algorithms and the \
          seeded public pairs answer"
     );

@@ -305,7 +305,13 @@ fn a_try_during_an_import_waits_its_turn() {
 fn a_password_is_never_shown_whatever_it_holds() {
     use radiocode::store::PgPlace;
     let dir = tempfile::tempdir().unwrap();
-    for pw in ["Secr/tLeakPW", "Se?cr#etLeak", "p@ssLeak", "a:b/c?d@eLeak", "bad%zzLeak"] {
+    for pw in [
+        "Secr/tLeakPW",
+        "Se?cr#etLeak",
+        "p@ssLeak",
+        "a:b/c?d@eLeak",
+        "bad%zzLeak",
+    ] {
         let url = format!("postgres://bay2:{pw}@127.0.0.1:9/garage?sslmode=disable");
         match PgPlace::parse(&url) {
             Ok(place) => {
@@ -342,4 +348,90 @@ proptest::proptest! {
         };
         proptest::prop_assert!(!said.contains(&secret), "{} shows {}", url, said);
     }
+}
+
+/// An escape sequence stored in the records (a book source, a file name, a
+/// carried column) reaches no terminal raw: every command shows it.
+#[test]
+fn stored_escape_sequences_are_shown_not_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.db");
+    let evil = "forum\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[2J post \u{9b}31m";
+    let out = rc(
+        &db,
+        &["book", "add", "BP538461234567", "1234", "--source", evil],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let file = dir.path().join("label\u{1b}[31m.jpg");
+    std::fs::write(&file, b"photo").unwrap();
+    assert!(
+        rc(
+            &db,
+            &[
+                "jobs",
+                "add",
+                "BP538461234567",
+                "--vehicle",
+                "A",
+                "--proof",
+                "B"
+            ]
+        )
+        .status
+        .success()
+    );
+    let raw = |out: &std::process::Output| {
+        let mut all = out.stdout.clone();
+        all.extend_from_slice(&out.stderr);
+        all
+    };
+    for args in [
+        vec!["decode", "BP538461234567"],
+        vec!["book", "list"],
+        vec!["book", "export"],
+        vec!["book", "export", "--format", "json"],
+        vec!["jobs", "attach", "1", file.to_str().unwrap()],
+        vec!["jobs", "verify", "1"],
+        vec!["jobs", "list"],
+        vec!["jobs", "export"],
+        vec!["jobs", "card", "1"],
+    ] {
+        let out = rc(&db, &args);
+        let bytes = raw(&out);
+        assert!(
+            !bytes.contains(&0x1b),
+            "{args:?}: ESC reached the terminal: {}",
+            text(&out)
+        );
+        assert!(!bytes.contains(&0x07), "{args:?}: BEL reached the terminal");
+        assert!(
+            !bytes.windows(2).any(|w| w == [0xC2, 0x9B]),
+            "{args:?}: CSI reached the terminal"
+        );
+    }
+    // The text is still there, shown.
+    let said = text(&rc(&db, &["book", "list"]));
+    assert!(said.contains("forum\\u{1b}]52"), "{said}");
+}
+
+/// Carried CSV cells are written as the exports write them: a formula is
+/// neutralised, a control character shown.
+#[test]
+fn batch_csv_neutralises_carried_formulas() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    std::fs::write(
+        &input,
+        "serial,note\nJ727,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"\nM123456,\"a\u{1b}[2Jb\"\n",
+    )
+    .unwrap();
+    let out = rc(
+        &dir.path().join("none.db"),
+        &["batch", "--format", "csv", input.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let said = String::from_utf8(out.stdout.clone()).unwrap();
+    assert!(said.contains("'=HYPERLINK"), "{said}");
+    assert!(!said.contains('\u{1b}'), "{said}");
+    assert!(said.contains("a\\u{1b}[2Jb"), "{said}");
 }

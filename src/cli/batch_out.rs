@@ -161,8 +161,11 @@ impl Rows {
                     Some(s) => Cow::Borrowed(s.as_str()),
                     None => Cow::Owned(echo_text(&o.input, 40)),
                 };
+                // Text from the records and the input: shown, never sent.
                 let message = csv_message(o);
+                let message = crate::finding::visible_text(&message);
                 let warnings = csv_warnings(o);
+                let warnings = crate::finding::visible_text(&warnings);
                 let fixed: [&[u8]; 8] = [
                     serial.as_bytes(),
                     o.diagnosis
@@ -180,7 +183,14 @@ impl Rows {
                     message.as_bytes(),
                     warnings.as_bytes(),
                 ];
-                let carried = columns.map(|c| c.values).unwrap_or_default();
+                // Carried cells as the exports write them: a formula is
+                // neutralised, a control character shown.
+                let carried: Vec<Cow<str>> = columns
+                    .map(|c| c.values)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|v| super::output::safe_cell(v))
+                    .collect();
                 w.write_record(
                     fixed
                         .into_iter()

@@ -56,13 +56,13 @@ pub fn run(cmd: &DumpCommand, place: &Place) -> anyhow::Result<u8> {
 /// Reads the dump, or says why not (exit status 3).
 fn read(file: &Path) -> Result<Dump, u8> {
     Dump::read_file(file).map_err(|e| {
-        eprintln!("radiocode: {e:#}");
+        say!("radiocode: {e:#}");
         EXIT_FAILURE
     })
 }
 
 fn usage(message: &str) -> u8 {
-    eprintln!("radiocode: {message}");
+    say!("radiocode: {message}");
     EXIT_INVALID
 }
 
@@ -475,7 +475,7 @@ fn import(place: &Place, file: &Path) -> anyhow::Result<u8> {
     let text = match crate::files::read_text_bounded(file, "a layouts file", 4 << 20) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("radiocode: {}", crate::serial::escape_text(&e));
+            say!("radiocode: {}", crate::serial::escape_text(&e));
             return Ok(EXIT_FAILURE);
         }
     };

@@ -36,7 +36,7 @@ pub fn attach(
         let (size, sha256) = match fingerprint(f) {
             Ok(x) => x,
             Err(e) => {
-                eprintln!("radiocode: {e}; nothing was recorded");
+                say!("radiocode: {e}; nothing was recorded");
                 return Ok(EXIT_FAILURE);
             }
         };
@@ -57,7 +57,7 @@ pub fn attach(
     if copy {
         let dir = place.folder("evidence").join(format!("job-{job}"));
         if let Err(e) = crate::files::private_dir(&dir) {
-            eprintln!(
+            say!(
                 "radiocode: cannot create {}: {e}; nothing was recorded",
                 dir.display()
             );
@@ -72,7 +72,7 @@ pub fn attach(
                 for c in &copied {
                     let _ = std::fs::remove_file(c);
                 }
-                eprintln!(
+                say!(
                     "radiocode: cannot copy {} to {}: {e}; nothing was recorded",
                     f.display(),
                     to.display()
@@ -165,7 +165,7 @@ pub fn purge(place: &Place, older_than: &str) -> anyhow::Result<u8> {
     let before = match store::time_ago(older_than) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("radiocode: {e}");
+            say!("radiocode: {e}");
             return Ok(EXIT_INVALID);
         }
     };

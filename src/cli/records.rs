@@ -1,8 +1,8 @@
 //! `radiocode book ...` and `radiocode jobs ...`: the garage's records.
 
-use std::borrow::Cow;
 use std::io;
 
+use super::output::safe_cell;
 use super::{BookCommand, DbCommand, EXIT_INVALID, JobsCommand, ListFormat, Out};
 use crate::advice;
 use crate::decode::{Code, Confidence};
@@ -12,15 +12,6 @@ use crate::settings::Bench;
 use crate::store::{
     self, Added, BookRow, JobFilter, JobRow, NewEntry, NewJob, Place, Records, SqliteStore, whoami,
 };
-
-/// A spreadsheet runs a cell starting with one of these as a formula.
-pub fn safe_cell(s: &str) -> Cow<'_, str> {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        Cow::Owned(format!("'{s}"))
-    } else {
-        Cow::Borrowed(s)
-    }
-}
 
 pub fn book(cmd: &BookCommand, place: &Place) -> anyhow::Result<u8> {
     let mut out = Out::stdout();
@@ -39,7 +30,7 @@ pub fn book(cmd: &BookCommand, place: &Place) -> anyhow::Result<u8> {
                     .map(|f| f.message.as_ref())
                     .collect::<Vec<_>>()
                     .join("; ");
-                eprintln!(
+                say!(
                     "radiocode: '{}' is not a valid serial: {why}",
                     echo_text(serial, 40)
                 );
@@ -48,14 +39,14 @@ pub fn book(cmd: &BookCommand, place: &Place) -> anyhow::Result<u8> {
             let code = match Code::parse(code) {
                 Ok(c) => c,
                 Err(e) => {
-                    eprintln!("radiocode: {e}");
+                    say!("radiocode: {e}");
                     return Ok(EXIT_INVALID);
                 }
             };
             let confidence = match Confidence::parse_book(confidence) {
                 Ok(c) => c,
                 Err(e) => {
-                    eprintln!("radiocode: {e}");
+                    say!("radiocode: {e}");
                     return Ok(EXIT_INVALID);
                 }
             };
@@ -72,7 +63,7 @@ pub fn book(cmd: &BookCommand, place: &Place) -> anyhow::Result<u8> {
                 added_by: format!("{user}@{host}"),
             })?;
             for f in &d.findings {
-                eprintln!("radiocode: note: {}", f.message);
+                say!("radiocode: note: {}", f.message);
             }
             out.line(&match added {
                 Added::New => format!("added {normal} -> {code} ({confidence})"),
@@ -120,7 +111,7 @@ pub fn book(cmd: &BookCommand, place: &Place) -> anyhow::Result<u8> {
                 &source,
             )?;
             for bad in &report.bad {
-                eprintln!("line {}: {}", bad.line, bad.reason);
+                say!("line {}: {}", bad.line, bad.reason);
             }
             let summary = if report.committed {
                 format!(
@@ -250,7 +241,7 @@ pub fn jobs(cmd: &JobsCommand, place: &Place, bench: &Bench) -> anyhow::Result<u
                 serial_typed: serial.clone(),
             })?;
             if d.serial.is_none() {
-                eprintln!(
+                say!(
                     "radiocode: note: '{}' is not a valid serial; the job keeps it as typed",
                     echo_text(serial, 40)
                 );
@@ -262,7 +253,7 @@ pub fn jobs(cmd: &JobsCommand, place: &Place, bench: &Bench) -> anyhow::Result<u
             let code = match Code::parse(code) {
                 Ok(c) => c,
                 Err(e) => {
-                    eprintln!("radiocode: {e}");
+                    say!("radiocode: {e}");
                     return Ok(EXIT_INVALID);
                 }
             };
@@ -371,16 +362,16 @@ pub fn db(cmd: &DbCommand, place: &Place) -> anyhow::Result<u8> {
             let (from, to) = match (Place::parse(from), Place::parse(to)) {
                 (Ok(f), Ok(t)) => (f, t),
                 (Err(e), _) | (_, Err(e)) => {
-                    eprintln!("radiocode: {e:#}");
+                    say!("radiocode: {e:#}");
                     return Ok(EXIT_INVALID);
                 }
             };
             if from == to {
-                eprintln!("radiocode: FROM and TO are the same place: nothing to copy");
+                say!("radiocode: FROM and TO are the same place: nothing to copy");
                 return Ok(EXIT_INVALID);
             }
             let Some(source) = store::open_reading(&from)? else {
-                eprintln!("radiocode: {from} holds no records: nothing to copy");
+                say!("radiocode: {from} holds no records: nothing to copy");
                 return Ok(EXIT_INVALID);
             };
             let mut target = store::open_writing(&to)?;

@@ -24,7 +24,7 @@ struct SimulationJson<'a> {
 
 pub fn run(args: &SimulateArgs, book: &dyn CodeBook) -> anyhow::Result<u8> {
     let Some(text) = args.serial.to_str() else {
-        eprintln!("radiocode: the serial is not UTF-8 text");
+        say!("radiocode: the serial is not UTF-8 text");
         return Ok(EXIT_INVALID);
     };
     let outcome = decode(text, args.family, book);
@@ -34,7 +34,7 @@ pub fn run(args: &SimulateArgs, book: &dyn CodeBook) -> anyhow::Result<u8> {
             .findings(Severity::Error)
             .map(|f| f.message.as_ref())
             .collect();
-        eprintln!(
+        say!(
             "radiocode: '{}' is not a serial radiocode can simulate: {}",
             echo_text(text, 40),
             why.join("; ")
@@ -44,17 +44,17 @@ pub fn run(args: &SimulateArgs, book: &dyn CodeBook) -> anyhow::Result<u8> {
     let given = match args.code.as_deref().map(Code::parse).transpose() {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("radiocode: {e}");
+            say!("radiocode: {e}");
             return Ok(EXIT_INVALID);
         }
     };
     let Some(code) = given.or_else(|| outcome.candidates.first().map(|c| c.code)) else {
         let why = outcome.no_code_reason().unwrap_or_default();
-        eprintln!("radiocode: no code to enter for {serial}: {why}");
+        say!("radiocode: no code to enter for {serial}: {why}");
         for r in routes(Some(family)) {
-            eprintln!("  route: {r}");
+            say!("  route: {r}");
         }
-        eprintln!("  (give one with --code CODE to see its button presses)");
+        say!("  (give one with --code CODE to see its button presses)");
         return Ok(1);
     };
     let Some(profile) = profile_for(family) else {

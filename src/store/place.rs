@@ -441,11 +441,17 @@ impl ServerCertVerifier for AnyCertificate {
 fn split_authority(rest: &str) -> (Option<&str>, &str, &str) {
     // The query starts at the first '?' that begins a parameter radiocode
     // reads; a '?' in a password does not.
-    let query_at = ["?sslmode=", "?sslrootcert=", "?host=", "?password=", "?user="]
-        .iter()
-        .filter_map(|k| rest.find(k))
-        .min()
-        .unwrap_or(rest.len());
+    let query_at = [
+        "?sslmode=",
+        "?sslrootcert=",
+        "?host=",
+        "?password=",
+        "?user=",
+    ]
+    .iter()
+    .filter_map(|k| rest.find(k))
+    .min()
+    .unwrap_or(rest.len());
     let (before_query, _) = rest.split_at(query_at);
     match before_query.rfind('@') {
         Some(at) => {
@@ -523,7 +529,9 @@ fn decode(text: &str, shown: &str) -> anyhow::Result<String> {
             let hex = text
                 .get(i + 1..i + 3)
                 .and_then(|h| u8::from_str_radix(h, 16).ok())
-                .with_context(|| format!("a bad %-escape in '{shown}' (a % in a password is written %25)"))?;
+                .with_context(|| {
+                    format!("a bad %-escape in '{shown}' (a % in a password is written %25)")
+                })?;
             out.push(hex);
             i += 3;
         } else {

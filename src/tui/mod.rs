@@ -106,7 +106,7 @@ fn suspend(terminal: &mut ratatui::DefaultTerminal) -> io::Result<()> {
 /// and a server that goes away is shown and reconnected.
 pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyhow::Result<u8> {
     if !io::stdout().is_terminal() {
-        eprintln!(
+        say!(
             "radiocode: standard output is not a terminal, so the workbench cannot open. \
              For scripts use `radiocode decode SERIAL...` or `radiocode batch FILE`"
         );
@@ -201,7 +201,7 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
     drop(_guard);
     drop(terminal);
     if let Some(text) = not_recorded(&app) {
-        eprintln!("{text}");
+        say!("{text}");
         return Ok(crate::exit::FAILURE);
     }
     Ok(0)
