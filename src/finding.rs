@@ -31,6 +31,8 @@ pub enum FindingKind {
     Empty,
     TooLong,
     NotUtf8,
+    /// A CSV quote left open: the lines after it were read as one cell.
+    UnclosedQuote,
     InvalidCharacter,
     LetterForDigit,
     DigitForLetter,

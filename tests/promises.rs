@@ -435,3 +435,53 @@ fn batch_csv_neutralises_carried_formulas() {
     assert!(!said.contains('\u{1b}'), "{said}");
     assert!(said.contains("a\\u{1b}[2Jb"), "{said}");
 }
+
+/// An unclosed quote is said with the line where it opened; no row is
+/// merged into another without a word, in an import or a batch.
+#[test]
+fn an_unclosed_quote_names_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.db");
+    let csv = dir.path().join("book.csv");
+    std::fs::write(
+        &csv,
+        "serial,code,source\nJ727,6586,ok\nM123456,2487,\"forum post\nJ295,7590,x\n",
+    )
+    .unwrap();
+    let out = rc(&db, &["book", "import", csv.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let said = text(&out);
+    assert!(
+        said.contains("line 3: a quote opened on line 3 is not closed"),
+        "{said}"
+    );
+    assert!(said.contains("1 new"), "the good row went in: {said}");
+
+    let batch = dir.path().join("in.csv");
+    std::fs::write(&batch, "serial,note\nJ727,\"open\nM123456,x\nJ295,y\n").unwrap();
+    let out = rc(&db, &["batch", "--format", "csv", batch.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        said.contains("a quote opened on line 2 is not closed"),
+        "{said}"
+    );
+    assert!(said.contains("invalid"), "{said}");
+}
+
+/// A one-column CSV headed `serial` is a CSV, not a plain list whose first
+/// row is a bad serial.
+#[test]
+fn a_one_column_csv_headed_serial_is_a_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    std::fs::write(&input, "serial\nJ727\nM123456\n").unwrap();
+    let out = rc(
+        &dir.path().join("none.db"),
+        &["batch", "--format", "csv", input.to_str().unwrap()],
+    );
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    let lines: Vec<&str> = said.lines().collect();
+    assert_eq!(lines.len(), 3, "{said}");
+    assert!(lines[0].starts_with("serial,family,status"), "{said}");
+    assert!(!said.contains("invalid"), "{said}");
+}

@@ -73,6 +73,7 @@ contract!(
     copying_twice_copies_nothing_twice,
     dumps_and_imported_layouts_are_kept_once,
     evidence_is_kept_and_a_purge_leaves_codes_and_outcomes,
+    a_search_takes_wildcards_literally,
 );
 
 fn entry(serial: &str, code: &str, confidence: Confidence) -> NewEntry {
@@ -283,7 +284,8 @@ fn an_accepted_try_confirms_and_a_job_search_finds_it(f: &Fixture) {
     assert_eq!(search("KY05ABC"), 1);
     assert_eq!(search("BP5362 58419"), 1);
     assert_eq!(search("nothing"), 0);
-    assert_eq!(search("%"), 1, "a wildcard typed is not a wildcard");
+    // A % typed is the character %: no job holds one (it used to match all).
+    assert_eq!(search("%"), 0, "a wildcard typed is not a wildcard");
 }
 
 fn jobs_keep_tries_notes_bench_and_branch(f: &Fixture) {
@@ -613,4 +615,24 @@ fn evidence_is_kept_and_a_purge_leaves_codes_and_outcomes(f: &Fixture) {
         0,
         "nothing left to blank"
     );
+}
+
+/// `%` and `_` in a search are the characters typed, not wildcards.
+fn a_search_takes_wildcards_literally(f: &Fixture) {
+    let mut r = f.open();
+    r.new_job(&job("J727", "AB12 CDE")).unwrap();
+    r.new_job(&job("J295", "50%_OFF")).unwrap();
+    let found = |text: &str| {
+        r.jobs(&JobFilter {
+            search: Some(text.to_string()),
+            ..JobFilter::default()
+        })
+        .unwrap()
+        .len()
+    };
+    assert_eq!(found("%"), 1);
+    assert_eq!(found("_"), 1);
+    assert_eq!(found("0%_o"), 1);
+    assert_eq!(found("AB12"), 1);
+    assert_eq!(found("zz"), 0);
 }

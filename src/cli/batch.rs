@@ -27,7 +27,9 @@ pub fn run(args: &BatchArgs, book: &(dyn CodeBook + Sync)) -> anyhow::Result<u8>
     let mut progress = Progress::new();
     let mut first = Vec::new();
     // The first non-blank row decides: a CSV header with a `serial` column, or plain lines.
+    let mut header_line = 0;
     let first_len = loop {
+        header_line += 1;
         match read_row(&mut reader, &mut first).context("cannot read the input")? {
             None => {
                 sink.header(&[])?;
@@ -38,7 +40,15 @@ pub fn run(args: &BatchArgs, book: &(dyn CodeBook + Sync)) -> anyhow::Result<u8>
         }
     };
     if let Some(header) = csv_header(&first) {
-        run_csv(header, reader, args, book, &mut sink, &mut progress)?;
+        run_csv(
+            header,
+            header_line,
+            reader,
+            args,
+            book,
+            &mut sink,
+            &mut progress,
+        )?;
     } else {
         sink.header(&[])?;
         let mut rows = Rows::new(args.format);
@@ -305,6 +315,15 @@ fn is_blank(row: &[u8]) -> bool {
 
 /// The column names, when `row` is a CSV header naming a `serial` column.
 fn csv_header(row: &[u8]) -> Option<Vec<String>> {
+    // A one-column CSV headed `serial` is a CSV ("serial" is never a serial).
+    let row_text = String::from_utf8_lossy(row);
+    let alone = row_text
+        .trim()
+        .trim_start_matches('\u{feff}')
+        .trim_matches('"');
+    if alone.eq_ignore_ascii_case("serial") {
+        return Some(vec!["serial".to_string()]);
+    }
     if !row.contains(&b',') {
         return None;
     }
@@ -324,6 +343,7 @@ fn csv_header(row: &[u8]) -> Option<Vec<String>> {
 
 fn run_csv(
     header: Vec<String>,
+    header_line: u64,
     rest: impl Read,
     args: &BatchArgs,
     book: &(dyn CodeBook + Sync),
@@ -353,7 +373,17 @@ fn run_csv(
             continue;
         }
         let field = rec.get(serial_col).unwrap_or_default();
-        let outcome = row_outcome(field, field.len(), args, book);
+        // Counted in the whole input: the rows after the header.
+        let line = header_line + rec.position().map_or(0, |p| p.line());
+        let outcome = match crate::store::unclosed_quote(&rec, line) {
+            // No row is merged into another without a word.
+            Some(why) => Outcome::refused(
+                echo_text(&String::from_utf8_lossy(field), 40),
+                FindingKind::UnclosedQuote,
+                why,
+            ),
+            None => row_outcome(field, field.len(), args, book),
+        };
         let values: Vec<Cow<'_, str>> = carried
             .iter()
             .map(|&i| String::from_utf8_lossy(rec.get(i).unwrap_or_default()))

@@ -31,6 +31,23 @@ pub fn import_csv(
     Ok(report)
 }
 
+/// A row whose cells run over several lines: a quote opened on `line` and
+/// not closed there swallowed the lines after it. No code book cell holds a
+/// line end, so this is always a mistake, said with where it began.
+pub fn unclosed_quote(rec: &csv::ByteRecord, line: u64) -> Option<String> {
+    let ends: usize = rec
+        .iter()
+        .map(|f| f.iter().filter(|&&b| b == b'\n').count())
+        .sum();
+    (ends > 0).then(|| {
+        format!(
+            "a quote opened on line {line} is not closed on that line, so lines {line}-{} \
+             were read as one row: close the quote and import them again",
+            line + ends as u64
+        )
+    })
+}
+
 fn read_import(
     input: impl Read,
     added_by: &str,
@@ -67,6 +84,10 @@ fn read_import(
         }
         let line = rec.position().map_or(line, |p| p.line());
         if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            continue;
+        }
+        if let Some(why) = unclosed_quote(&rec, line) {
+            bad.push(BadRow { line, reason: why });
             continue;
         }
         let field = |i: Option<usize>| -> Result<String, String> {

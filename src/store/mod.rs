@@ -23,7 +23,7 @@ use anyhow::bail;
 use crate::decode::{BookEntry, Code, CodeBook, Confidence};
 use crate::serial::{Family, diagnose, echo_text};
 
-pub use import::import_csv;
+pub use import::{import_csv, unclosed_quote};
 pub(crate) use memory::seed_entries;
 pub use memory::{MemoryBook, PUBLIC_PAIRS_BY};
 pub use place::{PgPlace, Place, SslMode};

@@ -400,13 +400,17 @@ impl JobFilter {
         }
     }
 
-    /// The search text as a LIKE pattern: spaces and wildcards dropped.
+    /// The search text as a LIKE pattern (escape `\`): spaces dropped, and
+    /// `%`, `_` and `\` taken literally, as typed.
     pub(super) fn pattern(&self) -> Option<String> {
         self.search.as_ref().map(|s| {
-            let cleaned: String = s
-                .chars()
-                .filter(|c| !c.is_whitespace() && !matches!(c, '%' | '_' | '\\'))
-                .collect();
+            let mut cleaned = String::with_capacity(s.len() + 2);
+            for c in s.chars().filter(|c| !c.is_whitespace()) {
+                if matches!(c, '%' | '_' | '\\') {
+                    cleaned.push('\\');
+                }
+                cleaned.push(c);
+            }
             format!("%{cleaned}%")
         })
     }
