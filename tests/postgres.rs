@@ -857,3 +857,138 @@ fn db_init_takes_the_vehicle_out_of_older_book_entries() {
     assert!(source.ends_with(": accepted by the radio"), "{source}");
     assert!(!source.contains("AB12"), "{source}");
 }
+
+/// Who and when are the server's: a technician writing straight to the
+/// server through SQL cannot sign as another login or date a row in the past.
+#[test]
+fn a_technician_cannot_forge_who_or_when() {
+    let Some(server) = pg::server("a_technician_cannot_forge_who_or_when") else {
+        return;
+    };
+    let url = server.prepared_database();
+    server.login("bay7", "radiocode_technician");
+    let mut c = postgres::Client::connect(&as_login(&url, "bay7"), postgres::NoTls).unwrap();
+    c.batch_execute(
+        "INSERT INTO radiocode.book_entries (serial, code, confidence, source, added_at, added_by) \
+         VALUES ('J727', '6586', 'confirmed', 'forged', '2001-01-01', 'sam');
+         INSERT INTO radiocode.jobs (uid, created_at, workstation, vehicle, ownership_proof, serial) \
+         VALUES ('forged-job', '2001-01-01', 'bay 9', 'X', 'Y', 'J727');",
+    )
+    .unwrap();
+    let job: i64 = c
+        .query_one(
+            "SELECT id FROM radiocode.jobs WHERE uid = 'forged-job'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    c.execute(
+        "INSERT INTO radiocode.attempts (uid, job_id, at, code, outcome) \
+         VALUES ('forged-try', $1, '2001-01-01', '6586', 'accepted')",
+        &[&job],
+    )
+    .unwrap();
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let recent = "now() - interval '1 hour'";
+    let row = admin
+        .query_one(
+            &format!(
+                "SELECT added_by, login, added_at > {recent} FROM radiocode.book_entries \
+                 WHERE source = 'forged'"
+            ),
+            &[],
+        )
+        .unwrap();
+    assert_eq!(row.get::<_, String>(0), "bay7", "added_by is the login");
+    assert_eq!(row.get::<_, String>(1), "bay7");
+    assert!(row.get::<_, bool>(2), "the server's time, not 2001");
+    let row = admin
+        .query_one(
+            &format!(
+                "SELECT login, workstation, created_at > {recent} FROM radiocode.jobs \
+                 WHERE uid = 'forged-job'"
+            ),
+            &[],
+        )
+        .unwrap();
+    assert_eq!(row.get::<_, String>(0), "bay7");
+    assert_eq!(
+        row.get::<_, String>(1),
+        "bay 9",
+        "the bench stays the client's word"
+    );
+    assert!(row.get::<_, bool>(2));
+    let row = admin
+        .query_one(
+            &format!(
+                "SELECT login, at > {recent} FROM radiocode.attempts WHERE uid = 'forged-try'"
+            ),
+            &[],
+        )
+        .unwrap();
+    assert_eq!(row.get::<_, String>(0), "bay7");
+    assert!(row.get::<_, bool>(1));
+}
+
+/// A copy into the server is a manager's: a technician is refused up front
+/// and nothing is written.
+#[test]
+fn a_technicians_db_copy_is_refused_and_writes_nothing() {
+    let Some(server) = pg::server("a_technicians_db_copy_is_refused_and_writes_nothing") else {
+        return;
+    };
+    let url = server.prepared_database();
+    server.login("bay8", "radiocode_technician");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bench.db");
+    let file_s = file.to_str().unwrap();
+    for serial in ["J727", "J295"] {
+        let out = rc(
+            file_s,
+            &["book", "add", serial, "1234", "--confidence", "confirmed"],
+        );
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    let tech = as_login(&url, "bay8");
+    let before = text(&rc(&url, &["book", "list"]));
+    let out = rc(&url, &["db", "copy", file_s, &tech]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert!(text(&out).contains("for a manager"), "{}", text(&out));
+    assert_eq!(
+        text(&rc(&url, &["book", "list"])),
+        before,
+        "nothing was written"
+    );
+    // The manager's copy goes in, recorded as an import.
+    let out = rc(&url, &["db", "copy", file_s, &url]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let imports: i64 = admin
+        .query_one(
+            "SELECT count(*) FROM radiocode.imports WHERE what = 'db copy'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(imports, 1);
+}
+
+/// A write behind a lock held elsewhere ends within 15 s with status 3,
+/// naming the reason.
+#[test]
+fn a_write_behind_a_held_lock_ends_with_the_reason() {
+    let Some(url) = pg::radiocode_db("a_write_behind_a_held_lock_ends_with_the_reason") else {
+        return;
+    };
+    let mut holder = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let mut tx = holder.transaction().unwrap();
+    tx.batch_execute("LOCK TABLE radiocode.book_entries IN ACCESS EXCLUSIVE MODE")
+        .unwrap();
+    let start = std::time::Instant::now();
+    let out = rc(&url, &["book", "add", "J727", "6586"]);
+    let took = start.elapsed();
+    tx.rollback().unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert!(took < std::time::Duration::from_secs(15), "{took:?}");
+    assert!(text(&out).contains("lock timeout"), "{}", text(&out));
+}

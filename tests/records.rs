@@ -74,6 +74,7 @@ contract!(
     dumps_and_imported_layouts_are_kept_once,
     evidence_is_kept_and_a_purge_leaves_codes_and_outcomes,
     a_search_takes_wildcards_literally,
+    a_nul_character_is_refused_the_same_on_both_stores,
 );
 
 fn entry(serial: &str, code: &str, confidence: Confidence) -> NewEntry {
@@ -635,4 +636,20 @@ fn a_search_takes_wildcards_literally(f: &Fixture) {
     assert_eq!(found("0%_o"), 1);
     assert_eq!(found("AB12"), 1);
     assert_eq!(found("zz"), 0);
+}
+
+/// A NUL character (which a server cannot store) is refused on a file too:
+/// one bad import row, the other rows in; a job with one is not started.
+fn a_nul_character_is_refused_the_same_on_both_stores(f: &Fixture) {
+    let mut r = f.open();
+    let csv = "serial,code,source\nJ727,6586,card\nJ295,7590,for\0um\nM123456,2487,ok\n";
+    let report =
+        store::import_csv(r.as_mut(), csv.as_bytes(), false, "test", "test import").unwrap();
+    assert_eq!(report.added, 2, "{report:?}");
+    assert_eq!(report.bad.len(), 1, "{report:?}");
+    assert_eq!(report.bad[0].line, 3);
+    assert!(report.bad[0].reason.contains("NUL"), "{report:?}");
+    let e = r.new_job(&job("J727", "AB\012")).unwrap_err();
+    assert!(format!("{e:#}").contains("NUL"), "{e:#}");
+    assert!(r.jobs(&JobFilter::default()).unwrap().is_empty());
 }

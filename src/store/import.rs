@@ -92,9 +92,15 @@ fn read_import(
         }
         let field = |i: Option<usize>| -> Result<String, String> {
             let raw = i.and_then(|i| rec.get(i)).unwrap_or_default();
-            std::str::from_utf8(raw)
+            let text = std::str::from_utf8(raw)
                 .map(|s| s.trim().to_string())
-                .map_err(|_| "a cell is not UTF-8 text".to_string())
+                .map_err(|_| "a cell is not UTF-8 text".to_string())?;
+            // Both stores take the same text: a NUL a server cannot store
+            // makes this row bad, on a file as on a server.
+            if text.contains('\0') {
+                return Err("a cell holds a NUL character, which the records do not take".into());
+            }
+            Ok(text)
         };
         let entry = (|| -> Result<NewEntry, String> {
             let typed = field(Some(serial_col))?;

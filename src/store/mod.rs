@@ -182,7 +182,30 @@ fn accepted_on_job(job: i64, bench: &str, day: &str) -> String {
     format!("job {job} at {bench} on {day}: accepted by the radio")
 }
 
+/// Both stores take and refuse the same text: a NUL character, which a
+/// server cannot store, is refused on a file too.
+fn storable(what: &str, texts: &[&str]) -> anyhow::Result<()> {
+    if texts.iter().any(|t| t.contains('\0')) {
+        bail!(
+            "the {what} holds a NUL character, which the records do not take; nothing was written"
+        );
+    }
+    Ok(())
+}
+
 fn new_job_in(tx: &mut impl Tx, job: &NewJob) -> anyhow::Result<i64> {
+    storable(
+        "job",
+        &[
+            &job.vehicle,
+            &job.ownership_proof,
+            &job.serial,
+            &job.serial_typed,
+            &job.notes,
+            &job.workstation,
+            &job.branch,
+        ],
+    )?;
     if job.uid.is_empty() {
         let job = NewJob {
             uid: new_uid(),
@@ -195,6 +218,7 @@ fn new_job_in(tx: &mut impl Tx, job: &NewJob) -> anyhow::Result<i64> {
 }
 
 fn record_try_in(tx: &mut impl Tx, job: i64, t: &NewTry) -> anyhow::Result<()> {
+    storable("try's source", &[&t.source])?;
     let (serial, _vehicle, workstation) = tx.job_facts(job)?.ok_or_else(|| no_job(job))?;
     let new = tx.insert_try(job, t, None)?;
     if new && t.outcome == TryOutcome::Accepted {
@@ -205,6 +229,7 @@ fn record_try_in(tx: &mut impl Tx, job: i64, t: &NewTry) -> anyhow::Result<()> {
 }
 
 fn add_note_in(tx: &mut impl Tx, job: i64, note: &str) -> anyhow::Result<()> {
+    storable("note", &[note])?;
     tx.job_facts(job)?.ok_or_else(|| no_job(job))?;
     let n = JobNote {
         at: String::new(),
@@ -238,8 +263,31 @@ fn merge_in(tx: &mut impl Tx, from: &Snapshot) -> anyhow::Result<CopyReport> {
         }
     }
     let mut report = CopyReport::default();
+    // Text a server cannot store (a NUL character) keeps that one record
+    // out, said by name; the others are copied.
+    let nul = |texts: &[&str]| texts.iter().any(|t| t.contains('\0'));
+    let why = "it holds a NUL character, which the server cannot store";
     // Oldest first, so the copies are numbered in the order they happened.
     for job in from.jobs.iter().rev() {
+        if nul(&[
+            &job.vehicle,
+            &job.ownership_proof,
+            &job.serial,
+            &job.serial_typed,
+            &job.workstation,
+            &job.branch,
+            &job.intake_notes,
+        ]) || job.attempts.iter().any(|a| nul(&[&a.source]))
+            || job.later_notes.iter().any(|n| nul(&[&n.text]))
+            || job.evidence.iter().any(|e| nul(&[&e.path, &e.copy_path]))
+        {
+            report.skipped.push(format!(
+                "job {} ({}): {why}",
+                job.id,
+                crate::finding::visible_text(&job.serial)
+            ));
+            continue;
+        }
         let id = match tx.job_id_by_uid(&job.uid)? {
             Some(id) => {
                 report.jobs.1 += 1;
@@ -271,6 +319,14 @@ fn merge_in(tx: &mut impl Tx, from: &Snapshot) -> anyhow::Result<CopyReport> {
         }
     }
     for row in &from.book {
+        if nul(&[&row.source, &row.added_by]) {
+            report.skipped.push(format!(
+                "code book entry {} -> {}: {why}",
+                crate::finding::visible_text(&row.serial),
+                row.code
+            ));
+            continue;
+        }
         let job = match &row.job_uid {
             Some(uid) => tx.job_id_by_uid(uid)?,
             None => None,

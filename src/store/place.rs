@@ -266,10 +266,12 @@ impl PgPlace {
             .user(&self.user)
             .dbname(&self.dbname)
             .application_name("radiocode")
-            .options("-c search_path=radiocode")
             .connect_timeout(CONNECT_WAIT / 2)
             .keepalives(true)
-            .keepalives_idle(Duration::from_secs(10));
+            .keepalives_idle(Duration::from_secs(10))
+            // A write behind a lock held elsewhere, or a statement that
+            // runs away, ends with the reason instead of waiting forever.
+            .options("-c search_path=radiocode -c lock_timeout=10000 -c statement_timeout=15000");
         #[cfg(target_os = "linux")]
         config.tcp_user_timeout(Duration::from_secs(10));
         if let Some(p) = self.password() {

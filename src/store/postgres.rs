@@ -252,6 +252,7 @@ impl Records for PgStore {
     }
 
     fn add_entry(&mut self, e: &NewEntry) -> anyhow::Result<Added> {
+        super::storable("code book entry", &[&e.source, &e.added_by])?;
         self.in_tx(|tx| tx.insert_entry(e, None, None))
     }
 
@@ -466,7 +467,38 @@ impl Records for PgStore {
     }
 
     fn merge(&mut self, from: &Snapshot) -> anyhow::Result<CopyReport> {
-        self.in_tx(|tx| merge_in(tx, from))
+        // A copy into the server writes the past (its times, confirmed
+        // entries): a manager's, refused up front to anyone else.
+        if !self.may_import()? {
+            bail!(
+                "the login {} may not copy records into {}: a copy keeps the original times and \
+                 confirmed entries, so it is for a manager (radiocode_manager). Nothing was written",
+                self.place.user,
+                self.place
+            );
+        }
+        self.in_tx(|tx| {
+            let report = merge_in(tx, from)?;
+            let added = report.jobs.0
+                + report.tries.0
+                + report.notes.0
+                + report.book.0
+                + report.dumps.0
+                + report.layouts.0
+                + report.evidence.0;
+            let there = report.jobs.1
+                + report.tries.1
+                + report.notes.1
+                + report.book.1
+                + report.dumps.1
+                + report.layouts.1
+                + report.evidence.1;
+            tx.execute(
+                "INSERT INTO radiocode.imports (what, added, already_there) VALUES ($1, $2, $3)",
+                &[&"db copy", &(added as i32), &(there as i32)],
+            )?;
+            Ok(report)
+        })
     }
 
     fn add_dump(&mut self, d: &DumpRecord) -> anyhow::Result<bool> {

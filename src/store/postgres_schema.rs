@@ -132,6 +132,50 @@ pub const MIGRATIONS: &[&str] = &[
             || to_char(j.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') || ': accepted by the radio'
     )
     FROM radiocode.jobs j WHERE b.job_id = j.id;",
+    // 5: who and when are the server's. Every row carries the login that
+    // added it, whatever the client sends; a technician's rows take the
+    // server's time (and, where there is one, its login as added_by). A
+    // manager's rows (an import, a db copy) keep the times they bring.
+    "CREATE OR REPLACE FUNCTION radiocode.stamp() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        NEW.login := session_user;
+        IF NOT pg_has_role(session_user, 'radiocode_manager', 'MEMBER') THEN
+            NEW := jsonb_populate_record(NEW, jsonb_build_object(TG_ARGV[0], now()));
+            IF TG_NARGS > 1 THEN
+                NEW := jsonb_populate_record(NEW, jsonb_build_object(TG_ARGV[1], session_user));
+            END IF;
+        END IF;
+        RETURN NEW;
+    END
+    $$;
+    ALTER TABLE radiocode.jobs ADD COLUMN IF NOT EXISTS login text NOT NULL DEFAULT session_user;
+    ALTER TABLE radiocode.attempts ADD COLUMN IF NOT EXISTS login text NOT NULL DEFAULT session_user;
+    ALTER TABLE radiocode.job_notes ADD COLUMN IF NOT EXISTS login text NOT NULL DEFAULT session_user;
+    ALTER TABLE radiocode.book_entries ADD COLUMN IF NOT EXISTS login text NOT NULL DEFAULT session_user;
+    ALTER TABLE radiocode.dumps ADD COLUMN IF NOT EXISTS login text NOT NULL DEFAULT session_user;
+    ALTER TABLE radiocode.evidence ADD COLUMN IF NOT EXISTS login text NOT NULL DEFAULT session_user;
+    ALTER TABLE radiocode.layouts ADD COLUMN IF NOT EXISTS login text NOT NULL DEFAULT session_user;
+    DROP TRIGGER IF EXISTS jobs_stamp ON radiocode.jobs;
+    CREATE TRIGGER jobs_stamp BEFORE INSERT ON radiocode.jobs
+        FOR EACH ROW EXECUTE FUNCTION radiocode.stamp('created_at');
+    DROP TRIGGER IF EXISTS attempts_stamp ON radiocode.attempts;
+    CREATE TRIGGER attempts_stamp BEFORE INSERT ON radiocode.attempts
+        FOR EACH ROW EXECUTE FUNCTION radiocode.stamp('at');
+    DROP TRIGGER IF EXISTS job_notes_stamp ON radiocode.job_notes;
+    CREATE TRIGGER job_notes_stamp BEFORE INSERT ON radiocode.job_notes
+        FOR EACH ROW EXECUTE FUNCTION radiocode.stamp('at');
+    DROP TRIGGER IF EXISTS book_entries_stamp ON radiocode.book_entries;
+    CREATE TRIGGER book_entries_stamp BEFORE INSERT ON radiocode.book_entries
+        FOR EACH ROW EXECUTE FUNCTION radiocode.stamp('added_at', 'added_by');
+    DROP TRIGGER IF EXISTS dumps_stamp ON radiocode.dumps;
+    CREATE TRIGGER dumps_stamp BEFORE INSERT ON radiocode.dumps
+        FOR EACH ROW EXECUTE FUNCTION radiocode.stamp('added_at', 'added_by');
+    DROP TRIGGER IF EXISTS evidence_stamp ON radiocode.evidence;
+    CREATE TRIGGER evidence_stamp BEFORE INSERT ON radiocode.evidence
+        FOR EACH ROW EXECUTE FUNCTION radiocode.stamp('at');
+    DROP TRIGGER IF EXISTS layouts_stamp ON radiocode.layouts;
+    CREATE TRIGGER layouts_stamp BEFORE INSERT ON radiocode.layouts
+        FOR EACH ROW EXECUTE FUNCTION radiocode.stamp('added_at', 'added_by');",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

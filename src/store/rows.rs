@@ -480,6 +480,8 @@ pub struct CopyReport {
     pub dumps: (usize, usize),
     pub layouts: (usize, usize),
     pub evidence: (usize, usize),
+    /// Records that could not be copied, each said with why; the rest were.
+    pub skipped: Vec<String>,
 }
 
 impl CopyReport {
@@ -496,6 +498,7 @@ impl CopyReport {
         ]
         .iter()
         .map(|(what, (copied, there))| format!("{what}: {copied} copied, {there} already there"))
+        .chain(self.skipped.iter().map(|s| format!("NOT copied: {s}")))
         .collect()
     }
 }
