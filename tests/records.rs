@@ -649,7 +649,7 @@ fn a_nul_character_is_refused_the_same_on_both_stores(f: &Fixture) {
     assert_eq!(report.bad.len(), 1, "{report:?}");
     assert_eq!(report.bad[0].line, 3);
     assert!(report.bad[0].reason.contains("NUL"), "{report:?}");
-    let e = r.new_job(&job("J727", "AB\012")).unwrap_err();
+    let e = r.new_job(&job("J727", "AB\u{0}12")).unwrap_err();
     assert!(format!("{e:#}").contains("NUL"), "{e:#}");
     assert!(r.jobs(&JobFilter::default()).unwrap().is_empty());
 }
