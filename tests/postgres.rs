@@ -992,3 +992,38 @@ fn a_write_behind_a_held_lock_ends_with_the_reason() {
     assert!(took < std::time::Duration::from_secs(15), "{took:?}");
     assert!(text(&out).contains("lock timeout"), "{}", text(&out));
 }
+
+/// 300,000 rows import into a server with its stock settings (one advisory
+/// lock a row used to exhaust its lock table), and copy on to another.
+#[test]
+fn three_hundred_thousand_rows_import_on_a_stock_server() {
+    let Some(server) = pg::server("three_hundred_thousand_rows_import_on_a_stock_server") else {
+        return;
+    };
+    let url = server.prepared_database();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("big.csv");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&csv).unwrap());
+    use std::io::Write;
+    writeln!(f, "serial,code").unwrap();
+    for i in 0..300_000u32 {
+        writeln!(f, "M{i:06},{:04}", i % 10_000).unwrap();
+    }
+    f.flush().unwrap();
+    drop(f);
+    let start = std::time::Instant::now();
+    let out = rc(&url, &["book", "import", csv.to_str().unwrap()]);
+    let took = start.elapsed();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("300000 new"), "{}", text(&out));
+    println!(
+        "imported 300,000 rows in {:.1} s: {:.0} rows/s",
+        took.as_secs_f64(),
+        300_000.0 / took.as_secs_f64()
+    );
+    let other = server.prepared_database();
+    let start = std::time::Instant::now();
+    let out = rc(&url, &["db", "copy", &url, &other]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    println!("copied them on in {:.1} s", start.elapsed().as_secs_f64());
+}
