@@ -210,3 +210,64 @@ pub fn fingerprint(path: &Path) -> Result<(i64, String), String> {
         .collect::<String>();
     Ok((size as i64, hex))
 }
+
+/// Marks a stored path that is not UTF-8: the bytes follow in hex.
+const BYTES_MARK: &str = "bytes:";
+
+/// A path as the records keep it: as text when it is UTF-8, else its exact
+/// bytes (in hex, marked), so a file whose name is not UTF-8 is found again.
+pub fn path_text(path: &Path) -> String {
+    match path.to_str() {
+        Some(text) if !text.starts_with(BYTES_MARK) => text.to_string(),
+        _ => {
+            let bytes = path_bytes(path);
+            let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            format!("{BYTES_MARK}{hex}")
+        }
+    }
+}
+
+/// The path a stored text names (see [`path_text`]).
+pub fn text_path(text: &str) -> PathBuf {
+    match text.strip_prefix(BYTES_MARK).and_then(unhex) {
+        Some(bytes) => path_from_bytes(bytes),
+        None => PathBuf::from(text),
+    }
+}
+
+/// A stored path as a person reads it (bytes that are not UTF-8 shown as �).
+pub fn shown_path(text: &str) -> String {
+    text_path(text).to_string_lossy().into_owned()
+}
+
+fn unhex(hex: &str) -> Option<Vec<u8>> {
+    if !hex.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+#[cfg(unix)]
+fn path_bytes(path: &Path) -> Vec<u8> {
+    use std::os::unix::ffi::OsStrExt;
+    path.as_os_str().as_bytes().to_vec()
+}
+
+#[cfg(not(unix))]
+fn path_bytes(path: &Path) -> Vec<u8> {
+    path.to_string_lossy().into_owned().into_bytes()
+}
+
+#[cfg(unix)]
+fn path_from_bytes(bytes: Vec<u8>) -> PathBuf {
+    use std::os::unix::ffi::OsStringExt;
+    PathBuf::from(std::ffi::OsString::from_vec(bytes))
+}
+
+#[cfg(not(unix))]
+fn path_from_bytes(bytes: Vec<u8>) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(&bytes).into_owned())
+}

@@ -451,7 +451,7 @@ pub fn job_card(job: &JobRow, garage: Option<&str>) -> Doc {
                         if e.path.is_empty() {
                             "(removed by a purge)".into()
                         } else {
-                            e.path.clone()
+                            crate::files::shown_path(&e.path)
                         },
                         e.size.to_string(),
                         e.sha256.clone(),

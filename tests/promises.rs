@@ -485,3 +485,95 @@ fn a_one_column_csv_headed_serial_is_a_csv() {
     assert!(lines[0].starts_with("serial,family,status"), "{said}");
     assert!(!said.contains("invalid"), "{said}");
 }
+
+/// Runs radiocode as an ordinary user: `nobody` when the tests run as root
+/// (as in CI), so file modes mean what they mean at a garage's bench.
+#[cfg(unix)]
+fn as_user(dir: &Path, args: &[&str]) -> std::process::Output {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_radiocode"));
+    cmd.env("RADIOCODE_DB", dir.join("r.db"))
+        .env("RADIOCODE_CONFIG", cli::NO_CONFIG)
+        .env("HOME", dir)
+        .args(args);
+    if is_root() {
+        cmd.uid(65534).gid(65534);
+    }
+    cmd.output().unwrap()
+}
+
+#[cfg(unix)]
+fn is_root() -> bool {
+    std::fs::metadata("/proc/self")
+        .map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
+        .unwrap_or(false)
+}
+
+#[cfg(unix)]
+fn chmod(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// A database made read-only and then writable again works again, and a
+/// folder it cannot write in is called what it is.
+#[cfg(unix)]
+#[test]
+fn a_database_made_writable_again_works_and_a_read_only_folder_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    if is_root() {
+        std::os::unix::fs::chown(dir.path(), Some(65534), Some(65534)).unwrap();
+    }
+    let db = dir.path().join("r.db");
+    let out = as_user(dir.path(), &["book", "add", "J727", "6586"]);
+    assert!(out.status.success(), "{}", text(&out));
+    chmod(&db, 0o444);
+    let out = as_user(dir.path(), &["decode", "J727"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = as_user(dir.path(), &["book", "add", "J295", "7590"]);
+    assert_eq!(out.status.code(), Some(3), "read-only: {}", text(&out));
+    chmod(&db, 0o600);
+    let out = as_user(dir.path(), &["book", "add", "J295", "7590"]);
+    assert!(out.status.success(), "writable again: {}", text(&out));
+
+    chmod(dir.path(), 0o555);
+    let out = as_user(dir.path(), &["book", "add", "M123456", "2487"]);
+    chmod(dir.path(), 0o755);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    let said = text(&out);
+    assert!(said.contains("read-only"), "{said}");
+    assert!(!said.contains("not a usable radiocode database"), "{said}");
+}
+
+/// A file whose name is not UTF-8 is kept by its exact name: `jobs verify`
+/// finds it.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_evidence_file_name_that_is_not_utf8_is_kept_exactly() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.db");
+    let name = std::ffi::OsStr::from_bytes(b"label-\xff\xfe.jpg");
+    let file = dir.path().join(name);
+    std::fs::write(&file, b"photo").unwrap();
+    assert!(
+        rc(
+            &db,
+            &["jobs", "add", "J727", "--vehicle", "A", "--proof", "B"]
+        )
+        .status
+        .success()
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_radiocode"))
+        .env("RADIOCODE_DB", &db)
+        .env("RADIOCODE_CONFIG", cli::NO_CONFIG)
+        .args(["jobs", "attach", "1"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let out = rc(&db, &["jobs", "verify", "1"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains(": ok"), "{}", text(&out));
+    assert!(!text(&out).contains("MISSING"), "{}", text(&out));
+}

@@ -44,7 +44,7 @@ pub fn attach(
         rows.push(EvidenceRow {
             at: String::new(),
             kind,
-            path: path.display().to_string(),
+            path: crate::files::path_text(&path),
             size,
             sha256,
             copy_path: String::new(),
@@ -79,7 +79,7 @@ pub fn attach(
                 );
                 return Ok(EXIT_FAILURE);
             }
-            row.copy_path = to.display().to_string();
+            row.copy_path = crate::files::path_text(&to);
             copied.push(to);
         }
     }
@@ -94,13 +94,13 @@ pub fn attach(
         out.line(&format!(
             "job {job}: {} {} ({} bytes, sha256 {}){}",
             r.kind,
-            r.path,
+            crate::files::shown_path(&r.path),
             r.size,
             r.sha256,
             if r.copy_path.is_empty() {
                 String::new()
             } else {
-                format!(", copied to {}", r.copy_path)
+                format!(", copied to {}", crate::files::shown_path(&r.copy_path))
             }
         ))?;
     }
@@ -123,10 +123,11 @@ pub fn verify(place: &Place, job: i64) -> anyhow::Result<u8> {
             out.line(&format!("{}: removed by a purge", e.kind))?;
             continue;
         }
-        let check = |p: &str| match fingerprint(Path::new(p)) {
+        // The exact file recorded, even when its name is not UTF-8.
+        let check = |p: &str| match fingerprint(&crate::files::text_path(p)) {
             Ok((_, sha)) if sha == e.sha256 => "ok".to_string(),
             Ok(_) => "CHANGED since it was recorded".to_string(),
-            Err(_) if !Path::new(p).exists() => "MISSING".to_string(),
+            Err(_) if !crate::files::text_path(p).exists() => "MISSING".to_string(),
             Err(why) => format!("UNREADABLE ({why})"),
         };
         let state = check(&e.path);
@@ -136,9 +137,17 @@ pub fn verify(place: &Place, job: i64) -> anyhow::Result<u8> {
         let copy = if e.copy_path.is_empty() {
             String::new()
         } else {
-            format!("; the copy {}: {}", e.copy_path, check(&e.copy_path))
+            format!(
+                "; the copy {}: {}",
+                crate::files::shown_path(&e.copy_path),
+                check(&e.copy_path)
+            )
         };
-        out.line(&format!("{} {}: {state}{copy}", e.kind, e.path))?;
+        out.line(&format!(
+            "{} {}: {state}{copy}",
+            e.kind,
+            crate::files::shown_path(&e.path)
+        ))?;
     }
     if bad > 0 {
         out.line(&format!(

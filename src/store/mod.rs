@@ -34,7 +34,8 @@ pub use rows::{
     ImportReport, JobFilter, JobNote, JobRow, LayoutRecord, NewEntry, NewJob, NewTry, RecordsEvent,
     Snapshot, TryOutcome,
 };
-pub use sqlite::{SqliteStore, WAIT_LIMIT_MS, quiet_waits};
+pub use sqlite::SqliteStore;
+pub use sqlite_file::{WAIT_LIMIT_MS, quiet_waits};
 pub use sqlite_schema::SCHEMA_VERSION;
 
 /// Where the database file lives unless `--db`, `RADIOCODE_DB` or the config
@@ -148,7 +149,7 @@ fn purge_in(tx: &mut impl Tx, before: &str) -> anyhow::Result<(usize, Vec<String
 /// Removes the evidence copies of purged jobs, once the purge is written.
 fn remove_copies(copies: &[String]) {
     for c in copies {
-        let _ = fs::remove_file(c);
+        let _ = fs::remove_file(crate::files::text_path(c));
     }
 }
 

@@ -1,7 +1,6 @@
 //! The records in an embedded SQLite file: one bench, nothing to install.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
@@ -18,7 +17,10 @@ use super::{EvidenceKind, try_confidence};
 use crate::decode::{BookEntry, Code, CodeBook, Confidence};
 use crate::serial::Family;
 
-use super::sqlite_file::{NOW, check_header, create_private, insert_entry};
+use super::sqlite_file::{
+    NOW, check_header, create_private, explain, in_tx, insert_entry, match_sidecars,
+    wait_for_others,
+};
 
 /// An open database file.
 pub struct SqliteStore {
@@ -82,19 +84,36 @@ impl SqliteStore {
             }
             Err(e) => return Err(e).with_context(|| format!("cannot use the database {shown}")),
         }
+        if !read_only {
+            match_sidecars(path);
+        }
         let flags = if read_only {
             OpenFlags::SQLITE_OPEN_READ_ONLY
         } else {
             OpenFlags::SQLITE_OPEN_READ_WRITE
         } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut conn = Connection::open_with_flags(path, flags)
-            .with_context(|| format!("cannot open the database {shown}"))?;
+        let mut conn =
+            Connection::open_with_flags(path, flags).map_err(|e| match explain(e, path) {
+                Ok(said) => said,
+                Err(e) => {
+                    anyhow::Error::new(e).context(format!("cannot open the database {shown}"))
+                }
+            })?;
         // Another radiocode writing (the workbench, a script, an import):
         // wait for it, say so after a second, give up only after a minute.
         conn.busy_handler(Some(wait_for_others))?;
         // Read before anything is written: a file that is not ours stays untouched.
-        let version = schema::check_ownership(&conn)
-            .with_context(|| format!("{shown} is not a usable radiocode database"))?;
+        let version = schema::check_ownership(&conn).map_err(|e| {
+            // A full disk or a folder it cannot write in is said as such, not
+            // as a file that is not radiocode's.
+            let context = format!("{shown} is not a usable radiocode database");
+            match e.downcast::<rusqlite::Error>() {
+                Ok(e) => {
+                    explain(e, path).unwrap_or_else(|e| anyhow::Error::new(e).context(context))
+                }
+                Err(e) => e.context(context),
+            }
+        })?;
         if version > SCHEMA_VERSION {
             bail!(
                 "the database {shown} has schema version {version}, newer than this radiocode \
@@ -111,11 +130,19 @@ impl SqliteStore {
                 return SqliteStore::upgraded_copy(&conn, path).map(Some);
             }
         } else {
-            conn.pragma_update(None, "journal_mode", "WAL")?;
+            conn.pragma_update(None, "journal_mode", "WAL")
+                .map_err(|e| explain(e, path).unwrap_or_else(anyhow::Error::new))?;
             conn.pragma_update(None, "synchronous", "FULL")?;
             conn.pragma_update(None, "foreign_keys", "ON")?;
-            schema::migrate(&mut conn, &seed_entries())
-                .with_context(|| format!("cannot prepare the database {shown}"))?;
+            schema::migrate(&mut conn, &seed_entries()).map_err(|e| {
+                let context = format!("cannot prepare the database {shown}");
+                match e.downcast::<rusqlite::Error>() {
+                    Ok(e) => {
+                        explain(e, path).unwrap_or_else(|e| anyhow::Error::new(e).context(context))
+                    }
+                    Err(e) => e.context(context),
+                }
+            })?;
         }
         Ok(Some(SqliteStore {
             conn,
@@ -365,61 +392,6 @@ fn bad_column(i: usize, why: String) -> rusqlite::Error {
 }
 
 /// Runs `f` in one transaction: all of it is written, or none.
-/// How long a write waits for another radiocode before it gives up.
-pub const WAIT_LIMIT_MS: u64 = 60_000;
-const WAIT_STEP_MS: u64 = 10;
-
-/// Whether the wait is said on standard error (not under the workbench,
-/// which draws on that terminal).
-static SAY_WAITS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
-
-/// The workbench says waits in its own way: none on standard error.
-pub fn quiet_waits() {
-    SAY_WAITS.store(false, std::sync::atomic::Ordering::Relaxed);
-}
-
-/// SQLite's busy handler: another process holds the write lock.
-fn wait_for_others(tries: i32) -> bool {
-    let waited = u64::try_from(tries).unwrap_or(0) * WAIT_STEP_MS;
-    if waited == 1000 && SAY_WAITS.load(std::sync::atomic::Ordering::Relaxed) {
-        let _ = writeln!(
-            std::io::stderr(),
-            "radiocode: waiting for another radiocode that is writing to the records (up to {} s)",
-            WAIT_LIMIT_MS / 1000
-        );
-    }
-    if waited >= WAIT_LIMIT_MS {
-        return false;
-    }
-    std::thread::sleep(std::time::Duration::from_millis(WAIT_STEP_MS));
-    true
-}
-
-/// A write transaction: it takes the write lock at once (so it waits its
-/// turn behind another writer instead of failing half-way), all or nothing.
-fn in_tx<T>(
-    conn: &mut Connection,
-    f: impl FnOnce(&mut rusqlite::Transaction<'_>) -> anyhow::Result<T>,
-) -> anyhow::Result<T> {
-    let busy = |e: rusqlite::Error| -> anyhow::Error {
-        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) {
-            anyhow::anyhow!(
-                "the records stayed busy for {} s: another radiocode kept writing to them; \
-                 nothing was written, try again",
-                WAIT_LIMIT_MS / 1000
-            )
-        } else {
-            e.into()
-        }
-    };
-    let mut tx = conn
-        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-        .map_err(busy)?;
-    let out = f(&mut tx)?;
-    tx.commit().map_err(busy)?;
-    Ok(out)
-}
-
 impl Records for SqliteStore {
     fn place(&self) -> String {
         match &self.path {
