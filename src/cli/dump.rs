@@ -479,25 +479,7 @@ fn import(place: &Place, file: &Path) -> anyhow::Result<u8> {
             return Ok(EXIT_FAILURE);
         }
     };
-    #[derive(serde::Deserialize)]
-    struct JsonFile {
-        layouts: Vec<dump::Listing>,
-    }
-    #[derive(serde::Deserialize)]
-    struct TomlFile {
-        #[serde(default)]
-        layout: Vec<dump::Listing>,
-    }
-    let parsed = if text.trim_start().starts_with('{') {
-        serde_json::from_str::<JsonFile>(&text)
-            .map(|f| f.layouts)
-            .map_err(|e| e.to_string())
-    } else {
-        toml::from_str::<TomlFile>(&text)
-            .map(|f| f.layout)
-            .map_err(|e| e.to_string())
-    };
-    let listed = match parsed {
+    let listed = match dump::parse_layouts(&text) {
         Ok(l) => l,
         Err(e) => {
             return Ok(usage(&format!(

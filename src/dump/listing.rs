@@ -273,3 +273,26 @@ pub fn to_import(l: &Listing, origin: &str) -> Result<LayoutRecord, String> {
         added_by: String::new(),
     })
 }
+
+/// A layouts file as `dump layouts --format toml|json` writes it (JSON when
+/// it starts with `{`), or why it is not one.
+pub fn parse_layouts(text: &str) -> Result<Vec<Listing>, String> {
+    #[derive(serde::Deserialize)]
+    struct JsonFile {
+        layouts: Vec<Listing>,
+    }
+    #[derive(serde::Deserialize)]
+    struct TomlFile {
+        #[serde(default)]
+        layout: Vec<Listing>,
+    }
+    if text.trim_start().starts_with('{') {
+        serde_json::from_str::<JsonFile>(text)
+            .map(|f| f.layouts)
+            .map_err(|e| e.to_string())
+    } else {
+        toml::from_str::<TomlFile>(text)
+            .map(|f| f.layout)
+            .map_err(|e| e.to_string())
+    }
+}

@@ -26,7 +26,7 @@ pub use learn::{
     short,
 };
 pub use listing::{
-    Listing, evidence_of, imported_id, layout_by_id, layouts_for, listing, to_import,
+    Listing, evidence_of, imported_id, layout_by_id, layouts_for, listing, parse_layouts, to_import,
 };
 
 /// No radio EEPROM is bigger (24C512 at most; radios use 24C01-24C64).
