@@ -19,7 +19,12 @@ pub fn parse(text: &str, max_size: usize) -> Result<Vec<u8>, String> {
         let hex = line
             .strip_prefix(':')
             .ok_or_else(|| format!("line {n}: a record starts with ':'"))?;
-        if hex.len() % 2 != 0 || hex.len() < 10 {
+        // Hex digits are ASCII: anything else is named before the text is
+        // cut into pairs (a cut inside a character would not be one).
+        if !hex.is_ascii() {
+            return Err(format!("line {n}: a character that is not a hex digit"));
+        }
+        if !hex.len().is_multiple_of(2) || hex.len() < 10 {
             return Err(format!(
                 "line {n}: too short or an odd number of hex digits"
             ));

@@ -9,8 +9,9 @@ use crate::decode::{Code, Confidence};
 use crate::serial::{Severity, diagnose, echo_text};
 
 /// Reads a CSV with `serial,code` columns (optional `confidence,source`) and
-/// adds its valid rows in one transaction. Bad rows are reported by line;
-/// with `strict` any bad row means nothing is written.
+/// adds its valid rows in one transaction, a row at a time as it is read, so
+/// memory stays flat whatever the size. Bad rows are reported by line; with
+/// `strict` any bad row means nothing is written.
 pub fn import_csv(
     records: &mut dyn Records,
     input: impl Read,
@@ -18,17 +19,8 @@ pub fn import_csv(
     added_by: &str,
     default_source: &str,
 ) -> anyhow::Result<ImportReport> {
-    let (entries, bad) = read_import(input, added_by, default_source)?;
-    if strict && !bad.is_empty() {
-        return Ok(ImportReport {
-            bad,
-            committed: false,
-            ..ImportReport::default()
-        });
-    }
-    let mut report = records.add_entries(&entries, default_source)?;
-    report.bad = bad;
-    Ok(report)
+    let mut rows = ImportRows::new(input, added_by, default_source)?;
+    records.add_entries(&mut rows, strict, default_source)
 }
 
 /// A row whose cells run over several lines: a quote opened on `line` and
@@ -48,50 +40,58 @@ pub fn unclosed_quote(rec: &csv::ByteRecord, line: u64) -> Option<String> {
     })
 }
 
-fn read_import(
-    input: impl Read,
-    added_by: &str,
-    default_source: &str,
-) -> anyhow::Result<(Vec<NewEntry>, Vec<BadRow>)> {
-    let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(input);
-    let header = r
-        .byte_headers()
-        .context("cannot read the CSV header")?
-        .clone();
-    let col = |name: &str| {
-        header
-            .iter()
-            .position(|h| String::from_utf8_lossy(h).trim().eq_ignore_ascii_case(name))
-    };
-    let (Some(serial_col), Some(code_col)) = (col("serial"), col("code")) else {
-        bail!("the CSV header must name a serial and a code column (line 1)");
-    };
-    let (confidence_col, source_col) = (col("confidence"), col("source"));
-    let (mut entries, mut bad) = (Vec::new(), Vec::new());
-    let mut rec = csv::ByteRecord::new();
-    loop {
-        let line = r.position().line();
-        match r.read_byte_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                bad.push(BadRow {
-                    line,
-                    reason: format!("unreadable CSV: {e}"),
-                });
-                break;
-            }
-        }
-        let line = rec.position().map_or(line, |p| p.line());
-        if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-            continue;
-        }
-        if let Some(why) = unclosed_quote(&rec, line) {
-            bad.push(BadRow { line, reason: why });
-            continue;
-        }
+/// The rows of an import CSV, read one at a time.
+struct ImportRows<R: Read> {
+    reader: csv::Reader<R>,
+    rec: csv::ByteRecord,
+    cols: Columns,
+    added_by: String,
+    default_source: String,
+    done: bool,
+}
+
+/// Where each column is.
+struct Columns {
+    serial: usize,
+    code: usize,
+    confidence: Option<usize>,
+    source: Option<usize>,
+}
+
+impl<R: Read> ImportRows<R> {
+    fn new(input: R, added_by: &str, default_source: &str) -> anyhow::Result<ImportRows<R>> {
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+        let header = reader
+            .byte_headers()
+            .context("cannot read the CSV header")?
+            .clone();
+        let col = |name: &str| {
+            header
+                .iter()
+                .position(|h| String::from_utf8_lossy(h).trim().eq_ignore_ascii_case(name))
+        };
+        let (Some(serial), Some(code)) = (col("serial"), col("code")) else {
+            bail!("the CSV header must name a serial and a code column (line 1)");
+        };
+        Ok(ImportRows {
+            reader,
+            rec: csv::ByteRecord::new(),
+            cols: Columns {
+                serial,
+                code,
+                confidence: col("confidence"),
+                source: col("source"),
+            },
+            added_by: added_by.to_string(),
+            default_source: default_source.to_string(),
+            done: false,
+        })
+    }
+
+    /// The entry on the record just read, or why it is not one.
+    fn entry(&self) -> Result<NewEntry, String> {
         let field = |i: Option<usize>| -> Result<String, String> {
-            let raw = i.and_then(|i| rec.get(i)).unwrap_or_default();
+            let raw = i.and_then(|i| self.rec.get(i)).unwrap_or_default();
             let text = std::str::from_utf8(raw)
                 .map(|s| s.trim().to_string())
                 .map_err(|_| "a cell is not UTF-8 text".to_string())?;
@@ -102,37 +102,67 @@ fn read_import(
             }
             Ok(text)
         };
-        let entry = (|| -> Result<NewEntry, String> {
-            let typed = field(Some(serial_col))?;
-            let d = diagnose(&typed, None);
-            let serial = d.serial.map(String::from).ok_or_else(|| {
-                let why = d
-                    .findings
-                    .iter()
-                    .find(|f| f.severity == Severity::Error)
-                    .map(|f| f.message.to_string())
-                    .unwrap_or_default();
-                format!("serial '{}': {why}", echo_text(&typed, 40))
-            })?;
-            let code = Code::parse(&field(Some(code_col))?)?;
-            let confidence = Confidence::parse_book(&field(confidence_col)?)?;
-            let source = field(source_col)?;
-            Ok(NewEntry {
-                serial,
-                code,
-                confidence,
-                source: if source.is_empty() {
-                    default_source.to_string()
-                } else {
-                    source
-                },
-                added_by: added_by.to_string(),
-            })
-        })();
-        match entry {
-            Ok(e) => entries.push(e),
-            Err(reason) => bad.push(BadRow { line, reason }),
-        }
+        let typed = field(Some(self.cols.serial))?;
+        let d = diagnose(&typed, None);
+        let serial = d.serial.map(String::from).ok_or_else(|| {
+            let why = d
+                .findings
+                .iter()
+                .find(|f| f.severity == Severity::Error)
+                .map(|f| f.message.to_string())
+                .unwrap_or_default();
+            format!("serial '{}': {why}", echo_text(&typed, 40))
+        })?;
+        let code = Code::parse(&field(Some(self.cols.code))?)?;
+        let confidence = Confidence::parse_book(&field(self.cols.confidence)?)?;
+        let source = field(self.cols.source)?;
+        Ok(NewEntry {
+            serial,
+            code,
+            confidence,
+            source: if source.is_empty() {
+                self.default_source.clone()
+            } else {
+                source
+            },
+            added_by: self.added_by.clone(),
+        })
     }
-    Ok((entries, bad))
+}
+
+impl<R: Read> Iterator for ImportRows<R> {
+    type Item = Result<NewEntry, BadRow>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.done {
+            let line = self.reader.position().line();
+            match self.reader.read_byte_record(&mut self.rec) {
+                Ok(true) => {}
+                Ok(false) => {
+                    self.done = true;
+                    return None;
+                }
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(BadRow {
+                        line,
+                        reason: format!("unreadable CSV: {e}"),
+                    }));
+                }
+            }
+            let line = self.rec.position().map_or(line, |p| p.line());
+            if self
+                .rec
+                .iter()
+                .all(|f| f.iter().all(u8::is_ascii_whitespace))
+            {
+                continue;
+            }
+            if let Some(reason) = unclosed_quote(&self.rec, line) {
+                return Some(Err(BadRow { line, reason }));
+            }
+            return Some(self.entry().map_err(|reason| BadRow { line, reason }));
+        }
+        None
+    }
 }

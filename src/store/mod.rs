@@ -59,7 +59,15 @@ pub trait Records: CodeBook {
     /// confidence.
     fn add_entry(&mut self, e: &NewEntry) -> anyhow::Result<Added>;
     /// Adds many entries at once: all of them or, on an error, none.
-    fn add_entries(&mut self, entries: &[NewEntry], what: &str) -> anyhow::Result<ImportReport>;
+    /// Rows are read as they are written, so memory stays flat whatever
+    /// the size; bad rows are reported, and with `strict` one of them means
+    /// nothing is written.
+    fn add_entries(
+        &mut self,
+        rows: &mut dyn Iterator<Item = Result<NewEntry, BadRow>>,
+        strict: bool,
+        what: &str,
+    ) -> anyhow::Result<ImportReport>;
     /// Entries for a normalised serial, best first.
     fn entries_for(&self, serial: &str) -> anyhow::Result<Vec<BookEntry>>;
     /// The whole book, by serial.
@@ -241,18 +249,55 @@ fn add_note_in(tx: &mut impl Tx, job: i64, note: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn add_entries_in(tx: &mut impl Tx, entries: &[NewEntry]) -> anyhow::Result<ImportReport> {
+/// A strict import with a bad row: the transaction is rolled back, and the
+/// report (committed: false) says why.
+#[derive(Debug)]
+struct StrictRollback(ImportReport);
+
+impl std::fmt::Display for StrictRollback {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a strict import found bad rows: nothing was written")
+    }
+}
+
+impl std::error::Error for StrictRollback {}
+
+fn add_entries_in(
+    tx: &mut impl Tx,
+    rows: &mut dyn Iterator<Item = Result<NewEntry, BadRow>>,
+    strict: bool,
+) -> anyhow::Result<ImportReport> {
     let mut report = ImportReport {
         committed: true,
         ..ImportReport::default()
     };
-    for e in entries {
-        match tx.insert_entry(e, None, None)? {
-            Added::New => report.added += 1,
-            Added::AlreadyThere => report.already_there += 1,
+    for row in rows {
+        match row {
+            Ok(e) => match tx.insert_entry(&e, None, None)? {
+                Added::New => report.added += 1,
+                Added::AlreadyThere => report.already_there += 1,
+            },
+            Err(bad) => report.bad.push(bad),
         }
     }
+    if strict && !report.bad.is_empty() {
+        return Err(StrictRollback(report).into());
+    }
     Ok(report)
+}
+
+/// What a strict import that rolled back reports: its bad rows, nothing
+/// written.
+fn rolled_back(e: anyhow::Error) -> anyhow::Result<ImportReport> {
+    match e.downcast::<StrictRollback>() {
+        Ok(StrictRollback(report)) => Ok(ImportReport {
+            added: 0,
+            already_there: 0,
+            committed: false,
+            ..report
+        }),
+        Err(e) => Err(e),
+    }
 }
 
 fn merge_in(tx: &mut impl Tx, from: &Snapshot) -> anyhow::Result<CopyReport> {

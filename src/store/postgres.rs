@@ -13,10 +13,10 @@ use postgres::{Client, GenericClient};
 use super::place::{PgPlace, pg_reason};
 use super::postgres_schema::{GRANTS, MIGRATIONS, SCHEMA_VERSION};
 use super::{
-    Added, Attempt, BookRow, CopyReport, DumpRecord, EvidenceRow, ImportReport, JobFilter, JobNote,
-    JobRow, LayoutRecord, NewEntry, NewJob, NewTry, Records, RecordsEvent, Snapshot, TryOutcome,
-    Tx, add_entries_in, add_note_in, attach_in, job_warnings, merge_in, new_job_in, purge_in,
-    record_try_in, remove_copies, seed_entries,
+    Added, Attempt, BadRow, BookRow, CopyReport, DumpRecord, EvidenceRow, ImportReport, JobFilter,
+    JobNote, JobRow, LayoutRecord, NewEntry, NewJob, NewTry, Records, RecordsEvent, Snapshot,
+    TryOutcome, Tx, add_entries_in, add_note_in, attach_in, job_warnings, merge_in, new_job_in,
+    purge_in, record_try_in, remove_copies, seed_entries,
 };
 use super::{EvidenceKind, try_confidence};
 use crate::decode::{BookEntry, Code, CodeBook, Confidence};
@@ -256,7 +256,12 @@ impl Records for PgStore {
         self.in_tx(|tx| tx.insert_entry(e, None, None))
     }
 
-    fn add_entries(&mut self, entries: &[NewEntry], what: &str) -> anyhow::Result<ImportReport> {
+    fn add_entries(
+        &mut self,
+        rows: &mut dyn Iterator<Item = Result<NewEntry, BadRow>>,
+        strict: bool,
+        what: &str,
+    ) -> anyhow::Result<ImportReport> {
         if !self.may_import()? {
             bail!(
                 "the login {} may not import into the code book on {}: imports are for a \
@@ -266,7 +271,7 @@ impl Records for PgStore {
             );
         }
         self.in_tx(|tx| {
-            let report = add_entries_in(tx, entries)?;
+            let report = add_entries_in(tx, rows, strict)?;
             tx.execute(
                 "INSERT INTO radiocode.imports (what, added, already_there) VALUES ($1, $2, $3)",
                 &[
@@ -277,6 +282,7 @@ impl Records for PgStore {
             )?;
             Ok(report)
         })
+        .or_else(super::rolled_back)
     }
 
     fn entries_for(&self, serial: &str) -> anyhow::Result<Vec<BookEntry>> {

@@ -13,7 +13,7 @@ use super::{
     add_entries_in, add_note_in, attach_in, job_serial, job_warnings, merge_in, new_job_in,
     purge_in, record_try_in, remove_copies, seed_entries,
 };
-use super::{EvidenceKind, try_confidence};
+use super::{BadRow, EvidenceKind, try_confidence};
 use crate::decode::{BookEntry, Code, CodeBook, Confidence};
 use crate::serial::Family;
 
@@ -409,8 +409,13 @@ impl Records for SqliteStore {
         in_tx(&mut self.conn, |tx| tx.insert_entry(e, None, None))
     }
 
-    fn add_entries(&mut self, entries: &[NewEntry], _what: &str) -> anyhow::Result<ImportReport> {
-        in_tx(&mut self.conn, |tx| add_entries_in(tx, entries))
+    fn add_entries(
+        &mut self,
+        rows: &mut dyn Iterator<Item = Result<NewEntry, BadRow>>,
+        strict: bool,
+        _what: &str,
+    ) -> anyhow::Result<ImportReport> {
+        in_tx(&mut self.conn, |tx| add_entries_in(tx, rows, strict)).or_else(super::rolled_back)
     }
 
     fn entries_for(&self, serial: &str) -> anyhow::Result<Vec<BookEntry>> {
