@@ -130,39 +130,30 @@ impl fmt::Display for ShownChar {
 /// Text typed by a person, made safe to print on a terminal: control
 /// characters are escaped, everything else is kept.
 pub fn escape_text(s: &str) -> Cow<'_, str> {
-    if s.chars().any(char::is_control) {
-        let mut out = String::with_capacity(s.len() + 8);
-        for c in s.chars() {
-            if c.is_control() {
-                out.extend(c.escape_debug());
-            } else {
-                out.push(c);
-            }
-        }
-        Cow::Owned(out)
-    } else {
-        Cow::Borrowed(s)
-    }
+    escaped(s, char::is_control)
 }
 
 /// Text from the records or a file (a source, a note, a file name) made
 /// safe to show: every control character but line ends and tabs is escaped,
 /// so an escape sequence stored in the records never reaches a terminal raw.
 pub fn visible_text(s: &str) -> Cow<'_, str> {
-    let hidden = |c: char| c.is_control() && c != '\n' && c != '\t';
-    if s.chars().any(hidden) {
-        let mut out = String::with_capacity(s.len() + 8);
-        for c in s.chars() {
-            if hidden(c) {
-                out.extend(c.escape_debug());
-            } else {
-                out.push(c);
-            }
-        }
-        Cow::Owned(out)
-    } else {
-        Cow::Borrowed(s)
+    escaped(s, |c| c.is_control() && c != '\n' && c != '\t')
+}
+
+/// `s` with the characters `hidden` picks written as their escapes.
+fn escaped(s: &str, hidden: fn(char) -> bool) -> Cow<'_, str> {
+    if !s.chars().any(hidden) {
+        return Cow::Borrowed(s);
     }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if hidden(c) {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// Typed text cut to `max` characters (with `…` when cut) and escaped for a

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::tui::{app, app_with_records, key, screen, type_text};
+use common::tui::{app, app_with_records, key, refuse_on_a_new_job, screen, type_text};
 use radiocode::tui::app::Msg;
 use ratatui::crossterm::event::KeyCode;
 
@@ -119,11 +119,7 @@ fn a_code_from_a_radio_pass_card_goes_first_and_is_used_like_any_other() {
     assert!(s.contains("Radio Pass card"), "{s}");
     assert!(a.simulator.is_some(), "the keypad guide works with it");
     // The radio refuses it: a job is started and the try recorded.
-    key(&mut a, KeyCode::Char('r'));
-    type_text(&mut a, "AB12 CDE");
-    key(&mut a, KeyCode::Tab);
-    type_text(&mut a, "V5C");
-    key(&mut a, KeyCode::Enter);
+    refuse_on_a_new_job(&mut a);
     let (job, _) = a.current_job.clone().unwrap();
     let store = radiocode::store::SqliteStore::open(&dir.path().join("radiocode.db")).unwrap();
     use radiocode::store::Records;
@@ -138,11 +134,7 @@ fn accepted_is_asked_once_before_it_becomes_a_confirmed_entry() {
     let mut a = app_with_records(dir.path(), 120, 40);
     type_text(&mut a, "bp 5384 6 418296S");
     key(&mut a, KeyCode::Enter);
-    key(&mut a, KeyCode::Char('r'));
-    type_text(&mut a, "AB12 CDE");
-    key(&mut a, KeyCode::Tab);
-    type_text(&mut a, "V5C");
-    key(&mut a, KeyCode::Enter);
+    refuse_on_a_new_job(&mut a);
     assert_eq!(a.selected_code().as_deref(), Some("1091"));
     key(&mut a, KeyCode::Char('a'));
     assert_eq!(a.overlay, Overlay::ConfirmAccept);
@@ -277,11 +269,7 @@ fn a_code_refused_on_an_earlier_job_is_marked_when_the_serial_comes_back() {
         let mut a = app_with_records(dir.path(), 120, 40);
         type_text(&mut a, "BP538464182965");
         key(&mut a, KeyCode::Enter);
-        key(&mut a, KeyCode::Char('r'));
-        type_text(&mut a, "AB12 CDE");
-        key(&mut a, KeyCode::Tab);
-        type_text(&mut a, "V5C");
-        key(&mut a, KeyCode::Enter);
+        refuse_on_a_new_job(&mut a);
     }
     // Another day, another session: the same radio.
     let mut a = app_with_records(dir.path(), 120, 40);
@@ -346,11 +334,7 @@ fn nothing_is_cut_at_80x24() {
         let mut a = app_with_records(dir.path(), 120, 40);
         type_text(&mut a, "BP538469512132");
         key(&mut a, KeyCode::Enter);
-        key(&mut a, KeyCode::Char('r'));
-        type_text(&mut a, "AB12 CDE");
-        key(&mut a, KeyCode::Tab);
-        type_text(&mut a, "V5C");
-        key(&mut a, KeyCode::Enter);
+        refuse_on_a_new_job(&mut a);
     }
     for (w, h) in [(80, 24), (120, 40), (200, 50)] {
         let mut a = app_with_records(dir.path(), w, h);

@@ -71,3 +71,13 @@ pub fn app_with_records(dir: &std::path::Path, w: u16, h: u16) -> App {
     a.update(Msg::Resize(w, h));
     a
 }
+
+/// The radio refuses the chosen code on its first try: `r`, then the job
+/// form filled (registration AB12 CDE, proof V5C) and saved.
+pub fn refuse_on_a_new_job(app: &mut App) {
+    key(app, KeyCode::Char('r'));
+    type_text(app, "AB12 CDE");
+    key(app, KeyCode::Tab);
+    type_text(app, "V5C");
+    key(app, KeyCode::Enter);
+}
