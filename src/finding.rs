@@ -33,6 +33,8 @@ pub enum FindingKind {
     NotUtf8,
     /// A CSV quote left open: the lines after it were read as one cell.
     UnclosedQuote,
+    /// Typed (or scanned) with a French AZERTY keyboard's number row.
+    AzertyNumberRow,
     InvalidCharacter,
     LetterForDigit,
     DigitForLetter,

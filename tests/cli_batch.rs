@@ -265,3 +265,11 @@ fn warnings_have_a_column_of_their_own() {
     assert_eq!(rows[1].len(), 8);
     assert_eq!(rows[2].len(), 8);
 }
+
+/// batch reads an AZERTY number row as decode does.
+#[test]
+fn batch_reads_an_azerty_number_row() {
+    let rows = csv_rows(&batch(&["--format", "csv"], "Jè\"è\n".as_bytes()));
+    assert_eq!(rows[1][..4], ["J737", "renault", "decoded", "6583"]);
+    assert!(rows[1][7].contains("AZERTY"), "{:?}", rows[1]);
+}

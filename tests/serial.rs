@@ -213,3 +213,24 @@ fn too_long_text_is_refused_quickly() {
     assert_eq!(kinds(&d), [(K::TooLong, None)]);
     assert!(d.findings[0].message.contains("1048576 characters"));
 }
+
+/// A serial typed (or scanned) with a French AZERTY keyboard's number row
+/// is read back as digits, said by a finding, where only that reading makes
+/// a serial; a dash alone is still a separator.
+#[test]
+fn an_azerty_number_row_is_read_as_digits() {
+    let d = diagnose("BP(\"_'-'&_éç-(", None);
+    assert_eq!(d.serial.as_deref(), Some("BP538464182965"));
+    assert_eq!(d.findings[0].kind, K::AzertyNumberRow);
+    assert!(d.findings[0].message.contains("AZERTY"));
+    let d = diagnose("Jè\"è", None);
+    assert_eq!(d.serial.as_deref(), Some("J737"));
+    // Ordinary text keeps its ordinary reading.
+    assert_eq!(diagnose("J-727", None).serial.as_deref(), Some("J727"));
+    let d = diagnose("BP5384-641829", None);
+    assert!(
+        d.serial.is_none(),
+        "a missing digit is not made up from a dash"
+    );
+    assert!(d.findings.iter().all(|f| f.kind != K::AzertyNumberRow));
+}

@@ -25,9 +25,63 @@ pub fn diagnose(input: &str, family: Option<Family>) -> Diagnosis {
 /// [`diagnose`] into a fresh `Diagnosis::new(family)` that the caller holds,
 /// so a decode builds its answer where it stays.
 pub(crate) fn diagnose_into(input: &str, d: &mut Diagnosis) {
-    if !exact(input, d) {
-        read_typed(input, d);
+    if exact(input, d) {
+        return;
     }
+    let chosen = d.family;
+    read_typed(input, d);
+    if d.has_errors() {
+        read_azerty(input, chosen, d);
+    }
+}
+
+/// The number row of a French (AZERTY) keyboard, 1 to 0, unshifted: what a
+/// technician on such a keyboard, or a USB scanner set up for one, types
+/// for the digits.
+const AZERTY_ROW: [(char, char); 10] = [
+    ('&', '1'),
+    ('é', '2'),
+    ('"', '3'),
+    ('\'', '4'),
+    ('(', '5'),
+    ('-', '6'),
+    ('è', '7'),
+    ('_', '8'),
+    ('ç', '9'),
+    ('à', '0'),
+];
+
+/// Text that only makes sense read as typed on an AZERTY number row: when
+/// that reading is a valid serial (and the plain one was not), it replaces
+/// the plain one, with a finding that says so. Each character maps to one,
+/// so positions stay those of the text as typed.
+fn read_azerty(input: &str, chosen: Option<Family>, d: &mut Diagnosis) {
+    let digit = |c: char| AZERTY_ROW.iter().find(|(k, _)| *k == c).map(|(_, v)| *v);
+    // '-' and '_' separate digits in ordinary typing: only a character no
+    // serial is typed with (& é " ' ( è ç à) says this is the number row.
+    if !input
+        .chars()
+        .any(|c| digit(c).is_some() && !matches!(c, '-' | '_'))
+    {
+        return;
+    }
+    let mapped: String = input.chars().map(|c| digit(c).unwrap_or(c)).collect();
+    let mut alt = Diagnosis::new(chosen);
+    read_typed(&mapped, &mut alt);
+    if alt.has_errors() || alt.serial.is_none() {
+        return;
+    }
+    alt.findings.insert(
+        0,
+        Finding::new(
+            Severity::Warning,
+            K::AzertyNumberRow,
+            None,
+            "read as typed on a French (AZERTY) keyboard's number row: & é \" ' ( - è _ ç à \
+             are the digits 1 to 0 there. Check the serial on the label",
+        ),
+    );
+    *d = alt;
 }
 
 /// A serial typed exactly as its family's normal form (a precode, `M` + 6
