@@ -436,3 +436,13 @@ fn the_readme_screen() {
     assert!(s.contains("position 17: 'S' read as '5'"), "{s}");
     println!("{s}");
 }
+
+#[test]
+fn an_azerty_serial_shows_how_it_was_read() {
+    let mut a = app(80, 24);
+    type_text(&mut a, "Jè\"è");
+    let s = screen(&a);
+    assert!(s.contains("read as J737"), "{s}");
+    assert!(s.contains("AZERTY"), "{s}");
+    assert_eq!(a.selected_code().as_deref(), Some("6583"));
+}

@@ -125,6 +125,7 @@ pub(super) fn findings_lines<'a>(app: &App, theme: &Theme, width: usize) -> Vec<
                 | FindingKind::DigitForLetter
                 | FindingKind::PrefixRemoved
                 | FindingKind::PrefixRewritten
+                | FindingKind::AzertyNumberRow
         )
     });
     if let (true, Some(serial)) = (corrected, &d.serial) {
