@@ -1,18 +1,13 @@
 //! A job's evidence and documents: `jobs attach|verify|card|purge` and
 //! `radiocode request`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::{EXIT_FAILURE, EXIT_INVALID, Out, RequestArgs};
 use crate::paper::{self, Format};
 use crate::session::{self, one_job};
 use crate::settings::Bench;
 use crate::store::{self, EvidenceKind, EvidenceRow, NoSuchJob, Place};
-
-/// A file's size and SHA-256, or why it cannot be used.
-pub fn fingerprint(path: &Path) -> Result<(i64, String), String> {
-    crate::files::fingerprint(path)
-}
 
 /// A full path as a person writes it: Windows' `\\?\C:\...` form (what
 /// canonicalising gives there) without its prefix when a drive path says the same.
@@ -33,7 +28,7 @@ pub fn attach(
     // Every file is read before anything is recorded: all of them, or none.
     let mut rows = Vec::new();
     for f in files {
-        let (size, sha256) = match fingerprint(f) {
+        let (size, sha256) = match crate::files::fingerprint(f) {
             Ok(x) => x,
             Err(e) => {
                 say!("radiocode: {e}; nothing was recorded");
@@ -124,7 +119,7 @@ pub fn verify(place: &Place, job: i64) -> anyhow::Result<u8> {
             continue;
         }
         // The exact file recorded, even when its name is not UTF-8.
-        let check = |p: &str| match fingerprint(&crate::files::text_path(p)) {
+        let check = |p: &str| match crate::files::fingerprint(&crate::files::text_path(p)) {
             Ok((_, sha)) if sha == e.sha256 => "ok".to_string(),
             Ok(_) => "CHANGED since it was recorded".to_string(),
             Err(_) if !crate::files::text_path(p).exists() => "MISSING".to_string(),

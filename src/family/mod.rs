@@ -105,8 +105,9 @@ impl FromStr for Family {
 }
 
 /// `a, b, c or d`.
-fn or_list(items: &[&str]) -> String {
-    match items {
+pub(crate) fn or_list<S: AsRef<str>>(items: &[S]) -> String {
+    let items: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
+    match items.as_slice() {
         [] => String::new(),
         [one] => (*one).to_string(),
         [init @ .., last] => format!("{} or {last}", init.join(", ")),

@@ -172,7 +172,7 @@ fn read_typed(input: &str, d: &mut Diagnosis) {
                 format!(
                     "'{}' does not have the shape of a Nissan radio serial: {}",
                     super::escape_text(&text_of(&body)),
-                    or_list(&shapes)
+                    family::or_list(&shapes)
                 ),
             ));
             return;
@@ -183,15 +183,6 @@ fn read_typed(input: &str, d: &mut Diagnosis) {
 
     if let Some(serial) = read_template(&body, family, d) {
         check_serial(serial, family, extra, d);
-    }
-}
-
-/// `a, b, c or d`.
-fn or_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
 }
 

@@ -97,7 +97,7 @@ impl<R: Read> ImportRows<R> {
                 .map_err(|_| "a cell is not UTF-8 text".to_string())?;
             // Both stores take the same text: a NUL a server cannot store
             // makes this row bad, on a file as on a server.
-            if text.contains('\0') {
+            if super::holds_nul(&[&text]) {
                 return Err("a cell holds a NUL character, which the records do not take".into());
             }
             Ok(text)

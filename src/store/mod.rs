@@ -191,10 +191,15 @@ fn accepted_on_job(job: i64, bench: &str, day: &str) -> String {
     format!("job {job} at {bench} on {day}: accepted by the radio")
 }
 
+/// Text a server cannot store: a NUL character.
+fn holds_nul(texts: &[&str]) -> bool {
+    texts.iter().any(|t| t.contains('\0'))
+}
+
 /// Both stores take and refuse the same text: a NUL character, which a
 /// server cannot store, is refused on a file too.
 fn storable(what: &str, texts: &[&str]) -> anyhow::Result<()> {
-    if texts.iter().any(|t| t.contains('\0')) {
+    if holds_nul(texts) {
         bail!(
             "the {what} holds a NUL character, which the records do not take; nothing was written"
         );
@@ -311,7 +316,7 @@ fn merge_in(tx: &mut impl Tx, from: &Snapshot) -> anyhow::Result<CopyReport> {
     let mut report = CopyReport::default();
     // Text a server cannot store (a NUL character) keeps that one record
     // out, said by name; the others are copied.
-    let nul = |texts: &[&str]| texts.iter().any(|t| t.contains('\0'));
+    let nul = holds_nul;
     let why = "it holds a NUL character, which the server cannot store";
     // Oldest first, so the copies are numbered in the order they happened.
     for job in from.jobs.iter().rev() {

@@ -485,20 +485,7 @@ impl Records for PgStore {
         }
         self.in_tx(|tx| {
             let report = merge_in(tx, from)?;
-            let added = report.jobs.0
-                + report.tries.0
-                + report.notes.0
-                + report.book.0
-                + report.dumps.0
-                + report.layouts.0
-                + report.evidence.0;
-            let there = report.jobs.1
-                + report.tries.1
-                + report.notes.1
-                + report.book.1
-                + report.dumps.1
-                + report.layouts.1
-                + report.evidence.1;
+            let (added, there) = report.totals();
             tx.execute(
                 "INSERT INTO radiocode.imports (what, added, already_there) VALUES ($1, $2, $3)",
                 &[&"db copy", &(added as i32), &(there as i32)],

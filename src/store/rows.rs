@@ -485,8 +485,8 @@ pub struct CopyReport {
 }
 
 impl CopyReport {
-    /// One line per kind: "jobs: 3 copied, 1 already there".
-    pub fn lines(&self) -> Vec<String> {
+    /// Every kind's (copied, already there), in the order the lines say them.
+    fn tallies(&self) -> [(&'static str, (usize, usize)); 7] {
         [
             ("jobs", self.jobs),
             ("tries", self.tries),
@@ -496,10 +496,24 @@ impl CopyReport {
             ("chip dumps", self.dumps),
             ("imported layouts", self.layouts),
         ]
-        .iter()
-        .map(|(what, (copied, there))| format!("{what}: {copied} copied, {there} already there"))
-        .chain(self.skipped.iter().map(|s| format!("NOT copied: {s}")))
-        .collect()
+    }
+
+    /// Records copied and records already there, of every kind together.
+    pub fn totals(&self) -> (usize, usize) {
+        self.tallies()
+            .iter()
+            .fold((0, 0), |(a, b), (_, (c, t))| (a + c, b + t))
+    }
+
+    /// One line per kind: "jobs: 3 copied, 1 already there".
+    pub fn lines(&self) -> Vec<String> {
+        self.tallies()
+            .iter()
+            .map(|(what, (copied, there))| {
+                format!("{what}: {copied} copied, {there} already there")
+            })
+            .chain(self.skipped.iter().map(|s| format!("NOT copied: {s}")))
+            .collect()
     }
 }
 

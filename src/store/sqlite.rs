@@ -373,14 +373,23 @@ impl Tx for rusqlite::Transaction<'_> {
 
 /// A column holding a code, read as one (a bad one is a conversion error).
 fn code_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Code> {
-    let text: String = r.get(i)?;
-    Code::parse(&text).map_err(|e| bad_column(i, e))
+    parsed_at(r, i, Code::parse)
 }
 
 /// A column holding a code book confidence.
 fn confidence_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Confidence> {
+    parsed_at(r, i, Confidence::parse_book)
+}
+
+/// A text column read through its parser; a word it refuses is an error
+/// that names the column.
+fn parsed_at<T>(
+    r: &rusqlite::Row<'_>,
+    i: usize,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> rusqlite::Result<T> {
     let text: String = r.get(i)?;
-    Confidence::parse_book(&text).map_err(|e| bad_column(i, e))
+    parse(&text).map_err(|e| bad_column(i, e))
 }
 
 fn bad_column(i: usize, why: String) -> rusqlite::Error {
@@ -522,22 +531,10 @@ impl Records for SqliteStore {
                     Ok(Attempt {
                         at: r.get(0)?,
                         code: code_at(r, 1)?,
-                        outcome: TryOutcome::parse(&r.get::<_, String>(2)?).map_err(|e| {
-                            rusqlite::Error::FromSqlConversionFailure(
-                                2,
-                                rusqlite::types::Type::Text,
-                                e.into(),
-                            )
-                        })?,
+                        outcome: parsed_at(r, 2, TryOutcome::parse)?,
                         uid: r.get(3)?,
                         source: r.get(4)?,
-                        confidence: try_confidence(&r.get::<_, String>(5)?).map_err(|e| {
-                            rusqlite::Error::FromSqlConversionFailure(
-                                5,
-                                rusqlite::types::Type::Text,
-                                e.into(),
-                            )
-                        })?,
+                        confidence: parsed_at(r, 5, try_confidence)?,
                     })
                 })?
                 .collect::<Result<_, _>>()?;
@@ -545,13 +542,7 @@ impl Records for SqliteStore {
                 .query_map([job.id], |r| {
                     Ok(EvidenceRow {
                         at: r.get(0)?,
-                        kind: EvidenceKind::parse(&r.get::<_, String>(1)?).map_err(|e| {
-                            rusqlite::Error::FromSqlConversionFailure(
-                                1,
-                                rusqlite::types::Type::Text,
-                                e.into(),
-                            )
-                        })?,
+                        kind: parsed_at(r, 1, EvidenceKind::parse)?,
                         path: r.get(2)?,
                         size: r.get(3)?,
                         sha256: r.get(4)?,

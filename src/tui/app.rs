@@ -43,6 +43,7 @@ impl App {
             last_try: None,
             job_refused: Vec::new(),
             earlier_refused: Vec::new(),
+            earlier_refused_for: None,
             decoder_scroll: 0,
             findings_scroll: 0,
             simulator: None,
@@ -98,18 +99,22 @@ impl App {
         // New text: its panes are read from the top.
         self.decoder_scroll = 0;
         self.findings_scroll = 0;
-        // A code refused on any job for this radio is marked wherever it comes back.
-        self.earlier_refused = match (
-            self.session.records(),
-            self.outcome
-                .as_ref()
-                .and_then(|o| o.diagnosis.serial.as_deref()),
-        ) {
-            (Some(records), Some(serial)) => session::refused_for(records, serial)
-                .map(|r| r.iter().map(|r| r.attempt.code).collect())
-                .unwrap_or_default(),
-            _ => Vec::new(),
-        };
+        // A code refused on any job for this radio is marked wherever it
+        // comes back; the job log is read once for each serial.
+        let serial = self
+            .outcome
+            .as_ref()
+            .and_then(|o| o.diagnosis.serial.as_deref())
+            .map(str::to_string);
+        if serial != self.earlier_refused_for {
+            self.earlier_refused = match (self.session.records(), &serial) {
+                (Some(records), Some(serial)) => session::refused_for(records, serial)
+                    .map(|r| r.iter().map(|r| r.attempt.code).collect())
+                    .unwrap_or_default(),
+                _ => Vec::new(),
+            };
+            self.earlier_refused_for = serial;
+        }
         // Codes typed in from elsewhere come first, chosen.
         if let Some(o) = &mut self.outcome
             && let Some(serial) = o.diagnosis.serial.as_deref()
@@ -478,6 +483,8 @@ impl App {
                     self.job_refused.push(code);
                 }
                 let selected = self.selected;
+                // The job log changed: its refusals are read again.
+                self.earlier_refused_for = None;
                 self.revalidate();
                 // Move on to the first code this radio has not refused yet.
                 let refused = self.refused_on_screen();
@@ -555,8 +562,10 @@ impl App {
         self.write_document(&name, &doc.render(paper::Format::Html));
     }
 
-    /// Looks the serial on screen up again, keeping the chosen code.
+    /// Looks the serial on screen up again (the records may have changed),
+    /// keeping the chosen code.
     fn refresh(&mut self) {
+        self.earlier_refused_for = None;
         let selected = self.selected;
         self.revalidate();
         self.selected = selected.min(self.candidate_count().saturating_sub(1));

@@ -191,6 +191,9 @@ pub struct App {
     pub(super) job_refused: Vec<Code>,
     /// Codes this serial's radio refused on any job in the records.
     pub(super) earlier_refused: Vec<Code>,
+    /// The serial `earlier_refused` was read for: the job log is asked once
+    /// a serial, not on every key, and again after the records change.
+    pub(super) earlier_refused_for: Option<String>,
     /// The first decoder line shown, when its text is longer than the pane.
     pub decoder_scroll: usize,
     /// The first finding line shown under the serial.

@@ -5,12 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 
 use super::{Theme, draw};
-use crate::serial::Family;
 use crate::tui::state::App;
-
-pub fn label_diagram(family: Option<Family>) -> &'static str {
-    crate::family::label_diagram(family)
-}
 
 pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
     let family = app.shown_family();
@@ -19,6 +14,9 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
         None => " Label ".to_string(),
     };
     let inner = draw::pane(frame.buffer_mut(), area, &Line::raw(title), false, theme);
-    let lines: Vec<Line> = label_diagram(family).lines().map(Line::raw).collect();
+    let lines: Vec<Line> = crate::family::label_diagram(family)
+        .lines()
+        .map(Line::raw)
+        .collect();
     draw::lines(frame.buffer_mut(), inner, &lines);
 }
