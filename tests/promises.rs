@@ -55,9 +55,7 @@ fn a_closed_pipe_ends_batch_quietly_at_every_thread_count() {
     let input = big_input(dir.path());
     for threads in ["1", "2", "4"] {
         for format in ["jsonl", "csv"] {
-            let mut child = Command::new(env!("CARGO_BIN_EXE_radiocode"))
-                .env("RADIOCODE_DB", dir.path().join("none.db"))
-                .env("RADIOCODE_CONFIG", cli::NO_CONFIG)
+            let mut child = cli::command(dir.path().join("none.db"), cli::NO_CONFIG)
                 .args(["batch", "--threads", threads, "--format", format])
                 .arg(&input)
                 .stdout(Stdio::piped())
@@ -89,9 +87,7 @@ fn a_full_disk_ends_batch_with_a_message_and_status_3() {
     let dir = tempfile::tempdir().unwrap();
     let input = big_input(dir.path());
     for threads in ["1", "2", "4"] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_radiocode"))
-            .env("RADIOCODE_DB", dir.path().join("none.db"))
-            .env("RADIOCODE_CONFIG", cli::NO_CONFIG)
+        let mut child = cli::command(dir.path().join("none.db"), cli::NO_CONFIG)
             .args(["batch", "--threads", threads])
             .arg(&input)
             .stdout(std::fs::File::create("/dev/full").unwrap())
@@ -155,9 +151,7 @@ fn devices_and_pipes_are_refused_before_they_are_read() {
 #[test]
 fn an_import_that_never_ends_its_line_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_radiocode"))
-        .env("RADIOCODE_DB", dir.path().join("r.db"))
-        .env("RADIOCODE_CONFIG", cli::NO_CONFIG)
+    let mut child = cli::command(dir.path().join("r.db"), cli::NO_CONFIG)
         .args(["book", "import", "-"])
         .stdin(Stdio::piped())
         .stderr(Stdio::piped())
@@ -491,11 +485,8 @@ fn a_one_column_csv_headed_serial_is_a_csv() {
 #[cfg(unix)]
 fn as_user(dir: &Path, args: &[&str]) -> std::process::Output {
     use std::os::unix::process::CommandExt;
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_radiocode"));
-    cmd.env("RADIOCODE_DB", dir.join("r.db"))
-        .env("RADIOCODE_CONFIG", cli::NO_CONFIG)
-        .env("HOME", dir)
-        .args(args);
+    let mut cmd = cli::command(dir.join("r.db"), cli::NO_CONFIG);
+    cmd.env("HOME", dir).args(args);
     if is_root() {
         cmd.uid(65534).gid(65534);
     }
@@ -564,9 +555,7 @@ fn an_evidence_file_name_that_is_not_utf8_is_kept_exactly() {
         .status
         .success()
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_radiocode"))
-        .env("RADIOCODE_DB", &db)
-        .env("RADIOCODE_CONFIG", cli::NO_CONFIG)
+    let out = cli::command(&db, cli::NO_CONFIG)
         .args(["jobs", "attach", "1"])
         .arg(&file)
         .output()

@@ -18,17 +18,24 @@ pub fn run(
     args: &[&str],
     env: &[(&str, &str)],
 ) -> Output {
+    let mut cmd = command(db, config);
+    cmd.args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run radiocode")
+}
+
+/// The binary on these records and this settings file, with no stray
+/// environment, to be given its arguments, input and output.
+pub fn command(db: impl AsRef<OsStr>, config: impl AsRef<Path>) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_radiocode"));
     cmd.env("RADIOCODE_DB", db)
         .env("RADIOCODE_CONFIG", config.as_ref())
         .env_remove("PGPASSWORD")
         .env_remove("RADIOCODE_BRANCH")
-        .env_remove("RADIOCODE_WORKSTATION")
-        .args(args);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().expect("run radiocode")
+        .env_remove("RADIOCODE_WORKSTATION");
+    cmd
 }
 
 /// Standard output and standard error, for assertions and their messages.
