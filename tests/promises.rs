@@ -7,7 +7,7 @@ mod common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::cli::{self, text};
@@ -110,7 +110,10 @@ fn devices_and_pipes_are_refused_before_they_are_read() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("r.db");
     let fifo = dir.path().join("fifo");
-    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
     assert!(made.success());
     assert!(
         rc(
