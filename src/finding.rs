@@ -55,6 +55,8 @@ pub enum FindingKind {
     CodeBookUnreadable,
     ChipDumpDisagrees,
     SuspectedRecoded,
+    /// A label's barcode and printed text (or two barcodes) give different serials.
+    LabelDisagrees,
 }
 
 /// One thing worth telling the technician about the text they typed.

@@ -29,6 +29,7 @@ pub mod family;
 pub mod files;
 pub mod finding;
 pub mod keypad;
+pub mod label;
 pub mod paper;
 pub mod serial;
 pub mod session;

@@ -4,6 +4,7 @@ mod batch;
 mod batch_out;
 mod decode;
 mod dump;
+mod label;
 mod man;
 pub mod output;
 mod paper;
@@ -100,6 +101,10 @@ pub enum Command {
     /// The request sheet for a dealer or a code service: the serial as read,
     /// the unit, the owner, and the codes already refused. Never a code.
     Request(RequestArgs),
+    /// Read label photos: the serial from their barcodes and printed text,
+    /// how it was read and how sure. Exit status 0 when every photo gave a
+    /// serial, 1 when one gave none, 3 when a file cannot be read.
+    Label(label::LabelArgs),
     /// Chip dumps (EEPROM reads): the code through a layout learned from the
     /// garage's own radios.
     #[command(subcommand)]
@@ -447,6 +452,7 @@ pub fn run(cmd: Command, place: Place, bench: Bench) -> anyhow::Result<u8> {
         Command::Jobs(cmd) => records::jobs(&cmd, &place, &bench),
         Command::Db(cmd) => records::db(&cmd, &place),
         Command::Dump(cmd) => dump::run(&cmd, &place),
+        Command::Label(args) => label::run(&args),
         Command::Request(args) => paper::request(&args, &place, &bench),
         Command::Completions { shell } => {
             let mut out = Out::stdout();

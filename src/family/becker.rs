@@ -48,6 +48,7 @@ pub const SPEC: Spec = Spec {
     },
     chip_dump_models: true,
     owns_part_numbers: false,
+    in_barcode: None,
 };
 
 fn detect(t: &[Typed]) -> Option<Rank> {

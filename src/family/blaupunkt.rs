@@ -50,6 +50,7 @@ pub const SPEC: Spec = Spec {
     not_the_serial,
     chip_dump_models: true,
     owns_part_numbers: true,
+    in_barcode: None,
 };
 
 fn detect(t: &[Typed]) -> Option<Rank> {

@@ -242,6 +242,9 @@ pub struct Spec {
     pub chip_dump_models: bool,
     /// A part number typed alone means a label of this family.
     pub owns_part_numbers: bool,
+    /// The serial inside a longer barcode text, by this family's rule for
+    /// its labels' barcodes, with the rule in words.
+    pub in_barcode: Option<fn(&str) -> Option<(String, &'static str)>>,
 }
 
 impl Spec {
@@ -284,4 +287,12 @@ pub fn normal_form(text: &str) -> Option<Family> {
 /// The family a part number typed alone belongs to.
 pub fn part_number_family() -> Option<Family> {
     ALL.into_iter().find(|f| f.spec().owns_part_numbers)
+}
+
+/// The serial inside a longer barcode text by one family's rule (a Renault
+/// precode after its `T`), with the rule in words: the first family whose
+/// rule finds one.
+pub fn serial_in_barcode(text: &str) -> Option<(String, &'static str)> {
+    ALL.into_iter()
+        .find_map(|f| f.spec().in_barcode.and_then(|rule| rule(text)))
 }

@@ -41,6 +41,7 @@ pub const SPEC: Spec = Spec {
     not_the_serial: |_| vec!["a V + 6 digits serial (a Ford V unit, not this family)".to_string()],
     chip_dump_models: false,
     owns_part_numbers: false,
+    in_barcode: None,
 };
 
 /// `M0` before six digits: labels print it, the serial is `M` + 6 digits.

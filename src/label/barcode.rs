@@ -1,0 +1,286 @@
+//! The barcodes on a label photo, read with `rxing` (only the symbologies a
+//! label can carry). A photo is read in two passes:
+//!
+//! 1. the whole photo at a reduced scale (at most [`OVERVIEW`] pixels on its
+//!    long side), contrast stretched: a label that fills the frame is read
+//!    here, at any turn a quarter of a circle apart;
+//! 2. where that gave no serial, the places that look like barcodes (fine,
+//!    parallel edges) are found, cut out of the photo at full resolution,
+//!    turned upright by the angle of their bars and read again: a small label
+//!    in a large photo, or one held at a slant.
+
+use std::collections::HashSet;
+
+use rxing::common::HybridBinarizer;
+use rxing::multi::{GenericMultipleBarcodeReader, MultipleBarcodeReader};
+use rxing::{BarcodeFormat, BinaryBitmap, DecodeHints, Luma8LuminanceSource, MultiUseMultiFormatReader};
+
+use super::photo::{Area, Grey};
+
+/// The long side of the whole-photo pass.
+pub const OVERVIEW: u32 = 1280;
+/// The long side a cut-out is read at, at most.
+const CUT_OUT: u32 = 1800;
+/// How many places that look like barcodes are read in the second pass.
+const PLACES: usize = 4;
+
+/// One barcode read off the photo.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Seen {
+    /// The decoded text, as the barcode holds it.
+    pub text: String,
+    pub symbology: &'static str,
+    /// Where on the photo, in its pixels.
+    pub area: Area,
+}
+
+/// The symbologies read, with the names radiocode gives them.
+const FORMATS: [(BarcodeFormat, &str); 8] = [
+    (BarcodeFormat::CODE_128, "Code 128"),
+    (BarcodeFormat::CODE_39, "Code 39"),
+    (BarcodeFormat::ITF, "ITF"),
+    (BarcodeFormat::EAN_13, "EAN-13"),
+    (BarcodeFormat::EAN_8, "EAN-8"),
+    (BarcodeFormat::UPC_A, "UPC-A"),
+    (BarcodeFormat::DATA_MATRIX, "Data Matrix"),
+    (BarcodeFormat::QR_CODE, "QR"),
+];
+
+fn name_of(format: &BarcodeFormat) -> &'static str {
+    FORMATS
+        .iter()
+        .find(|(f, _)| f == format)
+        .map_or("barcode", |(_, name)| name)
+}
+
+/// Whether the reading so far holds what is wanted (a serial): the second
+/// pass is not needed then.
+pub type Enough<'a> = &'a dyn Fn(&[Seen]) -> bool;
+
+/// Every barcode found on `photo`; `stop` is asked between steps, and the
+/// reading ends early (with what it has) when it says so.
+pub fn read(photo: &Grey, enough: Enough, stop: &dyn Fn() -> bool) -> Vec<Seen> {
+    let mut seen = Vec::new();
+    let long = photo.width.max(photo.height);
+    let factor = long.div_ceil(OVERVIEW).max(1);
+    let mut overview = photo.shrink(factor);
+    overview.stretch();
+    let to_photo = |x: f32, y: f32| (x * factor as f32, y * factor as f32);
+    decode_into(&overview, &to_photo, None, &mut seen);
+    if enough(&seen) || stop() {
+        return seen;
+    }
+    for place in places(photo).into_iter().take(PLACES) {
+        if stop() {
+            break;
+        }
+        let area = place.area.clamped(photo.width, photo.height);
+        let cut = photo.crop(area);
+        let factor = cut.width.max(cut.height).div_ceil(CUT_OUT).max(1);
+        let mut cut = cut.shrink(factor);
+        cut.stretch();
+        let upright = cut.rotate(place.angle);
+        let (sin, cos) = place.angle.to_radians().sin_cos();
+        let (cx, cy) = (cut.width as f32 / 2.0, cut.height as f32 / 2.0);
+        let to_photo = |x: f32, y: f32| {
+            let (dx, dy) = (x - cx, y - cy);
+            let (sx, sy) = (cos * dx - sin * dy + cx, sin * dx + cos * dy + cy);
+            (
+                sx * factor as f32 + area.x as f32,
+                sy * factor as f32 + area.y as f32,
+            )
+        };
+        decode_into(&upright, &to_photo, Some(area), &mut seen);
+        if enough(&seen) {
+            break;
+        }
+    }
+    seen
+}
+
+/// Reads every barcode in `grey`, adding those not yet seen; points are
+/// taken back to the photo by `to_photo`. `place` is the cut-out's area on
+/// the photo, the box of a barcode read in it.
+fn decode_into(
+    grey: &Grey,
+    to_photo: &dyn Fn(f32, f32) -> (f32, f32),
+    place: Option<Area>,
+    seen: &mut Vec<Seen>,
+) {
+    let Ok(source) = Luma8LuminanceSource::new(grey.pixels.clone(), grey.width, grey.height)
+    else {
+        return;
+    };
+    let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
+    let mut hints = DecodeHints {
+        TryHarder: Some(true),
+        PossibleFormats: Some(FORMATS.iter().map(|(f, _)| *f).collect::<HashSet<_>>()),
+        ..DecodeHints::default()
+    };
+    let mut reader = GenericMultipleBarcodeReader::new(MultiUseMultiFormatReader::default());
+    let Ok(results) = reader.decode_multiple_with_hints(&mut bitmap, &mut hints) else {
+        return;
+    };
+    for r in results {
+        let text: String = r.getText().chars().filter(|c| !c.is_control()).collect();
+        if text.is_empty() || seen.iter().any(|s| s.text == text) {
+            continue;
+        }
+        let points = r.getPoints().iter().map(|p| to_photo(p.x, p.y));
+        let mut area = Area::around(points).unwrap_or_default();
+        // A 1D barcode's points lie on one line across it: give the box the
+        // barcode's height (a sixth of its length), whichever way it lies.
+        if area.height < area.width / 6 {
+            let grow = area.width / 6 - area.height;
+            area.y = area.y.saturating_sub(grow / 2);
+            area.height += grow;
+        } else if area.width < area.height / 6 {
+            let grow = area.height / 6 - area.width;
+            area.x = area.x.saturating_sub(grow / 2);
+            area.width += grow;
+        }
+        if let Some(place) = place
+            && area.width <= 1
+        {
+            area = place;
+        }
+        seen.push(Seen {
+            text,
+            symbology: name_of(r.getBarcodeFormat()),
+            area,
+        });
+    }
+}
+
+/// A place on the photo that looks like a barcode, and the angle (degrees)
+/// that turns its bars upright.
+#[derive(Clone, Copy, Debug)]
+pub struct Place {
+    pub area: Area,
+    pub angle: f32,
+}
+
+/// Blocks of the photo, with the strength and direction of their edges.
+struct Block {
+    xx: f64,
+    yy: f64,
+    xy: f64,
+}
+
+/// The places on `photo` with fine, parallel edges (the bars of a 1D
+/// barcode) or dense edges in all directions (a 2D code), biggest first.
+pub fn places(photo: &Grey) -> Vec<Place> {
+    let long = photo.width.max(photo.height);
+    let size = (long / 96).max(8);
+    let (bw, bh) = (photo.width / size, photo.height / size);
+    if bw < 2 || bh < 2 {
+        return Vec::new();
+    }
+    let mut blocks: Vec<Block> = (0..bw * bh)
+        .map(|_| Block {
+            xx: 0.0,
+            yy: 0.0,
+            xy: 0.0,
+        })
+        .collect();
+    let w = photo.width as usize;
+    let px = &photo.pixels;
+    // Every other row and column: the edges of bars a few pixels wide are
+    // still all seen, at a quarter of the work.
+    for y in (1..(bh * size).min(photo.height - 1) as usize).step_by(2) {
+        let row = &mut blocks[(y / size as usize) * bw as usize..][..bw as usize];
+        for x in (1..(bw * size).min(photo.width - 1) as usize).step_by(2) {
+            let gx = px[y * w + x + 1] as i32 - px[y * w + x - 1] as i32;
+            let gy = px[(y + 1) * w + x] as i32 - px[(y - 1) * w + x] as i32;
+            let b = &mut row[x / size as usize];
+            b.xx += (gx * gx) as f64;
+            b.yy += (gy * gy) as f64;
+            b.xy += (gx * gy) as f64;
+        }
+    }
+    let energy: Vec<f64> = blocks.iter().map(|b| b.xx + b.yy).collect();
+    let most = energy.iter().cloned().fold(0.0, f64::max);
+    if most <= 0.0 {
+        return Vec::new();
+    }
+    let coherence = |b: &Block| {
+        let e = b.xx + b.yy;
+        if e <= 0.0 {
+            0.0
+        } else {
+            ((b.xx - b.yy).powi(2) + 4.0 * b.xy * b.xy).sqrt() / e
+        }
+    };
+    let marked: Vec<bool> = blocks
+        .iter()
+        .zip(&energy)
+        .map(|(b, &e)| e >= most * 0.15 && coherence(b) >= 0.55)
+        .collect();
+    let mut label = vec![usize::MAX; marked.len()];
+    let mut found: Vec<(Vec<usize>, Area)> = Vec::new();
+    for start in 0..marked.len() {
+        if !marked[start] || label[start] != usize::MAX {
+            continue;
+        }
+        let id = found.len();
+        let mut members = vec![start];
+        label[start] = id;
+        let mut i = 0;
+        while i < members.len() {
+            let at = members[i];
+            let (x, y) = ((at as u32 % bw) as i64, (at as u32 / bw) as i64);
+            // Neighbours up to two blocks away: the gaps between bars and
+            // between a barcode's halves are bridged.
+            for dy in -2..=2 {
+                for dx in -2..=2 {
+                    let (nx, ny) = (x + dx, y + dy);
+                    if nx < 0 || ny < 0 || nx >= bw as i64 || ny >= bh as i64 {
+                        continue;
+                    }
+                    let n = (ny * bw as i64 + nx) as usize;
+                    if marked[n] && label[n] == usize::MAX {
+                        label[n] = id;
+                        members.push(n);
+                    }
+                }
+            }
+            i += 1;
+        }
+        let area = Area::around(members.iter().flat_map(|&m| {
+            let (x, y) = ((m as u32 % bw) as f32, (m as u32 / bw) as f32);
+            [
+                (x * size as f32, y * size as f32),
+                ((x + 1.0) * size as f32, (y + 1.0) * size as f32),
+            ]
+        }))
+        .unwrap_or_default();
+        found.push((members, area));
+    }
+    found.retain(|(members, _)| members.len() >= 3);
+    found.sort_by_key(|(members, _)| std::cmp::Reverse(members.len()));
+    found
+        .into_iter()
+        .map(|(members, area)| {
+            let (mut xx, mut yy, mut xy) = (0.0, 0.0, 0.0);
+            for &m in &members {
+                xx += blocks[m].xx;
+                yy += blocks[m].yy;
+                xy += blocks[m].xy;
+            }
+            // The direction across the bars, from the x axis; a quarter
+            // turn either way is left to the reader, which tries both.
+            let mut angle = (0.5 * (2.0 * xy).atan2(xx - yy)).to_degrees() as f32;
+            if angle > 45.0 {
+                angle -= 90.0;
+            } else if angle < -45.0 {
+                angle += 90.0;
+            }
+            // A margin of quiet zone and of the bars' full height.
+            let grow = area.width.max(area.height) / 4 + 2 * size;
+            Place {
+                area: area.grown(grow),
+                angle,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,472 @@
+//! Reading a label photo: its barcodes first, its printed text second, each
+//! matched against the family templates; the serial it holds, how it was
+//! read and how sure that is.
+//!
+//! A barcode does not misprint: its text is taken as a serial only where it
+//! is one exactly, or by a label rule a family names (the `815` prefix, `CM`
+//! for `BP`, `M0`, a Renault precode after its `T`). Printed text is read by
+//! Tesseract and goes through the same serial reader as typed text, so every
+//! O/0 and I/1 is flagged where it stands. Where both give a serial they
+//! must agree, or neither is sure.
+
+mod barcode;
+mod photo;
+mod text;
+
+use std::borrow::Cow;
+use std::path::Path;
+
+use compact_str::CompactString;
+use serde::Serialize;
+
+pub use barcode::{OVERVIEW, Place, Seen, places};
+pub use photo::{Area, Grey, Opened};
+pub use text::{Line, Outcome as TextOutcome, how_to_install};
+
+use crate::family::{self, Family};
+use crate::finding::{Finding, FindingKind as K, Severity};
+use crate::serial;
+
+/// How a serial was read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    Barcode,
+    Text,
+}
+
+impl Source {
+    pub fn words(self) -> &'static str {
+        match self {
+            Source::Barcode => "barcode",
+            Source::Text => "printed text",
+        }
+    }
+}
+
+/// What became of the printed text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TextRead {
+    /// Read; this many lines.
+    Read(usize),
+    /// Not tried, and why.
+    NotTried(String),
+    /// Tried and failed, and why.
+    Failed(String),
+}
+
+/// A number read off the label that is not the serial.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Other {
+    pub text: String,
+    /// What it is, in words (a part number and where the serial is instead).
+    pub what: String,
+    pub source: Source,
+    pub symbology: Option<&'static str>,
+    #[serde(rename = "box")]
+    pub area: Area,
+}
+
+/// Everything read off one label photo.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Reading {
+    /// The serial in its normal form, when one was read.
+    pub serial: Option<CompactString>,
+    #[serde(skip)]
+    pub family: Option<Family>,
+    pub source: Option<Source>,
+    pub symbology: Option<&'static str>,
+    /// The text as read, before the serial was made of it.
+    pub raw: Option<String>,
+    /// A barcode whose text is exactly a valid serial, or a barcode and the
+    /// printed text that agree.
+    pub sure: bool,
+    pub findings: Vec<Finding>,
+    pub others: Vec<Other>,
+    #[serde(rename = "box")]
+    pub area: Option<Area>,
+    /// The serial the printed text gave, where it differs from the barcode's.
+    pub text_serial: Option<CompactString>,
+    pub printed_text: TextRead,
+    /// The photo's size, pixels.
+    pub width: u32,
+    pub height: u32,
+}
+
+/// The steps of a reading, for a progress line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    Opening,
+    Barcodes,
+    Text,
+}
+
+impl Step {
+    pub fn words(self) -> &'static str {
+        match self {
+            Step::Opening => "opening the photo",
+            Step::Barcodes => "looking for barcodes",
+            Step::Text => "reading the printed text",
+        }
+    }
+}
+
+/// How to read: whether to try the printed text, and who is told of each
+/// step and asked whether to stop.
+pub struct Options<'a> {
+    pub text: bool,
+    pub step: &'a dyn Fn(Step),
+    pub stop: &'a dyn Fn() -> bool,
+}
+
+impl Default for Options<'_> {
+    fn default() -> Self {
+        Options {
+            text: true,
+            step: &|_| {},
+            stop: &|| false,
+        }
+    }
+}
+
+/// Why a photo gave no reading at all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// The file cannot be read as a photo: what is wrong, with its path.
+    Unreadable(String),
+    Stopped,
+}
+
+/// Reads the label photo at `path`.
+pub fn read_file(path: &Path, options: &Options) -> Result<(Reading, Opened), Failure> {
+    (options.step)(Step::Opening);
+    let opened = photo::open(path).map_err(Failure::Unreadable)?;
+    if (options.stop)() {
+        return Err(Failure::Stopped);
+    }
+    let reading = read_photo(&opened.grey, options)?;
+    Ok((reading, opened))
+}
+
+/// A serial found in one piece of text read off the label.
+struct Found {
+    serial: CompactString,
+    family: Option<Family>,
+    /// The text is exactly the serial.
+    exact: bool,
+    findings: Vec<Finding>,
+    raw: String,
+    area: Area,
+    symbology: Option<&'static str>,
+}
+
+/// The kinds of finding that say a character was misread: a barcode never
+/// misreads, so its text with one of these is no serial.
+fn misread(kind: K) -> bool {
+    matches!(
+        kind,
+        K::InvalidCharacter
+            | K::LetterForDigit
+            | K::DigitForLetter
+            | K::YearLetter
+            | K::AzertyNumberRow
+            | K::WrongLength
+            | K::TooLong
+            | K::Empty
+    )
+}
+
+/// What a finding says a number is when it is not a serial (a part number,
+/// another maker's unit).
+fn not_a_serial(d: &serial::Diagnosis) -> Option<String> {
+    d.findings
+        .iter()
+        .find(|f| {
+            matches!(
+                f.kind,
+                K::PartNumber | K::NotDecodableUnit | K::FordVSerial | K::UnsupportedModel
+            )
+        })
+        .map(|f| f.message.to_string())
+}
+
+/// Reads the barcodes and printed text of a photo already open.
+pub fn read_photo(grey: &Grey, options: &Options) -> Result<Reading, Failure> {
+    let mut reading = Reading {
+        serial: None,
+        family: None,
+        source: None,
+        symbology: None,
+        raw: None,
+        sure: false,
+        findings: Vec::new(),
+        others: Vec::new(),
+        area: None,
+        text_serial: None,
+        printed_text: TextRead::NotTried("not asked for".to_string()),
+        width: grey.width,
+        height: grey.height,
+    };
+    (options.step)(Step::Barcodes);
+    let enough = |seen: &[Seen]| seen.iter().any(|s| from_barcode(s).is_ok());
+    let seen = barcode::read(grey, &enough, options.stop);
+    if (options.stop)() {
+        return Err(Failure::Stopped);
+    }
+    let mut from_barcodes: Vec<Found> = Vec::new();
+    for s in &seen {
+        match from_barcode(s) {
+            Ok(found) => from_barcodes.push(found),
+            Err(what) => reading.others.push(Other {
+                text: s.text.clone(),
+                what,
+                source: Source::Barcode,
+                symbology: Some(s.symbology),
+                area: s.area,
+            }),
+        }
+    }
+    // Exact serials first: a barcode that holds only the serial is the
+    // surest thing on a label.
+    from_barcodes.sort_by_key(|f| !f.exact);
+    let mut from_text: Option<Found> = None;
+    let mut near_miss: Vec<Finding> = Vec::new();
+    if options.text {
+        (options.step)(Step::Text);
+        // The label is around its barcodes: read the text there, at full
+        // resolution, or on the whole photo where no barcode was seen.
+        let around = Area::around(seen.iter().flat_map(|s| {
+            let a = s.area;
+            [
+                (a.x as f32, a.y as f32),
+                ((a.x + a.width) as f32, (a.y + a.height) as f32),
+            ]
+        }))
+        .map(|a| a.grown(a.width.max(a.height)));
+        match text::read(grey, around, options.stop) {
+            text::Outcome::Read(lines) => {
+                reading.printed_text = TextRead::Read(lines.len());
+                from_text = serial_in_lines(&lines, &mut reading.others, &mut near_miss);
+            }
+            text::Outcome::NotInstalled(how) => {
+                reading.printed_text =
+                    TextRead::NotTried(format!("Tesseract is not installed: {how}"));
+            }
+            text::Outcome::Failed(why) => reading.printed_text = TextRead::Failed(why),
+            text::Outcome::Stopped => return Err(Failure::Stopped),
+        }
+    }
+    settle(&mut reading, from_barcodes, from_text, near_miss);
+    Ok(reading)
+}
+
+/// The serial a barcode's text holds, or what the text is instead.
+fn from_barcode(s: &Seen) -> Result<Found, String> {
+    let text = s.text.trim();
+    let found = |serial: CompactString, family, exact, findings| Found {
+        serial,
+        family,
+        exact,
+        findings,
+        raw: s.text.clone(),
+        area: s.area,
+        symbology: Some(s.symbology),
+    };
+    if let Some(f) = family::normal_form(text) {
+        let d = serial::diagnose(text, Some(f));
+        if let Some(serial) = d.serial.clone()
+            && !d.has_errors()
+        {
+            let exact = serial == text;
+            return Ok(found(serial, Some(f), exact, d.findings));
+        }
+        return Err(not_a_serial(&d).unwrap_or_else(|| {
+            format!("has the shape of a {} serial but is not one", f.name())
+        }));
+    }
+    let d = serial::diagnose(text, None);
+    if let Some(serial) = d.serial.clone()
+        && !d.has_errors()
+        && !d.findings.iter().any(|f| misread(f.kind))
+    {
+        return Ok(found(serial, d.family, false, d.findings));
+    }
+    if let Some(what) = not_a_serial(&d) {
+        return Err(what);
+    }
+    if let Some((precode, rule)) = family::serial_in_barcode(text) {
+        let d = serial::diagnose(&precode, None);
+        if let Some(serial) = d.serial.clone()
+            && !d.has_errors()
+        {
+            let mut findings = d.findings;
+            findings.insert(
+                0,
+                Finding::new(Severity::Warning, K::PrefixRemoved, None, rule),
+            );
+            return Ok(found(serial, d.family, false, findings));
+        }
+    }
+    Err("not a serial radiocode knows".to_string())
+}
+
+/// The pieces of one printed line that may hold a serial: the whole line,
+/// what follows a colon, each word, and each two words together (a `BE`
+/// model and its serial number printed apart, a part number in groups).
+fn pieces(line: &str) -> Vec<String> {
+    let words: Vec<&str> = line
+        .split(|c: char| c.is_whitespace() || c == ':')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut out = vec![line.trim().to_string()];
+    out.extend(words.iter().map(|w| w.to_string()));
+    out.extend(words.windows(2).map(|w| format!("{} {}", w[0], w[1])));
+    out.extend(words.windows(4).map(|w| w.join(" ")));
+    out.dedup();
+    out
+}
+
+/// The first serial in the printed lines (the one with fewest findings where
+/// there are several); numbers that are not a serial go to `others`, and the
+/// findings of the line that came closest to a serial go to `near_miss`.
+fn serial_in_lines(
+    lines: &[Line],
+    others: &mut Vec<Other>,
+    near_miss: &mut Vec<Finding>,
+) -> Option<Found> {
+    let mut best: Option<Found> = None;
+    for line in lines {
+        for piece in pieces(&line.text) {
+            if piece.chars().count() < 4 || piece.chars().count() > serial::MAX_INPUT_CHARS {
+                continue;
+            }
+            let d = serial::diagnose(&piece, None);
+            if let Some(serial) = d.serial.clone()
+                && !d.has_errors()
+            {
+                let better = best
+                    .as_ref()
+                    .is_none_or(|b| d.findings.len() < b.findings.len());
+                if better {
+                    best = Some(Found {
+                        exact: serial == piece,
+                        serial,
+                        family: d.family,
+                        findings: d.findings,
+                        raw: piece,
+                        area: line.area,
+                        symbology: None,
+                    });
+                }
+                break;
+            }
+            if let Some(what) = not_a_serial(&d) {
+                if !others.iter().any(|o| o.text == piece) {
+                    others.push(Other {
+                        text: piece,
+                        what,
+                        source: Source::Text,
+                        symbology: None,
+                        area: line.area,
+                    });
+                }
+                break;
+            }
+            if near_miss.is_empty() && d.family.is_some() && d.findings.len() <= 3 {
+                near_miss.clone_from(&d.findings);
+            }
+        }
+    }
+    best
+}
+
+/// Puts the barcodes' and the printed text's serials together.
+fn settle(
+    reading: &mut Reading,
+    from_barcodes: Vec<Found>,
+    from_text: Option<Found>,
+    near_miss: Vec<Finding>,
+) {
+    let mut barcodes = from_barcodes.into_iter();
+    let first = barcodes.next();
+    for other in barcodes {
+        if first.as_ref().is_some_and(|f| f.serial != other.serial) {
+            reading.findings.push(loud(format!(
+                "two barcodes hold different serials: {} and {}. Check the label by eye",
+                first.as_ref().map_or("", |f| f.serial.as_str()),
+                other.serial
+            )));
+            reading.sure = false;
+        }
+    }
+    let several = !reading.findings.is_empty();
+    match (first, from_text) {
+        (Some(b), Some(t)) if b.serial == t.serial => {
+            reading.sure = !several;
+            take(reading, b, Source::Barcode);
+        }
+        (Some(b), Some(t)) => {
+            reading.findings.push(loud(format!(
+                "the barcode reads {} but the printed text reads {}: they disagree, so neither \
+                 is sure. Read the label by eye before trying a code",
+                b.serial, t.serial
+            )));
+            reading.text_serial = Some(t.serial.clone());
+            reading.sure = false;
+            take(reading, b, Source::Barcode);
+        }
+        (Some(b), None) => {
+            reading.sure = b.exact && !several;
+            take(reading, b, Source::Barcode);
+        }
+        (None, Some(t)) => {
+            reading.sure = false;
+            take(reading, t, Source::Text);
+        }
+        (None, None) => {
+            reading.findings.extend(near_miss);
+            reading.findings.push(Finding::new(
+                Severity::Error,
+                K::Empty,
+                None,
+                no_serial_message(reading),
+            ));
+        }
+    }
+}
+
+fn take(reading: &mut Reading, found: Found, source: Source) {
+    reading.serial = Some(found.serial);
+    reading.family = found.family;
+    reading.source = Some(source);
+    reading.symbology = found.symbology;
+    reading.raw = Some(found.raw);
+    reading.area = Some(found.area);
+    reading.findings.extend(found.findings);
+}
+
+fn loud(message: String) -> Finding {
+    Finding::new(Severity::Warning, K::LabelDisagrees, None, message)
+}
+
+/// Why no serial was read, and what to do.
+fn no_serial_message(reading: &Reading) -> Cow<'static, str> {
+    let text = match &reading.printed_text {
+        TextRead::Read(_) => "",
+        TextRead::NotTried(_) | TextRead::Failed(_) => ", and the printed text was not read",
+    };
+    if reading.others.is_empty() {
+        format!(
+            "no serial on this photo: no barcode or printed serial was found{text}. Photograph \
+             the label flat, without glare, filling most of the frame, or type the serial"
+        )
+        .into()
+    } else {
+        format!(
+            "no serial on this photo: only other numbers were read{text} (see below). The \
+             serial is elsewhere on the label"
+        )
+        .into()
+    }
+}

@@ -1,0 +1,276 @@
+//! A label photo in memory: opened (JPEG and PNG only, each checked by its
+//! first bytes, not its name), turned upright as the camera recorded it, and
+//! kept in grey, the one channel barcodes and printed text are read from.
+
+use std::io::Cursor;
+use std::path::Path;
+
+use image::{ImageDecoder, ImageFormat, ImageReader, Limits};
+
+use crate::files;
+
+/// The biggest photo file read: a 48-megapixel phone photo is under 30 MB.
+const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// The most pixels a photo may have (a 64-megapixel camera); anything larger
+/// is refused before it is decoded.
+const MAX_PIXELS: u64 = 64_000_000;
+
+/// One photo in grey, a byte a pixel, row by row.
+#[derive(Clone)]
+pub struct Grey {
+    pub width: u32,
+    pub height: u32,
+    pub pixels: Vec<u8>,
+}
+
+impl Grey {
+    pub fn new(width: u32, height: u32) -> Grey {
+        Grey {
+            width,
+            height,
+            pixels: vec![255; width as usize * height as usize],
+        }
+    }
+
+    pub fn at(&self, x: u32, y: u32) -> u8 {
+        self.pixels[y as usize * self.width as usize + x as usize]
+    }
+
+    /// A part of the photo, clamped to it.
+    pub fn crop(&self, area: Area) -> Grey {
+        let area = area.clamped(self.width, self.height);
+        let mut out = Vec::with_capacity(area.width as usize * area.height as usize);
+        for y in area.y..area.y + area.height {
+            let start = y as usize * self.width as usize + area.x as usize;
+            out.extend_from_slice(&self.pixels[start..start + area.width as usize]);
+        }
+        Grey {
+            width: area.width,
+            height: area.height,
+            pixels: out,
+        }
+    }
+
+    /// Shrunk by a whole factor, each pixel the mean of its square: no
+    /// aliasing of fine bars into false ones.
+    pub fn shrink(&self, factor: u32) -> Grey {
+        if factor <= 1 {
+            return self.clone();
+        }
+        let (w, h) = (self.width / factor, self.height / factor);
+        let f = factor as usize;
+        let stride = self.width as usize;
+        let mut sums = vec![0u32; w as usize];
+        let mut out = Vec::with_capacity(w as usize * h as usize);
+        for y in 0..h as usize {
+            sums.iter_mut().for_each(|s| *s = 0);
+            for row in 0..f {
+                let line = &self.pixels[(y * f + row) * stride..][..w as usize * f];
+                for (sum, chunk) in sums.iter_mut().zip(line.chunks_exact(f)) {
+                    *sum += chunk.iter().map(|&p| p as u32).sum::<u32>();
+                }
+            }
+            let n = (f * f) as u32;
+            out.extend(sums.iter().map(|s| (s / n) as u8));
+        }
+        Grey {
+            width: w,
+            height: h,
+            pixels: out,
+        }
+    }
+
+    /// The darkest ink as black and the paper as white: the 1st and 99th
+    /// percentiles stretched to 0 and 255, so a dim or washed-out photo
+    /// binarises as well as a crisp one.
+    pub fn stretch(&mut self) {
+        let mut histogram = [0u64; 256];
+        for &p in &self.pixels {
+            histogram[p as usize] += 1;
+        }
+        let total = self.pixels.len() as u64;
+        let cut = total / 100;
+        let percentile = |from_top: bool| {
+            let mut seen = 0;
+            let order: Box<dyn Iterator<Item = usize>> = if from_top {
+                Box::new((0..256).rev())
+            } else {
+                Box::new(0..256)
+            };
+            for v in order {
+                seen += histogram[v];
+                if seen > cut {
+                    return v as i32;
+                }
+            }
+            if from_top { 255 } else { 0 }
+        };
+        let (low, high) = (percentile(false), percentile(true));
+        if high - low < 8 || (low == 0 && high == 255) {
+            return;
+        }
+        let mut table = [0u8; 256];
+        for (v, t) in table.iter_mut().enumerate() {
+            *t = ((v as i32 - low) * 255 / (high - low)).clamp(0, 255) as u8;
+        }
+        for p in &mut self.pixels {
+            *p = table[*p as usize];
+        }
+    }
+
+    /// Turned by `degrees` about its centre (anticlockwise on screen), the
+    /// corners cut off by the turn filled with white; same size.
+    pub fn rotate(&self, degrees: f32) -> Grey {
+        let (sin, cos) = degrees.to_radians().sin_cos();
+        let (w, h) = (self.width as f32, self.height as f32);
+        let (cx, cy) = (w / 2.0, h / 2.0);
+        let mut out = Grey::new(self.width, self.height);
+        for y in 0..self.height {
+            let dy = y as f32 + 0.5 - cy;
+            for x in 0..self.width {
+                let dx = x as f32 + 0.5 - cx;
+                // Where this pixel of the turned photo comes from.
+                let sx = cos * dx - sin * dy + cx - 0.5;
+                let sy = sin * dx + cos * dy + cy - 0.5;
+                if sx >= 0.0 && sy >= 0.0 && sx < w - 1.0 && sy < h - 1.0 {
+                    let (x0, y0) = (sx as u32, sy as u32);
+                    let (fx, fy) = (sx - x0 as f32, sy - y0 as f32);
+                    let p = |x, y| self.at(x, y) as f32;
+                    let top = p(x0, y0) * (1.0 - fx) + p(x0 + 1, y0) * fx;
+                    let bottom = p(x0, y0 + 1) * (1.0 - fx) + p(x0 + 1, y0 + 1) * fx;
+                    out.pixels[y as usize * self.width as usize + x as usize] =
+                        (top * (1.0 - fy) + bottom * fy) as u8;
+                }
+            }
+        }
+        out
+    }
+}
+
+/// A rectangle on a photo, in its pixels.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Area {
+    pub x: u32,
+    pub y: u32,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl Area {
+    pub fn clamped(self, width: u32, height: u32) -> Area {
+        let x = self.x.min(width.saturating_sub(1));
+        let y = self.y.min(height.saturating_sub(1));
+        Area {
+            x,
+            y,
+            width: self.width.min(width - x).max(1),
+            height: self.height.min(height - y).max(1),
+        }
+    }
+
+    /// The smallest area holding all `points` (x, y).
+    pub fn around(points: impl IntoIterator<Item = (f32, f32)>) -> Option<Area> {
+        let mut bounds: Option<(f32, f32, f32, f32)> = None;
+        for (x, y) in points {
+            if !x.is_finite() || !y.is_finite() {
+                continue;
+            }
+            bounds = Some(match bounds {
+                None => (x, y, x, y),
+                Some((a, b, c, d)) => (a.min(x), b.min(y), c.max(x), d.max(y)),
+            });
+        }
+        let (x0, y0, x1, y1) = bounds?;
+        let (x0, y0) = (x0.max(0.0), y0.max(0.0));
+        Some(Area {
+            x: x0 as u32,
+            y: y0 as u32,
+            width: ((x1 - x0).max(0.0) as u32).max(1),
+            height: ((y1 - y0).max(0.0) as u32).max(1),
+        })
+    }
+
+    /// Grown by `by` pixels on every side (kept inside 0, 0).
+    pub fn grown(self, by: u32) -> Area {
+        Area {
+            x: self.x.saturating_sub(by),
+            y: self.y.saturating_sub(by),
+            width: self.width + 2 * by,
+            height: self.height + 2 * by,
+        }
+    }
+}
+
+/// What kind of file a photo is, from its first bytes: the two radiocode
+/// reads, or the name of the one it refuses.
+fn kind_of(bytes: &[u8]) -> Result<ImageFormat, String> {
+    match image::guess_format(bytes) {
+        Ok(ImageFormat::Jpeg) => Ok(ImageFormat::Jpeg),
+        Ok(ImageFormat::Png) => Ok(ImageFormat::Png),
+        Ok(other) => Err(format!(
+            "is a {} image; radiocode reads JPEG and PNG photos. Save it as JPEG or PNG",
+            other.extensions_str().first().unwrap_or(&"other").to_uppercase()
+        )),
+        Err(_) if bytes.starts_with(b"%PDF") => Err(
+            "is a PDF, not a photo; radiocode reads JPEG and PNG photos".to_string(),
+        ),
+        Err(_) if bytes.len() >= 12 && &bytes[4..8] == b"ftyp" => Err(
+            "is a HEIC/HEIF or video file; radiocode reads JPEG and PNG photos (set the phone \
+             camera to \"most compatible\", or export the photo as JPEG)"
+                .to_string(),
+        ),
+        Err(_) => Err("is not a JPEG or PNG photo".to_string()),
+    }
+}
+
+/// A photo read from its file: the grey pixels, upright, with the size of the
+/// colour photo kept for showing.
+pub struct Opened {
+    pub grey: Grey,
+    pub colour: image::DynamicImage,
+}
+
+/// Reads a JPEG or PNG photo, or says why not (the path in the message).
+pub fn open(path: &Path) -> Result<Opened, String> {
+    let shown = files::path_text(path);
+    let bytes = files::read_bounded(path, "a photo", MAX_FILE_BYTES)?;
+    let format = kind_of(&bytes).map_err(|why| format!("{shown} {why}"))?;
+    from_bytes(&bytes, format).map_err(|why| format!("{shown}: {why}"))
+}
+
+fn from_bytes(bytes: &[u8], format: ImageFormat) -> Result<Opened, String> {
+    let mut reader = ImageReader::new(Cursor::new(bytes));
+    reader.set_format(format);
+    let mut limits = Limits::default();
+    limits.max_alloc = Some(320 * 1024 * 1024);
+    reader.limits(limits);
+    let mut decoder = reader
+        .into_decoder()
+        .map_err(|e| format!("cannot be read as {format:?}: {e}"))?;
+    let (w, h) = decoder.dimensions();
+    if w as u64 * h as u64 > MAX_PIXELS {
+        return Err(format!(
+            "{w}x{h} pixels is more than a 64-megapixel photo; take it at a lower resolution"
+        ));
+    }
+    let orientation = decoder.orientation().ok();
+    let mut colour = image::DynamicImage::from_decoder(decoder).map_err(|e| {
+        format!("is damaged or cut short ({e}); copy it from the camera again")
+    })?;
+    if let Some(o) = orientation {
+        colour.apply_orientation(o);
+    }
+    let grey = colour.to_luma8();
+    let (width, height) = grey.dimensions();
+    if width < 16 || height < 16 {
+        return Err(format!("{width}x{height} pixels is too small to hold a label"));
+    }
+    Ok(Opened {
+        grey: Grey {
+            width,
+            height,
+            pixels: grey.into_raw(),
+        },
+        colour,
+    })
+}
