@@ -70,7 +70,9 @@ fn cases(big: bool) -> Vec<Case> {
     for (name, format, text) in serials {
         let mut label = Label::default().with(format, text);
         if name == "bp" {
-            label = label.with(F::CODE_128, "7642346318").line("MADE IN PORTUGAL");
+            label = label
+                .with(F::CODE_128, "7642346318")
+                .line("MADE IN PORTUGAL");
         }
         let base = if big {
             Shot {
@@ -85,13 +87,49 @@ fn cases(big: bool) -> Vec<Case> {
         };
         let variants: [(&str, Shot, bool); 8] = [
             ("straight", base, true),
-            ("turned-12", Shot { angle: 12.0, ..base }, false),
-            ("turned-35", Shot { angle: -35.0, ..base }, false),
-            ("turned-90", Shot { angle: 90.0, ..base }, false),
+            (
+                "turned-12",
+                Shot {
+                    angle: 12.0,
+                    ..base
+                },
+                false,
+            ),
+            (
+                "turned-35",
+                Shot {
+                    angle: -35.0,
+                    ..base
+                },
+                false,
+            ),
+            (
+                "turned-90",
+                Shot {
+                    angle: 90.0,
+                    ..base
+                },
+                false,
+            ),
             ("blur", Shot { blur: 2, ..base }, false),
             ("noise", Shot { noise: 40, ..base }, false),
-            ("dim", Shot { ink: 70, paper: 150, ..base }, false),
-            ("small", Shot { fill: base.fill * 0.5, ..base }, false),
+            (
+                "dim",
+                Shot {
+                    ink: 70,
+                    paper: 150,
+                    ..base
+                },
+                false,
+            ),
+            (
+                "small",
+                Shot {
+                    fill: base.fill * 0.5,
+                    ..base
+                },
+                false,
+            ),
         ];
         for (how, shot, as_png) in variants {
             seed += 1;

@@ -200,6 +200,10 @@ pub const NO_ALGORITHM_ROUTES: Routes = route_list!(
     "an EEPROM read of the radio by a specialist"
 );
 
+/// A family's rule for the serial inside a longer barcode text: the serial,
+/// and the rule in words.
+pub type InBarcode = fn(&str) -> Option<(String, &'static str)>;
+
 /// One family: everything that differs from the others.
 pub struct Spec {
     pub family: Family,
@@ -244,7 +248,7 @@ pub struct Spec {
     pub owns_part_numbers: bool,
     /// The serial inside a longer barcode text, by this family's rule for
     /// its labels' barcodes, with the rule in words.
-    pub in_barcode: Option<fn(&str) -> Option<(String, &'static str)>>,
+    pub in_barcode: Option<InBarcode>,
 }
 
 impl Spec {

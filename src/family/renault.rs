@@ -98,6 +98,30 @@ pub fn precode_code(precode: &str) -> Option<Code> {
     Some(Code::new((100 * hi + 10 * (z % 10) + z / 10) as u16))
 }
 
+/// The precode in a longer barcode text: "the four characters on the barcode
+/// that follow the letter T" (Renault workshop manual, radios of the PN
+/// type), taken only where exactly one `T` is followed by a letter and three
+/// digits.
+fn precode_in_barcode(text: &str) -> Option<(String, &'static str)> {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= 5 {
+        return None;
+    }
+    let mut found = chars.windows(5).filter(|w| {
+        w[0] == 'T' && w[1].is_ascii_uppercase() && w[2..].iter().all(char::is_ascii_digit)
+    });
+    let only = found.next()?;
+    if found.next().is_some() {
+        return None;
+    }
+    Some((
+        only[1..].iter().collect(),
+        "the four characters after the T in the barcode: the Renault workshop manual's rule \
+         for radios of the PN type, assumed for this label. Check it against the precode the \
+         display shows (hold presets 1 and 6 for about 2 s)",
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,28 +147,4 @@ mod tests {
         assert_eq!(precode_code("A000"), None);
         assert_eq!(precode_code("A099"), None);
     }
-}
-
-/// The precode in a longer barcode text: "the four characters on the barcode
-/// that follow the letter T" (Renault workshop manual, radios of the PN
-/// type), taken only where exactly one `T` is followed by a letter and three
-/// digits.
-fn precode_in_barcode(text: &str) -> Option<(String, &'static str)> {
-    let chars: Vec<char> = text.chars().collect();
-    if chars.len() <= 5 {
-        return None;
-    }
-    let mut found = chars.windows(5).filter(|w| {
-        w[0] == 'T' && w[1].is_ascii_uppercase() && w[2..].iter().all(char::is_ascii_digit)
-    });
-    let only = found.next()?;
-    if found.next().is_some() {
-        return None;
-    }
-    Some((
-        only[1..].iter().collect(),
-        "the four characters after the T in the barcode: the Renault workshop manual's rule \
-         for radios of the PN type, assumed for this label. Check it against the precode the \
-         display shows (hold presets 1 and 6 for about 2 s)",
-    ))
 }

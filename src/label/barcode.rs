@@ -13,7 +13,9 @@ use std::collections::HashSet;
 
 use rxing::common::HybridBinarizer;
 use rxing::multi::{GenericMultipleBarcodeReader, MultipleBarcodeReader};
-use rxing::{BarcodeFormat, BinaryBitmap, DecodeHints, Luma8LuminanceSource, MultiUseMultiFormatReader};
+use rxing::{
+    BarcodeFormat, BinaryBitmap, DecodeHints, Luma8LuminanceSource, MultiUseMultiFormatReader,
+};
 
 use super::photo::{Area, Grey};
 
@@ -107,18 +109,17 @@ fn decode_into(
     place: Option<Area>,
     seen: &mut Vec<Seen>,
 ) {
-    let Ok(source) = Luma8LuminanceSource::new(grey.pixels.clone(), grey.width, grey.height)
-    else {
+    let Ok(source) = Luma8LuminanceSource::new(grey.pixels.clone(), grey.width, grey.height) else {
         return;
     };
     let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
-    let mut hints = DecodeHints {
+    let hints = DecodeHints {
         TryHarder: Some(true),
         PossibleFormats: Some(FORMATS.iter().map(|(f, _)| *f).collect::<HashSet<_>>()),
         ..DecodeHints::default()
     };
     let mut reader = GenericMultipleBarcodeReader::new(MultiUseMultiFormatReader::default());
-    let Ok(results) = reader.decode_multiple_with_hints(&mut bitmap, &mut hints) else {
+    let Ok(results) = reader.decode_multiple_with_hints(&mut bitmap, &hints) else {
         return;
     };
     for r in results {

@@ -281,9 +281,8 @@ fn from_barcode(s: &Seen) -> Result<Found, String> {
             let exact = serial == text;
             return Ok(found(serial, Some(f), exact, d.findings));
         }
-        return Err(not_a_serial(&d).unwrap_or_else(|| {
-            format!("has the shape of a {} serial but is not one", f.name())
-        }));
+        return Err(not_a_serial(&d)
+            .unwrap_or_else(|| format!("has the shape of a {} serial but is not one", f.name())));
     }
     let d = serial::diagnose(text, None);
     if let Some(serial) = d.serial.clone()
@@ -323,6 +322,19 @@ fn pieces(line: &str) -> Vec<String> {
     out.extend(words.iter().map(|w| w.to_string()));
     out.extend(words.windows(2).map(|w| format!("{} {}", w[0], w[1])));
     out.extend(words.windows(4).map(|w| w.join(" ")));
+    // A BP or BE serial run together with the word before it
+    // ("SERIALBP234612345678"): each stretch of 14 that starts like one.
+    for w in &words {
+        let chars: Vec<char> = w.chars().collect();
+        if chars.len() > 14 {
+            out.extend(
+                chars
+                    .windows(14)
+                    .filter(|c| matches!(c[0], 'B' | '8') && matches!(c[1], 'P' | 'E'))
+                    .map(|c| c.iter().collect::<String>()),
+            );
+        }
+    }
     out.dedup();
     out
 }

@@ -209,11 +209,15 @@ fn kind_of(bytes: &[u8]) -> Result<ImageFormat, String> {
         Ok(ImageFormat::Png) => Ok(ImageFormat::Png),
         Ok(other) => Err(format!(
             "is a {} image; radiocode reads JPEG and PNG photos. Save it as JPEG or PNG",
-            other.extensions_str().first().unwrap_or(&"other").to_uppercase()
+            other
+                .extensions_str()
+                .first()
+                .unwrap_or(&"other")
+                .to_uppercase()
         )),
-        Err(_) if bytes.starts_with(b"%PDF") => Err(
-            "is a PDF, not a photo; radiocode reads JPEG and PNG photos".to_string(),
-        ),
+        Err(_) if bytes.starts_with(b"%PDF") => {
+            Err("is a PDF, not a photo; radiocode reads JPEG and PNG photos".to_string())
+        }
         Err(_) if bytes.len() >= 12 && &bytes[4..8] == b"ftyp" => Err(
             "is a HEIC/HEIF or video file; radiocode reads JPEG and PNG photos (set the phone \
              camera to \"most compatible\", or export the photo as JPEG)"
@@ -235,7 +239,50 @@ pub fn open(path: &Path) -> Result<Opened, String> {
     let shown = files::path_text(path);
     let bytes = files::read_bounded(path, "a photo", MAX_FILE_BYTES)?;
     let format = kind_of(&bytes).map_err(|why| format!("{shown} {why}"))?;
+    if format == ImageFormat::Jpeg && !jpeg_complete(&bytes) {
+        return Err(format!(
+            "{shown}: the JPEG is cut short (it has no end); copy it from the camera again"
+        ));
+    }
     from_bytes(&bytes, format).map_err(|why| format!("{shown}: {why}"))
+}
+
+/// Whether a JPEG runs to its end-of-image marker: its segments walked from
+/// the start, through each scan's coded data. A file cut short (a copy
+/// stopped half way) decodes to a photo grey at the bottom, which is not
+/// the label the technician took. Data after the end (a phone's motion
+/// photo) is allowed.
+fn jpeg_complete(bytes: &[u8]) -> bool {
+    let mut i = 2; // after SOI
+    while i + 1 < bytes.len() {
+        if bytes[i] != 0xFF {
+            return false;
+        }
+        let marker = bytes[i + 1];
+        match marker {
+            0xD9 => return true,
+            0xFF => i += 1,
+            0x01 | 0xD0..=0xD7 => i += 2,
+            _ => {
+                let Some(len) = bytes.get(i + 2..i + 4) else {
+                    return false;
+                };
+                i += 2 + u16::from_be_bytes([len[0], len[1]]) as usize;
+                if marker == 0xDA {
+                    // The coded data: up to the next marker that is not a
+                    // stuffed byte or a restart.
+                    while i + 1 < bytes.len()
+                        && !(bytes[i] == 0xFF
+                            && bytes[i + 1] != 0
+                            && !(0xD0..=0xD7).contains(&bytes[i + 1]))
+                    {
+                        i += 1;
+                    }
+                }
+            }
+        }
+    }
+    false
 }
 
 fn from_bytes(bytes: &[u8], format: ImageFormat) -> Result<Opened, String> {
@@ -254,16 +301,17 @@ fn from_bytes(bytes: &[u8], format: ImageFormat) -> Result<Opened, String> {
         ));
     }
     let orientation = decoder.orientation().ok();
-    let mut colour = image::DynamicImage::from_decoder(decoder).map_err(|e| {
-        format!("is damaged or cut short ({e}); copy it from the camera again")
-    })?;
+    let mut colour = image::DynamicImage::from_decoder(decoder)
+        .map_err(|e| format!("is damaged or cut short ({e}); copy it from the camera again"))?;
     if let Some(o) = orientation {
         colour.apply_orientation(o);
     }
     let grey = colour.to_luma8();
     let (width, height) = grey.dimensions();
     if width < 16 || height < 16 {
-        return Err(format!("{width}x{height} pixels is too small to hold a label"));
+        return Err(format!(
+            "{width}x{height} pixels is too small to hold a label"
+        ));
     }
     Ok(Opened {
         grey: Grey {

@@ -175,7 +175,9 @@ fn run(png: &[u8], stop: &dyn Fn() -> bool) -> Result<Option<String>, Outcome> {
     if !status.success() {
         let said = String::from_utf8_lossy(&err);
         let said = said.lines().last().unwrap_or("").trim();
-        return Err(Outcome::Failed(format!("Tesseract failed ({status}): {said}")));
+        return Err(Outcome::Failed(format!(
+            "Tesseract failed ({status}): {said}"
+        )));
     }
     Ok(Some(String::from_utf8_lossy(&out).into_owned()))
 }

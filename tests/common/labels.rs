@@ -1,6 +1,6 @@
 //! Label photos made in code, for the label tests and the label benchmark:
 //! a white label with barcodes (drawn by the decoder crate's own encoders)
-//! and printed lines (a 5x7 dot font, drawn large and softened as print is),
+//! and printed lines (DejaVu Sans Mono, drawn with soft edges as print is),
 //! put on a larger photo, turned, blurred, noised, dimmed and compressed as
 //! a bench photo is.
 
@@ -47,66 +47,51 @@ impl Label {
     }
 }
 
-/// The 5x7 dot font: each glyph seven rows of five dots, top row first.
-fn glyph(c: char) -> [u8; 7] {
-    match c {
-        '0' => [0x0E, 0x11, 0x13, 0x15, 0x19, 0x11, 0x0E],
-        '1' => [0x04, 0x0C, 0x04, 0x04, 0x04, 0x04, 0x0E],
-        '2' => [0x0E, 0x11, 0x01, 0x02, 0x04, 0x08, 0x1F],
-        '3' => [0x1F, 0x02, 0x04, 0x02, 0x01, 0x11, 0x0E],
-        '4' => [0x02, 0x06, 0x0A, 0x12, 0x1F, 0x02, 0x02],
-        '5' => [0x1F, 0x10, 0x1E, 0x01, 0x01, 0x11, 0x0E],
-        '6' => [0x06, 0x08, 0x10, 0x1E, 0x11, 0x11, 0x0E],
-        '7' => [0x1F, 0x01, 0x02, 0x04, 0x08, 0x08, 0x08],
-        '8' => [0x0E, 0x11, 0x11, 0x0E, 0x11, 0x11, 0x0E],
-        '9' => [0x0E, 0x11, 0x11, 0x0F, 0x01, 0x02, 0x0C],
-        'A' => [0x0E, 0x11, 0x11, 0x1F, 0x11, 0x11, 0x11],
-        'B' => [0x1E, 0x11, 0x11, 0x1E, 0x11, 0x11, 0x1E],
-        'C' => [0x0E, 0x11, 0x10, 0x10, 0x10, 0x11, 0x0E],
-        'D' => [0x1C, 0x12, 0x11, 0x11, 0x11, 0x12, 0x1C],
-        'E' => [0x1F, 0x10, 0x10, 0x1E, 0x10, 0x10, 0x1F],
-        'F' => [0x1F, 0x10, 0x10, 0x1E, 0x10, 0x10, 0x10],
-        'G' => [0x0E, 0x11, 0x10, 0x17, 0x11, 0x11, 0x0F],
-        'H' => [0x11, 0x11, 0x11, 0x1F, 0x11, 0x11, 0x11],
-        'I' => [0x0E, 0x04, 0x04, 0x04, 0x04, 0x04, 0x0E],
-        'J' => [0x07, 0x02, 0x02, 0x02, 0x02, 0x12, 0x0C],
-        'K' => [0x11, 0x12, 0x14, 0x18, 0x14, 0x12, 0x11],
-        'L' => [0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x1F],
-        'M' => [0x11, 0x1B, 0x15, 0x15, 0x11, 0x11, 0x11],
-        'N' => [0x11, 0x11, 0x19, 0x15, 0x13, 0x11, 0x11],
-        'O' => [0x0E, 0x11, 0x11, 0x11, 0x11, 0x11, 0x0E],
-        'P' => [0x1E, 0x11, 0x11, 0x1E, 0x10, 0x10, 0x10],
-        'Q' => [0x0E, 0x11, 0x11, 0x11, 0x15, 0x12, 0x0D],
-        'R' => [0x1E, 0x11, 0x11, 0x1E, 0x14, 0x12, 0x11],
-        'S' => [0x0F, 0x10, 0x10, 0x0E, 0x01, 0x01, 0x1E],
-        'T' => [0x1F, 0x04, 0x04, 0x04, 0x04, 0x04, 0x04],
-        'U' => [0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x0E],
-        'V' => [0x11, 0x11, 0x11, 0x11, 0x11, 0x0A, 0x04],
-        'W' => [0x11, 0x11, 0x11, 0x15, 0x15, 0x15, 0x0A],
-        'X' => [0x11, 0x11, 0x0A, 0x04, 0x0A, 0x11, 0x11],
-        'Y' => [0x11, 0x11, 0x11, 0x0A, 0x04, 0x04, 0x04],
-        'Z' => [0x1F, 0x01, 0x02, 0x04, 0x08, 0x10, 0x1F],
-        ':' => [0x00, 0x0C, 0x0C, 0x00, 0x0C, 0x0C, 0x00],
-        '-' => [0x00, 0x00, 0x00, 0x1F, 0x00, 0x00, 0x00],
-        '.' => [0x00, 0x00, 0x00, 0x00, 0x00, 0x0C, 0x0C],
-        '/' => [0x00, 0x01, 0x02, 0x04, 0x08, 0x10, 0x00],
-        _ => [0; 7],
+/// The printed lines' font: DejaVu Sans Mono (its licence beside it), a
+/// plain sans-serif as label printers use.
+const FONT: &[u8] = include_bytes!("../data/fonts/DejaVuSansMono.ttf");
+
+/// Prints `text` with its top left at (x, y), `height` pixels a line, in
+/// black with soft edges.
+fn print(img: &mut GrayImage, text: &str, x: u32, y: u32, height: u32) {
+    use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
+    let font = FontRef::try_from_slice(FONT).unwrap_or_else(|e| panic!("the test font: {e}"));
+    let scaled = font.as_scaled(PxScale::from(height as f32));
+    let mut caret = x as f32;
+    for ch in text.chars() {
+        let id = scaled.glyph_id(ch);
+        let glyph =
+            id.with_scale_and_position(height as f32, point(caret, y as f32 + scaled.ascent()));
+        caret += scaled.h_advance(id);
+        let Some(outlined) = font.outline_glyph(glyph) else {
+            continue;
+        };
+        let bounds = outlined.px_bounds();
+        outlined.draw(|gx, gy, cover| {
+            let (px, py) = (
+                bounds.min.x as i64 + gx as i64,
+                bounds.min.y as i64 + gy as i64,
+            );
+            if px >= 0 && py >= 0 && (px as u32) < img.width() && (py as u32) < img.height() {
+                let old = img.get_pixel(px as u32, py as u32)[0] as f32;
+                let v = old * (1.0 - cover.clamp(0.0, 1.0));
+                img.put_pixel(px as u32, py as u32, Luma([v as u8]));
+            }
+        });
     }
 }
 
-/// Prints `text` at (x, y) with dots `dot` pixels square.
-fn print(img: &mut GrayImage, text: &str, x: u32, y: u32, dot: u32) {
-    for (i, c) in text.chars().enumerate() {
-        let rows = glyph(c.to_ascii_uppercase());
-        let gx = x + i as u32 * 6 * dot;
-        for (r, bits) in rows.iter().enumerate() {
-            for col in 0..5 {
-                if bits & (0x10 >> col) != 0 {
-                    fill(img, gx + col * dot, y + r as u32 * dot, dot, dot, 0);
-                }
-            }
-        }
-    }
+/// How wide `text` prints at `height` pixels a line.
+fn print_width(text: &str, height: u32) -> u32 {
+    use ab_glyph::{Font, FontRef, PxScale, ScaleFont};
+    let Ok(font) = FontRef::try_from_slice(FONT) else {
+        return 0;
+    };
+    let scaled = font.as_scaled(PxScale::from(height as f32));
+    text.chars()
+        .map(|c| scaled.h_advance(scaled.glyph_id(c)))
+        .sum::<f32>()
+        .ceil() as u32
 }
 
 fn fill(img: &mut GrayImage, x: u32, y: u32, w: u32, h: u32, v: u8) {
@@ -119,8 +104,8 @@ fn fill(img: &mut GrayImage, x: u32, y: u32, w: u32, h: u32, v: u8) {
 
 /// The label alone: `module` pixels a barcode module, white all round.
 pub fn draw(label: &Label, module: u32) -> GrayImage {
-    let dot = (module * 2).max(2);
-    let line_h = 7 * dot + 3 * dot;
+    let text_h = (module * 12).max(12);
+    let line_h = text_h + text_h / 2;
     let margin = 12 * module;
     let mut parts: Vec<(GrayImage, Option<String>)> = Vec::new();
     for (i, (format, text)) in label.barcodes.iter().enumerate() {
@@ -150,7 +135,7 @@ pub fn draw(label: &Label, module: u32) -> GrayImage {
         };
         parts.push((img, caption));
     }
-    let text_w = |t: &str| t.chars().count() as u32 * 6 * dot;
+    let text_w = |t: &str| print_width(t, text_h);
     let width = parts
         .iter()
         .map(|(p, c)| p.width().max(c.as_deref().map_or(0, text_w)))
@@ -170,13 +155,13 @@ pub fn draw(label: &Label, module: u32) -> GrayImage {
         image::imageops::overlay(&mut out, part, margin as i64, y as i64);
         y += part.height();
         if let Some(c) = caption {
-            print(&mut out, c, margin, y + 2 * dot, dot);
+            print(&mut out, c, margin, y + text_h / 4, text_h);
             y += line_h;
         }
         y += margin;
     }
     for l in &label.lines {
-        print(&mut out, l, margin, y, dot);
+        print(&mut out, l, margin, y, text_h);
         y += line_h;
     }
     out
@@ -234,7 +219,10 @@ pub fn photo(label: &Label, shot: Shot) -> GrayImage {
     let scaled = image::imageops::resize(&sharp, lw.max(1), lh.max(1), image::imageops::Triangle);
     let mut bench = GrayImage::from_pixel(shot.width, shot.height, Luma([90]));
     let (sin, cos) = shot.angle.to_radians().sin_cos();
-    let (cx, cy) = (shot.width as f32 * shot.at.0, shot.height as f32 * shot.at.1);
+    let (cx, cy) = (
+        shot.width as f32 * shot.at.0,
+        shot.height as f32 * shot.at.1,
+    );
     let (hw, hh) = (lw as f32 / 2.0, lh as f32 / 2.0);
     for y in 0..shot.height {
         for x in 0..shot.width {

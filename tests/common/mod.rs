@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 
 pub mod cli;
+pub mod labels;
 #[cfg(unix)]
 pub mod pg;
 pub mod tui;

@@ -1,0 +1,444 @@
+//! `radiocode label`: the serial read off label photos made here, in code
+//! (barcodes drawn by the decoder crate's own encoders, printed lines in a
+//! dot font), turned, blurred, noised and compressed as bench photos are.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use common::cli::{NO_CONFIG, run, text};
+use common::labels::{Label, Shot, jpeg, photo, png};
+use rxing::BarcodeFormat as F;
+use serde_json::Value;
+
+/// Runs `radiocode label --json` (and `extra` arguments) on `files`;
+/// printed text is read where `tesseract` says, else not tried.
+fn label(dir: &Path, extra: &[&str], files: &[&Path], tesseract: bool) -> Output {
+    let mut args = vec!["label", "--json"];
+    args.extend_from_slice(extra);
+    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    args.extend(names.iter().map(String::as_str));
+    let env: Vec<(&str, &str)> = if tesseract {
+        vec![]
+    } else {
+        vec![("RADIOCODE_TESSERACT", "/nonexistent/tesseract")]
+    };
+    run(dir.join("records.db"), NO_CONFIG, &args, &env)
+}
+
+fn json_lines(out: &Output) -> Vec<Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+fn write(dir: &Path, name: &str, bytes: Vec<u8>) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// Whether Tesseract is on this machine; says so plainly when it is not.
+fn tesseract(test: &str) -> bool {
+    let there = std::process::Command::new("tesseract")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !there {
+        println!("{test}: did not run: Tesseract (tesseract-ocr) is not installed");
+    }
+    there
+}
+
+#[test]
+fn a_code128_serial_is_read_and_sure() {
+    let dir = tempfile::tempdir().unwrap();
+    let label_ = Label::code128("BP234612345678").with(F::CODE_128, "7642346318");
+    let file = write(
+        dir.path(),
+        "label.png",
+        png(&photo(&label_, Shot::default())),
+    );
+    let out = label(dir.path(), &[], &[&file], false);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let j = &json_lines(&out)[0];
+    assert_eq!(j["serial"], "BP234612345678", "{j}");
+    assert_eq!(j["source"], "barcode");
+    assert_eq!(j["symbology"], "Code 128");
+    assert_eq!(j["raw"], "BP234612345678");
+    assert_eq!(j["sure"], true);
+    assert_eq!(j["file"], file.display().to_string());
+    let b = &j["box"];
+    assert!(b["width"].as_u64().unwrap() > 300, "{b}");
+    // The part number's barcode is named as such, never taken for the serial.
+    let others = j["others"].as_array().unwrap();
+    assert!(
+        others
+            .iter()
+            .any(|o| o["text"] == "7642346318"
+                && o["what"].as_str().unwrap().contains("part number")),
+        "{j}"
+    );
+    assert!(
+        j["printed_text"]["not_tried"]
+            .as_str()
+            .unwrap()
+            .contains("tesseract-ocr"),
+        "{j}"
+    );
+}
+
+#[test]
+fn the_human_report_says_how_sure_and_what_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "label.png",
+        png(&photo(&Label::code128("M123456"), Shot::default())),
+    );
+    let mut args = vec!["label", file.to_str().unwrap()];
+    let out = run(
+        dir.path().join("r.db"),
+        NO_CONFIG,
+        &args,
+        &[("RADIOCODE_TESSERACT", "/nonexistent/tesseract")],
+    );
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{t}");
+    assert!(t.contains("M123456   barcode (Code 128), sure"), "{t}");
+    assert!(
+        t.contains("printed text   not tried: Tesseract is not installed"),
+        "{t}"
+    );
+    assert!(t.contains("next           radiocode decode M123456"), "{t}");
+    args.push("--no-text");
+    let out = run(dir.path().join("r.db"), NO_CONFIG, &args, &[]);
+    assert!(
+        text(&out).contains("not tried: not asked for"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn bench_photos_are_read_turned_blurred_noised_and_compressed() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&str, Label, &str, Shot); 7] = [
+        (
+            "turned",
+            Label::code128("BE473912345678"),
+            "BE473912345678",
+            Shot {
+                angle: 17.0,
+                ..Shot::default()
+            },
+        ),
+        (
+            "slanted",
+            Label::code128("BE475712345678"),
+            "BE475712345678",
+            Shot {
+                angle: -40.0,
+                ..Shot::default()
+            },
+        ),
+        (
+            "upright",
+            Label::default().with(F::CODE_39, "M123456"),
+            "M123456",
+            Shot {
+                angle: 90.0,
+                ..Shot::default()
+            },
+        ),
+        (
+            "blurred",
+            Label::code128("BP538461234567"),
+            "BP538461234567",
+            Shot {
+                blur: 2,
+                ..Shot::default()
+            },
+        ),
+        (
+            "noisy",
+            Label::default()
+                .with(F::ITF, "7642346318")
+                .with(F::CODE_128, "BP234612345678"),
+            "BP234612345678",
+            Shot {
+                noise: 40,
+                ..Shot::default()
+            },
+        ),
+        (
+            "dim",
+            Label::default().with(F::DATA_MATRIX, "M654321"),
+            "M654321",
+            Shot {
+                ink: 70,
+                paper: 150,
+                ..Shot::default()
+            },
+        ),
+        (
+            "qr-small",
+            Label::default().with(F::QR_CODE, "BP538461234567"),
+            "BP538461234567",
+            Shot {
+                fill: 0.3,
+                at: (0.3, 0.7),
+                ..Shot::default()
+            },
+        ),
+    ];
+    let mut files = Vec::new();
+    for (name, l, _, shot) in &cases {
+        files.push(write(
+            dir.path(),
+            &format!("{name}.jpg"),
+            jpeg(&photo(l, *shot), 75),
+        ));
+    }
+    let refs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    let out = label(dir.path(), &["--no-text"], &refs, false);
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), cases.len(), "{}", text(&out));
+    for ((name, _, want, _), j) in cases.iter().zip(&lines) {
+        assert_eq!(j["serial"], *want, "{name}: {j}");
+        assert_eq!(j["sure"], true, "{name}: {j}");
+    }
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
+
+#[test]
+fn label_rules_give_the_serial_but_not_sure() {
+    let dir = tempfile::tempdir().unwrap();
+    let prefixed = write(
+        dir.path(),
+        "815.png",
+        png(&photo(
+            &Label::code128("815CM538461234567"),
+            Shot::default(),
+        )),
+    );
+    let renault = write(
+        dir.path(),
+        "t.png",
+        png(&photo(&Label::code128("281150063RTJ727"), Shot::default())),
+    );
+    let out = label(dir.path(), &["--no-text"], &[&prefixed, &renault], false);
+    let lines = json_lines(&out);
+    assert_eq!(lines[0]["serial"], "BP538461234567", "{}", lines[0]);
+    assert_eq!(lines[0]["raw"], "815CM538461234567");
+    assert_eq!(lines[0]["sure"], false);
+    let said = lines[0]["findings"].to_string();
+    assert!(said.contains("815") && said.contains("CM"), "{said}");
+    assert_eq!(lines[1]["serial"], "J727", "{}", lines[1]);
+    assert_eq!(lines[1]["sure"], false);
+    let said = lines[1]["findings"].to_string();
+    assert!(
+        said.contains("after the T") && said.contains("workshop manual"),
+        "{said}"
+    );
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn a_part_number_only_label_gives_no_serial_and_says_what_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "part.jpg",
+        jpeg(&photo(&Label::code128("7645384318"), Shot::default()), 85),
+    );
+    let blank = write(
+        dir.path(),
+        "blank.png",
+        png(&photo(
+            &Label::default(),
+            Shot {
+                fill: 0.05,
+                ..Shot::default()
+            },
+        )),
+    );
+    let out = label(dir.path(), &["--no-text"], &[&file, &blank], false);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let lines = json_lines(&out);
+    assert_eq!(lines[0]["serial"], Value::Null);
+    assert_eq!(lines[0]["sure"], false);
+    let other = &lines[0]["others"][0];
+    assert_eq!(other["text"], "7645384318");
+    assert!(
+        other["what"].as_str().unwrap().contains("starts BP5384"),
+        "{other}"
+    );
+    assert!(
+        lines[0]["findings"]
+            .to_string()
+            .contains("only other numbers"),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(lines[1]["serial"], Value::Null);
+    assert!(
+        lines[1]["findings"]
+            .to_string()
+            .contains("no barcode or printed serial"),
+        "{}",
+        lines[1]
+    );
+}
+
+#[test]
+fn a_12_megapixel_phone_photo_with_the_label_small_in_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = Label::code128("BP234612345678").with(F::CODE_128, "7642346318");
+    let shot = Shot {
+        width: 4000,
+        height: 3000,
+        fill: 0.2,
+        at: (0.35, 0.65),
+        angle: 8.0,
+        ..Shot::default()
+    };
+    let file = write(dir.path(), "phone.jpg", jpeg(&photo(&l, shot), 85));
+    let out = label(dir.path(), &["--no-text"], &[&file], false);
+    let j = &json_lines(&out)[0];
+    assert_eq!(j["serial"], "BP234612345678", "{j}");
+    assert_eq!(j["sure"], true);
+    // The box is where the label is: left of the middle, below it.
+    let (x, y) = (
+        j["box"]["x"].as_u64().unwrap(),
+        j["box"]["y"].as_u64().unwrap(),
+    );
+    assert!((800..2000).contains(&x) && (1400..2600).contains(&y), "{j}");
+    assert_eq!(
+        (j["width"].as_u64(), j["height"].as_u64()),
+        (Some(4000), Some(3000))
+    );
+}
+
+#[test]
+fn files_that_are_not_photos_are_named_and_refused_with_status_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = write(
+        dir.path(),
+        "good.png",
+        png(&photo(&Label::code128("M123456"), Shot::default())),
+    );
+    let mut cut = jpeg(&photo(&Label::code128("M123456"), Shot::default()), 80);
+    cut.truncate(cut.len() / 3);
+    let cut = write(dir.path(), "cut.jpg", cut);
+    let gif = write(
+        dir.path(),
+        "label.gif",
+        b"GIF89a\x01\x00\x01\x00\x00\x00\x00;".to_vec(),
+    );
+    let text_file = write(dir.path(), "notes.jpg", b"serial BP234612345678\n".to_vec());
+    let heic = write(
+        dir.path(),
+        "IMG_0001.HEIC",
+        b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic".to_vec(),
+    );
+    let missing = dir.path().join("missing.jpg");
+    let files = [&good, &cut, &gif, &text_file, &heic, &missing];
+    let refs: Vec<&Path> = files.iter().map(|p| p.as_path()).collect();
+    let out = label(dir.path(), &["--no-text"], &refs, false);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(3), "{t}");
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 6, "{t}");
+    assert_eq!(lines[0]["serial"], "M123456");
+    for (j, says) in lines[1..].iter().zip([
+        "cut short",
+        "is a GIF image; radiocode reads JPEG and PNG",
+        "is not a JPEG or PNG photo",
+        "HEIC",
+        "missing.jpg",
+    ]) {
+        assert_eq!(j["serial"], Value::Null, "{j}");
+        assert!(j["error"].as_str().unwrap().contains(says), "{says}: {j}");
+    }
+    assert!(t.contains("radiocode: ") && t.contains("cut.jpg"), "{t}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_pipe_that_never_ends_is_not_read_as_a_photo() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("camera.jpg");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let out = label(dir.path(), &["--no-text"], &[&fifo], false);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert!(
+        text(&out).contains("not a regular file") || text(&out).contains("camera.jpg"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn printed_text_alone_gives_a_serial_that_is_not_sure() {
+    if !tesseract("printed_text_alone_gives_a_serial_that_is_not_sure") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let l = Label::default().line("RADIO").line("SERIAL BP234612345678");
+    let file = write(
+        dir.path(),
+        "printed.png",
+        png(&photo(
+            &l,
+            Shot {
+                fill: 0.7,
+                ..Shot::default()
+            },
+        )),
+    );
+    let out = label(dir.path(), &[], &[&file], true);
+    let j = &json_lines(&out)[0];
+    assert_eq!(j["serial"], "BP234612345678", "{j}");
+    assert_eq!(j["source"], "text");
+    assert_eq!(j["sure"], false);
+    assert!(j["printed_text"]["read"].as_u64().unwrap() >= 1, "{j}");
+}
+
+#[test]
+fn a_barcode_and_printed_text_that_agree_are_sure_and_that_disagree_are_loud() {
+    if !tesseract("a_barcode_and_printed_text_that_agree_are_sure_and_that_disagree_are_loud") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let agree = Label::code128("BP538461234567");
+    let disagree = Label::code128("BP538461234567").caption("BP538461234568");
+    let a = write(
+        dir.path(),
+        "agree.png",
+        png(&photo(&agree, Shot::default())),
+    );
+    let d = write(
+        dir.path(),
+        "disagree.png",
+        png(&photo(&disagree, Shot::default())),
+    );
+    let out = label(dir.path(), &[], &[&a, &d], true);
+    let lines = json_lines(&out);
+    assert_eq!(lines[0]["serial"], "BP538461234567", "{}", lines[0]);
+    assert_eq!(lines[0]["sure"], true, "{}", lines[0]);
+    assert_eq!(lines[1]["serial"], "BP538461234567", "{}", lines[1]);
+    assert_eq!(lines[1]["sure"], false, "{}", lines[1]);
+    assert_eq!(lines[1]["text_serial"], "BP538461234568", "{}", lines[1]);
+    assert!(
+        lines[1]["findings"].to_string().contains("disagree"),
+        "{}",
+        lines[1]
+    );
+}
