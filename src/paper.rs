@@ -460,6 +460,28 @@ pub fn job_card(job: &JobRow, garage: Option<&str>) -> Doc {
                 })
                 .collect(),
         });
+        // The serial each label photo gave, beside the job's: both shown,
+        // and a difference said.
+        for e in job.evidence.iter().filter(|e| !e.serial_read.is_empty()) {
+            let text = if e.serial_read == job.serial {
+                format!(
+                    "Label photo read: {} (the job's serial: {}).",
+                    e.serial_read, job.serial
+                )
+            } else {
+                format!(
+                    "LABEL PHOTO READS {}, BUT THE JOB'S SERIAL IS {}: they differ. Check the \
+                     label before any code is tried.",
+                    e.serial_read,
+                    if job.serial.is_empty() {
+                        job.serial_typed.as_str()
+                    } else {
+                        job.serial.as_str()
+                    }
+                )
+            };
+            doc.blocks.push(Block::Para(text));
+        }
     }
     doc
 }

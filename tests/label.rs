@@ -442,3 +442,94 @@ fn a_barcode_and_printed_text_that_agree_are_sure_and_that_disagree_are_loud() {
         lines[1]
     );
 }
+
+#[test]
+fn a_label_photo_attached_to_a_job_is_read_and_checked_against_its_serial() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("records.db");
+    let no_ocr = [("RADIOCODE_TESSERACT", "/nonexistent/tesseract")];
+    let jobs = |args: &[&str]| run(&db, NO_CONFIG, args, &no_ocr);
+    let right = write(
+        dir.path(),
+        "right.png",
+        png(&photo(&Label::code128("BP538461234567"), Shot::default())),
+    );
+    let wrong = write(
+        dir.path(),
+        "wrong.jpg",
+        jpeg(
+            &photo(&Label::code128("BP538461234568"), Shot::default()),
+            85,
+        ),
+    );
+    let add = jobs(&[
+        "jobs",
+        "add",
+        "BP538461234567",
+        "--vehicle",
+        "AB12 CDE",
+        "--proof",
+        "V5C",
+    ]);
+    assert!(add.status.success(), "{}", text(&add));
+
+    let out = jobs(&[
+        "jobs",
+        "attach",
+        "1",
+        "--kind",
+        "label-photo",
+        right.to_str().unwrap(),
+    ]);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{t}");
+    assert!(
+        t.contains(
+            "the label photo reads BP538461234567 (barcode, sure): the same as the job's serial"
+        ),
+        "{t}"
+    );
+
+    // A photo whose serial differs: said loudly, status 1, still recorded.
+    let out = jobs(&[
+        "jobs",
+        "attach",
+        "1",
+        "--kind",
+        "label-photo",
+        wrong.to_str().unwrap(),
+    ]);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{t}");
+    assert!(t.contains("THE LABEL PHOTO READS BP538461234568 (barcode, sure) BUT THE JOB'S SERIAL IS BP538461234567"), "{t}");
+    let card = text(&jobs(&["jobs", "card", "1"]));
+    assert!(
+        card.contains("Label photo read: BP538461234567 (the job's serial: BP538461234567)."),
+        "{card}"
+    );
+    assert!(
+        card.contains("LABEL PHOTO READS BP538461234568, BUT THE JOB'S SERIAL IS BP538461234567"),
+        "{card}"
+    );
+    assert!(
+        card.contains("wrong.jpg") && card.contains("right.png"),
+        "{card}"
+    );
+    let export = text(&jobs(&["jobs", "export", "--format", "json"]));
+    assert!(
+        export.contains("\"serial_read\": \"BP538461234568\""),
+        "{export}"
+    );
+
+    // Other evidence is not read as a label.
+    let out = jobs(&[
+        "jobs",
+        "attach",
+        "1",
+        "--kind",
+        "display-photo",
+        wrong.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(!text(&out).contains("reads"), "{}", text(&out));
+}

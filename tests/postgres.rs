@@ -1027,3 +1027,74 @@ fn three_hundred_thousand_rows_import_on_a_stock_server() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     println!("copied them on in {:.1} s", start.elapsed().as_secs_f64());
 }
+
+#[test]
+fn a_label_photo_read_on_one_bench_travels_to_the_server() {
+    use common::labels::{Label, Shot, photo, png};
+    let Some(url) = pg::radiocode_db("a_label_photo_read_on_one_bench_travels_to_the_server")
+    else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let picture = dir.path().join("label.png");
+    std::fs::write(
+        &picture,
+        png(&photo(&Label::code128("M123456"), Shot::default())),
+    )
+    .unwrap();
+    let picture = picture.to_str().unwrap();
+    let no_ocr = [("RADIOCODE_TESSERACT", "/nonexistent/tesseract")];
+    // On the server itself.
+    rc(
+        &url,
+        &[
+            "jobs",
+            "add",
+            "M123457",
+            "--vehicle",
+            "AB12 CDE",
+            "--proof",
+            "V5C",
+        ],
+    );
+    let out = rc_env(
+        &url,
+        &["jobs", "attach", "1", "--kind", "label-photo", picture],
+        &no_ocr,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let card = text(&rc(&url, &["jobs", "card", "1"]));
+    assert!(
+        card.contains("LABEL PHOTO READS M123456, BUT THE JOB'S SERIAL IS M123457"),
+        "{card}"
+    );
+    // From a bench's file, by db copy.
+    let file = dir.path().join("bench.db");
+    let file = file.to_str().unwrap();
+    rc(
+        file,
+        &[
+            "jobs",
+            "add",
+            "M123456",
+            "--vehicle",
+            "XY99 ZZZ",
+            "--proof",
+            "V5C",
+        ],
+    );
+    let out = rc_env(
+        file,
+        &["jobs", "attach", "1", "--kind", "label-photo", picture],
+        &no_ocr,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let out = rc(file, &["db", "copy", file, &url]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let export = text(&rc(&url, &["jobs", "export", "--format", "json"]));
+    assert_eq!(
+        export.matches("\"serial_read\": \"M123456\"").count(),
+        2,
+        "{export}"
+    );
+}

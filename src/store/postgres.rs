@@ -360,9 +360,8 @@ impl Records for PgStore {
     }
 
     fn jobs(&self, filter: &JobFilter) -> anyhow::Result<Vec<JobRow>> {
-        let (jobs, tries, notes, files) =
-            self.read(|c| {
-                let jobs = c.query(
+        let (jobs, tries, notes, files) = self.read(|c| {
+            let jobs = c.query(
                 &format!(
                     "SELECT id, {created}, workstation, branch, vehicle, ownership_proof, serial, \
                      family, notes, uid, serial_typed FROM radiocode.jobs \
@@ -374,38 +373,43 @@ impl Records for PgStore {
                      ORDER BY id DESC",
                     created = ts("created_at")
                 ),
-                &[&filter.pattern(), &filter.branch, &filter.id, &filter.serial],
+                &[
+                    &filter.pattern(),
+                    &filter.branch,
+                    &filter.id,
+                    &filter.serial,
+                ],
             )?;
-                let ids: Vec<i64> = jobs
-                    .iter()
-                    .map(|r| r.try_get(0))
-                    .collect::<Result<_, _>>()?;
-                let tries = c.query(
-                    &format!(
-                        "SELECT job_id, {at}, code, outcome, uid, source, confidence \
+            let ids: Vec<i64> = jobs
+                .iter()
+                .map(|r| r.try_get(0))
+                .collect::<Result<_, _>>()?;
+            let tries = c.query(
+                &format!(
+                    "SELECT job_id, {at}, code, outcome, uid, source, confidence \
                      FROM radiocode.attempts WHERE job_id = ANY($1) ORDER BY id",
-                        at = ts("at")
-                    ),
-                    &[&ids],
-                )?;
-                let files = c.query(
-                    &format!(
-                        "SELECT job_id, {at}, kind, path, size, sha256, copy_path, uid \
+                    at = ts("at")
+                ),
+                &[&ids],
+            )?;
+            let files = c.query(
+                &format!(
+                    "SELECT job_id, {at}, kind, path, size, sha256, copy_path, uid, serial_read \
                      FROM radiocode.evidence WHERE job_id = ANY($1) ORDER BY id",
-                        at = ts("at")
-                    ),
-                    &[&ids],
-                )?;
-                let notes = c.query(
-                    &format!(
-                        "SELECT job_id, {at}, text, uid FROM radiocode.job_notes \
+                    at = ts("at")
+                ),
+                &[&ids],
+            )?;
+            let notes = c.query(
+                &format!(
+                    "SELECT job_id, {at}, text, uid FROM radiocode.job_notes \
                      WHERE job_id = ANY($1) ORDER BY id",
-                        at = ts("at")
-                    ),
-                    &[&ids],
-                )?;
-                Ok((jobs, tries, notes, files))
-            })?;
+                    at = ts("at")
+                ),
+                &[&ids],
+            )?;
+            Ok((jobs, tries, notes, files))
+        })?;
         let mut out: Vec<JobRow> = jobs
             .iter()
             .map(|r| -> anyhow::Result<JobRow> {
@@ -454,6 +458,7 @@ impl Records for PgStore {
                     sha256: r.try_get(5)?,
                     copy_path: r.try_get(6)?,
                     uid: r.try_get(7)?,
+                    serial_read: r.try_get(8)?,
                 });
             }
         }

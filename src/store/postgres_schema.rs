@@ -176,6 +176,8 @@ pub const MIGRATIONS: &[&str] = &[
     DROP TRIGGER IF EXISTS layouts_stamp ON radiocode.layouts;
     CREATE TRIGGER layouts_stamp BEFORE INSERT ON radiocode.layouts
         FOR EACH ROW EXECUTE FUNCTION radiocode.stamp('added_at', 'added_by');",
+    // 6: the serial read off a label photo, kept with the photo.
+    "ALTER TABLE radiocode.evidence ADD COLUMN IF NOT EXISTS serial_read text NOT NULL DEFAULT '';",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -160,8 +160,9 @@ impl Tx for postgres::Transaction<'_> {
         at: Option<&str>,
     ) -> anyhow::Result<bool> {
         let n = self.execute(
-            "INSERT INTO radiocode.evidence (uid, job_id, at, kind, path, size, sha256, copy_path) \
-             VALUES ($1, $2, coalesce($3::text::timestamptz, now()), $4, $5, $6, $7, $8) \
+            "INSERT INTO radiocode.evidence (uid, job_id, at, kind, path, size, sha256, copy_path, \
+             serial_read) \
+             VALUES ($1, $2, coalesce($3::text::timestamptz, now()), $4, $5, $6, $7, $8, $9) \
              ON CONFLICT (uid) DO NOTHING",
             &[
                 &e.uid,
@@ -172,6 +173,7 @@ impl Tx for postgres::Transaction<'_> {
                 &e.size,
                 &e.sha256,
                 &e.copy_path,
+                &e.serial_read,
             ],
         )?;
         Ok(n == 1)

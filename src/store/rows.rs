@@ -258,6 +258,9 @@ pub struct EvidenceRow {
     pub sha256: String,
     /// The copy kept beside the records, when one was made.
     pub copy_path: String,
+    /// The serial read off a label photo when it was attached ('' for
+    /// other evidence, or a photo that gave none).
+    pub serial_read: String,
     #[serde(skip)]
     pub uid: String,
 }

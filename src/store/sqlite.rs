@@ -287,8 +287,8 @@ impl Tx for rusqlite::Transaction<'_> {
     ) -> anyhow::Result<bool> {
         let n = self.execute(
             &format!(
-                "INSERT INTO evidence (uid, job_id, at, kind, path, size, sha256, copy_path) \
-                 VALUES (?1, ?2, coalesce(?3, {NOW}), ?4, ?5, ?6, ?7, ?8) \
+                "INSERT INTO evidence (uid, job_id, at, kind, path, size, sha256, copy_path, \
+                 serial_read) VALUES (?1, ?2, coalesce(?3, {NOW}), ?4, ?5, ?6, ?7, ?8, ?9) \
                  ON CONFLICT (uid) DO NOTHING"
             ),
             params![
@@ -299,7 +299,8 @@ impl Tx for rusqlite::Transaction<'_> {
                 e.path,
                 e.size,
                 e.sha256,
-                e.copy_path
+                e.copy_path,
+                e.serial_read
             ],
         )?;
         Ok(n == 1)
@@ -519,8 +520,8 @@ impl Records for SqliteStore {
              ORDER BY id",
         )?;
         let mut files = self.conn.prepare_cached(
-            "SELECT at, kind, path, size, sha256, copy_path, uid FROM evidence WHERE job_id = ?1 \
-             ORDER BY id",
+            "SELECT at, kind, path, size, sha256, copy_path, uid, serial_read FROM evidence \
+             WHERE job_id = ?1 ORDER BY id",
         )?;
         let mut notes = self
             .conn
@@ -548,6 +549,7 @@ impl Records for SqliteStore {
                         sha256: r.get(4)?,
                         copy_path: r.get(5)?,
                         uid: r.get(6)?,
+                        serial_read: r.get(7)?,
                     })
                 })?
                 .collect::<Result<_, _>>()?;

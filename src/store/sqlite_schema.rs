@@ -124,6 +124,8 @@ const MIGRATIONS: &[&str] = &[
             || ': accepted by the radio'
     )
     WHERE job_id IS NOT NULL AND EXISTS (SELECT 1 FROM jobs WHERE jobs.id = book.job_id);",
+    // 6: the serial read off a label photo, kept with the photo.
+    "ALTER TABLE evidence ADD COLUMN serial_read TEXT NOT NULL DEFAULT '';",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
