@@ -580,6 +580,11 @@ fn evidence_is_kept_and_a_purge_leaves_codes_and_outcomes(f: &Fixture) {
         size: 12,
         sha256: "ab".repeat(32),
         copy_path: String::new(),
+        serial_read: if kind == "label-photo" {
+            "BP536258419379".to_string()
+        } else {
+            String::new()
+        },
         uid: String::new(),
     };
     r.attach(id, &[file("label-photo"), file("proof")]).unwrap();
@@ -588,6 +593,8 @@ fn evidence_is_kept_and_a_purge_leaves_codes_and_outcomes(f: &Fixture) {
     let j = &r.jobs(&JobFilter::job(id)).unwrap()[0];
     assert_eq!(j.evidence.len(), 2);
     assert_eq!(j.evidence[1].kind.id(), "proof");
+    assert_eq!(j.evidence[0].serial_read, "BP536258419379");
+    assert_eq!(j.evidence[1].serial_read, "");
     assert!(j.evidence[0].at.ends_with('Z'));
 
     assert_eq!(
