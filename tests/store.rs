@@ -385,7 +385,8 @@ fn opening_an_older_file_takes_the_vehicle_out_of_its_book_entries() {
     let conn = rusqlite::Connection::open(&db).unwrap();
     conn.execute_batch(&format!(
         "UPDATE book SET source = 'imported; job {job}: accepted by the radio of AB12 CDE' \
-         WHERE job_id = {job}; PRAGMA user_version = 4;"
+         WHERE job_id = {job}; ALTER TABLE evidence DROP COLUMN serial_read; \
+         PRAGMA user_version = 4;"
     ))
     .unwrap();
     drop(conn);
