@@ -32,6 +32,7 @@ cargo test --target "$target" --no-fail-fast "$@" \
   --test cli_decode --test cli_batch --test cli_simulate \
   --test store --test records --test paper --test dump \
   --test workbench --test technician --test serial --test vectors --test keypad --test props \
+  --test label --test label_workbench \
   || status=$?
 
 # The whole program as a garage's PC runs it.

@@ -488,3 +488,35 @@ fn without_a_system_clipboard_the_code_goes_to_the_terminal_and_it_says_so() {
     s.send(b"\x03");
     assert_eq!(s.wait_exit(), 0);
 }
+
+#[test]
+fn a_scanner_burst_is_marked_scanned_and_typing_is_not() {
+    let mut s = Session::workbench();
+    // A scanner: the whole serial and its Enter in one go.
+    s.send(b"M123456\r");
+    s.wait_for("Serial: scanned");
+    assert!(s.screen().contains("M123456"), "{}", s.screen());
+    // Back to the field (Enter left it) and cleared, then typed a key at a
+    // time as a person types.
+    s.send(b"\x1b");
+    std::thread::sleep(Duration::from_millis(200));
+    s.send(b"\x1b");
+    s.wait_for("serial cleared");
+    for c in b"M123456" {
+        s.send(&[*c]);
+        std::thread::sleep(Duration::from_millis(120));
+    }
+    s.send(b"\r");
+    s.wait_for("Codes, in the order");
+    assert!(!s.screen().contains("Serial: scanned"), "{}", s.screen());
+    // An AZERTY scanner's number row is read as digits, with a warning.
+    s.send(b"\x1b");
+    std::thread::sleep(Duration::from_millis(200));
+    s.send(b"\x1b");
+    s.wait_for("serial cleared");
+    s.send("M&\"'(-è\r".as_bytes());
+    s.wait_for("Serial: scanned");
+    s.wait_for("AZERTY");
+    s.send(b"\x03");
+    s.wait_exit();
+}

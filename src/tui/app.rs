@@ -8,7 +8,9 @@ use super::dump_view::DumpView;
 use super::entry::{CodeEntry, ConfirmAccept};
 use super::job_form::{Filled, JobForm};
 use super::jobs::JobsView;
+use super::photo::{PhotoMsg, PhotoView, photo_path};
 use super::prepared::Prepared;
+use super::scan::Burst;
 use super::simulator::Simulator;
 use crate::decode::{Candidate, Code, CodeBook, decode};
 use crate::dump::{DumpCandidate, Model};
@@ -51,6 +53,9 @@ impl App {
             server_answers: true,
             session: Session::without_records(book),
             prepared: Prepared::default(),
+            photo: PhotoView::default(),
+            serial_origin: None,
+            scan: Burst::default(),
         }
     }
 
@@ -69,7 +74,7 @@ impl App {
     }
 
     /// Re-reads the input: validation and candidates live here, never in render.
-    fn revalidate(&mut self) {
+    pub(super) fn revalidate(&mut self) {
         let text = self.input.value();
         // Offline, the seeded public pairs answer beside the algorithms.
         self.outcome = if text.trim().is_empty() {
@@ -224,6 +229,10 @@ impl App {
             ));
         }
         self.prepared = super::ui::prepare(self);
+        let screen = ratatui::layout::Rect::new(0, 0, self.size.0, self.size.1);
+        let pane = super::ui::layout_for(self, screen).and_then(|a| a.photo);
+        self.photo
+            .fit(pane.map(|r| ratatui::widgets::Block::bordered().inner(r)));
         effect
     }
 
@@ -245,9 +254,11 @@ impl App {
             Msg::SelectBrand(i) => self.set_brand(i.min(BRANDS.len() - 1)),
             Msg::Edit(req) => {
                 if self.input.handle(req).is_some_and(|changed| changed.value) {
+                    self.serial_origin = None;
                     self.revalidate();
                 }
             }
+            Msg::Photo(msg) => self.on_photo(msg),
             Msg::EnterCode => self.open_code_entry(),
             Msg::Entry(msg) => {
                 if let Some(c) = self.entry.as_mut().and_then(|e| e.update(msg)) {
@@ -279,6 +290,7 @@ impl App {
             }
             Msg::ClearSerial => {
                 self.input = Input::default();
+                self.serial_origin = None;
                 self.revalidate();
                 self.notice = Some("serial cleared: Esc again quits".into());
             }
@@ -297,7 +309,16 @@ impl App {
                     self.jobs.paste(text, self.session.store());
                 } else if self.view == View::Dump {
                     self.dump.paste(text);
+                } else if let Some(path) = photo_path(text) {
+                    // A photo's path pasted or dropped: the photo is read.
+                    self.on_photo(PhotoMsg::ReadPath(path));
+                } else if self.overlay == Overlay::PhotoPath {
+                    for c in text.chars() {
+                        self.photo
+                            .update(PhotoMsg::PathEdit(InputRequest::InsertChar(c)));
+                    }
                 } else {
+                    self.serial_origin = None;
                     insert(&mut self.input);
                     self.focus = Focus::Serial;
                     self.revalidate();
@@ -347,6 +368,7 @@ impl App {
                 self.form = None;
                 self.entry = None;
                 self.confirm = None;
+                self.photo.path = None;
             }
             Msg::Resize(w, h) => self.size = (w, h),
             Msg::RecordTry(outcome) => self.record_try(outcome),

@@ -9,6 +9,7 @@ use super::dump_view::DumpMsg;
 use super::entry::EntryMsg;
 use super::job_form::FormMsg;
 use super::jobs::JobsMsg;
+use super::photo::PhotoMsg;
 use super::simulator::SimMode;
 use super::state::{App, BRANDS, Focus, Msg, Overlay, View};
 use super::ui;
@@ -81,7 +82,18 @@ fn on_key(app: &App, key: &KeyEvent, event: &Event) -> Option<Msg> {
                 _ => None,
             };
         }
+        Overlay::PhotoPath => {
+            return match key.code {
+                KeyCode::Esc => Some(Msg::Photo(PhotoMsg::Stop)),
+                KeyCode::Enter => Some(Msg::Photo(PhotoMsg::Read)),
+                _ => to_input_request(event).map(|r| Msg::Photo(PhotoMsg::PathEdit(r))),
+            };
+        }
         Overlay::None => {}
+    }
+    // A photo being read: Esc stops it, before anything else Esc does.
+    if key.code == KeyCode::Esc && app.photo.reading().is_some() {
+        return Some(Msg::Photo(PhotoMsg::Stop));
     }
     if app.view == View::Jobs {
         return match key.code {
@@ -111,6 +123,7 @@ fn on_key(app: &App, key: &KeyEvent, event: &Event) -> Option<Msg> {
         KeyCode::Char('?') | KeyCode::F(1) => return Some(Msg::ToggleHelp),
         KeyCode::F(2) => return Some(Msg::ShowJobs),
         KeyCode::F(3) => return Some(Msg::ShowDump),
+        KeyCode::F(5) => return Some(Msg::Photo(PhotoMsg::Ask)),
         // Esc never throws typed work away on one press: it clears the
         // serial, goes back to it from the other panes, and quits from an
         // empty serial.

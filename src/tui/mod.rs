@@ -6,7 +6,10 @@ pub mod entry;
 pub mod job_form;
 pub mod jobs;
 pub mod keymap;
+mod label_input;
+pub mod photo;
 pub mod prepared;
+mod scan;
 mod signals;
 
 pub use signals::CAN_SUSPEND;
@@ -132,6 +135,7 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
         Some(place),
         bench,
     );
+    app.photo.picker = picker();
     let size = terminal.size()?;
     app.update(app::Msg::Resize(size.width, size.height));
     let mut clipboard = Clipboard::new();
@@ -175,6 +179,14 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
             changed = true;
         }
         last = now;
+        // A label photo being read: its step, and its answer once there.
+        if app.photo.reading().is_some() {
+            app.update(app::Msg::Photo(photo::PhotoMsg::Poll));
+            changed = true;
+        }
+        if let Some(ev) = &ev {
+            app.note_key(ev, now);
+        }
         let effect = match ev.and_then(|ev| keymap::on_event(&app, &ev)) {
             Some(msg) => {
                 changed = true;
@@ -205,6 +217,34 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
         return Ok(crate::exit::FAILURE);
     }
     Ok(0)
+}
+
+/// How photos are drawn: half-blocks, which every terminal shows, unless
+/// the terminal says by its environment that it has graphics (kitty, iTerm2,
+/// WezTerm, foot: asked for their details, which they answer; Windows
+/// Terminal: sixel). A terminal that is not known to answer is never asked:
+/// an unanswered question would swallow the technician's first keys.
+/// RADIOCODE_GRAPHICS=halfblocks keeps half-blocks everywhere.
+fn picker() -> ratatui_image::picker::Picker {
+    use ratatui_image::picker::{Picker, ProtocolType};
+    let var = |k: &str| std::env::var(k).unwrap_or_default();
+    if var("RADIOCODE_GRAPHICS") == "halfblocks" || !var("TMUX").is_empty() {
+        return Picker::halfblocks();
+    }
+    let term = var("TERM");
+    let program = var("TERM_PROGRAM");
+    let answers = term.contains("kitty")
+        || !var("KITTY_WINDOW_ID").is_empty()
+        || term.contains("foot")
+        || matches!(program.as_str(), "iTerm.app" | "WezTerm" | "ghostty");
+    if answers {
+        return Picker::from_query_stdio().unwrap_or_else(|_| Picker::halfblocks());
+    }
+    let mut picker = Picker::halfblocks();
+    if !var("WT_SESSION").is_empty() {
+        picker.set_protocol_type(ProtocolType::Sixel);
+    }
+    picker
 }
 
 /// Draws a frame when something changed, and waits up to 100 ms for an event.

@@ -8,6 +8,7 @@ use super::dump_view::{DumpMsg, DumpView};
 use super::entry::{CodeEntry, ConfirmAccept, EntryMsg};
 use super::job_form::{FormMsg, JobForm};
 use super::jobs::{JobsMsg, JobsView};
+use super::photo::{PhotoMsg, PhotoView, SerialOrigin};
 use super::prepared::Prepared;
 use super::simulator::Simulator;
 use crate::decode::{Candidate, Code, Outcome};
@@ -61,6 +62,8 @@ pub enum Overlay {
     CodeEntry,
     /// "The radio accepted it?" before a confirmed code book entry is made.
     ConfirmAccept,
+    /// The path of a label photo to read (F5).
+    PhotoPath,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -140,6 +143,8 @@ pub enum Msg {
     WriteCard,
     /// Write the request sheet for the serial on screen.
     WriteRequest,
+    /// Reading a label photo.
+    Photo(PhotoMsg),
 }
 
 /// Where a copied code went: the system's clipboard (a local session), or
@@ -208,6 +213,12 @@ pub struct App {
     pub session: Session,
     /// The panes' text for this state, worked out by each update.
     pub prepared: Prepared,
+    /// The label photo being read or shown.
+    pub photo: PhotoView,
+    /// Where the serial in the field came from, when it was not typed.
+    pub serial_origin: Option<SerialOrigin>,
+    /// The keys typed into the serial field, timed: a scanner's burst.
+    pub(super) scan: super::scan::Burst,
 }
 
 impl App {

@@ -12,6 +12,7 @@ const HELP: &[&str] = &[
     "          F3 chip dump · Esc back, clears the serial, then quits",
     "Brand     ←/→ or {brands} choose · Enter to the serial",
     "Serial    type or paste the label · Ctrl-U clear · Enter codes",
+    "Photo     F5, or drop a label photo on the serial: read for you",
     "Decoder   ↑/↓ choose · y copy · a/r radio accepted/refused it",
     "          c a code from a card or dealer · d request sheet",
     "          PgUp/PgDn scroll a long pane · Jobs: F4 job card",

@@ -9,6 +9,7 @@ mod help;
 mod job_form;
 mod jobs;
 mod keypad;
+mod photo;
 mod serial;
 mod side;
 mod status;
@@ -40,6 +41,8 @@ pub struct Areas {
     pub decoder: Rect,
     /// The label diagram.
     pub label: Option<Rect>,
+    /// The label photo read, in the label diagram's place or under the decoder.
+    pub photo: Option<Rect>,
     /// The keypad simulator, when there is a code to enter.
     pub keypad: Option<Rect>,
     /// The keypad drawn large (front panel, every step, the timeline).
@@ -62,7 +65,7 @@ const LABEL_HEIGHT: u16 = 15;
 
 /// The panes for an empty serial pane (its usual height).
 pub fn layout(area: Rect, keypad: bool) -> Option<Areas> {
-    layout_with(area, keypad, 0)
+    layout_with(area, keypad, 0, false)
 }
 
 /// The panes for the workbench as it is: the serial pane takes the rows its
@@ -73,10 +76,14 @@ pub fn layout_for(app: &App, area: Rect) -> Option<Areas> {
         Some(lines) => lines.len(),
         None => serial::findings_lines(app, &Theme::new(false), width as usize).len(),
     };
-    layout_with(area, app.simulator.is_some(), findings as u16)
+    let photo = app.photo.shown.is_some() && app.view == View::Workbench;
+    layout_with(area, app.simulator.is_some(), findings as u16, photo)
 }
 
-fn layout_with(area: Rect, keypad: bool, findings: u16) -> Option<Areas> {
+/// The rows a photo takes under the decoder beside the large keypad.
+const PHOTO_UNDER_DECODER: u16 = 12;
+
+fn layout_with(area: Rect, keypad: bool, findings: u16, photo: bool) -> Option<Areas> {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         return None;
     }
@@ -105,11 +112,24 @@ fn layout_with(area: Rect, keypad: bool, findings: u16) -> Option<Areas> {
         let [decoder, keypad] =
             Layout::horizontal([Constraint::Length(decoder_width), Constraint::Min(50)])
                 .areas(body);
+        // A photo read goes under the decoder, which keeps its rows.
+        let (decoder, photo) =
+            if photo && decoder.height >= DECODER_MIN_HEIGHT + PHOTO_UNDER_DECODER {
+                let [decoder, photo] = Layout::vertical([
+                    Constraint::Min(DECODER_MIN_HEIGHT),
+                    Constraint::Length(PHOTO_UNDER_DECODER),
+                ])
+                .areas(decoder);
+                (decoder, Some(photo))
+            } else {
+                (decoder, None)
+            };
         return Some(Areas {
             brand,
             serial,
             decoder,
             label: None,
+            photo,
             keypad: Some(keypad),
             large_keypad: true,
             status,
@@ -132,11 +152,14 @@ fn layout_with(area: Rect, keypad: bool, findings: u16) -> Option<Areas> {
         Some(side) if keypad => (None, Some(side)),
         side => (side, None),
     };
+    // A photo read takes the label diagram's place.
+    let (label, photo) = if photo { (None, label) } else { (label, None) };
     Some(Areas {
         brand,
         serial,
         decoder,
         label,
+        photo,
         keypad,
         large_keypad: false,
         status,
@@ -277,6 +300,9 @@ pub fn render(app: &App, frame: &mut Frame) {
             if let Some(label) = areas.label {
                 side::render(app, &theme, label, frame);
             }
+            if let Some(pane) = areas.photo {
+                photo::render(app, &theme, pane, frame);
+            }
             if let Some(panel) = areas.keypad {
                 if areas.large_keypad {
                     keypad::render_large(app, &theme, panel, frame);
@@ -300,6 +326,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Overlay::JobForm => job_form::render(app, &theme, area, frame),
         Overlay::CodeEntry => entry::render_code(app, &theme, area, frame),
         Overlay::ConfirmAccept => entry::render_confirm(app, &theme, area, frame),
+        Overlay::PhotoPath => photo::render_ask(app, &theme, area, frame),
         Overlay::None => {}
     }
 }

@@ -23,9 +23,15 @@ pub fn visible(c: char) -> char {
 
 pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
     let focused = app.focus == Focus::Serial;
-    let title = match app.brand() {
-        Some(f) => format!(" Serial ({}: {}) ", f.name(), f.shape()),
-        None => " Serial (type what the label says) ".to_string(),
+    let title = if let Some((file, step)) = app.photo.reading() {
+        format!(" Serial: {} {file}… (Esc stops) ", step.words())
+    } else if let Some(origin) = app.serial_origin {
+        format!(" Serial: {} ", origin.words())
+    } else {
+        match app.brand() {
+            Some(f) => format!(" Serial ({}: {}) ", f.name(), f.shape()),
+            None => " Serial (type what the label says, F5 reads a photo) ".to_string(),
+        }
     };
     let inner = draw::pane(frame.buffer_mut(), area, &Line::raw(title), focused, theme);
     if inner.width == 0 || inner.height == 0 {

@@ -15,16 +15,17 @@ pub fn keys(app: &App) -> &'static str {
         (Overlay::JobForm, ..) => "Tab next field · Enter save · Esc cancel",
         (Overlay::CodeEntry, ..) => "the 4 digits · Tab where from · Enter put first · Esc cancel",
         (Overlay::ConfirmAccept, ..) => "y the radio accepted it · n or Esc no",
+        (Overlay::PhotoPath, ..) => "type or drop the photo's path · Enter read it · Esc close",
         (_, View::Jobs, _) => {
             "type to search · ↑/↓ choose · Enter open job · F4 write its card · Esc back"
         }
         (_, View::Dump, _) => "type the path · Enter read · ↑/↓ PgUp/PgDn scroll · Esc back",
         (_, _, Focus::Brand) => brand_keys(),
         (_, _, Focus::Serial) if app.input.value().is_empty() => {
-            "type the label · Enter codes · Tab · F2 jobs · F3 dump · ? help · Esc quit"
+            "type the label · F5 photo · Enter codes · F2 jobs · F3 dump · ? help · Esc quit"
         }
         (_, _, Focus::Serial) => {
-            "type the label · Enter codes · Tab · F2 jobs · F3 dump · ? help · Esc clear"
+            "type the label · F5 photo · Enter codes · F2 jobs · F3 dump · ? help · Esc clear"
         }
         (_, _, Focus::Keypad) => match app.simulator.as_ref().map(|s| s.mode) {
             Some(SimMode::Practice) => {
