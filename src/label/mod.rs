@@ -234,16 +234,16 @@ pub fn read_photo(grey: &Grey, options: &Options) -> Result<Reading, Failure> {
     let mut near_miss: Vec<Finding> = Vec::new();
     if options.text {
         (options.step)(Step::Text);
-        // The label is around its barcodes: read the text there, at full
-        // resolution, or on the whole photo where no barcode was seen.
+        // A label prints its serial beside its barcode: read the text in a
+        // band around the barcodes (a quarter of their length either side,
+        // twice their height above and below), at full resolution; the
+        // whole photo where no barcode was seen.
         let around = Area::around(seen.iter().flat_map(|s| {
             let a = s.area;
-            [
-                (a.x as f32, a.y as f32),
-                ((a.x + a.width) as f32, (a.y + a.height) as f32),
-            ]
-        }))
-        .map(|a| a.grown(a.width.max(a.height)));
+            let (w, h) = (a.width as f32, a.height.max(a.width / 6) as f32);
+            let (x, y) = (a.x as f32, a.y as f32);
+            [(x - w / 4.0, y - 2.0 * h), (x + w * 1.25, y + 3.0 * h)]
+        }));
         match text::read(grey, around, options.stop) {
             text::Outcome::Read(lines) => {
                 reading.printed_text = TextRead::Read(lines.len());
