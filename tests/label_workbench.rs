@@ -119,3 +119,30 @@ fn esc_stops_a_reading_and_a_bad_file_is_said() {
     assert!(!screen(&a).contains("Read a label photo"));
     assert_eq!(a.input.value(), "J727");
 }
+
+#[test]
+fn a_serial_read_by_a_label_rule_says_so_under_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("twingo.png");
+    std::fs::write(
+        &path,
+        png(&photo(&Label::code128("281150063RTJ727"), Shot::default())),
+    )
+    .unwrap();
+    let mut a = app(120, 40);
+    a.update(Msg::Photo(PhotoMsg::ReadPath(path)));
+    wait(&mut a);
+    assert_eq!(a.input.value(), "J727");
+    let s = screen(&a);
+    assert!(
+        s.contains("photo   the four characters after the T in the barcode"),
+        "{s}"
+    );
+    assert!(
+        s.contains("photo   not sure: check the serial on the label"),
+        "{s}"
+    );
+    // Beside the large keypad, the photo goes under the decoder.
+    assert!(s.contains("Photo: barcode, not sure"), "{s}");
+    assert!(s.contains("Keypad · 6586"), "{s}");
+}

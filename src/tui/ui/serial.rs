@@ -162,6 +162,37 @@ pub(super) fn findings_lines<'a>(app: &App, theme: &Theme, width: usize) -> Vec<
             }
         }
     }
+    // A serial read off a photo: what the reading said of it, and whether
+    // it is sure.
+    let photo = match (app.serial_origin, &app.photo.shown) {
+        (Some(crate::tui::photo::SerialOrigin::Photo(_)), Some(shown)) => Some(&shown.reading),
+        _ => None,
+    };
+    if let Some(r) = photo {
+        let mut said: Vec<(Severity, String)> = r
+            .findings
+            .iter()
+            .map(|f| (f.severity, f.message.to_string()))
+            .collect();
+        if !r.sure {
+            said.push((
+                Severity::Warning,
+                "not sure: check the serial on the label before trying a code".to_string(),
+            ));
+        }
+        for (sev, message) in said {
+            for (i, text) in wrap(&message, width.saturating_sub(8))
+                .into_iter()
+                .enumerate()
+            {
+                let head = if i == 0 { "photo   " } else { "        " };
+                lines.push(Line::from(vec![
+                    Span::styled(head, theme.severity(sev)),
+                    Span::raw(text),
+                ]));
+            }
+        }
+    }
     if lines.is_empty() && d.serial.is_some() {
         lines.push(Line::styled(
             "a valid serial: nothing looks misread",
