@@ -383,3 +383,59 @@ impl Session {
         self.place.as_ref().map(|p| p.folder("documents"))
     }
 }
+
+/// What reading a label photo said, and whether its serial differs from the job's.
+pub struct LabelCheck {
+    pub line: String,
+    pub differs: bool,
+}
+
+/// Reads the serial off a label photo being attached to a job into its
+/// evidence row, and checks it against the job's serial.
+pub fn read_label_evidence(
+    file: &std::path::Path,
+    row: &mut crate::store::EvidenceRow,
+    job_serial: &str,
+) -> LabelCheck {
+    use crate::label::{self, Failure, Options};
+    let shown = crate::files::shown_path(&row.path);
+    let reading = match label::read_file(file, &Options::default()) {
+        Ok((reading, _)) => reading,
+        Err(Failure::Unreadable(why)) => {
+            return LabelCheck {
+                line: format!("the label could not be read: {why}"),
+                differs: false,
+            };
+        }
+        Err(Failure::Stopped) => {
+            return LabelCheck {
+                line: format!("{shown}: the reading was stopped"),
+                differs: false,
+            };
+        }
+    };
+    let Some(serial) = reading.serial else {
+        return LabelCheck {
+            line: format!("{shown}: no serial read off the label photo"),
+            differs: false,
+        };
+    };
+    row.serial_read = serial.to_string();
+    let how = reading.source.map_or("", |s| s.words());
+    let sure = if reading.sure { "sure" } else { "not sure" };
+    if !job_serial.is_empty() && serial != job_serial {
+        return LabelCheck {
+            line: format!(
+                "THE LABEL PHOTO READS {serial} ({how}, {sure}) BUT THE JOB'S SERIAL IS \
+                 {job_serial}. Check the label before trying a code; the photo is recorded"
+            ),
+            differs: true,
+        };
+    }
+    LabelCheck {
+        line: format!(
+            "the label photo reads {serial} ({how}, {sure}): the same as the job's serial"
+        ),
+        differs: false,
+    }
+}

@@ -54,7 +54,7 @@ pub fn attach(
     let mut said = Vec::new();
     if kind == EvidenceKind::LabelPhoto {
         for (row, f) in rows.iter_mut().zip(files) {
-            said.push(read_label(f, row, &facts.serial));
+            said.push(session::read_label_evidence(f, row, &facts.serial));
         }
     }
     let mut copied = Vec::new();
@@ -96,7 +96,7 @@ pub fn attach(
     let mut out = Out::stdout();
     let mut status = crate::exit::OK;
     for (i, r) in rows.iter().enumerate() {
-        if let Some(Said { line, differs }) = said.get(i) {
+        if let Some(session::LabelCheck { line, differs }) = said.get(i) {
             if *differs {
                 status = crate::exit::NO_CODE;
                 say!("radiocode: job {job}: {line}");
@@ -119,57 +119,6 @@ pub fn attach(
     }
     out.flush()?;
     Ok(status)
-}
-
-/// What reading a label photo said, and whether its serial differs from the job's.
-struct Said {
-    line: String,
-    differs: bool,
-}
-
-/// Reads the serial off a label photo into its evidence row.
-fn read_label(file: &std::path::Path, row: &mut EvidenceRow, job_serial: &str) -> Said {
-    use crate::label::{self, Failure, Options};
-    let shown = crate::files::shown_path(&row.path);
-    let reading = match label::read_file(file, &Options::default()) {
-        Ok((reading, _)) => reading,
-        Err(Failure::Unreadable(why)) => {
-            return Said {
-                line: format!("the label could not be read: {why}"),
-                differs: false,
-            };
-        }
-        Err(Failure::Stopped) => {
-            return Said {
-                line: format!("{shown}: the reading was stopped"),
-                differs: false,
-            };
-        }
-    };
-    let Some(serial) = reading.serial else {
-        return Said {
-            line: format!("{shown}: no serial read off the label photo"),
-            differs: false,
-        };
-    };
-    row.serial_read = serial.to_string();
-    let how = reading.source.map_or("", |s| s.words());
-    let sure = if reading.sure { "sure" } else { "not sure" };
-    if !job_serial.is_empty() && serial != job_serial {
-        return Said {
-            line: format!(
-                "THE LABEL PHOTO READS {serial} ({how}, {sure}) BUT THE JOB'S SERIAL IS \
-                 {job_serial}. Check the label before trying a code; the photo is recorded"
-            ),
-            differs: true,
-        };
-    }
-    Said {
-        line: format!(
-            "the label photo reads {serial} ({how}, {sure}): the same as the job's serial"
-        ),
-        differs: false,
-    }
 }
 
 pub fn verify(place: &Place, job: i64) -> anyhow::Result<u8> {

@@ -63,12 +63,9 @@ pub type Enough<'a> = &'a dyn Fn(&[Seen]) -> bool;
 /// reading ends early (with what it has) when it says so.
 pub fn read(photo: &Grey, enough: Enough, stop: &dyn Fn() -> bool) -> Vec<Seen> {
     let mut seen = Vec::new();
-    let long = photo.width.max(photo.height);
-    let factor = long.div_ceil(OVERVIEW).max(1);
-    let mut overview = photo.shrink(factor);
-    overview.stretch();
+    let (overview, factor) = photo.prepared(None, OVERVIEW);
     let to_photo = |x: f32, y: f32| (x * factor as f32, y * factor as f32);
-    decode_into(&overview, &to_photo, None, &mut seen);
+    decode_into(overview, &to_photo, None, &mut seen);
     if enough(&seen) || stop() {
         return seen;
     }
@@ -77,10 +74,7 @@ pub fn read(photo: &Grey, enough: Enough, stop: &dyn Fn() -> bool) -> Vec<Seen> 
             break;
         }
         let area = place.area.clamped(photo.width, photo.height);
-        let cut = photo.crop(area);
-        let factor = cut.width.max(cut.height).div_ceil(CUT_OUT).max(1);
-        let mut cut = cut.shrink(factor);
-        cut.stretch();
+        let (cut, factor) = photo.prepared(Some(area), CUT_OUT);
         let upright = cut.rotate(place.angle);
         let (sin, cos) = place.angle.to_radians().sin_cos();
         let (cx, cy) = (cut.width as f32 / 2.0, cut.height as f32 / 2.0);
@@ -92,7 +86,7 @@ pub fn read(photo: &Grey, enough: Enough, stop: &dyn Fn() -> bool) -> Vec<Seen> 
                 sy * factor as f32 + area.y as f32,
             )
         };
-        decode_into(&upright, &to_photo, Some(area), &mut seen);
+        decode_into(upright, &to_photo, Some(area), &mut seen);
         if enough(&seen) {
             break;
         }
@@ -104,12 +98,12 @@ pub fn read(photo: &Grey, enough: Enough, stop: &dyn Fn() -> bool) -> Vec<Seen> 
 /// taken back to the photo by `to_photo`. `place` is the cut-out's area on
 /// the photo, the box of a barcode read in it.
 fn decode_into(
-    grey: &Grey,
+    grey: Grey,
     to_photo: &dyn Fn(f32, f32) -> (f32, f32),
     place: Option<Area>,
     seen: &mut Vec<Seen>,
 ) {
-    let Ok(source) = Luma8LuminanceSource::new(grey.pixels.clone(), grey.width, grey.height) else {
+    let Ok(source) = Luma8LuminanceSource::new(grey.pixels, grey.width, grey.height) else {
         return;
     };
     let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));

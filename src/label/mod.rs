@@ -273,23 +273,15 @@ fn from_barcode(s: &Seen) -> Result<Found, String> {
         area: s.area,
         symbology: Some(s.symbology),
     };
-    if let Some(f) = family::normal_form(text) {
-        let d = serial::diagnose(text, Some(f));
-        if let Some(serial) = d.serial.clone()
-            && !d.has_errors()
-        {
-            let exact = serial == text;
-            return Ok(found(serial, Some(f), exact, d.findings));
-        }
-        return Err(not_a_serial(&d)
-            .unwrap_or_else(|| format!("has the shape of a {} serial but is not one", f.name())));
-    }
+    // Read as typed text is read; a barcode's text holds no misreading, so
+    // a serial made by correcting one is no serial here.
     let d = serial::diagnose(text, None);
     if let Some(serial) = d.serial.clone()
         && !d.has_errors()
         && !d.findings.iter().any(|f| misread(f.kind))
     {
-        return Ok(found(serial, d.family, false, d.findings));
+        let exact = serial == text;
+        return Ok(found(serial, d.family, exact, d.findings));
     }
     if let Some(what) = not_a_serial(&d) {
         return Err(what);
@@ -307,7 +299,10 @@ fn from_barcode(s: &Seen) -> Result<Found, String> {
             return Ok(found(serial, d.family, false, findings));
         }
     }
-    Err("not a serial radiocode knows".to_string())
+    Err(match family::normal_form(text) {
+        Some(f) => format!("has the shape of a {} serial but is not one", f.name()),
+        None => "not a serial radiocode knows".to_string(),
+    })
 }
 
 /// The pieces of one printed line that may hold a serial: the whole line,

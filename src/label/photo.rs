@@ -80,6 +80,24 @@ impl Grey {
         }
     }
 
+    /// The part of the photo in `area` (the whole photo where `None`), shrunk
+    /// by a whole factor to at most `long` pixels on its long side and
+    /// contrast stretched, with that factor: how the barcode reader and
+    /// Tesseract are given the photo.
+    pub fn prepared(&self, area: Option<Area>, long: u32) -> (Grey, u32) {
+        let area = area.map(|a| a.clamped(self.width, self.height));
+        let (w, h) = area.map_or((self.width, self.height), |a| (a.width, a.height));
+        let factor = w.max(h).div_ceil(long).max(1);
+        // One copy at most: the crop, or the shrunk photo.
+        let mut out = match area {
+            Some(a) if factor > 1 => self.crop(a).shrink(factor),
+            Some(a) => self.crop(a),
+            None => self.shrink(factor),
+        };
+        out.stretch();
+        (out, factor)
+    }
+
     /// The darkest ink as black and the paper as white: the 1st and 99th
     /// percentiles stretched to 0 and 255, so a dim or washed-out photo
     /// binarises as well as a crisp one.
@@ -88,24 +106,9 @@ impl Grey {
         for &p in &self.pixels {
             histogram[p as usize] += 1;
         }
-        let total = self.pixels.len() as u64;
-        let cut = total / 100;
-        let percentile = |from_top: bool| {
-            let mut seen = 0;
-            let order: Box<dyn Iterator<Item = usize>> = if from_top {
-                Box::new((0..256).rev())
-            } else {
-                Box::new(0..256)
-            };
-            for v in order {
-                seen += histogram[v];
-                if seen > cut {
-                    return v as i32;
-                }
-            }
-            if from_top { 255 } else { 0 }
-        };
-        let (low, high) = (percentile(false), percentile(true));
+        let cut = self.pixels.len() as u64 / 100;
+        let low = past(&histogram, cut, 0..256).unwrap_or(0);
+        let high = past(&histogram, cut, (0..256).rev()).unwrap_or(255);
         if high - low < 8 || (low == 0 && high == 255) {
             return;
         }
@@ -145,6 +148,19 @@ impl Grey {
         }
         out
     }
+}
+
+/// The first grey level, taken in the order `levels` gives, past which more
+/// than `cut` pixels have been counted.
+fn past(histogram: &[u64; 256], cut: u64, levels: impl Iterator<Item = usize>) -> Option<i32> {
+    let mut seen = 0;
+    for v in levels {
+        seen += histogram[v];
+        if seen > cut {
+            return Some(v as i32);
+        }
+    }
+    None
 }
 
 /// A rectangle on a photo, in its pixels.

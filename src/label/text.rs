@@ -61,24 +61,14 @@ fn program() -> PathBuf {
 /// `None`), scaled back to the photo's pixels. `stop` is asked while
 /// Tesseract works, and ends it when it says so.
 pub fn read(photo: &Grey, area: Option<Area>, stop: &dyn Fn() -> bool) -> Outcome {
-    let area = area
-        .unwrap_or(Area {
-            x: 0,
-            y: 0,
-            width: photo.width,
-            height: photo.height,
-        })
-        .clamped(photo.width, photo.height);
-    let cut = photo.crop(area);
     // Print on a label is read best at 20-40 pixels a letter: a phone
     // photo's full resolution only slows Tesseract down.
-    let factor = cut.width.max(cut.height).div_ceil(2400).max(1);
-    let mut cut = cut.shrink(factor);
-    cut.stretch();
-    let Some(png) = png_of(&cut) else {
+    let (cut, factor) = photo.prepared(area, 2400);
+    let area = area.map_or(Area::default(), |a| a.clamped(photo.width, photo.height));
+    let Some(png) = png_of(cut) else {
         return Outcome::Failed("the photo could not be handed to Tesseract".to_string());
     };
-    let tsv = match run(&png, stop) {
+    let tsv = match run(png, stop) {
         Ok(Some(tsv)) => tsv,
         Ok(None) => return Outcome::Stopped,
         Err(outcome) => return outcome,
@@ -95,8 +85,8 @@ pub fn read(photo: &Grey, area: Option<Area>, stop: &dyn Fn() -> bool) -> Outcom
     Outcome::Read(lines)
 }
 
-fn png_of(grey: &Grey) -> Option<Vec<u8>> {
-    let img = image::GrayImage::from_raw(grey.width, grey.height, grey.pixels.clone())?;
+fn png_of(grey: Grey) -> Option<Vec<u8>> {
+    let img = image::GrayImage::from_raw(grey.width, grey.height, grey.pixels)?;
     let mut out = Vec::new();
     img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
         .ok()?;
@@ -105,7 +95,7 @@ fn png_of(grey: &Grey) -> Option<Vec<u8>> {
 
 /// Runs Tesseract on a PNG given on its standard input; its TSV output, or
 /// `None` when stopped.
-fn run(png: &[u8], stop: &dyn Fn() -> bool) -> Result<Option<String>, Outcome> {
+fn run(png: Vec<u8>, stop: &dyn Fn() -> bool) -> Result<Option<String>, Outcome> {
     let program = program();
     let mut child = Command::new(&program)
         // Sparse text: a label's lines stand apart, in no page layout.
@@ -129,7 +119,6 @@ fn run(png: &[u8], stop: &dyn Fn() -> bool) -> Result<Option<String>, Outcome> {
         let _ = child.wait();
         return Err(Outcome::Failed("cannot talk to Tesseract".to_string()));
     };
-    let png = png.to_vec();
     let writer = std::thread::spawn(move || {
         let _ = stdin.write_all(&png);
     });
