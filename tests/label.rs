@@ -125,42 +125,31 @@ fn the_human_report_says_how_sure_and_what_next() {
 #[test]
 fn bench_photos_are_read_turned_blurred_noised_and_compressed() {
     let dir = tempfile::tempdir().unwrap();
+    let d = Shot::default();
     let cases: [(&str, Label, &str, Shot); 7] = [
         (
             "turned",
             Label::code128("BE473912345678"),
             "BE473912345678",
-            Shot {
-                angle: 17.0,
-                ..Shot::default()
-            },
+            Shot { angle: 17.0, ..d },
         ),
         (
             "slanted",
             Label::code128("BE475712345678"),
             "BE475712345678",
-            Shot {
-                angle: -40.0,
-                ..Shot::default()
-            },
+            Shot { angle: -40.0, ..d },
         ),
         (
             "upright",
             Label::default().with(F::CODE_39, "M123456"),
             "M123456",
-            Shot {
-                angle: 90.0,
-                ..Shot::default()
-            },
+            Shot { angle: 90.0, ..d },
         ),
         (
             "blurred",
             Label::code128("BP538461234567"),
             "BP538461234567",
-            Shot {
-                blur: 2,
-                ..Shot::default()
-            },
+            Shot { blur: 2, ..d },
         ),
         (
             "noisy",
@@ -168,10 +157,7 @@ fn bench_photos_are_read_turned_blurred_noised_and_compressed() {
                 .with(F::ITF, "7642346318")
                 .with(F::CODE_128, "BP234612345678"),
             "BP234612345678",
-            Shot {
-                noise: 40,
-                ..Shot::default()
-            },
+            Shot { noise: 40, ..d },
         ),
         (
             "dim",
@@ -180,7 +166,7 @@ fn bench_photos_are_read_turned_blurred_noised_and_compressed() {
             Shot {
                 ink: 70,
                 paper: 150,
-                ..Shot::default()
+                ..d
             },
         ),
         (
@@ -190,7 +176,7 @@ fn bench_photos_are_read_turned_blurred_noised_and_compressed() {
             Shot {
                 fill: 0.3,
                 at: (0.3, 0.7),
-                ..Shot::default()
+                ..d
             },
         ),
     ];
