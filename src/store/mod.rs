@@ -7,6 +7,7 @@ mod import;
 mod memory;
 mod place;
 mod postgres;
+mod postgres_bulk;
 mod postgres_schema;
 mod postgres_tx;
 mod rows;
@@ -305,38 +306,24 @@ fn rolled_back(e: anyhow::Error) -> anyhow::Result<ImportReport> {
     }
 }
 
-fn merge_in(tx: &mut impl Tx, from: &Snapshot) -> anyhow::Result<CopyReport> {
-    fn count(tally: &mut (usize, usize), new: bool) {
-        if new {
-            tally.0 += 1;
-        } else {
-            tally.1 += 1;
-        }
+/// One record more in a kind's (copied, already there).
+fn count(tally: &mut (usize, usize), new: bool) {
+    if new {
+        tally.0 += 1;
+    } else {
+        tally.1 += 1;
     }
+}
+
+fn merge_in(tx: &mut impl Tx, from: &Snapshot) -> anyhow::Result<CopyReport> {
     let mut report = CopyReport::default();
     // Text a server cannot store (a NUL character) keeps that one record
     // out, said by name; the others are copied.
-    let nul = holds_nul;
-    let why = "it holds a NUL character, which the server cannot store";
+    let why = NUL_NOT_COPIED;
     // Oldest first, so the copies are numbered in the order they happened.
     for job in from.jobs.iter().rev() {
-        if nul(&[
-            &job.vehicle,
-            &job.ownership_proof,
-            &job.serial,
-            &job.serial_typed,
-            &job.workstation,
-            &job.branch,
-            &job.intake_notes,
-        ]) || job.attempts.iter().any(|a| nul(&[&a.source]))
-            || job.later_notes.iter().any(|n| nul(&[&n.text]))
-            || job.evidence.iter().any(|e| nul(&[&e.path, &e.copy_path]))
-        {
-            report.skipped.push(format!(
-                "job {} ({}): {why}",
-                job.id,
-                crate::finding::visible_text(&job.serial)
-            ));
+        if job_holds_nul(job) {
+            report.skipped.push(job_skipped(job, why));
             continue;
         }
         let id = match tx.job_id_by_uid(&job.uid)? {
@@ -370,12 +357,8 @@ fn merge_in(tx: &mut impl Tx, from: &Snapshot) -> anyhow::Result<CopyReport> {
         }
     }
     for row in &from.book {
-        if nul(&[&row.source, &row.added_by]) {
-            report.skipped.push(format!(
-                "code book entry {} -> {}: {why}",
-                crate::finding::visible_text(&row.serial),
-                row.code
-            ));
+        if holds_nul(&[&row.source, &row.added_by]) {
+            report.skipped.push(book_row_skipped(row, why));
             continue;
         }
         let job = match &row.job_uid {
@@ -394,6 +377,45 @@ fn merge_in(tx: &mut impl Tx, from: &Snapshot) -> anyhow::Result<CopyReport> {
         count(&mut report.layouts, new);
     }
     Ok(report)
+}
+
+/// Why a record is kept out of a copy.
+const NUL_NOT_COPIED: &str = "it holds a NUL character, which the server cannot store";
+
+/// True when a job, or anything on it, holds text the server cannot store.
+fn job_holds_nul(job: &JobRow) -> bool {
+    holds_nul(&[
+        &job.vehicle,
+        &job.ownership_proof,
+        &job.serial,
+        &job.serial_typed,
+        &job.workstation,
+        &job.branch,
+        &job.intake_notes,
+    ]) || job.attempts.iter().any(|a| holds_nul(&[&a.source]))
+        || job.later_notes.iter().any(|n| holds_nul(&[&n.text]))
+        || job
+            .evidence
+            .iter()
+            .any(|e| holds_nul(&[&e.path, &e.copy_path]))
+}
+
+/// How a job kept out of a copy is named.
+fn job_skipped(job: &JobRow, why: &str) -> String {
+    format!(
+        "job {} ({}): {why}",
+        job.id,
+        crate::finding::visible_text(&job.serial)
+    )
+}
+
+/// How a book entry kept out of a copy is named.
+fn book_row_skipped(row: &BookRow, why: &str) -> String {
+    format!(
+        "code book entry {} -> {}: {why}",
+        crate::finding::visible_text(&row.serial),
+        row.code
+    )
 }
 
 /// The warnings the job log holds for a serial, for the decoder.

@@ -15,7 +15,7 @@ use super::postgres_schema::{GRANTS, MIGRATIONS, SCHEMA_VERSION};
 use super::{
     Added, Attempt, BadRow, BookRow, CopyReport, DumpRecord, EvidenceRow, ImportReport, JobFilter,
     JobNote, JobRow, LayoutRecord, NewEntry, NewJob, NewTry, Records, RecordsEvent, Snapshot,
-    TryOutcome, Tx, add_entries_in, add_note_in, attach_in, job_warnings, merge_in, new_job_in,
+    TryOutcome, Tx, add_note_in, attach_in, job_warnings, new_job_in,
     purge_in, record_try_in, remove_copies, seed_entries,
 };
 use super::{EvidenceKind, try_confidence};
@@ -271,7 +271,7 @@ impl Records for PgStore {
             );
         }
         self.in_tx(|tx| {
-            let report = add_entries_in(tx, rows, strict)?;
+            let report = super::postgres_bulk::add_entries(tx, rows, strict)?;
             tx.execute(
                 "INSERT INTO radiocode.imports (what, added, already_there) VALUES ($1, $2, $3)",
                 &[
@@ -489,7 +489,7 @@ impl Records for PgStore {
             );
         }
         self.in_tx(|tx| {
-            let report = merge_in(tx, from)?;
+            let report = super::postgres_bulk::merge(tx, from)?;
             let (added, there) = report.totals();
             tx.execute(
                 "INSERT INTO radiocode.imports (what, added, already_there) VALUES ($1, $2, $3)",
