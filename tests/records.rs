@@ -75,6 +75,8 @@ contract!(
     evidence_is_kept_and_a_purge_leaves_codes_and_outcomes,
     a_search_takes_wildcards_literally,
     a_nul_character_is_refused_the_same_on_both_stores,
+    a_large_import_keeps_the_meaning_of_a_row_at_a_time,
+    a_large_copy_keeps_every_record_once_and_in_order,
 );
 
 fn entry(serial: &str, code: &str, confidence: Confidence) -> NewEntry {
@@ -659,4 +661,247 @@ fn a_nul_character_is_refused_the_same_on_both_stores(f: &Fixture) {
     let e = r.new_job(&job("J727", "AB\u{0}12")).unwrap_err();
     assert!(format!("{e:#}").contains("NUL"), "{e:#}");
     assert!(r.jobs(&JobFilter::default()).unwrap().is_empty());
+}
+
+/// An import far larger than one batch of the server's bulk path, with
+/// repeats inside a batch and across batches, stronger and weaker, and bad
+/// rows: the same report, the same book and the same bad lines as writing
+/// the rows one at a time would give (worked out here from the rows).
+fn a_large_import_keeps_the_meaning_of_a_row_at_a_time(f: &Fixture) {
+    use std::collections::HashMap;
+    use std::fmt::Write;
+    let mut r = f.open();
+    let rank = |c: Confidence| match c {
+        Confidence::Confirmed => 0,
+        Confidence::Likely => 1,
+        _ => 2,
+    };
+    // What the book holds: (serial, code) -> (best rank, sources written).
+    let mut model: HashMap<(String, String), (u8, Vec<String>)> = r
+        .book()
+        .unwrap()
+        .into_iter()
+        .map(|b| {
+            let key = (b.serial.clone(), b.code.to_string());
+            (key, (rank(b.confidence), vec![b.source]))
+        })
+        .collect();
+    let words = ["unconfirmed", "likely", "confirmed"];
+    let mut csv = String::from("serial,code,confidence,source\n");
+    let mut rows: Vec<(String, String, usize)> = Vec::new();
+    for i in 0..24_000usize {
+        rows.push((
+            format!("M{:06}", i),
+            format!("{:04}", (i * 7) % 10_000),
+            i % 3,
+        ));
+        if i % 5 == 4 {
+            // The row before, again: sometimes stronger, sometimes weaker.
+            rows.push((
+                format!("M{:06}", i - 1),
+                format!("{:04}", ((i - 1) * 7) % 10_000),
+                (i / 5) % 3,
+            ));
+        }
+        if i % 997 == 0 && i >= 11_000 {
+            // A row from about one batch back, stronger.
+            let j = i - 10_500;
+            rows.push((format!("M{:06}", j), format!("{:04}", (j * 7) % 10_000), 2));
+        }
+    }
+    let (mut added, mut there) = (0, 0);
+    let mut bad_lines = Vec::new();
+    for (n, (serial, code, c)) in rows.iter().enumerate() {
+        let line = n as u64 + 2;
+        if n % 4_999 == 17 {
+            // A bad row in place of this one: the serial has a letter too many.
+            writeln!(csv, "{serial}X,{code},{},row {line}", words[*c]).unwrap();
+            bad_lines.push(line);
+            continue;
+        }
+        writeln!(csv, "{serial},{code},{},row {line}", words[*c]).unwrap();
+        let r = [2u8, 1, 0][*c];
+        let source = format!("row {line}");
+        match model.get_mut(&(serial.clone(), code.clone())) {
+            None => {
+                added += 1;
+                model.insert((serial.clone(), code.clone()), (r, vec![source]));
+            }
+            Some((best, sources)) => {
+                there += 1;
+                if r < *best {
+                    *best = r;
+                    sources.push(source);
+                }
+            }
+        }
+    }
+    let strict = store::import_csv(r.as_mut(), csv.as_bytes(), true, "t", "file").unwrap();
+    assert!(!strict.committed);
+    assert_eq!(
+        strict.bad.iter().map(|b| b.line).collect::<Vec<_>>(),
+        bad_lines
+    );
+    assert_eq!(r.book().unwrap().len(), 5, "strict: nothing written");
+
+    let report = store::import_csv(r.as_mut(), csv.as_bytes(), false, "t", "file").unwrap();
+    assert!(report.committed);
+    assert_eq!((report.added, report.already_there), (added, there));
+    assert_eq!(
+        report.bad.iter().map(|b| b.line).collect::<Vec<_>>(),
+        bad_lines
+    );
+    let book: HashMap<(String, String), (u8, String)> = r
+        .book()
+        .unwrap()
+        .into_iter()
+        .map(|b| {
+            (
+                (b.serial.clone(), b.code.to_string()),
+                (rank(b.confidence), b.source),
+            )
+        })
+        .collect();
+    assert_eq!(book.len(), model.len());
+    for (key, (best, sources)) in &model {
+        assert_eq!(book.get(key), Some(&(*best, sources.join("; "))), "{key:?}");
+    }
+}
+
+/// A copy far larger than one batch: every job, try, note, evidence file and
+/// book entry arrives once, with its times; jobs are numbered oldest first;
+/// a second copy adds nothing.
+fn a_large_copy_keeps_every_record_once_and_in_order(f: &Fixture) {
+    use radiocode::store::{Attempt, BookRow, JobNote, JobRow, Snapshot};
+    let at = |i: usize| {
+        let t = jiff::Timestamp::from_second(1_600_000_000 + i as i64 * 60).unwrap();
+        t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+    };
+    let n_jobs = 12_000;
+    // Newest first, as a store lists them.
+    let jobs: Vec<JobRow> = (0..n_jobs)
+        .rev()
+        .map(|i| JobRow {
+            id: i as i64 + 1,
+            created_at: at(i),
+            workstation: "bay 1".into(),
+            branch: "Leeds".into(),
+            vehicle: format!("CAR {i}"),
+            ownership_proof: "V5C".into(),
+            serial: format!("M{:06}", 300_000 + i),
+            family: None,
+            notes: String::new(),
+            attempts: vec![Attempt {
+                at: at(i + 1),
+                code: Code::parse(&format!("{:04}", i % 10_000)).unwrap(),
+                outcome: if i % 2 == 0 {
+                    TryOutcome::Refused
+                } else {
+                    TryOutcome::Accepted
+                },
+                source: "Visteon algorithm".into(),
+                confidence: Some(Confidence::Likely),
+                uid: format!("try-{i}"),
+            }],
+            evidence: if i % 5 == 0 {
+                vec![EvidenceRow {
+                    at: at(i + 2),
+                    kind: EvidenceKind::LabelPhoto,
+                    path: format!("/photos/{i}.jpg"),
+                    size: i as i64,
+                    sha256: format!("{i:064x}"),
+                    copy_path: String::new(),
+                    uid: format!("file-{i}"),
+                    serial_read: format!("M{:06}", 300_000 + i),
+                }]
+            } else {
+                Vec::new()
+            },
+            serial_typed: format!("M{:06}", 300_000 + i),
+            uid: format!("job-{i}"),
+            intake_notes: String::new(),
+            later_notes: if i % 3 == 0 {
+                vec![JobNote {
+                    at: at(i + 3),
+                    text: format!("note {i}"),
+                    uid: format!("note-{i}"),
+                }]
+            } else {
+                Vec::new()
+            },
+        })
+        .collect();
+    let book: Vec<BookRow> = (0..21_000usize)
+        .map(|i| BookRow {
+            serial: format!("M{:06}", 400_000 + i),
+            family: None,
+            code: Code::parse(&format!("{:04}", (i * 3) % 10_000)).unwrap(),
+            confidence: [Confidence::Likely, Confidence::Unconfirmed][i % 2],
+            source: format!("list {i}"),
+            added_at: at(i),
+            added_by: "sam".into(),
+            job: None,
+            job_uid: (i < n_jobs).then(|| format!("job-{i}")),
+        })
+        .collect();
+    let snapshot = Snapshot {
+        jobs,
+        book,
+        dumps: Vec::new(),
+        layouts: Vec::new(),
+    };
+    let mut r = f.open();
+    let first = r.merge(&snapshot).unwrap();
+    assert_eq!(first.jobs, (n_jobs, 0));
+    assert_eq!(first.tries, (n_jobs, 0));
+    assert_eq!(first.notes, (n_jobs / 3, 0));
+    assert_eq!(first.evidence, (n_jobs / 5, 0));
+    assert_eq!(first.book, (21_000, 0));
+    let again = r.merge(&snapshot).unwrap();
+    assert_eq!(again.jobs, (0, n_jobs));
+    assert_eq!(again.tries, (0, n_jobs));
+    assert_eq!(again.notes, (0, n_jobs / 3));
+    assert_eq!(again.evidence, (0, n_jobs / 5));
+    // Accepted tries confirmed nothing new here: a copy writes the book as
+    // it was, and the accepted codes' entries are not in this snapshot.
+    assert_eq!(again.book, (0, 21_000));
+
+    let copied = r.jobs(&JobFilter::default()).unwrap();
+    assert_eq!(copied.len(), n_jobs);
+    // Numbered oldest first: the later a job, the higher its number.
+    let mut by_id = copied.clone();
+    by_id.sort_by_key(|j| j.id);
+    let times: Vec<&str> = by_id.iter().map(|j| j.created_at.as_str()).collect();
+    let mut sorted = times.clone();
+    sorted.sort();
+    assert_eq!(times, sorted);
+    for j in &copied {
+        let i: usize = j.vehicle[4..].parse().unwrap();
+        assert_eq!(j.created_at, at(i));
+        assert_eq!(j.attempts.len(), 1, "job {i}");
+        assert_eq!(j.attempts[0].at, at(i + 1));
+        assert_eq!(j.evidence.len(), usize::from(i % 5 == 0), "job {i}");
+        assert_eq!(
+            j.notes,
+            if i % 3 == 0 {
+                format!("note {i}")
+            } else {
+                String::new()
+            }
+        );
+    }
+    let ids: std::collections::HashMap<String, i64> =
+        copied.iter().map(|j| (j.vehicle.clone(), j.id)).collect();
+    let entries = r.book().unwrap();
+    for b in entries.iter().filter(|b| b.serial.starts_with("M4")) {
+        let i: usize = b.serial[1..].parse::<usize>().unwrap() - 400_000;
+        assert_eq!(b.added_at, at(i), "{}", b.serial);
+        assert_eq!(b.source, format!("list {i}"));
+        assert_eq!(
+            b.job,
+            (i < n_jobs).then(|| ids[&format!("CAR {i}")]),
+            "{}",
+            b.serial
+        );
+    }
 }

@@ -15,8 +15,8 @@ use super::postgres_schema::{GRANTS, MIGRATIONS, SCHEMA_VERSION};
 use super::{
     Added, Attempt, BadRow, BookRow, CopyReport, DumpRecord, EvidenceRow, ImportReport, JobFilter,
     JobNote, JobRow, LayoutRecord, NewEntry, NewJob, NewTry, Records, RecordsEvent, Snapshot,
-    TryOutcome, Tx, add_note_in, attach_in, job_warnings, new_job_in,
-    purge_in, record_try_in, remove_copies, seed_entries,
+    TryOutcome, Tx, add_note_in, attach_in, job_warnings, new_job_in, purge_in, record_try_in,
+    remove_copies, seed_entries,
 };
 use super::{EvidenceKind, try_confidence};
 use crate::decode::{BookEntry, Code, CodeBook, Confidence};
