@@ -1098,3 +1098,83 @@ fn a_label_photo_read_on_one_bench_travels_to_the_server() {
         "{export}"
     );
 }
+
+/// The job list, the book list and both exports ask the server the same
+/// number of questions whatever the number of jobs: counted in the server's
+/// own statement log, for this test's database alone.
+#[test]
+fn lists_and_exports_take_a_fixed_number_of_queries() {
+    let test = "lists_and_exports_take_a_fixed_number_of_queries";
+    let Some(server) = pg::server(test) else {
+        return;
+    };
+    let Some(dir) = server.dir.clone() else {
+        println!("radiocode tests: {test}: DID NOT RUN: the server's log is not this test's");
+        return;
+    };
+    let url = server.prepared_database();
+    let place = PgPlace::parse(&url).unwrap();
+    server
+        .admin()
+        .batch_execute(&format!(
+            "ALTER DATABASE {} SET log_statement = 'all'",
+            place.dbname
+        ))
+        .unwrap();
+    let log = dir.join("server.log");
+    let mut marks = 0;
+    let mut statements = |args: &[&str]| -> usize {
+        marks += 1;
+        let (start, end) = (
+            format!("rc-mark-start-{marks}"),
+            format!("rc-mark-end-{marks}"),
+        );
+        let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        c.batch_execute(&format!("SELECT '{start}'")).unwrap();
+        let out = rc(&url, args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", text(&out));
+        c.batch_execute(&format!("SELECT '{end}'")).unwrap();
+        drop(c);
+        let text = std::fs::read_to_string(&log).unwrap();
+        let from = text.find(&start).unwrap();
+        let to = text[from..].find(&end).unwrap() + from;
+        text[from..to]
+            .lines()
+            .filter(|l| l.contains("LOG:  execute") || l.contains("LOG:  statement:"))
+            .count()
+    };
+    let mut records = store::open_writing(&Place::parse(url.as_ref()).unwrap()).unwrap();
+    let add_jobs = |records: &mut dyn Records, n: usize| {
+        for i in 0..n {
+            let id = records
+                .new_job(&NewJob {
+                    workstation: "bay 1".into(),
+                    vehicle: format!("CAR {i}"),
+                    ownership_proof: "V5C".into(),
+                    serial: "J727".into(),
+                    ..NewJob::default()
+                })
+                .unwrap();
+            records
+                .record_try(
+                    id,
+                    &NewTry::new(Code::parse("6586").unwrap(), TryOutcome::Refused),
+                )
+                .unwrap();
+            records.add_note(id, "note").unwrap();
+        }
+    };
+    let commands: [&[&str]; 4] = [
+        &["jobs", "list"],
+        &["jobs", "export"],
+        &["book", "list"],
+        &["book", "export"],
+    ];
+    add_jobs(records.as_mut(), 2);
+    let few: Vec<usize> = commands.iter().map(|c| statements(c)).collect();
+    add_jobs(records.as_mut(), 40);
+    let many: Vec<usize> = commands.iter().map(|c| statements(c)).collect();
+    println!("statements for {commands:?}: {few:?} with 2 jobs, {many:?} with 42");
+    assert_eq!(few, many);
+    assert!(few.iter().all(|&n| (1..=16).contains(&n)), "{few:?}");
+}

@@ -453,4 +453,3 @@ fn copy_kind(
     })?;
     Ok(tally)
 }
-

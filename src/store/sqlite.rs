@@ -485,16 +485,18 @@ impl Records for SqliteStore {
     }
 
     fn jobs(&self, filter: &JobFilter) -> anyhow::Result<Vec<JobRow>> {
-        let mut st = self.conn.prepare_cached(
-            "SELECT id, created_at, workstation, branch, vehicle, ownership_proof, serial, family, \
-             notes, uid, serial_typed FROM jobs \
+        // Four queries whatever the number of jobs: the jobs, then each kind
+        // of record on them, matched to their job here.
+        const CHOSEN: &str = "SELECT id FROM jobs \
              WHERE (?1 IS NULL OR replace(serial, ' ', '') LIKE ?1 ESCAPE '\\' \
                     OR replace(vehicle, ' ', '') LIKE ?1 ESCAPE '\\') \
                AND (?2 IS NULL OR branch = ?2) AND (?3 IS NULL OR id = ?3) \
-               AND (?4 IS NULL OR serial = ?4) \
-             ORDER BY id DESC",
-        )?;
+               AND (?4 IS NULL OR serial = ?4)";
         let params = params![filter.pattern(), filter.branch, filter.id, filter.serial];
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT id, created_at, workstation, branch, vehicle, ownership_proof, serial, family, \
+             notes, uid, serial_typed FROM jobs WHERE id IN ({CHOSEN}) ORDER BY id DESC"
+        ))?;
         let rows = st.query_map(params, |r| {
             Ok(JobRow {
                 id: r.get(0)?,
@@ -515,53 +517,76 @@ impl Records for SqliteStore {
             })
         })?;
         let mut jobs = rows.collect::<Result<Vec<_>, _>>()?;
-        let mut tries = self.conn.prepare_cached(
-            "SELECT at, code, outcome, uid, source, confidence FROM attempts WHERE job_id = ?1 \
-             ORDER BY id",
-        )?;
-        let mut files = self.conn.prepare_cached(
-            "SELECT at, kind, path, size, sha256, copy_path, uid, serial_read FROM evidence \
-             WHERE job_id = ?1 ORDER BY id",
-        )?;
-        let mut notes = self
-            .conn
-            .prepare_cached("SELECT at, text, uid FROM job_notes WHERE job_id = ?1 ORDER BY id")?;
+        let index: std::collections::HashMap<i64, usize> =
+            jobs.iter().enumerate().map(|(i, j)| (j.id, i)).collect();
+        let mut tries = self.conn.prepare_cached(&format!(
+            "SELECT job_id, at, code, outcome, uid, source, confidence FROM attempts \
+             WHERE job_id IN ({CHOSEN}) ORDER BY id"
+        ))?;
+        let rows = tries.query_map(params, |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                Attempt {
+                    at: r.get(1)?,
+                    code: code_at(r, 2)?,
+                    outcome: parsed_at(r, 3, TryOutcome::parse)?,
+                    uid: r.get(4)?,
+                    source: r.get(5)?,
+                    confidence: parsed_at(r, 6, try_confidence)?,
+                },
+            ))
+        })?;
+        for row in rows {
+            let (job, a) = row?;
+            if let Some(&i) = index.get(&job) {
+                jobs[i].attempts.push(a);
+            }
+        }
+        let mut files = self.conn.prepare_cached(&format!(
+            "SELECT job_id, at, kind, path, size, sha256, copy_path, uid, serial_read \
+             FROM evidence WHERE job_id IN ({CHOSEN}) ORDER BY id"
+        ))?;
+        let rows = files.query_map(params, |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                EvidenceRow {
+                    at: r.get(1)?,
+                    kind: parsed_at(r, 2, EvidenceKind::parse)?,
+                    path: r.get(3)?,
+                    size: r.get(4)?,
+                    sha256: r.get(5)?,
+                    copy_path: r.get(6)?,
+                    uid: r.get(7)?,
+                    serial_read: r.get(8)?,
+                },
+            ))
+        })?;
+        for row in rows {
+            let (job, e) = row?;
+            if let Some(&i) = index.get(&job) {
+                jobs[i].evidence.push(e);
+            }
+        }
+        let mut notes = self.conn.prepare_cached(&format!(
+            "SELECT job_id, at, text, uid FROM job_notes WHERE job_id IN ({CHOSEN}) ORDER BY id"
+        ))?;
+        let rows = notes.query_map(params, |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                JobNote {
+                    at: r.get(1)?,
+                    text: r.get(2)?,
+                    uid: r.get(3)?,
+                },
+            ))
+        })?;
+        for row in rows {
+            let (job, n) = row?;
+            if let Some(&i) = index.get(&job) {
+                jobs[i].later_notes.push(n);
+            }
+        }
         for job in &mut jobs {
-            job.attempts = tries
-                .query_map([job.id], |r| {
-                    Ok(Attempt {
-                        at: r.get(0)?,
-                        code: code_at(r, 1)?,
-                        outcome: parsed_at(r, 2, TryOutcome::parse)?,
-                        uid: r.get(3)?,
-                        source: r.get(4)?,
-                        confidence: parsed_at(r, 5, try_confidence)?,
-                    })
-                })?
-                .collect::<Result<_, _>>()?;
-            job.evidence = files
-                .query_map([job.id], |r| {
-                    Ok(EvidenceRow {
-                        at: r.get(0)?,
-                        kind: parsed_at(r, 1, EvidenceKind::parse)?,
-                        path: r.get(2)?,
-                        size: r.get(3)?,
-                        sha256: r.get(4)?,
-                        copy_path: r.get(5)?,
-                        uid: r.get(6)?,
-                        serial_read: r.get(7)?,
-                    })
-                })?
-                .collect::<Result<_, _>>()?;
-            job.later_notes = notes
-                .query_map([job.id], |r| {
-                    Ok(JobNote {
-                        at: r.get(0)?,
-                        text: r.get(1)?,
-                        uid: r.get(2)?,
-                    })
-                })?
-                .collect::<Result<_, _>>()?;
             job.join_notes();
         }
         Ok(jobs)
