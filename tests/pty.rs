@@ -520,3 +520,54 @@ fn a_scanner_burst_is_marked_scanned_and_typing_is_not() {
     s.send(b"\x03");
     s.wait_exit();
 }
+
+/// A code book CSV of `rows` rows in `dir`.
+fn big_book_csv(dir: &std::path::Path, rows: u32) -> std::path::PathBuf {
+    let path = dir.join("big.csv");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    writeln!(f, "serial,code").unwrap();
+    for i in 0..rows {
+        writeln!(f, "M{i:06},{:04}", i % 10_000).unwrap();
+    }
+    f.flush().unwrap();
+    path
+}
+
+#[test]
+fn a_long_import_on_a_terminal_shows_how_far_it_has_got() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = big_book_csv(dir.path(), 120_000);
+    let mut s = Session::start(&["book", "import", csv.to_str().unwrap()]);
+    s.wait_for("importing [");
+    assert_eq!(s.wait_exit(), 0, "{}", s.screen());
+    let screen = s.screen();
+    assert!(screen.contains("imported: 120000 new"), "{screen}");
+    // The bar stays with its last figures, on a line of its own.
+    let bar = screen
+        .lines()
+        .find(|l| l.starts_with("importing ["))
+        .unwrap();
+    assert!(bar.contains("MiB/") && bar.contains("MiB"), "{bar}");
+}
+
+#[test]
+fn a_long_import_into_a_pipe_says_only_what_it_always_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = big_book_csv(dir.path(), 120_000);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_radiocode"))
+        .args(["book", "import", csv.to_str().unwrap()])
+        .env("RADIOCODE_DB", dir.path().join("radiocode.db"))
+        .env("RADIOCODE_CONFIG", dir.path().join("none.toml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "imported: 120000 new, 0 already in the book, 0 bad rows\n"
+    );
+}

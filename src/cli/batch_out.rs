@@ -3,7 +3,6 @@
 
 use std::borrow::Cow;
 use std::io::{self, IsTerminal, Write};
-use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
@@ -316,57 +315,39 @@ fn joined(o: &Outcome, keep: impl Fn(Severity) -> bool) -> Cow<'_, str> {
     }
 }
 
-/// Rows and rate on stderr, only when stderr is a terminal and the run is long.
+/// Rows and rate on stderr, only when stderr is a terminal and the run is
+/// long, and not while the rows themselves go to that terminal.
 pub(super) struct Progress {
-    enabled: bool,
-    start: Instant,
-    last: Instant,
-    rows: u64,
-    shown: bool,
+    bar: super::progress::Progress,
+    /// Rows counted here and not yet given to the bar.
+    pending: u64,
 }
 
 impl Progress {
     pub(super) fn new() -> Progress {
-        let now = Instant::now();
+        let terminal = io::stderr().is_terminal() && !io::stdout().is_terminal();
         Progress {
-            enabled: io::stderr().is_terminal(),
-            start: now,
-            last: now,
-            rows: 0,
-            shown: false,
+            bar: super::progress::Progress::on(
+                terminal,
+                "batch",
+                None,
+                super::progress::Unit::Items("rows"),
+            ),
+            pending: 0,
         }
     }
 
     pub(super) fn tick(&mut self, rows: u64) {
-        let before = self.rows;
-        self.rows += rows;
-        if !self.enabled || before / 4096 == self.rows / 4096 {
-            return;
+        self.pending += rows;
+        if self.pending >= 4096 {
+            self.bar.inc(self.pending);
+            self.pending = 0;
         }
-        let now = Instant::now();
-        if now.duration_since(self.start) < Duration::from_secs(1)
-            || now.duration_since(self.last) < Duration::from_millis(250)
-        {
-            return;
-        }
-        self.last = now;
-        self.shown = true;
-        let _ = write!(io::stderr(), "\r\x1b[K{}", self.line(now));
-    }
-
-    pub(super) fn line(&self, now: Instant) -> String {
-        let secs = now.duration_since(self.start).as_secs_f64().max(1e-9);
-        format!(
-            "{} rows  {:.0} rows/s  {:.1} s",
-            self.rows,
-            self.rows as f64 / secs,
-            secs
-        )
     }
 
     pub(super) fn done(&mut self) {
-        if self.shown {
-            let _ = writeln!(io::stderr(), "\r\x1b[K{}", self.line(Instant::now()));
-        }
+        self.bar.inc(self.pending);
+        self.pending = 0;
+        self.bar.finish();
     }
 }

@@ -2,11 +2,13 @@
 //! how sure that is.
 
 use std::fmt::Write as _;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use super::Out;
+use super::progress::{Progress, Unit};
 use crate::exit;
 use crate::files::path_text;
 use crate::finding::escape_text;
@@ -48,42 +50,63 @@ pub fn run(args: &LabelArgs) -> anyhow::Result<u8> {
         text: !args.no_text,
         ..Options::default()
     };
+    // Over many photos, how far it has got; one photo is its own wait.
+    let progress = Progress::on(
+        std::io::stderr().is_terminal() && args.photos.len() > 1,
+        "reading",
+        Some(args.photos.len() as u64),
+        Unit::Items("photos"),
+    );
     for (i, path) in args.photos.iter().enumerate() {
         let file = path_text(path);
-        match label::read_file(path, &options) {
+        let (said, failed) = match label::read_file(path, &options) {
             Ok((reading, _)) => {
                 if reading.serial.is_none() {
                     status = status.max(exit::NO_CODE);
                 }
-                if args.json {
-                    out.line(&serde_json::to_string(&Line {
+                let said = if args.json {
+                    serde_json::to_string(&Line {
                         file,
                         reading: &reading,
-                    })?)?;
+                    })?
+                } else if i > 0 {
+                    format!("\n{}", report(path, &reading))
                 } else {
-                    if i > 0 {
-                        out.line("")?;
-                    }
-                    out.line(&report(path, &reading))?;
-                }
+                    report(path, &reading)
+                };
+                (Some(said), None)
             }
             Err(failure) => {
                 let why = match failure {
                     Failure::Unreadable(why) => why,
                     Failure::Stopped => "the reading was stopped".to_string(),
                 };
-                say!("radiocode: {why}");
                 status = exit::FAILURE;
-                if args.json {
-                    out.line(&serde_json::to_string(&Unreadable {
-                        file,
-                        serial: None,
-                        error: why,
-                    })?)?;
-                }
+                let said = args
+                    .json
+                    .then(|| {
+                        serde_json::to_string(&Unreadable {
+                            file,
+                            serial: None,
+                            error: why.clone(),
+                        })
+                    })
+                    .transpose()?;
+                (said, Some(why))
             }
-        }
+        };
+        progress.suspend(|| -> anyhow::Result<()> {
+            if let Some(why) = failed {
+                say!("radiocode: {why}");
+            }
+            if let Some(said) = said {
+                out.line(&said)?;
+            }
+            out.flush()
+        })?;
+        progress.inc(1);
     }
+    progress.finish();
     out.flush()?;
     Ok(status)
 }

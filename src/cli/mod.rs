@@ -8,6 +8,7 @@ mod label;
 mod man;
 pub mod output;
 mod paper;
+mod progress;
 mod records;
 mod simulate;
 

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use super::progress::{Progress, Unit};
 use super::{EXIT_FAILURE, EXIT_INVALID, Out, RequestArgs};
 use crate::paper::{self, Format};
 use crate::session::{self, one_job};
@@ -131,9 +132,16 @@ pub fn verify(place: &Place, job: i64) -> anyhow::Result<u8> {
     if row.evidence.is_empty() {
         out.line(&format!("job {job} has no evidence files"))?;
     }
+    let progress = Progress::new(
+        "checking",
+        Some(row.evidence.len() as u64),
+        Unit::Items("files"),
+    );
     for e in &row.evidence {
+        progress.inc(0);
         if e.path.is_empty() {
-            out.line(&format!("{}: removed by a purge", e.kind))?;
+            progress.suspend(|| out.line(&format!("{}: removed by a purge", e.kind)))?;
+            progress.inc(1);
             continue;
         }
         // The exact file recorded, even when its name is not UTF-8.
@@ -156,12 +164,17 @@ pub fn verify(place: &Place, job: i64) -> anyhow::Result<u8> {
                 check(&e.copy_path)
             )
         };
-        out.line(&format!(
-            "{} {}: {state}{copy}",
-            e.kind,
-            crate::files::shown_path(&e.path)
-        ))?;
+        progress.suspend(|| {
+            out.line(&format!(
+                "{} {}: {state}{copy}",
+                e.kind,
+                crate::files::shown_path(&e.path)
+            ))?;
+            out.flush()
+        })?;
+        progress.inc(1);
     }
+    progress.finish();
     if bad > 0 {
         out.line(&format!(
             "{bad} file{} missing or changed",

@@ -3,6 +3,7 @@
 use std::io;
 
 use super::output::safe_cell;
+use super::progress::{Counted, Progress, Unit};
 use super::{BookCommand, DbCommand, EXIT_INVALID, JobsCommand, ListFormat, Out};
 use crate::advice;
 use crate::decode::{Code, Confidence};
@@ -90,14 +91,16 @@ pub fn book(cmd: &BookCommand, place: &Place) -> anyhow::Result<u8> {
             write_book(&mut out, &rows, format.unwrap_or(ListFormat::Csv))?;
         }
         BookCommand::Import { file, strict } => {
-            let input: Box<dyn io::Read> = if file.as_os_str() == "-" {
-                Box::new(io::stdin().lock())
+            let (input, size): (Box<dyn io::Read>, _) = if file.as_os_str() == "-" {
+                (Box::new(io::stdin().lock()), None)
             } else {
-                Box::new(
-                    crate::files::open_regular(file, "a code book CSV")
-                        .map_err(anyhow::Error::msg)?,
-                )
+                let f = crate::files::open_regular(file, "a code book CSV")
+                    .map_err(anyhow::Error::msg)?;
+                let size = f.metadata().ok().map(|m| m.len());
+                (Box::new(f), size)
             };
+            let progress = Progress::new("importing", size, Unit::Bytes);
+            let input = Counted::new(input, &progress);
             // Rows are short: a line of 64 KiB, or 1 GiB in all, is not a code book.
             let input = crate::files::Bounded::new(input, "a code book CSV", 64 << 10, 1 << 30);
             let (user, host) = whoami();
@@ -110,6 +113,7 @@ pub fn book(cmd: &BookCommand, place: &Place) -> anyhow::Result<u8> {
                 &format!("{user}@{host}"),
                 &source,
             )?;
+            progress.finish();
             for bad in &report.bad {
                 say!("line {}: {}", bad.line, bad.reason);
             }
@@ -375,7 +379,12 @@ pub fn db(cmd: &DbCommand, place: &Place) -> anyhow::Result<u8> {
                 return Ok(EXIT_INVALID);
             };
             let mut target = store::open_writing(&to)?;
-            let report = store::copy(source.as_ref(), target.as_mut())?;
+            let progress = Progress::new("reading", None, Unit::Items("records"));
+            let snapshot = store::snapshot(source.as_ref())?;
+            progress.set_total(snapshot.records());
+            progress.say("copying");
+            let report = target.merge(&snapshot, &|n| progress.inc(n))?;
+            progress.finish();
             out.line(&format!("copied from {from} to {to}:"))?;
             for line in report.lines() {
                 out.line(&format!("  {line}"))?;

@@ -101,8 +101,8 @@ pub trait Records: CodeBook {
     fn purge(&mut self, before: &str) -> anyhow::Result<usize>;
     /// Writes what another store holds and this one lacks, in one
     /// transaction. Records are matched by identity, so a second run adds
-    /// nothing.
-    fn merge(&mut self, from: &Snapshot) -> anyhow::Result<CopyReport>;
+    /// nothing. `done` hears how many more records were handled, as they are.
+    fn merge(&mut self, from: &Snapshot, done: &dyn Fn(u64)) -> anyhow::Result<CopyReport>;
 }
 
 /// The writes both stores know how to make inside one transaction; the rules
@@ -315,7 +315,7 @@ fn count(tally: &mut (usize, usize), new: bool) {
     }
 }
 
-fn merge_in(tx: &mut impl Tx, from: &Snapshot) -> anyhow::Result<CopyReport> {
+fn merge_in(tx: &mut impl Tx, from: &Snapshot, done: &dyn Fn(u64)) -> anyhow::Result<CopyReport> {
     let mut report = CopyReport::default();
     // Text a server cannot store (a NUL character) keeps that one record
     // out, said by name; the others are copied.
@@ -336,6 +336,7 @@ fn merge_in(tx: &mut impl Tx, from: &Snapshot) -> anyhow::Result<CopyReport> {
                 tx.insert_job(&job.as_new(), Some(&job.created_at))?
             }
         };
+        done(1);
         for a in &job.attempts {
             let t = NewTry {
                 code: a.code,
@@ -346,14 +347,17 @@ fn merge_in(tx: &mut impl Tx, from: &Snapshot) -> anyhow::Result<CopyReport> {
             };
             let new = tx.insert_try(id, &t, Some(&a.at))?;
             count(&mut report.tries, new);
+            done(1);
         }
         for n in &job.later_notes {
             let new = tx.insert_note(id, n, Some(&n.at))?;
             count(&mut report.notes, new);
+            done(1);
         }
         for e in &job.evidence {
             let new = tx.insert_evidence(id, e, Some(&e.at))?;
             count(&mut report.evidence, new);
+            done(1);
         }
     }
     for row in &from.book {
@@ -367,14 +371,17 @@ fn merge_in(tx: &mut impl Tx, from: &Snapshot) -> anyhow::Result<CopyReport> {
         };
         let added = tx.insert_entry(&row.as_new(), job, Some(&row.added_at))?;
         count(&mut report.book, added == Added::New);
+        done(1);
     }
     for d in &from.dumps {
         let new = tx.insert_dump(d, Some(&d.added_at))?;
         count(&mut report.dumps, new);
+        done(1);
     }
     for l in &from.layouts {
         let new = tx.insert_layout(l, Some(&l.added_at))?;
         count(&mut report.layouts, new);
+        done(1);
     }
     Ok(report)
 }
@@ -430,13 +437,17 @@ fn job_warnings(records: &dyn Records, serial: &str) -> Vec<String> {
 
 /// Copies everything `from` holds into `to`; running it again copies nothing.
 pub fn copy(from: &dyn Records, to: &mut dyn Records) -> anyhow::Result<CopyReport> {
-    let snapshot = Snapshot {
+    to.merge(&snapshot(from)?, &|_| {})
+}
+
+/// Everything a store holds, to copy it into another.
+pub fn snapshot(from: &dyn Records) -> anyhow::Result<Snapshot> {
+    Ok(Snapshot {
         jobs: from.jobs(&JobFilter::default())?,
         book: from.book()?,
         dumps: from.dumps(None)?,
         layouts: from.layouts()?,
-    };
-    to.merge(&snapshot)
+    })
 }
 
 /// Opens the records for reading; `None` when there are none yet (no file,

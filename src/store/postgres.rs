@@ -477,7 +477,7 @@ impl Records for PgStore {
         Ok(out)
     }
 
-    fn merge(&mut self, from: &Snapshot) -> anyhow::Result<CopyReport> {
+    fn merge(&mut self, from: &Snapshot, done: &dyn Fn(u64)) -> anyhow::Result<CopyReport> {
         // A copy into the server writes the past (its times, confirmed
         // entries): a manager's, refused up front to anyone else.
         if !self.may_import()? {
@@ -489,7 +489,7 @@ impl Records for PgStore {
             );
         }
         self.in_tx(|tx| {
-            let report = super::postgres_bulk::merge(tx, from)?;
+            let report = super::postgres_bulk::merge(tx, from, done)?;
             let (added, there) = report.totals();
             tx.execute(
                 "INSERT INTO radiocode.imports (what, added, already_there) VALUES ($1, $2, $3)",

@@ -313,7 +313,11 @@ fn write_entry(
 /// jobs oldest first, then their tries, notes and evidence, then the book,
 /// the chip dumps and the layouts. A record holding a NUL character, which
 /// the server cannot store, is kept out and named; the rest are copied.
-pub(super) fn merge(tx: &mut Transaction<'_>, from: &Snapshot) -> anyhow::Result<CopyReport> {
+pub(super) fn merge(
+    tx: &mut Transaction<'_>,
+    from: &Snapshot,
+    done: &dyn Fn(u64),
+) -> anyhow::Result<CopyReport> {
     let mut report = CopyReport::default();
     let why = super::NUL_NOT_COPIED;
     // Oldest first, so the copies are numbered in the order they happened.
@@ -331,7 +335,7 @@ pub(super) fn merge(tx: &mut Transaction<'_>, from: &Snapshot) -> anyhow::Result
         .collect();
     let mut ord: i64 = 0;
     let mut all = jobs.iter();
-    report.jobs = copy_kind(tx, &JOBS, JOBS_INSERT, |w| {
+    report.jobs = copy_kind(tx, &JOBS, JOBS_INSERT, done, |w| {
         let Some(job) = all.next() else {
             return Ok(None);
         };
@@ -355,7 +359,7 @@ pub(super) fn merge(tx: &mut Transaction<'_>, from: &Snapshot) -> anyhow::Result
     let mut all = jobs
         .iter()
         .flat_map(|j| j.attempts.iter().map(move |a| (j.uid.as_str(), a)));
-    report.tries = copy_kind(tx, &TRIES, TRIES_INSERT, |w| {
+    report.tries = copy_kind(tx, &TRIES, TRIES_INSERT, done, |w| {
         let Some((job, a)) = all.next() else {
             return Ok(None);
         };
@@ -375,7 +379,7 @@ pub(super) fn merge(tx: &mut Transaction<'_>, from: &Snapshot) -> anyhow::Result
     let mut all = jobs
         .iter()
         .flat_map(|j| j.later_notes.iter().map(move |n| (j.uid.as_str(), n)));
-    report.notes = copy_kind(tx, &NOTES, NOTES_INSERT, |w| {
+    report.notes = copy_kind(tx, &NOTES, NOTES_INSERT, done, |w| {
         let Some((job, n)) = all.next() else {
             return Ok(None);
         };
@@ -386,7 +390,7 @@ pub(super) fn merge(tx: &mut Transaction<'_>, from: &Snapshot) -> anyhow::Result
     let mut all = jobs
         .iter()
         .flat_map(|j| j.evidence.iter().map(move |e| (j.uid.as_str(), e)));
-    report.evidence = copy_kind(tx, &EVIDENCE, EVIDENCE_INSERT, |w| {
+    report.evidence = copy_kind(tx, &EVIDENCE, EVIDENCE_INSERT, done, |w| {
         let Some((job, e)) = all.next() else {
             return Ok(None);
         };
@@ -408,7 +412,7 @@ pub(super) fn merge(tx: &mut Transaction<'_>, from: &Snapshot) -> anyhow::Result
     lock_book(tx)?;
     let mut all = from.book.iter();
     let mut skipped = Vec::new();
-    report.book = copy_kind(tx, &BOOK, &book_insert(), |w| {
+    report.book = copy_kind(tx, &BOOK, &book_insert(), done, |w| {
         let Some(row) = all.next() else {
             return Ok(None);
         };
@@ -431,25 +435,30 @@ pub(super) fn merge(tx: &mut Transaction<'_>, from: &Snapshot) -> anyhow::Result
     for d in &from.dumps {
         let new = tx.insert_dump(d, Some(&d.added_at))?;
         count(&mut report.dumps, new);
+        done(1);
     }
     for l in &from.layouts {
         let new = tx.insert_layout(l, Some(&l.added_at))?;
         count(&mut report.layouts, new);
+        done(1);
     }
     Ok(report)
 }
 
 /// One kind of record through its staging table; (copied, already there).
+/// `done` hears of each batch as it is written.
 fn copy_kind(
     tx: &mut Transaction<'_>,
     stage: &Stage,
     insert: &str,
+    done: &dyn Fn(u64),
     next: impl FnMut(&mut BinaryCopyInWriter<'_>) -> anyhow::Result<Option<bool>>,
 ) -> anyhow::Result<(usize, usize)> {
     let mut tally = (0, 0);
     staged(tx, stage, insert, next, |new, of| {
         tally.0 += new as usize;
         tally.1 += (of - new) as usize;
+        done(of);
     })?;
     Ok(tally)
 }

@@ -539,3 +539,15 @@ pub struct Snapshot {
     pub dumps: Vec<DumpRecord>,
     pub layouts: Vec<LayoutRecord>,
 }
+
+impl Snapshot {
+    /// How many records it holds, of every kind.
+    pub fn records(&self) -> u64 {
+        let on_jobs: usize = self
+            .jobs
+            .iter()
+            .map(|j| 1 + j.attempts.len() + j.later_notes.len() + j.evidence.len())
+            .sum();
+        (on_jobs + self.book.len() + self.dumps.len() + self.layouts.len()) as u64
+    }
+}

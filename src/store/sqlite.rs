@@ -592,8 +592,8 @@ impl Records for SqliteStore {
         Ok(jobs)
     }
 
-    fn merge(&mut self, from: &Snapshot) -> anyhow::Result<CopyReport> {
-        in_tx(&mut self.conn, |tx| merge_in(tx, from))
+    fn merge(&mut self, from: &Snapshot, done: &dyn Fn(u64)) -> anyhow::Result<CopyReport> {
+        in_tx(&mut self.conn, |tx| merge_in(tx, from, done))
     }
 
     fn add_dump(&mut self, d: &DumpRecord) -> anyhow::Result<bool> {
