@@ -373,6 +373,17 @@ fn merge_in(tx: &mut impl Tx, from: &Snapshot, done: &dyn Fn(u64)) -> anyhow::Re
         count(&mut report.book, added == Added::New);
         done(1);
     }
+    merge_few(tx, from, &mut report, done)?;
+    Ok(report)
+}
+
+/// The chip dumps and layouts of a copy: few, so a row at a time.
+fn merge_few(
+    tx: &mut impl Tx,
+    from: &Snapshot,
+    report: &mut CopyReport,
+    done: &dyn Fn(u64),
+) -> anyhow::Result<()> {
     for d in &from.dumps {
         let new = tx.insert_dump(d, Some(&d.added_at))?;
         count(&mut report.dumps, new);
@@ -383,7 +394,7 @@ fn merge_in(tx: &mut impl Tx, from: &Snapshot, done: &dyn Fn(u64)) -> anyhow::Re
         count(&mut report.layouts, new);
         done(1);
     }
-    Ok(report)
+    Ok(())
 }
 
 /// Why a record is kept out of a copy.

@@ -11,7 +11,7 @@ use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, GenericClient};
 
 use super::place::{PgPlace, pg_reason};
-use super::postgres_schema::{GRANTS, MIGRATIONS, SCHEMA_VERSION};
+use super::postgres_schema::{GRANTS, MIGRATIONS, RANK, SCHEMA_VERSION};
 use super::{
     Added, Attempt, BadRow, BookRow, CopyReport, DumpRecord, EvidenceRow, ImportReport, JobFilter,
     JobNote, JobRow, LayoutRecord, NewEntry, NewJob, NewTry, Records, RecordsEvent, Snapshot,
@@ -24,21 +24,9 @@ use crate::decode::{BookEntry, Code, CodeBook, Confidence};
 /// The group roles, created once per server by a superuser.
 pub const ROLES_SQL: &str = include_str!("../../assets/postgres/roles.sql");
 
-/// A confidence as a number, strongest first, for reading the book.
-pub(super) const RANK: &str =
-    "CASE confidence WHEN 'confirmed' THEN 0 WHEN 'likely' THEN 1 ELSE 2 END";
-
 /// A timestamp column as the text both stores show: 2026-11-22T09:30:00Z.
 pub(super) fn ts(column: &str) -> String {
     format!("to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")
-}
-
-pub(super) fn rank(c: Confidence) -> i32 {
-    match c {
-        Confidence::Confirmed => 0,
-        Confidence::Likely => 1,
-        _ => 2,
-    }
 }
 
 /// An open connection to the server's records.

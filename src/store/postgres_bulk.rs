@@ -12,10 +12,10 @@ use postgres::Transaction;
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::Type;
 
-use super::postgres::RANK;
+use super::postgres_schema::{RANK, rank};
 use super::{
-    BadRow, CopyReport, ImportReport, JobRow, NewEntry, Snapshot, StrictRollback, Tx,
-    book_row_skipped, count, family_of, holds_nul, job_holds_nul, job_serial, job_skipped,
+    BadRow, CopyReport, ImportReport, JobRow, NewEntry, Snapshot, StrictRollback, book_row_skipped,
+    family_of, holds_nul, job_holds_nul, job_serial, job_skipped, merge_few,
 };
 use crate::serial::Family;
 
@@ -24,29 +24,36 @@ use crate::serial::Family;
 /// within the server's statement timeout.
 pub(super) const BATCH: usize = 10_000;
 
-/// A staging table: its name, its columns and their types.
+/// A staging table: its name, and its columns with their types (`bigint`,
+/// `int` or `text`).
 struct Stage {
     table: &'static str,
     columns: &'static str,
-    types: &'static [Type],
+}
+
+impl Stage {
+    /// The columns' names and their types, as COPY sends them.
+    fn columns(&self) -> (Vec<&'static str>, Vec<Type>) {
+        self.columns
+            .split(',')
+            .filter_map(|c| {
+                let mut words = c.split_whitespace();
+                let name = words.next()?;
+                let ty = match words.next()? {
+                    "bigint" => Type::INT8,
+                    "int" => Type::INT4,
+                    _ => Type::TEXT,
+                };
+                Some((name, ty))
+            })
+            .unzip()
+    }
 }
 
 const BOOK: Stage = Stage {
     table: "rc_stage_book",
     columns: "ord bigint, serial text, family text, code text, confidence text, rank int, \
               source text, added_at text, added_by text, job_uid text",
-    types: &[
-        Type::INT8,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::INT4,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-    ],
 };
 
 const JOBS: Stage = Stage {
@@ -54,59 +61,23 @@ const JOBS: Stage = Stage {
     columns: "ord bigint, uid text, created_at text, workstation text, branch text, \
               vehicle text, ownership_proof text, serial text, family text, notes text, \
               serial_typed text",
-    types: &[
-        Type::INT8,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-    ],
 };
 
 const TRIES: Stage = Stage {
     table: "rc_stage_tries",
     columns: "ord bigint, job_uid text, uid text, at text, code text, outcome text, \
               source text, confidence text",
-    types: &[
-        Type::INT8,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-    ],
 };
 
 const NOTES: Stage = Stage {
     table: "rc_stage_notes",
     columns: "ord bigint, job_uid text, uid text, at text, text text",
-    types: &[Type::INT8, Type::TEXT, Type::TEXT, Type::TEXT, Type::TEXT],
 };
 
 const EVIDENCE: Stage = Stage {
     table: "rc_stage_evidence",
     columns: "ord bigint, job_uid text, uid text, at text, kind text, path text, size bigint, \
               sha256 text, copy_path text, serial_read text",
-    types: &[
-        Type::INT8,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-        Type::INT8,
-        Type::TEXT,
-        Type::TEXT,
-        Type::TEXT,
-    ],
 };
 
 /// Moves one batch of staged book rows into the book; (new, already there).
@@ -188,11 +159,7 @@ fn staged(
         "CREATE TEMP TABLE IF NOT EXISTS {} ({}) ON COMMIT DROP; TRUNCATE {0};",
         stage.table, stage.columns
     ))?;
-    let names: Vec<&str> = stage
-        .columns
-        .split(',')
-        .filter_map(|c| c.split_whitespace().next())
-        .collect();
+    let (names, types) = stage.columns();
     let copy = format!(
         "COPY {} ({}) FROM STDIN (FORMAT binary)",
         stage.table,
@@ -200,7 +167,7 @@ fn staged(
     );
     let mut ended = false;
     while !ended {
-        let mut writer = BinaryCopyInWriter::new(tx.copy_in(&copy)?, stage.types);
+        let mut writer = BinaryCopyInWriter::new(tx.copy_in(&copy)?, &types);
         let mut n = 0;
         while n < BATCH {
             match next(&mut writer)? {
@@ -290,10 +257,10 @@ fn write_entry(
     e: &NewEntry,
     added_at: Option<&str>,
     job_uid: Option<&str>,
-) -> anyhow::Result<()> {
+) -> Result<(), postgres::Error> {
     let family = family_of(&e.serial).map(Family::id);
     let code = e.code.to_string();
-    let rank = super::postgres::rank(e.confidence);
+    let rank = rank(e.confidence);
     w.write(&[
         &ord,
         &e.serial,
@@ -305,8 +272,7 @@ fn write_entry(
         &added_at,
         &e.added_by,
         &job_uid,
-    ])?;
-    Ok(())
+    ])
 }
 
 /// Writes what `from` holds and the server lacks, in the transaction `tx`:
@@ -334,131 +300,151 @@ pub(super) fn merge(
         })
         .collect();
     let mut ord: i64 = 0;
-    let mut all = jobs.iter();
-    report.jobs = copy_kind(tx, &JOBS, JOBS_INSERT, done, |w| {
-        let Some(job) = all.next() else {
-            return Ok(None);
-        };
-        ord += 1;
-        let (serial, family) = job_serial(&job.serial);
-        w.write(&[
-            &ord,
-            &job.uid,
-            &job.created_at,
-            &job.workstation,
-            &job.branch,
-            &job.vehicle,
-            &job.ownership_proof,
-            &serial,
-            &family.map(Family::id),
-            &job.intake_notes,
-            &job.serial_typed,
-        ])?;
-        Ok(Some(true))
-    })?;
-    let mut all = jobs
+    report.jobs = copy_kind(
+        tx,
+        &JOBS,
+        JOBS_INSERT,
+        done,
+        &mut ord,
+        &jobs,
+        |w, ord, job| {
+            let (serial, family) = job_serial(&job.serial);
+            w.write(&[
+                &ord,
+                &job.uid,
+                &job.created_at,
+                &job.workstation,
+                &job.branch,
+                &job.vehicle,
+                &job.ownership_proof,
+                &serial,
+                &family.map(Family::id),
+                &job.intake_notes,
+                &job.serial_typed,
+            ])
+        },
+    )?;
+    let tries = jobs
         .iter()
         .flat_map(|j| j.attempts.iter().map(move |a| (j.uid.as_str(), a)));
-    report.tries = copy_kind(tx, &TRIES, TRIES_INSERT, done, |w| {
-        let Some((job, a)) = all.next() else {
-            return Ok(None);
-        };
-        ord += 1;
-        w.write(&[
-            &ord,
-            &job,
-            &a.uid,
-            &a.at,
-            &a.code.to_string(),
-            &a.outcome.id(),
-            &a.source,
-            &a.confidence_text(),
-        ])?;
-        Ok(Some(true))
-    })?;
-    let mut all = jobs
+    report.tries = copy_kind(
+        tx,
+        &TRIES,
+        TRIES_INSERT,
+        done,
+        &mut ord,
+        tries,
+        |w, ord, (job, a)| {
+            w.write(&[
+                &ord,
+                &job,
+                &a.uid,
+                &a.at,
+                &a.code.to_string(),
+                &a.outcome.id(),
+                &a.source,
+                &a.confidence_text(),
+            ])
+        },
+    )?;
+    let notes = jobs
         .iter()
         .flat_map(|j| j.later_notes.iter().map(move |n| (j.uid.as_str(), n)));
-    report.notes = copy_kind(tx, &NOTES, NOTES_INSERT, done, |w| {
-        let Some((job, n)) = all.next() else {
-            return Ok(None);
-        };
-        ord += 1;
-        w.write(&[&ord, &job, &n.uid, &n.at, &n.text])?;
-        Ok(Some(true))
-    })?;
-    let mut all = jobs
+    report.notes = copy_kind(
+        tx,
+        &NOTES,
+        NOTES_INSERT,
+        done,
+        &mut ord,
+        notes,
+        |w, ord, (job, n)| w.write(&[&ord, &job, &n.uid, &n.at, &n.text]),
+    )?;
+    let files = jobs
         .iter()
         .flat_map(|j| j.evidence.iter().map(move |e| (j.uid.as_str(), e)));
-    report.evidence = copy_kind(tx, &EVIDENCE, EVIDENCE_INSERT, done, |w| {
-        let Some((job, e)) = all.next() else {
-            return Ok(None);
-        };
-        ord += 1;
-        w.write(&[
-            &ord,
-            &job,
-            &e.uid,
-            &e.at,
-            &e.kind.id(),
-            &e.path,
-            &e.size,
-            &e.sha256,
-            &e.copy_path,
-            &e.serial_read,
-        ])?;
-        Ok(Some(true))
-    })?;
+    report.evidence = copy_kind(
+        tx,
+        &EVIDENCE,
+        EVIDENCE_INSERT,
+        done,
+        &mut ord,
+        files,
+        |w, ord, (job, e)| {
+            w.write(&[
+                &ord,
+                &job,
+                &e.uid,
+                &e.at,
+                &e.kind.id(),
+                &e.path,
+                &e.size,
+                &e.sha256,
+                &e.copy_path,
+                &e.serial_read,
+            ])
+        },
+    )?;
     lock_book(tx)?;
-    let mut all = from.book.iter();
-    let mut skipped = Vec::new();
-    report.book = copy_kind(tx, &BOOK, &book_insert(), done, |w| {
-        let Some(row) = all.next() else {
-            return Ok(None);
-        };
-        if holds_nul(&[&row.source, &row.added_by]) {
-            skipped.push(book_row_skipped(row, why));
-            return Ok(Some(false));
+    let book = from.book.iter().filter(|row| {
+        let bad = holds_nul(&[&row.source, &row.added_by]);
+        if bad {
+            report.skipped.push(book_row_skipped(row, why));
         }
-        ord += 1;
-        write_entry(
-            w,
-            ord,
-            &row.as_new(),
-            Some(&row.added_at),
-            row.job_uid.as_deref(),
-        )?;
-        Ok(Some(true))
-    })?;
-    report.skipped.extend(skipped);
+        !bad
+    });
+    let book: Vec<_> = book.collect();
+    report.book = copy_kind(
+        tx,
+        &BOOK,
+        &book_insert(),
+        done,
+        &mut ord,
+        book,
+        |w, ord, row| {
+            write_entry(
+                w,
+                ord,
+                &row.as_new(),
+                Some(&row.added_at),
+                row.job_uid.as_deref(),
+            )
+        },
+    )?;
     // Chip dumps and layouts are few: a row at a time.
-    for d in &from.dumps {
-        let new = tx.insert_dump(d, Some(&d.added_at))?;
-        count(&mut report.dumps, new);
-        done(1);
-    }
-    for l in &from.layouts {
-        let new = tx.insert_layout(l, Some(&l.added_at))?;
-        count(&mut report.layouts, new);
-        done(1);
-    }
+    merge_few(tx, from, &mut report, done)?;
     Ok(report)
 }
 
-/// One kind of record through its staging table; (copied, already there).
-/// `done` hears of each batch as it is written.
-fn copy_kind(
+/// One kind of record through its staging table, numbered on from `ord`;
+/// (copied, already there). `done` hears of each batch as it is written.
+fn copy_kind<T>(
     tx: &mut Transaction<'_>,
     stage: &Stage,
     insert: &str,
     done: &dyn Fn(u64),
-    next: impl FnMut(&mut BinaryCopyInWriter<'_>) -> anyhow::Result<Option<bool>>,
+    ord: &mut i64,
+    items: impl IntoIterator<Item = T>,
+    mut write: impl FnMut(&mut BinaryCopyInWriter<'_>, i64, T) -> Result<(), postgres::Error>,
 ) -> anyhow::Result<(usize, usize)> {
+    let mut items = items.into_iter();
     let mut tally = (0, 0);
-    staged(tx, stage, insert, next, |new, of| {
-        tally.0 += new as usize;
-        tally.1 += (of - new) as usize;
-        done(of);
-    })?;
+    staged(
+        tx,
+        stage,
+        insert,
+        |w| {
+            let Some(item) = items.next() else {
+                return Ok(None);
+            };
+            *ord += 1;
+            write(w, *ord, item)?;
+            Ok(Some(true))
+        },
+        |new, of| {
+            tally.0 += new as usize;
+            tally.1 += (of - new) as usize;
+            done(of);
+        },
+    )?;
     Ok(tally)
 }

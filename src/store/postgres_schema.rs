@@ -182,6 +182,20 @@ pub const MIGRATIONS: &[&str] = &[
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
+/// A confidence as a number, strongest first, for reading the book.
+pub(super) const RANK: &str =
+    "CASE confidence WHEN 'confirmed' THEN 0 WHEN 'likely' THEN 1 ELSE 2 END";
+
+/// The number `RANK` gives a confidence.
+pub(super) fn rank(c: crate::decode::Confidence) -> i32 {
+    use crate::decode::Confidence;
+    match c {
+        Confidence::Confirmed => 0,
+        Confidence::Likely => 1,
+        _ => 2,
+    }
+}
+
 /// Run after every migration: technicians read and add, managers also
 /// import and correct; nobody but the owner changes the schema or its
 /// version.

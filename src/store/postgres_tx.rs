@@ -1,13 +1,11 @@
 //! The writes the server store makes inside one transaction.
 
+use super::postgres_schema::{RANK, rank};
 use super::{
     Added, DumpRecord, EvidenceRow, JobNote, LayoutRecord, NewEntry, NewJob, NewTry, Tx, family_of,
     job_serial,
 };
 use crate::serial::Family;
-
-/// The group roles, created once per server by a superuser.
-use super::postgres::{RANK, rank};
 
 impl Tx for postgres::Transaction<'_> {
     fn job_id_by_uid(&mut self, uid: &str) -> anyhow::Result<Option<i64>> {
