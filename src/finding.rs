@@ -131,33 +131,64 @@ impl fmt::Display for ShownChar {
     }
 }
 
-/// Text typed by a person, made safe to print on a terminal: control
-/// characters are escaped, everything else is kept.
-pub fn escape_text(s: &str) -> Cow<'_, str> {
-    escaped(s, char::is_control)
+/// The characters that turn a terminal's text around: the bidirectional
+/// embeddings, overrides and isolates, and the direction marks. A vehicle
+/// or a file name holding U+202E would show reversed, and could make one
+/// text look like another.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
 }
 
-/// Text from the records or a file (a source, a note, a file name) made
-/// safe to show: every control character but line ends and tabs is escaped,
-/// so an escape sequence stored in the records never reaches a terminal raw.
+/// What never reaches a terminal raw from radiocode's output: control
+/// characters (C0 but line ends and tabs, DEL, C1) and bidirectional
+/// controls. Every piece of output is shown through this one rule.
+pub fn is_hidden(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c)
+}
+
+/// Text typed by a person, or one line of text such as a file name, made
+/// safe to print on a terminal: control characters (line ends too) and
+/// bidirectional controls are escaped, everything else is kept.
+pub fn escape_text(s: &str) -> Cow<'_, str> {
+    escaped(s, |c| c.is_control() || is_bidi_control(c))
+}
+
+/// Text from the records or a file (a source, a note) made safe to show:
+/// every control character but line ends and tabs, and every bidirectional
+/// control, is escaped, so an escape sequence stored in the records never
+/// reaches a terminal raw.
 pub fn visible_text(s: &str) -> Cow<'_, str> {
-    escaped(s, |c| c.is_control() && c != '\n' && c != '\t')
+    escaped(s, is_hidden)
 }
 
 /// `s` with the characters `hidden` picks written as their escapes.
-fn escaped(s: &str, hidden: fn(char) -> bool) -> Cow<'_, str> {
-    if !s.chars().any(hidden) {
+fn escaped(s: &str, hidden: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !s.chars().any(&hidden) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         if hidden(c) {
-            out.extend(c.escape_debug());
+            push_escape(&mut out, c);
         } else {
             out.push(c);
         }
     }
     Cow::Owned(out)
+}
+
+/// How a hidden character is shown: `\n`, `\u{1b}`, `\u{202e}`.
+pub fn push_escape(out: &mut String, c: char) {
+    match c {
+        '\n' | '\r' | '\t' => out.extend(c.escape_debug()),
+        _ => {
+            use std::fmt::Write as _;
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        }
+    }
 }
 
 /// Typed text cut to `max` characters (with `…` when cut) and escaped for a

@@ -21,7 +21,7 @@ fn main() -> ExitCode {
     for dir in radiocode::files::take_created() {
         radiocode::say!(
             "radiocode: made the folder {} for the records",
-            dir.display()
+            radiocode::files::shown(&dir)
         );
     }
     match result {

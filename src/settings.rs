@@ -42,8 +42,12 @@ impl Settings {
         // A config file is a few lines: 1 MiB is far beyond any.
         let text = crate::files::read_text_bounded(&path, "a config file", 1 << 20)
             .map_err(anyhow::Error::msg)?;
-        Settings::parse(&text)
-            .with_context(|| format!("the config file {} is not valid", path.display()))
+        Settings::parse(&text).with_context(|| {
+            format!(
+                "the config file {} is not valid",
+                crate::files::shown(&path)
+            )
+        })
     }
 
     pub fn parse(text: &str) -> anyhow::Result<Settings> {

@@ -419,7 +419,8 @@ fn batch_csv_neutralises_carried_formulas() {
     let input = dir.path().join("in.csv");
     std::fs::write(
         &input,
-        "serial,note\nJ727,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"\nM123456,\"a\u{1b}[2Jb\"\n",
+        "serial,note\nJ727,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"\nM123456,\"a\u{1b}[2Jb\"\n\
+         \"=cmd|' /C calc'!A0\",x\n@SUM(1),y\n",
     )
     .unwrap();
     let out = rc(
@@ -431,6 +432,11 @@ fn batch_csv_neutralises_carried_formulas() {
     assert!(said.contains("'=HYPERLINK"), "{said}");
     assert!(!said.contains('\u{1b}'), "{said}");
     assert!(said.contains("a\\u{1b}[2Jb"), "{said}");
+    // A serial that is none is echoed in its column, neutralised too.
+    let mut rows = csv::Reader::from_reader(out.stdout.as_slice());
+    let echoed: Vec<String> = rows.records().map(|r| r.unwrap()[0].to_string()).collect();
+    assert_eq!(echoed[2], "'=cmd|' /C calc'!A0", "{said}");
+    assert_eq!(echoed[3], "'@SUM(1)", "{said}");
 }
 
 /// An unclosed quote is said with the line where it opened; no row is
@@ -568,4 +574,99 @@ fn an_evidence_file_name_that_is_not_utf8_is_kept_exactly() {
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains(": ok"), "{}", text(&out));
     assert!(!text(&out).contains("MISSING"), "{}", text(&out));
+}
+
+/// Bidirectional controls (a vehicle that would show reversed) and line
+/// ends in file names (a name that would forge a line of output) reach no
+/// terminal raw, from any command that shows them; JSON stays JSON.
+#[test]
+fn bidi_controls_and_line_ends_in_names_are_shown_not_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.db");
+    let reversed = "AB12\u{202E}EDC";
+    let out = rc(
+        &db,
+        &[
+            "jobs",
+            "add",
+            "J727",
+            "--vehicle",
+            reversed,
+            "--proof",
+            "V5C\u{2066}x",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let out = rc(
+        &db,
+        &[
+            "book",
+            "add",
+            "M123456",
+            "2487",
+            "--source",
+            "list \u{202D}x",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let forged = dir.path().join("label.jpg\nFORGED job 1: ok");
+    std::fs::write(&forged, b"photo").unwrap();
+    let dump = dir.path().join("d\u{202E}.bin\nFORGED dump");
+    std::fs::write(&dump, [0u8; 256]).unwrap();
+    let bidi = |b: &[u8]| {
+        b.windows(3).any(|w| {
+            w[0] == 0xE2
+                && ((w[1] == 0x80 && (0xAA..=0xAE).contains(&w[2]))
+                    || (w[1] == 0x80 && (w[2] == 0x8E || w[2] == 0x8F))
+                    || (w[1] == 0x81 && (0xA6..=0xA9).contains(&w[2])))
+        })
+    };
+    let forged_name = forged.to_str().unwrap();
+    let dump_name = dump.to_str().unwrap();
+    for args in [
+        vec!["jobs", "attach", "1", forged_name, "--copy"],
+        vec!["jobs", "verify", "1"],
+        vec!["jobs", "list"],
+        vec!["jobs", "list", "--format", "json"],
+        vec!["jobs", "export"],
+        vec!["jobs", "export", "--format", "json"],
+        vec!["jobs", "card", "1"],
+        vec!["book", "list"],
+        vec!["book", "export", "--format", "json"],
+        vec!["decode", "J727"],
+        vec!["decode", "--json", "J727"],
+        vec!["decode", "M123456"],
+        vec!["dump", "show", dump_name],
+        vec!["dump", "show", dump_name, "--json"],
+        vec!["dump", "find", dump_name, "1234"],
+        vec!["batch", forged_name],
+    ] {
+        let out = rc(&db, &args);
+        for (name, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+            assert!(
+                !bidi(bytes),
+                "{args:?}: a bidirectional control reached {name}: {}",
+                text(&out)
+            );
+            let shown = String::from_utf8_lossy(bytes);
+            assert!(
+                !shown.lines().any(|l| l.starts_with("FORGED")),
+                "{args:?}: a file name forged a line on {name}: {shown}"
+            );
+        }
+        if args.contains(&"json") || args.contains(&"--json") {
+            for line in String::from_utf8_lossy(&out.stdout).lines() {
+                if line.starts_with('{') && line.ends_with('}') {
+                    serde_json::from_str::<serde_json::Value>(line)
+                        .unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {line}"));
+                }
+            }
+        }
+    }
+    // Shown, not lost.
+    let list = text(&rc(&db, &["jobs", "list"]));
+    assert!(list.contains("\\u{202e}"), "{list}");
+    let json = rc(&db, &["jobs", "export", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v[0]["vehicle"], reversed, "JSON keeps the text exactly");
 }

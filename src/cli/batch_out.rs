@@ -147,7 +147,15 @@ impl Rows {
                     outcome: o.json(),
                     columns,
                 };
+                let start = w.len();
                 serde_json::to_writer(&mut *w, &row)?;
+                // What serde leaves raw and a terminal must not get (DEL,
+                // C1 and bidirectional controls) as JSON escapes.
+                if w[start..].iter().any(|&b| b >= 0x7F) {
+                    let row = String::from_utf8_lossy(&w[start..]).into_owned();
+                    w.truncate(start);
+                    w.extend_from_slice(super::output::json_safe(row).as_bytes());
+                }
                 w.push(b'\n');
                 Ok(())
             }
@@ -156,15 +164,19 @@ impl Rows {
                 let first = o.candidates.first();
                 let code = first.map(|c| c.code.ascii());
                 let alt = o.candidates.get(1).map(|c| c.code.ascii());
+                // What was typed, echoed when it is no serial, is a cell a
+                // person supplied: a formula in it is neutralised.
                 let serial = match &o.diagnosis.serial {
                     Some(s) => Cow::Borrowed(s.as_str()),
-                    None => Cow::Owned(echo_text(&o.input, 40)),
+                    None => {
+                        Cow::Owned(super::output::safe_cell(&echo_text(&o.input, 40)).into_owned())
+                    }
                 };
                 // Text from the records and the input: shown, never sent.
                 let message = csv_message(o);
-                let message = crate::finding::visible_text(&message);
+                let message = super::output::safe_cell(&message);
                 let warnings = csv_warnings(o);
-                let warnings = crate::finding::visible_text(&warnings);
+                let warnings = super::output::safe_cell(&warnings);
                 let fixed: [&[u8]; 8] = [
                     serial.as_bytes(),
                     o.diagnosis

@@ -17,7 +17,7 @@ pub fn run(args: &DecodeArgs, book: &dyn CodeBook) -> anyhow::Result<u8> {
         };
         exit = exit.max(outcome.status.exit_code());
         if args.json {
-            out.line(&serde_json::to_string(&outcome.json())?)?;
+            out.line(&super::output::json_text(&outcome.json())?)?;
         } else {
             if i > 0 {
                 out.line("")?;

@@ -163,8 +163,8 @@ fn show(
     });
     let mut out = Out::stdout();
     if json {
-        let line = serde_json::to_string(&ShowJson {
-            file: file.display().to_string(),
+        let line = super::output::json_text(&ShowJson {
+            file: file.to_string_lossy().into_owned(),
             bytes: dump.bytes.len(),
             sha256: &dump.sha256,
             chips: dump.chips(),
@@ -177,7 +177,7 @@ fn show(
         out.line(&line)?;
     } else {
         let row = |label: &str, text: &str| format!("  {label:<11}{text}");
-        out.line(&file.display().to_string())?;
+        out.line(&crate::files::shown(file))?;
         out.line(&row("size", &dump.size_text()))?;
         out.line(&row(
             "format",
@@ -247,8 +247,8 @@ fn find(file: &Path, code: &str, json: bool) -> anyhow::Result<u8> {
     let matches = dump::find(&dump.bytes, code);
     let mut out = Out::stdout();
     if json {
-        out.line(&serde_json::to_string(&FindJson {
-            file: file.display().to_string(),
+        out.line(&super::output::json_text(&FindJson {
+            file: file.to_string_lossy().into_owned(),
             code: code.to_string(),
             matches: &matches,
         })?)?;
@@ -259,7 +259,7 @@ fn find(file: &Path, code: &str, json: bool) -> anyhow::Result<u8> {
         out.line(&match matches.len() {
             0 => format!(
                 "{code} is nowhere in {} in any encoding radiocode knows",
-                file.display()
+                crate::files::shown(file)
             ),
             n => format!("{n} place{}", if n == 1 { "" } else { "s" }),
         })?;
@@ -347,7 +347,7 @@ fn learn(
     if let Some(reason) = dump.state().reason() {
         return Ok(usage(&format!(
             "{}: {reason}. It holds no code, so it teaches nothing; nothing was recorded",
-            file.display()
+            crate::files::shown(file)
         )));
     }
     let mut records = store::open_writing(place)?;
@@ -379,7 +379,7 @@ fn learn(
             model: model.id().to_string(),
             code,
             known_by: known_by.clone(),
-            source: format!("{} ({})", file.display(), dump.size_text()),
+            source: format!("{} ({})", crate::files::shown(file), dump.size_text()),
             added_at: String::new(),
             added_by: format!("{user}@{host}"),
         })?;
@@ -451,8 +451,7 @@ fn layouts(place: &Place, format: LayoutFormat) -> anyhow::Result<u8> {
             struct File<'a> {
                 layouts: &'a [dump::Listing],
             }
-            serde_json::to_writer_pretty(out.writer(), &File { layouts: &listed })?;
-            out.line("")?;
+            out.text(&super::output::json_pretty(&File { layouts: &listed })?)?;
         }
         LayoutFormat::Toml => {
             #[derive(Serialize)]
@@ -484,12 +483,15 @@ fn import(place: &Place, file: &Path) -> anyhow::Result<u8> {
         Err(e) => {
             return Ok(usage(&format!(
                 "{} is not a layouts file (from `radiocode dump layouts --format toml|json`): {e}",
-                file.display()
+                crate::files::shown(file)
             )));
         }
     };
     let (user, host) = whoami();
-    let origin = format!("imported from {} by {user} at {host}", file.display());
+    let origin = format!(
+        "imported from {} by {user} at {host}",
+        crate::files::shown(file)
+    );
     let mut records = store::open_writing(place)?;
     let (mut added, mut there, mut skipped) = (0, 0, 0);
     let mut out = Out::stdout();

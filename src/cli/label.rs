@@ -65,7 +65,7 @@ pub fn run(args: &LabelArgs) -> anyhow::Result<u8> {
                     status = status.max(exit::NO_CODE);
                 }
                 let said = if args.json {
-                    serde_json::to_string(&Line {
+                    super::output::json_text(&Line {
                         file,
                         reading: &reading,
                     })?
@@ -85,7 +85,7 @@ pub fn run(args: &LabelArgs) -> anyhow::Result<u8> {
                 let said = args
                     .json
                     .then(|| {
-                        serde_json::to_string(&Unreadable {
+                        super::output::json_text(&Unreadable {
                             file,
                             serial: None,
                             error: why.clone(),

@@ -27,12 +27,13 @@ pub fn write(dir: Option<&Path>) -> anyhow::Result<u8> {
     match dir {
         Some(dir) => {
             std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
-            clap_mangen::generate_to(command(), dir)
-                .with_context(|| format!("cannot write the pages into {}", dir.display()))?;
+                .with_context(|| format!("cannot create {}", crate::files::shown(dir)))?;
+            clap_mangen::generate_to(command(), dir).with_context(|| {
+                format!("cannot write the pages into {}", crate::files::shown(dir))
+            })?;
             out.line(&format!(
                 "wrote radiocode.1 and a page for each command into {}",
-                dir.display()
+                crate::files::shown(dir)
             ))?;
         }
         None => {

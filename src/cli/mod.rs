@@ -50,7 +50,7 @@ pub struct Cli {
 
 /// The command line, with where the config file is said in its help.
 pub fn command() -> clap::Command {
-    with_config_path(&crate::settings::config_path().display().to_string())
+    with_config_path(&crate::files::shown(&crate::settings::config_path()))
 }
 
 /// The command line whose help names `config` as the config file.

@@ -14,77 +14,126 @@ pub fn safe_cell(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// A value as one line of JSON that stays JSON and is safe on a terminal:
+/// see [`json_safe`].
+pub fn json_text<T: serde::Serialize + ?Sized>(value: &T) -> anyhow::Result<String> {
+    Ok(json_safe(serde_json::to_string(value)?))
+}
+
+/// The same, laid out over lines, ending with a line end.
+pub fn json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> anyhow::Result<String> {
+    Ok(json_safe(serde_json::to_string_pretty(value)?) + "\n")
+}
+
+/// JSON text with what serde leaves raw and a terminal must not get (DEL,
+/// C1 controls, bidirectional controls) written as JSON escapes (`\u202e`).
+pub fn json_safe(text: String) -> String {
+    use crate::finding::is_hidden;
+    if !text.chars().any(is_hidden) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if is_hidden(c) {
+            for unit in c.encode_utf16(&mut [0; 2]) {
+                use std::fmt::Write as _;
+                let _ = write!(out, "\\u{unit:04x}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 pub struct Out {
     inner: BufWriter<Visible<StdoutLock<'static>>>,
 }
 
-/// Standard output that shows control characters instead of sending them:
-/// C0 controls but line ends and tabs, DEL, and the C1 controls (UTF-8
-/// C2 80..9F) are written as `\u{1b}` and the like. Text from the records
-/// (a source, a note, a file name) can hold anything; a terminal never
-/// receives an escape sequence from radiocode's output.
+/// Standard output that shows what must not reach a terminal instead of
+/// sending it: control characters (C0 but line ends and tabs, DEL, C1) and
+/// bidirectional controls are written as `\u{1b}`, `\u{202e}` and the like,
+/// and bytes that are not UTF-8 as `\x9b`. Text from the records (a source,
+/// a note, a file name) can hold anything; a terminal never receives an
+/// escape sequence or a reversal from radiocode's output.
 pub struct Visible<W> {
     inner: W,
-    /// A C2 byte held back from the end of the last write: the first byte
-    /// of the next one says whether it starts a C1 control.
-    held_c2: bool,
+    /// The start of a character cut off at the end of the last write.
+    held: Vec<u8>,
 }
 
 impl<W: Write> Visible<W> {
     pub fn new(inner: W) -> Visible<W> {
         Visible {
             inner,
-            held_c2: false,
+            held: Vec::new(),
         }
+    }
+
+    fn text(&mut self, s: &str) -> io::Result<()> {
+        let mut start = 0;
+        for (i, c) in s.char_indices() {
+            if crate::finding::is_hidden(c) {
+                self.inner.write_all(&s.as_bytes()[start..i])?;
+                let mut shown = String::new();
+                crate::finding::push_escape(&mut shown, c);
+                self.inner.write_all(shown.as_bytes())?;
+                start = i + c.len_utf8();
+            }
+        }
+        self.inner.write_all(&s.as_bytes()[start..])
+    }
+
+    fn bytes(&mut self, bytes: &[u8]) -> io::Result<()> {
+        for b in bytes {
+            write!(self.inner, "\\x{b:02x}")?;
+        }
+        Ok(())
     }
 }
 
 impl<W: Write> Write for Visible<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let mut start = 0;
-        let mut i = 0;
-        if std::mem::take(&mut self.held_c2) {
-            match buf.first() {
-                Some(&b) if (0x80..=0x9F).contains(&b) => {
-                    write!(self.inner, "\\u{{{b:x}}}")?;
-                    start = 1;
-                    i = 1;
+        let joined;
+        let mut rest: &[u8] = if self.held.is_empty() {
+            buf
+        } else {
+            let mut held = std::mem::take(&mut self.held);
+            held.extend_from_slice(buf);
+            joined = held;
+            &joined
+        };
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(s) => {
+                    self.text(s)?;
+                    break;
                 }
-                _ => self.inner.write_all(&[0xC2])?,
+                Err(e) => {
+                    let (good, bad) = rest.split_at(e.valid_up_to());
+                    if let Ok(s) = std::str::from_utf8(good) {
+                        self.text(s)?;
+                    }
+                    match e.error_len() {
+                        // A character the next write finishes.
+                        None => {
+                            self.held = bad.to_vec();
+                            break;
+                        }
+                        Some(n) => {
+                            self.bytes(&bad[..n])?;
+                            rest = &bad[n..];
+                        }
+                    }
+                }
             }
         }
-        while i < buf.len() {
-            let b = buf[i];
-            if (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7F {
-                self.inner.write_all(&buf[start..i])?;
-                write!(self.inner, "\\u{{{b:x}}}")?;
-                start = i + 1;
-            } else if b == 0xC2 {
-                match buf.get(i + 1) {
-                    Some(&n) if (0x80..=0x9F).contains(&n) => {
-                        self.inner.write_all(&buf[start..i])?;
-                        write!(self.inner, "\\u{{{n:x}}}")?;
-                        i += 1;
-                        start = i + 1;
-                    }
-                    None => {
-                        self.inner.write_all(&buf[start..i])?;
-                        self.held_c2 = true;
-                        return Ok(buf.len());
-                    }
-                    _ => {}
-                }
-            }
-            i += 1;
-        }
-        self.inner.write_all(&buf[start..])?;
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        if std::mem::take(&mut self.held_c2) {
-            self.inner.write_all(&[0xC2])?;
-        }
+        let held = std::mem::take(&mut self.held);
+        self.bytes(&held)?;
         self.inner.flush()
     }
 }

@@ -64,7 +64,7 @@ pub fn attach(
         if let Err(e) = crate::files::private_dir(&dir) {
             say!(
                 "radiocode: cannot create {}: {e}; nothing was recorded",
-                dir.display()
+                crate::files::shown(&dir)
             );
             return Ok(EXIT_FAILURE);
         }
@@ -79,8 +79,8 @@ pub fn attach(
                 }
                 say!(
                     "radiocode: cannot copy {} to {}: {e}; nothing was recorded",
-                    f.display(),
-                    to.display()
+                    crate::files::shown(f),
+                    crate::files::shown(&to)
                 );
                 return Ok(EXIT_FAILURE);
             }

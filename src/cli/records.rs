@@ -105,7 +105,10 @@ pub fn book(cmd: &BookCommand, place: &Place) -> anyhow::Result<u8> {
             let input = crate::files::Bounded::new(input, "a code book CSV", 64 << 10, 1 << 30);
             let (user, host) = whoami();
             let mut records = store::open_writing(place)?;
-            let source = format!("imported from {} by {user} at {host}", file.display());
+            let source = format!(
+                "imported from {} by {user} at {host}",
+                crate::files::shown(file)
+            );
             let report = store::import_csv(
                 records.as_mut(),
                 input,
@@ -184,8 +187,7 @@ fn write_book(out: &mut Out, rows: &[BookRow], format: ListFormat) -> anyhow::Re
             ))?;
         }
         ListFormat::Json => {
-            serde_json::to_writer_pretty(out.writer(), rows)?;
-            out.line("")?;
+            out.text(&super::output::json_pretty(rows)?)?;
         }
         ListFormat::Csv => {
             let mut w = csv::Writer::from_writer(out.writer());
@@ -426,8 +428,7 @@ fn write_jobs(out: &mut Out, rows: &[JobRow], format: ListFormat) -> anyhow::Res
                     suspected_recoded: job.suspected_recoded().is_some(),
                 })
                 .collect();
-            serde_json::to_writer_pretty(out.writer(), &rows)?;
-            out.line("")?;
+            out.text(&super::output::json_pretty(&rows)?)?;
         }
         ListFormat::Csv => {
             let mut w = csv::Writer::from_writer(out.writer());

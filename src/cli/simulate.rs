@@ -74,7 +74,7 @@ pub fn run(args: &SimulateArgs, book: &dyn CodeBook) -> anyhow::Result<u8> {
             hard_limit: profile.hard_limit(),
             sources: profile.sources(),
         };
-        out.line(&serde_json::to_string(&json)?)?;
+        out.line(&super::output::json_text(&json)?)?;
         out.flush()?;
         return Ok(0);
     }

@@ -135,7 +135,7 @@ impl fmt::Display for Spot {
 impl Dump {
     /// Reads a raw binary or an Intel HEX file (told apart by content).
     pub fn read_file(path: &Path) -> anyhow::Result<Dump> {
-        let shown = path.display();
+        let shown = crate::files::shown(path);
         let meta =
             std::fs::metadata(path).with_context(|| format!("cannot read the dump {shown}"))?;
         if meta.is_file() && meta.len() > (MAX_SIZE as u64) * 3 {

@@ -109,7 +109,7 @@ fn run(png: Vec<u8>, stop: &dyn Fn() -> bool) -> Result<Option<String>, Outcome>
             if e.kind() == std::io::ErrorKind::NotFound {
                 Outcome::NotInstalled(how_to_install().to_string())
             } else {
-                Outcome::Failed(format!("cannot run {}: {e}", program.display()))
+                Outcome::Failed(format!("cannot run {}: {e}", crate::files::shown(&program)))
             }
         })?;
     let (Some(mut stdin), Some(stdout), Some(stderr)) =

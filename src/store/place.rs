@@ -55,7 +55,7 @@ impl Place {
 impl fmt::Display for Place {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Place::File(p) => write!(f, "the database {}", p.display()),
+            Place::File(p) => write!(f, "the database {}", crate::files::shown(p)),
             Place::Server(pg) => write!(f, "{pg}"),
         }
     }
@@ -333,11 +333,17 @@ impl PgPlace {
                     let certs = CertificateDer::pem_file_iter(file)
                         .and_then(|i| i.collect::<Result<Vec<_>, _>>())
                         .map_err(|e| {
-                            anyhow::anyhow!("cannot read sslrootcert {}: {e}", file.display())
+                            anyhow::anyhow!(
+                                "cannot read sslrootcert {}: {e}",
+                                crate::files::shown(file)
+                            )
                         })?;
                     for cert in certs {
                         roots.add(cert).with_context(|| {
-                            format!("sslrootcert {} holds a bad certificate", file.display())
+                            format!(
+                                "sslrootcert {} holds a bad certificate",
+                                crate::files::shown(file)
+                            )
                         })?;
                     }
                 }

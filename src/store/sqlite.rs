@@ -56,7 +56,7 @@ impl SqliteStore {
     }
 
     fn open_with(path: &Path, reading: bool) -> anyhow::Result<Option<SqliteStore>> {
-        let shown = path.display();
+        let shown = crate::files::shown(path);
         let mut read_only = reading;
         match fs::metadata(path) {
             Ok(meta) if meta.is_dir() => {
@@ -405,7 +405,7 @@ fn bad_column(i: usize, why: String) -> rusqlite::Error {
 impl Records for SqliteStore {
     fn place(&self) -> String {
         match &self.path {
-            Some(p) => format!("the database {}", p.display()),
+            Some(p) => format!("the database {}", crate::files::shown(p)),
             None => "a database in memory".to_string(),
         }
     }

@@ -74,12 +74,12 @@ pub(super) fn check_header(path: &Path) -> anyhow::Result<()> {
     let mut head = [0u8; 16];
     let n = fs::File::open(path)
         .and_then(|mut f| f.read(&mut head))
-        .with_context(|| format!("cannot read {}", path.display()))?;
+        .with_context(|| format!("cannot read {}", crate::files::shown(path)))?;
     if n < 16 || &head != SQLITE_HEADER {
         bail!(
             "{} is not a radiocode database (it is not an SQLite file); it was left untouched. \
              Choose another file with --db",
-            path.display()
+            crate::files::shown(path)
         );
     }
     Ok(())
@@ -89,7 +89,7 @@ pub(super) fn check_header(path: &Path) -> anyhow::Result<()> {
 pub(super) fn create_private(path: &Path) -> anyhow::Result<()> {
     if let Some(dir) = path.parent() {
         crate::files::private_dir(dir)
-            .with_context(|| format!("cannot create the folder {}", dir.display()))?;
+            .with_context(|| format!("cannot create the folder {}", crate::files::shown(dir)))?;
     }
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
@@ -98,7 +98,8 @@ pub(super) fn create_private(path: &Path) -> anyhow::Result<()> {
     match options.open(path) {
         Ok(_) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(e).with_context(|| format!("cannot create the database {}", path.display())),
+        Err(e) => Err(e)
+            .with_context(|| format!("cannot create the database {}", crate::files::shown(path))),
     }
 }
 
@@ -123,11 +124,11 @@ pub(super) fn match_sidecars(path: &Path) {
 /// a read-only place), or the error as it came when it is neither.
 pub(super) fn explain(e: rusqlite::Error, path: &Path) -> Result<anyhow::Error, rusqlite::Error> {
     use rusqlite::ErrorCode as C;
-    let shown = path.display();
+    let shown = crate::files::shown(path);
     let folder = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
-        .map_or_else(|| ".".to_string(), |p| p.display().to_string());
+        .map_or_else(|| ".".to_string(), |p| crate::files::shown(p).to_string());
     match e.sqlite_error_code() {
         Some(C::DiskFull) => Ok(anyhow::anyhow!(
             "the disk holding {shown} is full: free some room there; nothing was written"

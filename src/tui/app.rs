@@ -225,7 +225,7 @@ impl App {
                 .unwrap_or_default();
             self.notice = Some(format!(
                 "made the folder {} for the records{said}",
-                dir.display()
+                crate::files::shown(dir)
             ));
         }
         self.prepared = super::ui::prepare(self);
@@ -542,8 +542,8 @@ impl App {
         };
         let path = dir.join(name);
         self.notice = Some(match crate::files::write_private(&path, text.as_bytes()) {
-            Ok(()) => format!("wrote {}", path.display()),
-            Err(e) => format!("could not write {}: {e}", path.display()),
+            Ok(()) => format!("wrote {}", crate::files::shown(&path)),
+            Err(e) => format!("could not write {}: {e}", crate::files::shown(&path)),
         });
     }
 

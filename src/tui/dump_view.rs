@@ -87,7 +87,7 @@ impl DumpView {
             return false;
         }
         let path = session::typed_path(self.path.value());
-        let file = path.display().to_string();
+        let file = crate::files::shown(&path);
         let dump = match Dump::read_file(&path) {
             Ok(d) => d,
             Err(e) => {
