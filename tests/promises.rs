@@ -616,9 +616,11 @@ fn bidi_controls_and_line_ends_in_names_are_shown_not_sent() {
     let bidi = |b: &[u8]| {
         b.windows(3).any(|w| {
             w[0] == 0xE2
-                && ((w[1] == 0x80 && (0xAA..=0xAE).contains(&w[2]))
-                    || (w[1] == 0x80 && (w[2] == 0x8E || w[2] == 0x8F))
-                    || (w[1] == 0x81 && (0xA6..=0xA9).contains(&w[2])))
+                && match w[1] {
+                    0x80 => (0xAA..=0xAE).contains(&w[2]) || w[2] == 0x8E || w[2] == 0x8F,
+                    0x81 => (0xA6..=0xA9).contains(&w[2]),
+                    _ => false,
+                }
         })
     };
     let forged_name = forged.to_str().unwrap();
