@@ -19,54 +19,157 @@ pub fn take_created() -> Vec<PathBuf> {
 /// Makes `dir` and its missing parents, owner only; the topmost folder made
 /// is remembered to be said.
 pub fn private_dir(dir: &Path) -> io::Result<()> {
-    if dir.as_os_str().is_empty() || dir.is_dir() {
+    if dir.as_os_str().is_empty() {
         return Ok(());
     }
-    let topmost = dir
-        .ancestors()
-        .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
-        .last()
-        .map(Path::to_path_buf);
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)?;
-    if let Some(top) = topmost {
-        CREATED.lock().unwrap_or_else(|e| e.into_inner()).push(top);
+    if !dir.is_dir() {
+        let topmost = dir
+            .ancestors()
+            .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+            .last()
+            .map(Path::to_path_buf);
+        let mut builder = fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(dir)?;
+        if let Some(top) = topmost {
+            CREATED.lock().unwrap_or_else(|e| e.into_inner()).push(top);
+        }
     }
     Ok(())
 }
 
-/// Options that create a file readable and writable by its owner only.
-pub fn private_options() -> OpenOptions {
+/// As [`private_dir`], for a folder radiocode writes documents or evidence
+/// copies into and later finds them in: it must be its own, so it is
+/// refused when it is a link, or (on Unix) writable by others, who could
+/// then swap the files in it.
+pub fn own_dir(dir: &Path) -> io::Result<()> {
+    private_dir(dir)?;
+    if dir.as_os_str().is_empty() {
+        return Ok(());
+    }
+    own_folder(dir)
+}
+
+/// A folder radiocode may write into: not a link, not writable by others.
+fn own_folder(dir: &Path) -> io::Result<()> {
+    let meta = fs::symlink_metadata(dir)?;
+    let refuse = |why: &str| {
+        Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            format!(
+                "{} {why}; radiocode writes only into a folder of its own, so nothing was written there",
+                shown(dir)
+            ),
+        ))
+    };
+    if meta.file_type().is_symlink() {
+        return refuse("is a link to another folder");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if meta.permissions().mode() & 0o002 != 0 {
+            return refuse("may be written by any user");
+        }
+    }
+    Ok(())
+}
+
+/// Creates `path` for writing, owner only, where nothing is: never through
+/// a link, never over a file that is there.
+fn create_new_private(path: &Path) -> io::Result<fs::File> {
     let mut options = OpenOptions::new();
-    options.write(true).create(true).truncate(true);
+    options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options
+    options.open(path)
 }
 
-/// Writes `bytes` to `path` (its folder made if needed), owner only.
+/// Writes a file whole under a temporary name beside `path`, then puts it in
+/// `path`'s place: a link planted at `path` is replaced, never written
+/// through, and a reader never sees half a file.
+fn write_then_rename(
+    path: &Path,
+    fill: impl FnOnce(&mut fs::File) -> io::Result<u64>,
+) -> io::Result<u64> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path.file_name().ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{} is not a file's name", shown(path)),
+        )
+    })?;
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(format!(".{}.part", crate::store::new_uid()));
+    let tmp = dir.join(tmp_name);
+    let written = create_new_private(&tmp).and_then(|mut f| {
+        let n = fill(&mut f)?;
+        f.sync_all()?;
+        Ok(n)
+    });
+    let placed = written.and_then(|n| fs::rename(&tmp, path).map(|()| n));
+    if placed.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    placed
+}
+
+/// Writes `bytes` to `path` (its folder made if needed, and its own),
+/// owner only.
 pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
     if let Some(dir) = path.parent() {
-        private_dir(dir)?;
+        own_dir(dir)?;
     }
-    let mut f = private_options().open(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()
+    write_then_rename(path, |f| f.write_all(bytes).map(|()| bytes.len() as u64))?;
+    Ok(())
 }
 
-/// Copies `from` to `to`, the copy owner only.
+/// Copies `from` to `to` (its folder made if needed, and its own), the
+/// copy owner only.
 pub fn copy_private(from: &Path, to: &Path) -> io::Result<u64> {
     if let Some(dir) = to.parent() {
-        private_dir(dir)?;
+        own_dir(dir)?;
     }
     let mut src = fs::File::open(from)?;
-    let mut dst = private_options().open(to)?;
-    let n = io::copy(&mut src, &mut dst)?;
-    dst.sync_all()?;
-    Ok(n)
+    write_then_rename(to, |dst| io::copy(&mut src, dst))
+}
+
+/// Removes an evidence copy radiocode made: a regular file inside `root`
+/// (the evidence folder beside the records), its folder reached without
+/// following links. Anything else a record may name (a path outside that
+/// folder, a link, a folder) stays where it is, and why is said. A copy
+/// already gone is fine.
+pub fn remove_copy(root: &Path, copy: &Path) -> Result<(), String> {
+    let refuse = |why: &str| Err(format!("{} was not removed: {why}", shown(copy)));
+    match fs::symlink_metadata(root) {
+        Ok(m) if m.file_type().is_dir() => {}
+        Ok(_) => return refuse("the evidence folder beside the records is not a folder"),
+        Err(_) => return refuse("it is not in the evidence folder beside the records"),
+    }
+    let (Ok(root), Some(parent), Some(name)) = (
+        fs::canonicalize(root),
+        copy.parent().map(fs::canonicalize),
+        copy.file_name(),
+    ) else {
+        return refuse("it is not in the evidence folder beside the records");
+    };
+    let Ok(parent) = parent else {
+        return Ok(()); // its folder is gone, and the copy with it
+    };
+    if !parent.starts_with(&root) {
+        return refuse("it is not in the evidence folder beside the records");
+    }
+    let target = parent.join(name);
+    match fs::symlink_metadata(&target) {
+        Err(_) => Ok(()),
+        Ok(m) if m.file_type().is_file() => {
+            fs::remove_file(&target).map_err(|e| format!("{} was not removed: {e}", shown(copy)))
+        }
+        Ok(_) => refuse("it is a link or a folder, not a copy radiocode made"),
+    }
 }
 
 /// Why a file cannot be read as one: it is not a regular file, or it is

@@ -672,3 +672,172 @@ fn bidi_controls_and_line_ends_in_names_are_shown_not_sent() {
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(v[0]["vehicle"], reversed, "JSON keeps the text exactly");
 }
+
+/// A purge removes only the evidence copies radiocode made, in the evidence
+/// folder beside the records: a record that names another file (planted
+/// with plain SQL, or carried in by a copy) never has it deleted, nor a
+/// file a link in that folder points at.
+#[cfg(unix)]
+#[test]
+fn a_purge_deletes_only_radiocodes_own_copies() {
+    let dir = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.db");
+    assert!(
+        rc(
+            &db,
+            &["jobs", "add", "J727", "--vehicle", "A", "--proof", "B"]
+        )
+        .status
+        .success()
+    );
+    let photo = dir.path().join("label.jpg");
+    std::fs::write(&photo, b"photo").unwrap();
+    let out = rc(
+        &db,
+        &["jobs", "attach", "1", photo.to_str().unwrap(), "--copy"],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let copies: Vec<_> = std::fs::read_dir(dir.path().join("evidence/job-1"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(copies.len(), 1);
+    let victim = elsewhere.path().join("precious.txt");
+    std::fs::write(&victim, b"keep me").unwrap();
+    let linked = elsewhere.path().join("linked.txt");
+    std::fs::write(&linked, b"keep me too").unwrap();
+    let link = dir.path().join("evidence/job-1/link.jpg");
+    std::os::unix::fs::symlink(&linked, &link).unwrap();
+    {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        for (uid, copy) in [("u1", &victim), ("u2", &link)] {
+            c.execute(
+                "INSERT INTO evidence (uid, job_id, at, kind, path, size, sha256, copy_path) \
+                 VALUES (?1, 1, '2001-01-01T00:00:00Z', 'other', 'x', 1, 'ab', ?2)",
+                rusqlite::params![uid, copy.to_str().unwrap()],
+            )
+            .unwrap();
+        }
+        c.execute("UPDATE jobs SET created_at = '2001-01-01T00:00:00Z'", [])
+            .unwrap();
+    }
+    let out = rc(&db, &["jobs", "purge", "--older-than", "1y"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(!copies[0].exists(), "radiocode's own copy is removed");
+    assert_eq!(std::fs::read(&victim).unwrap(), b"keep me");
+    assert_eq!(std::fs::read(&linked).unwrap(), b"keep me too");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("precious.txt was not removed: it is not in the evidence folder"),
+        "{said}"
+    );
+    assert!(
+        said.contains("link.jpg was not removed: it is a link"),
+        "{said}"
+    );
+}
+
+/// Files radiocode writes (an evidence copy, a document) never go through
+/// a link planted at their name, and land owner-only; a folder that is a
+/// link, or that anyone may write, is refused.
+#[cfg(unix)]
+#[test]
+fn writes_never_follow_a_planted_link() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let victim = elsewhere.path().join("victim.txt");
+    std::fs::write(&victim, b"keep me").unwrap();
+    std::fs::set_permissions(&victim, std::fs::Permissions::from_mode(0o644)).unwrap();
+
+    // A document written where a link waits.
+    let docs = dir.path().join("documents");
+    std::fs::create_dir(&docs).unwrap();
+    std::fs::set_permissions(&docs, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let card = docs.join("job-1.html");
+    std::os::unix::fs::symlink(&victim, &card).unwrap();
+    radiocode::files::write_private(&card, b"<html>card</html>").unwrap();
+    assert_eq!(std::fs::read(&victim).unwrap(), b"keep me");
+    let meta = std::fs::symlink_metadata(&card).unwrap();
+    assert!(
+        meta.file_type().is_file(),
+        "the link is replaced, not followed"
+    );
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    assert_eq!(std::fs::read(&card).unwrap(), b"<html>card</html>");
+    assert_eq!(
+        std::fs::metadata(&victim).unwrap().permissions().mode() & 0o777,
+        0o644
+    );
+
+    // A documents folder that is a link, or that anyone may write.
+    let linked = dir.path().join("linked-docs");
+    std::os::unix::fs::symlink(elsewhere.path(), &linked).unwrap();
+    let e = radiocode::files::write_private(&linked.join("a.txt"), b"x").unwrap_err();
+    assert!(e.to_string().contains("is a link"), "{e}");
+    assert!(!elsewhere.path().join("a.txt").exists());
+    let open = dir.path().join("open");
+    std::fs::create_dir(&open).unwrap();
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let e = radiocode::files::write_private(&open.join("a.txt"), b"x").unwrap_err();
+    assert!(e.to_string().contains("may be written by any user"), "{e}");
+
+    // An evidence copy whose name a link already holds.
+    let db = dir.path().join("r.db");
+    assert!(
+        rc(
+            &db,
+            &["jobs", "add", "J727", "--vehicle", "A", "--proof", "B"]
+        )
+        .status
+        .success()
+    );
+    let photo = dir.path().join("label.jpg");
+    std::fs::write(&photo, b"photo").unwrap();
+    let (_, sha) = radiocode::files::fingerprint(&photo).unwrap();
+    let job_dir = dir.path().join("evidence/job-1");
+    std::fs::create_dir_all(&job_dir).unwrap();
+    std::fs::set_permissions(
+        dir.path().join("evidence"),
+        std::fs::Permissions::from_mode(0o700),
+    )
+    .unwrap();
+    std::fs::set_permissions(&job_dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let planted = job_dir.join(format!("{}-label.jpg", &sha[..12]));
+    std::os::unix::fs::symlink(&victim, &planted).unwrap();
+    let out = rc(
+        &db,
+        &["jobs", "attach", "1", photo.to_str().unwrap(), "--copy"],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(std::fs::read(&victim).unwrap(), b"keep me");
+    assert!(
+        std::fs::symlink_metadata(&planted)
+            .unwrap()
+            .file_type()
+            .is_file()
+    );
+    assert_eq!(std::fs::read(&planted).unwrap(), b"photo");
+
+    // An evidence folder that is a link: refused, nothing recorded.
+    let db2 = elsewhere.path().join("two/r.db");
+    std::fs::create_dir_all(db2.parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), elsewhere.path().join("two/evidence")).unwrap();
+    assert!(
+        rc(
+            &db2,
+            &["jobs", "add", "J727", "--vehicle", "A", "--proof", "B"]
+        )
+        .status
+        .success()
+    );
+    let out = rc(
+        &db2,
+        &["jobs", "attach", "1", photo.to_str().unwrap(), "--copy"],
+    );
+    assert_ne!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("is a link"), "{}", text(&out));
+    let listed = text(&rc(&db2, &["jobs", "list", "--format", "json"]));
+    assert!(!listed.contains("label.jpg"), "nothing recorded: {listed}");
+}

@@ -600,11 +600,31 @@ fn evidence_is_kept_and_a_purge_leaves_codes_and_outcomes(f: &Fixture) {
     assert!(j.evidence[0].at.ends_with('Z'));
 
     assert_eq!(
-        r.purge("2000-01-01T00:00:00Z").unwrap(),
+        r.purge("2000-01-01T00:00:00Z").unwrap().jobs,
         0,
         "nothing that old"
     );
-    assert_eq!(r.purge("2999-01-01T00:00:00Z").unwrap(), 1);
+    // A record naming a file outside the evidence folder: that file stays.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let victim = elsewhere.path().join("precious.txt");
+    std::fs::write(&victim, b"keep me").unwrap();
+    r.attach(
+        id,
+        &[EvidenceRow {
+            copy_path: victim.to_str().unwrap().to_string(),
+            ..file("other")
+        }],
+    )
+    .unwrap();
+    let purged = r.purge("2999-01-01T00:00:00Z").unwrap();
+    assert_eq!(purged.jobs, 1);
+    assert_eq!(std::fs::read(&victim).unwrap(), b"keep me");
+    assert_eq!(purged.kept.len(), 1, "{:?}", purged.kept);
+    assert!(
+        purged.kept[0].contains("precious.txt was not removed"),
+        "{:?}",
+        purged.kept
+    );
     let j = &r.jobs(&JobFilter::job(id)).unwrap()[0];
     assert_eq!((j.vehicle.as_str(), j.ownership_proof.as_str()), ("", ""));
     assert_eq!(j.notes, "");
@@ -621,7 +641,7 @@ fn evidence_is_kept_and_a_purge_leaves_codes_and_outcomes(f: &Fixture) {
         format!("job {id} at bay 1 on {}: accepted by the radio", today())
     );
     assert_eq!(
-        r.purge("2999-01-01T00:00:00Z").unwrap(),
+        r.purge("2999-01-01T00:00:00Z").unwrap().jobs,
         0,
         "nothing left to blank"
     );

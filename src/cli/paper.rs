@@ -60,8 +60,9 @@ pub fn attach(
     }
     let mut copied = Vec::new();
     if copy {
-        let dir = place.folder("evidence").join(format!("job-{job}"));
-        if let Err(e) = crate::files::private_dir(&dir) {
+        let root = place.folder("evidence");
+        let dir = root.join(format!("job-{job}"));
+        if let Err(e) = crate::files::own_dir(&root).and_then(|()| crate::files::own_dir(&dir)) {
             say!(
                 "radiocode: cannot create {}: {e}; nothing was recorded",
                 crate::files::shown(&dir)
@@ -204,7 +205,11 @@ pub fn purge(place: &Place, older_than: &str) -> anyhow::Result<u8> {
             return Ok(EXIT_INVALID);
         }
     };
-    let n = store::open_writing(place)?.purge(&before)?;
+    let purged = store::open_writing(place)?.purge(&before)?;
+    for why in &purged.kept {
+        say!("radiocode: {why}");
+    }
+    let n = purged.jobs;
     let mut out = Out::stdout();
     out.line(&format!(
         "purged the vehicle, proof, notes and evidence paths of {n} job{} started before {}; \

@@ -32,8 +32,8 @@ pub use postgres::{PgStore, ROLES_SQL, watch};
 pub(crate) use rows::try_confidence;
 pub use rows::{
     Added, Attempt, BadRow, BookRow, CopyReport, DumpRecord, EvidenceKind, EvidenceRow,
-    ImportReport, JobFilter, JobNote, JobRow, LayoutRecord, NewEntry, NewJob, NewTry, RecordsEvent,
-    Snapshot, TryOutcome,
+    ImportReport, JobFilter, JobNote, JobRow, LayoutRecord, NewEntry, NewJob, NewTry, Purged,
+    RecordsEvent, Snapshot, TryOutcome,
 };
 pub use sqlite::SqliteStore;
 pub use sqlite_file::{WAIT_LIMIT_MS, quiet_waits};
@@ -97,8 +97,10 @@ pub trait Records: CodeBook {
     /// Blanks the vehicle, proof, notes and evidence paths of jobs started
     /// before `before` (a timestamp like 2023-11-22T00:00:00Z), and the
     /// vehicle in the sources of the book entries they confirmed. Codes,
-    /// outcomes and entries stay. Returns the jobs touched.
-    fn purge(&mut self, before: &str) -> anyhow::Result<usize>;
+    /// outcomes and entries stay. The evidence copies radiocode made for
+    /// those jobs are removed: only files in the evidence folder beside the
+    /// records, whatever else a record names.
+    fn purge(&mut self, before: &str) -> anyhow::Result<Purged>;
     /// Writes what another store holds and this one lacks, in one
     /// transaction. Records are matched by identity, so a second run adds
     /// nothing. `done` hears how many more records were handled, as they are.
@@ -155,11 +157,23 @@ fn purge_in(tx: &mut impl Tx, before: &str) -> anyhow::Result<(usize, Vec<String
     Ok((jobs.len(), copies))
 }
 
-/// Removes the evidence copies of purged jobs, once the purge is written.
-fn remove_copies(copies: &[String]) {
-    for c in copies {
-        let _ = fs::remove_file(crate::files::text_path(c));
-    }
+/// Removes the evidence copies of purged jobs, once the purge is written:
+/// only files inside `root`, the evidence folder beside the records (none
+/// for records in memory). What was left alone is returned, with why.
+fn remove_copies(root: Option<&std::path::Path>, copies: &[String]) -> Vec<String> {
+    copies
+        .iter()
+        .filter_map(|c| {
+            let path = crate::files::text_path(c);
+            match root {
+                Some(root) => crate::files::remove_copy(root, &path).err(),
+                None => Some(format!(
+                    "{} was not removed: records in memory have no evidence folder",
+                    crate::files::shown(&path)
+                )),
+            }
+        })
+        .collect()
 }
 
 fn attach_in(tx: &mut impl Tx, job: i64, files: &[EvidenceRow]) -> anyhow::Result<()> {

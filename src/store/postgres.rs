@@ -14,9 +14,9 @@ use super::place::{PgPlace, pg_reason};
 use super::postgres_schema::{GRANTS, MIGRATIONS, RANK, SCHEMA_VERSION};
 use super::{
     Added, Attempt, BadRow, BookRow, CopyReport, DumpRecord, EvidenceRow, ImportReport, JobFilter,
-    JobNote, JobRow, LayoutRecord, NewEntry, NewJob, NewTry, Records, RecordsEvent, Snapshot,
-    TryOutcome, Tx, add_note_in, attach_in, job_warnings, new_job_in, purge_in, record_try_in,
-    remove_copies, seed_entries,
+    JobNote, JobRow, LayoutRecord, NewEntry, NewJob, NewTry, Purged, Records, RecordsEvent,
+    Snapshot, TryOutcome, Tx, add_note_in, attach_in, job_warnings, new_job_in, purge_in,
+    record_try_in, remove_copies, seed_entries,
 };
 use super::{EvidenceKind, try_confidence};
 use crate::decode::{BookEntry, Code, CodeBook, Confidence};
@@ -526,7 +526,7 @@ impl Records for PgStore {
         self.in_tx(|tx| attach_in(tx, job, files))
     }
 
-    fn purge(&mut self, before: &str) -> anyhow::Result<usize> {
+    fn purge(&mut self, before: &str) -> anyhow::Result<Purged> {
         let may: bool = self.read(|c| {
             c.query_one(
                 "SELECT has_table_privilege('radiocode.jobs', 'UPDATE')",
@@ -542,9 +542,10 @@ impl Records for PgStore {
                 self.place
             );
         }
-        let (n, copies) = self.in_tx(|tx| purge_in(tx, before))?;
-        remove_copies(&copies);
-        Ok(n)
+        let (jobs, copies) = self.in_tx(|tx| purge_in(tx, before))?;
+        let root = super::Place::Server(self.place.clone()).folder("evidence");
+        let kept = remove_copies(Some(&root), &copies);
+        Ok(Purged { jobs, kept })
     }
 
     fn layouts(&self) -> anyhow::Result<Vec<LayoutRecord>> {

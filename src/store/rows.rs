@@ -531,6 +531,17 @@ pub enum RecordsEvent {
     Online,
 }
 
+/// What a purge did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Purged {
+    /// The jobs whose personal data was blanked.
+    pub jobs: usize,
+    /// Evidence copies the records named that were left where they are
+    /// (outside the evidence folder beside the records, a link), each said
+    /// with why.
+    pub kept: Vec<String>,
+}
+
 /// Everything one store holds, for `db copy`.
 #[derive(Clone, Debug, Default)]
 pub struct Snapshot {

@@ -9,7 +9,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use super::sqlite_schema::{self as schema, SCHEMA_VERSION};
 use super::{
     Added, Attempt, BookRow, CopyReport, DumpRecord, EvidenceRow, ImportReport, JobFilter, JobNote,
-    JobRow, LayoutRecord, NewEntry, NewJob, NewTry, Records, Snapshot, TryOutcome, Tx,
+    JobRow, LayoutRecord, NewEntry, NewJob, NewTry, Purged, Records, Snapshot, TryOutcome, Tx,
     add_entries_in, add_note_in, attach_in, job_serial, job_warnings, merge_in, new_job_in,
     purge_in, record_try_in, remove_copies, seed_entries,
 };
@@ -628,10 +628,14 @@ impl Records for SqliteStore {
         in_tx(&mut self.conn, |tx| attach_in(tx, job, files))
     }
 
-    fn purge(&mut self, before: &str) -> anyhow::Result<usize> {
-        let (n, copies) = in_tx(&mut self.conn, |tx| purge_in(tx, before))?;
-        remove_copies(&copies);
-        Ok(n)
+    fn purge(&mut self, before: &str) -> anyhow::Result<Purged> {
+        let (jobs, copies) = in_tx(&mut self.conn, |tx| purge_in(tx, before))?;
+        let root = self
+            .path
+            .as_ref()
+            .map(|p| super::Place::File(p.clone()).folder("evidence"));
+        let kept = remove_copies(root.as_deref(), &copies);
+        Ok(Purged { jobs, kept })
     }
 
     fn layouts(&self) -> anyhow::Result<Vec<LayoutRecord>> {
