@@ -841,3 +841,34 @@ fn writes_never_follow_a_planted_link() {
     let listed = text(&rc(&db2, &["jobs", "list", "--format", "json"]));
     assert!(!listed.contains("label.jpg"), "nothing recorded: {listed}");
 }
+
+/// Benches that open a new file at the same moment all get their write in:
+/// the schema is read and made inside one write transaction, so none finds
+/// a table half made or makes it twice.
+#[test]
+fn first_writers_on_a_new_file_all_get_their_write_in() {
+    for round in 0..3 {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("new.db");
+        let children: Vec<_> = (0..8)
+            .map(|i| {
+                cli::command(&db, cli::NO_CONFIG)
+                    .args(["jobs", "add", "J727", "--vehicle"])
+                    .arg(format!("CAR {i}"))
+                    .args(["--proof", "V5C"])
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert!(out.status.success(), "round {round}: {}", text(&out));
+        }
+        let listed = text(&rc(&db, &["jobs", "list"]));
+        assert!(listed.contains("8 jobs"), "round {round}: {listed}");
+        let book = text(&rc(&db, &["book", "list", "--format", "csv"]));
+        assert_eq!(book.lines().count(), 6, "the public pairs once: {book}");
+    }
+}

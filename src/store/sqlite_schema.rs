@@ -146,19 +146,24 @@ pub fn check_ownership(conn: &Connection) -> anyhow::Result<i64> {
 }
 
 /// Brings the schema up to date, one transaction per version. A new file
-/// also gets the seeded public pairs.
+/// also gets the seeded public pairs. The version is read again inside each
+/// write transaction, so radiocodes opening a new or older file at the same
+/// moment each find the work the others did, and none does it twice.
 pub fn migrate(conn: &mut Connection, seeds: &[NewEntry]) -> anyhow::Result<()> {
-    let current = check_ownership(conn)?;
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+    while check_ownership(conn)? < SCHEMA_VERSION {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let current = check_ownership(&tx)?;
+        let Some(sql) = MIGRATIONS.get(current as usize) else {
+            return Ok(());
+        };
         tx.execute_batch(sql)?;
-        if i == 0 {
+        if current == 0 {
             for seed in seeds {
                 insert_entry(&tx, seed, None, None)?;
             }
             tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         }
-        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        tx.pragma_update(None, "user_version", current + 1)?;
         tx.commit()?;
     }
     Ok(())
