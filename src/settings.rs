@@ -50,9 +50,56 @@ impl Settings {
         })
     }
 
+    /// The settings a config file's text holds, or where and why it is not
+    /// valid. The message never quotes the file: a line of it may hold the
+    /// server's password.
     pub fn parse(text: &str) -> anyhow::Result<Settings> {
-        Ok(toml::from_str(text)?)
+        toml::from_str(text).map_err(|e: toml::de::Error| {
+            let at = match e.span() {
+                Some(span) => {
+                    let before = text.get(..span.start).unwrap_or(text);
+                    let line = before.matches('\n').count() + 1;
+                    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                    format!("line {line}, column {column}: ")
+                }
+                None => String::new(),
+            };
+            anyhow::anyhow!("{at}{}", unquoted(e.message()))
+        })
     }
+}
+
+/// A parser's message with what it quotes of the file left out, but for
+/// names (a mistyped key) and single characters (`=`, `"`). Every setting
+/// is text, so the parser never quotes a value as being of the wrong kind.
+fn unquoted(message: &str) -> String {
+    let name = |p: &str| {
+        p.len() <= 20
+            && p.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    };
+    let message = message.replace('\n', "; ");
+    let mut out = String::with_capacity(message.len());
+    let mut parts = message.split('`');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    let mut quoted = true;
+    for part in parts {
+        if quoted {
+            out.push('`');
+            if part.chars().count() <= 2 || name(part) {
+                out.push_str(part);
+            } else {
+                out.push('…');
+            }
+            out.push('`');
+        } else {
+            out.push_str(part);
+        }
+        quoted = !quoted;
+    }
+    out
 }
 
 /// Who records a job: this bench and its branch.

@@ -847,7 +847,7 @@ fn writes_never_follow_a_planted_link() {
 /// a table half made or makes it twice.
 #[test]
 fn first_writers_on_a_new_file_all_get_their_write_in() {
-    for round in 0..3 {
+    for round in 0..6 {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("new.db");
         let children: Vec<_> = (0..8)
@@ -870,5 +870,59 @@ fn first_writers_on_a_new_file_all_get_their_write_in() {
         assert!(listed.contains("8 jobs"), "round {round}: {listed}");
         let book = text(&rc(&db, &["book", "list", "--format", "csv"]));
         assert_eq!(book.lines().count(), 6, "the public pairs once: {book}");
+    }
+}
+
+/// A server's password never shows in a message about a config file that
+/// does not parse, and a mistyped server address is refused (not taken as
+/// a file whose name holds the password, which the bench would write to
+/// believing it was the server).
+#[test]
+fn a_mistyped_server_address_or_config_never_shows_the_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = "s3cretPW";
+    let config = dir.path().join("config.toml");
+    for written in [
+        format!("db = postgres://bay2:{secret}@records/radiocode\n"),
+        format!("dbb = \"postgres://bay2:{secret}@records/radiocode\"\n"),
+        format!("db = \"postgres://bay2:{secret}\\q@records/radiocode\"\n"),
+        format!("branch = \"Leeds\"\ndb = '{secret}\n"),
+        format!("[db]\nurl = \"{secret}\"\n"),
+    ] {
+        std::fs::write(&config, &written).unwrap();
+        let out = cli::command(dir.path().join("r.db"), &config)
+            .args(["decode", "J727"])
+            .output()
+            .unwrap();
+        assert_ne!(out.status.code(), Some(0), "{written}");
+        let said = text(&out);
+        assert!(said.contains("is not valid: line"), "{written}: {said}");
+        assert!(!said.contains(secret), "{written}: {said}");
+    }
+    for address in [
+        format!("postgress://bay2:{secret}@records/radiocode"),
+        format!("pg://bay2:{secret}@records/radiocode"),
+        format!("postgres:/bay2:{secret}@records/radiocode"),
+        format!("postgresql:bay2:{secret}@records/radiocode"),
+        format!("host=records user=bay2 password={secret} dbname=radiocode"),
+    ] {
+        let work = tempfile::tempdir().unwrap();
+        let out = cli::command(&address, cli::NO_CONFIG)
+            .args(["jobs", "add", "J727", "--vehicle", "A", "--proof", "B"])
+            .current_dir(work.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{address}: {}", text(&out));
+        let said = text(&out);
+        assert!(
+            said.contains("is not a records address"),
+            "{address}: {said}"
+        );
+        assert!(!said.contains(secret), "{address}: {said}");
+        assert_eq!(
+            std::fs::read_dir(work.path()).unwrap().count(),
+            0,
+            "{address}: no file was made"
+        );
     }
 }

@@ -28,10 +28,23 @@ pub enum Place {
 impl Place {
     /// A `postgres://` or `postgresql://` URL is a server; anything else is a
     /// file path.
+    /// Text meant for a server that is not such a URL (`postgress://`,
+    /// `pg://`, `postgres:/`, `host=… password=…`) is refused, without
+    /// quoting it: taken as a file path, it would make a local file whose
+    /// name holds the password, and the bench would believe it wrote to
+    /// the server.
     pub fn parse(text: &OsStr) -> anyhow::Result<Place> {
         match text.to_str() {
             Some(s) if is_url(s) => Ok(Place::Server(PgPlace::parse(s)?)),
-            _ => Ok(Place::File(PathBuf::from(text))),
+            Some(s) => match meant_for_a_server(s) {
+                Some(what) => bail!(
+                    "{what} is not a records address radiocode reads: a server is \
+                     postgres://USER@HOST[:PORT]/DATABASE (or postgresql://), anything else \
+                     is a file path. Nothing was read or written"
+                ),
+                None => Ok(Place::File(PathBuf::from(text))),
+            },
+            None => Ok(Place::File(PathBuf::from(text))),
         }
     }
 
@@ -59,6 +72,36 @@ impl fmt::Display for Place {
             Place::Server(pg) => write!(f, "{pg}"),
         }
     }
+}
+
+/// What a text meant for a server looks like, said without its password;
+/// `None` for a file path.
+fn meant_for_a_server(s: &str) -> Option<String> {
+    let t = s.trim();
+    let lower = t.to_ascii_lowercase();
+    if let Some(i) = lower.find("://") {
+        let scheme = crate::finding::echo_text(&t[..i], 20);
+        return Some(format!("'{scheme}://…'"));
+    }
+    for scheme in ["postgresql:", "postgres:"] {
+        if lower.starts_with(scheme) {
+            return Some(format!("'{scheme}…' (the // is missing)"));
+        }
+    }
+    const KEYS: [&str; 6] = [
+        "host=",
+        "hostaddr=",
+        "password=",
+        "dbname=",
+        "user=",
+        "port=",
+    ];
+    let keys = lower
+        .split_whitespace()
+        .filter(|w| KEYS.iter().any(|k| w.starts_with(k)))
+        .count();
+    (keys > 1 || lower.contains("password=") || lower.contains("host="))
+        .then(|| "a connection string of key=value words".to_string())
 }
 
 fn is_url(s: &str) -> bool {

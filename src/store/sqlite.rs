@@ -130,8 +130,7 @@ impl SqliteStore {
                 return SqliteStore::upgraded_copy(&conn, path).map(Some);
             }
         } else {
-            conn.pragma_update(None, "journal_mode", "WAL")
-                .map_err(|e| explain(e, path).unwrap_or_else(anyhow::Error::new))?;
+            write_ahead(&conn).map_err(|e| explain(e, path).unwrap_or_else(anyhow::Error::new))?;
             conn.pragma_update(None, "synchronous", "FULL")?;
             conn.pragma_update(None, "foreign_keys", "ON")?;
             schema::migrate(&mut conn, &seed_entries()).map_err(|e| {
@@ -399,6 +398,24 @@ fn bad_column(i: usize, why: String) -> rusqlite::Error {
         rusqlite::types::Type::Text,
         Box::new(std::io::Error::other(why)),
     )
+}
+
+/// Puts the file in write-ahead mode. Switching needs the file to itself,
+/// and SQLite says "busy" at once when another radiocode opens the same new
+/// file at that moment, without waiting: so wait here, as for any write.
+fn write_ahead(conn: &Connection) -> rusqlite::Result<()> {
+    let start = std::time::Instant::now();
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(e)
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                    && start.elapsed() < std::time::Duration::from_millis(super::WAIT_LIMIT_MS) =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            other => return other,
+        }
+    }
 }
 
 /// Runs `f` in one transaction: all of it is written, or none.

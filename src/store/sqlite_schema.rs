@@ -131,8 +131,20 @@ const MIGRATIONS: &[&str] = &[
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// The file's schema version, after checking that it is radiocode's (or a
-/// new, empty file). Reads only.
+/// new, empty file). Reads only, from one snapshot of the file: another
+/// radiocode making the schema at that moment is seen before or after, never
+/// half way.
 pub fn check_ownership(conn: &Connection) -> anyhow::Result<i64> {
+    if conn.is_autocommit() {
+        let snapshot = conn.unchecked_transaction()?;
+        let version = read_ownership(&snapshot)?;
+        snapshot.commit()?;
+        return Ok(version);
+    }
+    read_ownership(conn)
+}
+
+fn read_ownership(conn: &Connection) -> anyhow::Result<i64> {
     let app: i64 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if app == APPLICATION_ID {
