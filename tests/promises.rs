@@ -926,3 +926,124 @@ fn a_mistyped_server_address_or_config_never_shows_the_password() {
         );
     }
 }
+
+/// Resources stay bounded by the machine and the input, not by what a
+/// number or a small file asks for: a photo whose few kilobytes decode to
+/// hundreds of megabytes is refused before it is decoded (15 MB peak
+/// here, measured by hand); a thread count is held to the machine's cores;
+/// binary input ends a batch at once.
+#[cfg(unix)]
+#[test]
+fn resources_are_bounded_by_the_machine_not_the_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.db");
+    let png = dir.path().join("deep.png");
+    {
+        let pixels = vec![0u8; 5200 * 5200 * 8];
+        let f = std::io::BufWriter::new(std::fs::File::create(&png).unwrap());
+        use image::ImageEncoder;
+        image::codecs::png::PngEncoder::new_with_quality(
+            f,
+            image::codecs::png::CompressionType::Fast,
+            image::codecs::png::FilterType::NoFilter,
+        )
+        .write_image(&pixels, 5200, 5200, image::ExtendedColorType::Rgba16)
+        .unwrap();
+    }
+    assert!(std::fs::metadata(&png).unwrap().len() < 2 << 20);
+    let out = rc(&db, &["label", "--no-text", png.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert!(text(&out).contains("would take"), "{}", text(&out));
+
+    let plain = dir.path().join("plain.txt");
+    let rows: String = (0..20_000).map(|i| format!("M{i:06}\n")).collect();
+    std::fs::write(&plain, rows).unwrap();
+    for n in ["20000", "100000"] {
+        let out = rc(&db, &["batch", "--threads", n, plain.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        assert_eq!(out.stdout.iter().filter(|&&b| b == b'\n').count(), 20_000);
+    }
+
+    // Binary input: said and ended, not read for ever.
+    let mut child = cli::command(&db, cli::NO_CONFIG)
+        .args(["batch", "-"])
+        .stdin(std::fs::File::open("/dev/zero").unwrap())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    assert_eq!(wait_within(&mut child, Duration::from_secs(10)), Some(3));
+}
+
+/// `batch -` answers each row as it arrives: a script (or a scanner) that
+/// writes one serial and waits for its answer gets it.
+#[test]
+fn batch_from_a_pipe_answers_each_row_as_it_comes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = cli::command(dir.path().join("r.db"), cli::NO_CONFIG)
+        .args(["batch", "--format", "csv", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let mut output = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    for (serial, code) in [("J727", "6586"), ("M123456", "2487")] {
+        writeln!(input, "{serial}").unwrap();
+        input.flush().unwrap();
+        loop {
+            line.clear();
+            assert!(
+                output.read_line(&mut line).unwrap() > 0,
+                "the answer never came"
+            );
+            if line.starts_with(serial) {
+                break;
+            }
+        }
+        assert!(line.contains(code), "{line}");
+    }
+    drop(input);
+    assert_eq!(wait_within(&mut child, Duration::from_secs(10)), Some(0));
+}
+
+/// The records are a regular file: a device or a pipe named as the
+/// database is refused at once, nothing written beside it.
+#[cfg(unix)]
+#[test]
+fn a_device_or_a_pipe_is_never_taken_for_the_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    for db in [
+        Path::new("/dev/null"),
+        Path::new("/dev/full"),
+        fifo.as_path(),
+    ] {
+        for args in [
+            vec!["jobs", "list"],
+            vec!["jobs", "add", "J727", "--vehicle", "A", "--proof", "B"],
+        ] {
+            let mut child = cli::command(db, cli::NO_CONFIG)
+                .args(&args)
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            let status = wait_within(&mut child, Duration::from_secs(10));
+            assert_eq!(status, Some(3), "{db:?} {args:?}");
+        }
+        // Decoding still answers, from the algorithms.
+        let out = rc(db, &["decode", "J727"]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        assert!(text(&out).contains("not a regular file"), "{}", text(&out));
+    }
+    assert!(!Path::new("/dev/null-journal").exists());
+    assert!(!Path::new("/dev/null-wal").exists());
+}

@@ -15,15 +15,18 @@ const MAX_ROW_BYTES: usize = 64 * 1024;
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 pub fn run(args: &BatchArgs, book: &(dyn CodeBook + Sync)) -> anyhow::Result<u8> {
-    let input: Box<dyn Read + Send> = match args.file.as_deref() {
-        None => Box::new(io::stdin()),
-        Some(path) if path.as_os_str() == "-" => Box::new(io::stdin()),
-        Some(path) => Box::new(
-            crate::files::open_regular(path, "a file of serials").map_err(anyhow::Error::msg)?,
-        ),
+    let from_stdin = args.file.as_deref().is_none_or(|p| p.as_os_str() == "-");
+    let input: Box<dyn Read + Send> = if from_stdin {
+        Box::new(io::stdin())
+    } else {
+        let path = args.file.as_deref().unwrap_or(std::path::Path::new("-"));
+        Box::new(crate::files::open_regular(path, "a file of serials").map_err(anyhow::Error::msg)?)
     };
-    let mut reader = BufReader::with_capacity(1 << 16, input);
-    let mut sink = Sink::new(args.format);
+    // Rows typed or piped in as they come (a scanner, a script asking one
+    // serial at a time) are answered as they come; a file is read in pieces.
+    let live = from_stdin && !stdin_is_a_file();
+    let mut reader = BufReader::with_capacity(1 << 16, TextOnly(input));
+    let mut sink = Sink::new(args.format, live);
     let mut progress = Progress::new();
     let mut first = Vec::new();
     // The first non-blank row decides: a CSV header with a `serial` column, or plain lines.
@@ -55,12 +58,8 @@ pub fn run(args: &BatchArgs, book: &(dyn CodeBook + Sync)) -> anyhow::Result<u8>
         rows.outcome(&row_outcome(&first, first_len, args, book), None)?;
         sink.write(&rows.take())?;
         progress.tick(1);
-        let threads = args
-            .threads
-            .filter(|n| *n > 0)
-            .or_else(|| std::thread::available_parallelism().ok().map(usize::from))
-            .unwrap_or(1);
-        run_lines(reader, args, book, threads, &mut sink, &mut progress)?;
+        let threads = if live { 1 } else { threads(args.threads) };
+        run_lines(reader, args, book, threads, live, &mut sink, &mut progress)?;
     }
     progress.done();
     sink.finish()
@@ -76,8 +75,53 @@ enum Piece {
 /// Input bytes read at a time; a piece ends at the last line end in it.
 const PIECE_BYTES: usize = 1 << 16;
 
-/// Reads the next piece, carrying a partial last line over in `carry`.
-fn next_piece(r: &mut impl BufRead, carry: &mut Vec<u8>) -> io::Result<Option<Piece>> {
+/// The worker threads: as asked, but never more than the machine's cores
+/// (more only cost memory, and the output is the same); every core when
+/// not asked.
+fn threads(asked: Option<usize>) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    asked.filter(|n| *n > 0).map_or(cores, |n| n.min(cores))
+}
+
+/// Whether standard input is a file (`batch - < serials.txt`) rather than
+/// a pipe or a terminal whose rows come one at a time.
+fn stdin_is_a_file() -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        io::stdin()
+            .as_fd()
+            .try_clone_to_owned()
+            .map(std::fs::File::from)
+            .and_then(|f| f.metadata())
+            .is_ok_and(|m| m.is_file())
+    }
+    #[cfg(not(unix))]
+    {
+        false
+    }
+}
+
+/// Input that is text: a NUL byte (a binary file, `/dev/zero`) ends the
+/// reading with a message instead of being read for ever.
+struct TextOnly<R>(R);
+
+impl<R: Read> Read for TextOnly<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.0.read(buf)?;
+        if buf[..n].contains(&0) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "the input holds a NUL byte: it is not text (a file of serials or a CSV)",
+            ));
+        }
+        Ok(n)
+    }
+}
+
+/// Reads the next piece, carrying a partial last line over in `carry`. In
+/// `live` input, the whole lines there are now make a piece at once.
+fn next_piece(r: &mut impl BufRead, carry: &mut Vec<u8>, live: bool) -> io::Result<Option<Piece>> {
     let mut buf = std::mem::take(carry);
     loop {
         let avail = r.fill_buf()?;
@@ -87,8 +131,19 @@ fn next_piece(r: &mut impl BufRead, carry: &mut Vec<u8>) -> io::Result<Option<Pi
         let take = avail
             .len()
             .min(PIECE_BYTES.saturating_sub(buf.len()).max(1));
+        let all_there_is = take == avail.len();
         buf.extend_from_slice(&avail[..take]);
         r.consume(take);
+        // Reading on would wait for more input: answer what is here.
+        let answer_now = live && all_there_is && buf.len() < PIECE_BYTES;
+        if let Some(end) = answer_now
+            .then(|| buf.iter().rposition(|&b| b == b'\n'))
+            .flatten()
+        {
+            carry.extend_from_slice(&buf[end + 1..]);
+            buf.truncate(end + 1);
+            return Ok(Some(Piece::Lines(buf)));
+        }
         if buf.len() >= PIECE_BYTES {
             match buf.iter().rposition(|&b| b == b'\n') {
                 Some(end) => {
@@ -149,6 +204,7 @@ fn run_lines(
     args: &BatchArgs,
     book: &(dyn CodeBook + Sync),
     threads: usize,
+    live: bool,
     sink: &mut Sink,
     progress: &mut Progress,
 ) -> anyhow::Result<()> {
@@ -156,7 +212,7 @@ fn run_lines(
     if threads <= 1 {
         let mut out = Vec::new();
         while let Some(piece) =
-            next_piece(&mut reader, &mut carry).context("cannot read the input")?
+            next_piece(&mut reader, &mut carry, live).context("cannot read the input")?
         {
             let (bytes, n) = process(piece, args, book, out)?;
             sink.write(&bytes)?;
@@ -201,7 +257,7 @@ fn run_lines(
         drop(work_rx);
         let reading = scope.spawn(move || -> io::Result<()> {
             let mut seq = 0;
-            while let Some(piece) = next_piece(&mut reader, &mut carry)? {
+            while let Some(piece) = next_piece(&mut reader, &mut carry, false)? {
                 if work_tx.send((seq, piece)).is_err() {
                     break;
                 }

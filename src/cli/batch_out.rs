@@ -35,6 +35,7 @@ pub(super) struct JsonRow<'a> {
 pub(super) struct Sink {
     out: io::BufWriter<io::StdoutLock<'static>>,
     format: BatchFormat,
+    live: bool,
 }
 
 pub(super) fn io_err(e: io::Error) -> anyhow::Error {
@@ -64,10 +65,13 @@ pub(super) const CSV_COLUMNS: [&str; 8] = [
 ];
 
 impl Sink {
-    pub(super) fn new(format: BatchFormat) -> Sink {
+    /// A sink for `format`; `live` output goes out after every write, for
+    /// rows that come in one at a time.
+    pub(super) fn new(format: BatchFormat, live: bool) -> Sink {
         Sink {
             out: io::BufWriter::with_capacity(1 << 16, io::stdout().lock()),
             format,
+            live,
         }
     }
 
@@ -84,7 +88,11 @@ impl Sink {
     }
 
     pub(super) fn write(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
-        self.out.write_all(bytes).map_err(io_err)
+        self.out.write_all(bytes).map_err(io_err)?;
+        if self.live {
+            self.out.flush().map_err(io_err)?;
+        }
+        Ok(())
     }
 
     pub(super) fn finish(&mut self) -> anyhow::Result<u8> {

@@ -412,8 +412,9 @@ pub struct BatchArgs {
     /// Read every row as this family instead of detecting it.
     #[arg(long, value_parser = parse_family)]
     pub family: Option<Family>,
-    /// Worker threads for a file of plain serials (default: every core).
-    /// The output is the same, in input order, whatever the number.
+    /// Worker threads for a file of plain serials (default, and at most:
+    /// every core). The output is the same, in input order, whatever the
+    /// number.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
 }

@@ -14,6 +14,9 @@ const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// The most pixels a photo may have (a 64-megapixel camera); anything larger
 /// is refused before it is decoded.
 const MAX_PIXELS: u64 = 64_000_000;
+/// The most memory a photo's decoded pixels may take: a 64-megapixel colour
+/// photo at 8 bits a channel.
+const MAX_DECODED_BYTES: u64 = 3 * MAX_PIXELS;
 
 /// One photo in grey, a byte a pixel, row by row.
 #[derive(Clone)]
@@ -301,11 +304,23 @@ fn jpeg_complete(bytes: &[u8]) -> bool {
     false
 }
 
+/// How a photo's pixels are stored, in words.
+fn colour_words(c: image::ColorType) -> String {
+    let bits = c.bytes_per_pixel() as u16 * 8 / c.channel_count() as u16;
+    let what = match (c.has_color(), c.has_alpha()) {
+        (true, true) => "colour with transparency",
+        (true, false) => "colour",
+        (false, true) => "grey with transparency",
+        (false, false) => "grey",
+    };
+    format!("{what} at {bits} bits a channel")
+}
+
 fn from_bytes(bytes: &[u8], format: ImageFormat) -> Result<Opened, String> {
     let mut reader = ImageReader::new(Cursor::new(bytes));
     reader.set_format(format);
     let mut limits = Limits::default();
-    limits.max_alloc = Some(320 * 1024 * 1024);
+    limits.max_alloc = Some(MAX_DECODED_BYTES + (64 << 20));
     reader.limits(limits);
     let mut decoder = reader
         .into_decoder()
@@ -314,6 +329,16 @@ fn from_bytes(bytes: &[u8], format: ImageFormat) -> Result<Opened, String> {
     if w as u64 * h as u64 > MAX_PIXELS {
         return Err(format!(
             "{w}x{h} pixels is more than a 64-megapixel photo; take it at a lower resolution"
+        ));
+    }
+    // A photo's decoded pixels: a 64-megapixel camera's JPEG is 192 MB; a
+    // small file can ask for far more (16 bits a channel, an alpha channel).
+    if decoder.total_bytes() > MAX_DECODED_BYTES {
+        return Err(format!(
+            "{w}x{h} pixels of {} would take {} MB to read, more than a phone's photo; save it \
+             as an ordinary JPEG or an 8-bit PNG",
+            colour_words(decoder.color_type()),
+            decoder.total_bytes() >> 20
         ));
     }
     let orientation = decoder.orientation().ok();

@@ -62,6 +62,14 @@ impl SqliteStore {
             Ok(meta) if meta.is_dir() => {
                 bail!("{shown} is a directory, not a radiocode database")
             }
+            // A device or a pipe (/dev/null, a FIFO) is never opened: it
+            // could hang the reading, answer "no jobs", or have SQLite put
+            // its journal beside it.
+            Ok(meta) if !meta.is_file() => bail!(
+                "{shown} is not a regular file (a device, a pipe or the like): radiocode keeps \
+                 its records in a file of their own. Nothing was read or written; choose \
+                 another file with --db"
+            ),
             Ok(meta) => {
                 if meta.len() > 0 {
                     check_header(path)?;
