@@ -241,6 +241,20 @@ fn pasted_text_is_read_and_control_characters_are_shown_escaped() {
     assert_eq!(a.selected_code().as_deref(), Some("6586"));
 }
 
+/// A megabyte on the clipboard pasted into the serial is cut to what a
+/// field holds, said, and put in at once: the workbench goes on.
+#[test]
+fn a_huge_paste_is_cut_and_said() {
+    let mut a = app(80, 24);
+    send(&mut a, Event::Paste("J727 ".repeat(200_000)));
+    assert_eq!(a.input.value().chars().count(), 4096);
+    let notice = a.notice.clone().unwrap_or_default();
+    assert!(notice.contains("1000000 characters"), "{notice}");
+    ctrl(&mut a, 'u');
+    send(&mut a, Event::Paste("J727".into()));
+    assert_eq!(a.selected_code().as_deref(), Some("6586"));
+}
+
 #[test]
 fn help_opens_and_closes() {
     let mut a = app(80, 24);

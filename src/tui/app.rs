@@ -2,12 +2,13 @@
 //! (jobs, chip dump, job form) has its own state and messages in a file of
 //! its own; this file routes messages to them and keeps the workbench's own.
 
-use tui_input::{Input, InputRequest};
+use tui_input::Input;
 
 use super::dump_view::DumpView;
 use super::entry::{CodeEntry, ConfirmAccept};
 use super::job_form::{Filled, JobForm};
 use super::jobs::JobsView;
+use super::paste::{MAX_PASTE, insert_text};
 use super::photo::{PhotoMsg, PhotoView, photo_path};
 use super::prepared::Prepared;
 use super::scan::Burst;
@@ -297,14 +298,21 @@ impl App {
             Msg::Paste(text) => {
                 // A pasted line end is not part of the text; anything else is kept
                 // (and flagged if it does not belong). It goes where the typing goes.
+                // A paste is cut to what any field holds, so a stray megabyte
+                // on the clipboard never stalls the workbench.
                 let text = text.trim_end_matches(['\r', '\n']);
-                let insert = |input: &mut Input| {
-                    for c in text.chars() {
-                        input.handle(InputRequest::InsertChar(c));
+                let text = match text.char_indices().nth(MAX_PASTE) {
+                    Some((cut, _)) => {
+                        self.notice = Some(format!(
+                            "the paste was {} characters: only the first {MAX_PASTE} were taken",
+                            text.chars().count()
+                        ));
+                        &text[..cut]
                     }
+                    None => text,
                 };
                 if let (Overlay::JobForm, Some(form)) = (self.overlay, &mut self.form) {
-                    insert(form.active_mut());
+                    insert_text(form.active_mut(), text);
                 } else if self.view == View::Jobs {
                     self.jobs.paste(text, self.session.store());
                 } else if self.view == View::Dump {
@@ -313,13 +321,10 @@ impl App {
                     // A photo's path pasted or dropped: the photo is read.
                     self.on_photo(PhotoMsg::ReadPath(path));
                 } else if self.overlay == Overlay::PhotoPath {
-                    for c in text.chars() {
-                        self.photo
-                            .update(PhotoMsg::PathEdit(InputRequest::InsertChar(c)));
-                    }
+                    self.photo.update(PhotoMsg::PathPaste(text.to_string()));
                 } else {
                     self.serial_origin = None;
-                    insert(&mut self.input);
+                    insert_text(&mut self.input, text);
                     self.focus = Focus::Serial;
                     self.revalidate();
                 }

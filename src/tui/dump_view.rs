@@ -75,9 +75,7 @@ impl DumpView {
 
     /// Text pasted into the path.
     pub fn paste(&mut self, text: &str) {
-        for c in text.chars() {
-            self.path.handle(InputRequest::InsertChar(c));
-        }
+        super::paste::insert_text(&mut self.path, text);
     }
 
     /// Reads the dump file whose path is typed.

@@ -37,9 +37,7 @@ impl JobsView {
 
     /// Text pasted into the search.
     pub fn paste(&mut self, text: &str, records: Option<&dyn Records>) {
-        for c in text.chars() {
-            self.search.handle(InputRequest::InsertChar(c));
-        }
+        super::paste::insert_text(&mut self.search, text);
         self.find(records);
     }
 

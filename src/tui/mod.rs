@@ -7,6 +7,7 @@ pub mod job_form;
 pub mod jobs;
 pub mod keymap;
 mod label_input;
+pub mod paste;
 pub mod photo;
 pub mod prepared;
 mod scan;

@@ -23,6 +23,8 @@ pub enum PhotoMsg {
     /// F5: ask for a photo's path.
     Ask,
     PathEdit(InputRequest),
+    /// Text pasted into the path.
+    PathPaste(String),
     /// Read the photo whose path is typed.
     Read,
     /// Read this photo (a path pasted or dropped).
@@ -134,6 +136,12 @@ impl PhotoView {
             PhotoMsg::PathEdit(req) => {
                 if let Some(p) = &mut self.path {
                     p.handle(req);
+                }
+                Done::Nothing
+            }
+            PhotoMsg::PathPaste(text) => {
+                if let Some(p) = &mut self.path {
+                    super::paste::insert_text(p, &text);
                 }
                 Done::Nothing
             }
