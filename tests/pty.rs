@@ -181,7 +181,8 @@ fn paste_a_label_choose_a_code_and_quit_with_ctrl_c() {
     s.send(b"j");
     s.wait_for("1091: second try");
     s.send(b"\x03");
-    assert_eq!(s.wait_exit(), 0);
+    // The Ctrl-C key ends the workbench as the signal would: status 130.
+    assert_eq!(s.wait_exit(), 130);
     assert_restored(&s);
 }
 
@@ -567,4 +568,61 @@ fn a_long_import_into_a_pipe_says_only_what_it_always_said() {
         String::from_utf8_lossy(&out.stdout),
         "imported: 120000 new, 0 already in the book, 0 bad rows\n"
     );
+}
+
+/// A photo being read when radiocode is interrupted: the Tesseract it runs,
+/// and anything that started (a wrapper script's own children), end with it.
+#[test]
+fn ctrl_c_during_a_photo_reading_ends_tesseract_and_its_children() {
+    let dir = tempfile::tempdir().unwrap();
+    let photo = dir.path().join("plain.png");
+    image::GrayImage::from_pixel(200, 100, image::Luma([255u8]))
+        .save(&photo)
+        .unwrap();
+    let pids = dir.path().join("pids");
+    let wrapper = dir.path().join("tesseract-wrapper");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\nsleep 300 &\necho $! >> {p}\necho $$ >> {p}\nexec sleep 301\n",
+            p = pids.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_radiocode"))
+        .args(["label", photo.to_str().unwrap()])
+        .env("RADIOCODE_TESSERACT", &wrapper)
+        .env("RADIOCODE_DB", dir.path().join("r.db"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::fs::read_to_string(&pids).map_or(0, |t| t.lines().count()) < 2 {
+        assert!(Instant::now() < deadline, "the wrapper never ran");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // SAFETY: kill sends a signal to our own child.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    let alive = |pid: i32| {
+        // SAFETY: signal 0 only asks whether the process is there.
+        unsafe { libc::kill(pid, 0) == 0 }
+    };
+    let listed: Vec<i32> = std::fs::read_to_string(&pids)
+        .unwrap()
+        .lines()
+        .map(|l| l.trim().parse().unwrap())
+        .collect();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while listed.iter().any(|&p| alive(p)) {
+        assert!(
+            Instant::now() < deadline,
+            "left running: {listed:?} (Tesseract and what it started)"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }

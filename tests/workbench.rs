@@ -130,7 +130,7 @@ fn tab_moves_focus_and_q_quits_only_outside_the_input() {
     let mut a = app(80, 24);
     assert_eq!(key(&mut a, KeyCode::Esc), Effect::Quit);
     let mut a = app(80, 24);
-    assert_eq!(ctrl(&mut a, 'c'), Effect::Quit);
+    assert_eq!(ctrl(&mut a, 'c'), Effect::Interrupted);
 }
 
 #[test]

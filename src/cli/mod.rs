@@ -443,6 +443,24 @@ fn parse_family(s: &str) -> Result<Family, String> {
     s.parse()
 }
 
+/// A command that reads photos ends their Tesseract with it: Ctrl-C, a
+/// hang-up or a termination takes every reading down, then radiocode, with
+/// the status a shell expects (130 for Ctrl-C).
+fn end_readings_with_the_process() {
+    #[cfg(unix)]
+    {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        if let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) {
+            std::thread::spawn(move || {
+                if let Some(sig) = signals.forever().next() {
+                    crate::label::end_readings();
+                    std::process::exit(128 + sig);
+                }
+            });
+        }
+    }
+}
+
 /// Runs one command on the records at `place` and returns the process
 /// exit status.
 pub fn run(cmd: Command, place: Place, bench: Bench) -> anyhow::Result<u8> {
@@ -451,10 +469,18 @@ pub fn run(cmd: Command, place: Place, bench: Bench) -> anyhow::Result<u8> {
         Command::Batch(args) => batch::run(&args, session::loaded_book(&place).as_ref()),
         Command::Simulate(args) => simulate::run(&args, session::reading_book(&place).as_ref()),
         Command::Book(cmd) => records::book(&cmd, &place),
-        Command::Jobs(cmd) => records::jobs(&cmd, &place, &bench),
+        Command::Jobs(cmd) => {
+            if matches!(cmd, JobsCommand::Attach { .. }) {
+                end_readings_with_the_process();
+            }
+            records::jobs(&cmd, &place, &bench)
+        }
         Command::Db(cmd) => records::db(&cmd, &place),
         Command::Dump(cmd) => dump::run(&cmd, &place),
-        Command::Label(args) => label::run(&args),
+        Command::Label(args) => {
+            end_readings_with_the_process();
+            label::run(&args)
+        }
         Command::Request(args) => paper::request(&args, &place, &bench),
         Command::Completions { shell } => {
             let mut out = Out::stdout();

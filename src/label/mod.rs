@@ -21,7 +21,7 @@ use serde::Serialize;
 
 pub use barcode::{OVERVIEW, Place, Seen, places};
 pub use photo::{Area, Grey, Opened};
-pub use text::{Line, Outcome as TextOutcome, how_to_install};
+pub use text::{Line, Outcome as TextOutcome, end_all as end_readings, how_to_install};
 
 use crate::family::{self, Family};
 use crate::finding::{Finding, FindingKind as K, Severity};

@@ -93,30 +93,78 @@ fn png_of(grey: Grey) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// The Tesseracts running now, each the leader of a process group of its
+/// own (with whatever a wrapper script started), so a time limit, a stop or
+/// radiocode's own end takes all of it down.
+static RUNNING: std::sync::Mutex<Vec<u32>> = std::sync::Mutex::new(Vec::new());
+
+/// Ends a Tesseract and everything it started.
+fn end_group(child: &mut std::process::Child) {
+    #[cfg(unix)]
+    if let Some(pid) = rustix::process::Pid::from_raw(child.id() as i32) {
+        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// Ends every Tesseract still running: radiocode is ending (a Ctrl-C, a
+/// signal, the workbench closed during a reading).
+pub fn end_all() {
+    let running = std::mem::take(&mut *RUNNING.lock().unwrap_or_else(|e| e.into_inner()));
+    #[cfg(unix)]
+    for pid in running {
+        if let Some(pid) = rustix::process::Pid::from_raw(pid as i32) {
+            let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+        }
+    }
+    #[cfg(not(unix))]
+    drop(running);
+}
+
 /// Runs Tesseract on a PNG given on its standard input; its TSV output, or
 /// `None` when stopped.
 fn run(png: Vec<u8>, stop: &dyn Fn() -> bool) -> Result<Option<String>, Outcome> {
     let program = program();
-    let mut child = Command::new(&program)
-        // Sparse text: a label's lines stand apart, in no page layout.
+    let mut command = Command::new(&program);
+    // Sparse text: a label's lines stand apart, in no page layout.
+    command
         .args(["stdin", "stdout", "--psm", "11", "tsv"])
         .env("OMP_THREAD_LIMIT", "1")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                Outcome::NotInstalled(how_to_install().to_string())
-            } else {
-                Outcome::Failed(format!("cannot run {}: {e}", crate::files::shown(&program)))
-            }
-        })?;
+        .stderr(Stdio::piped());
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let mut child = command.spawn().map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            Outcome::NotInstalled(how_to_install().to_string())
+        } else {
+            Outcome::Failed(format!("cannot run {}: {e}", crate::files::shown(&program)))
+        }
+    })?;
+    RUNNING
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(child.id());
+    let outcome = talk(&mut child, png, stop);
+    RUNNING
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .retain(|&pid| pid != child.id());
+    outcome
+}
+
+/// Hands Tesseract the photo and waits for its lines, within the limit.
+fn talk(
+    child: &mut std::process::Child,
+    png: Vec<u8>,
+    stop: &dyn Fn() -> bool,
+) -> Result<Option<String>, Outcome> {
     let (Some(mut stdin), Some(stdout), Some(stderr)) =
         (child.stdin.take(), child.stdout.take(), child.stderr.take())
     else {
-        let _ = child.kill();
-        let _ = child.wait();
+        end_group(child);
         return Err(Outcome::Failed("cannot talk to Tesseract".to_string()));
     };
     let writer = std::thread::spawn(move || {
@@ -137,18 +185,21 @@ fn run(png: Vec<u8>, stop: &dyn Fn() -> bool) -> Result<Option<String>, Outcome>
         match child.try_wait() {
             Ok(Some(status)) => break Some(status),
             Ok(None) if stop() || started.elapsed() > LIMIT => {
-                let _ = child.kill();
-                let _ = child.wait();
+                end_group(child);
                 break None;
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(5)),
             Err(e) => {
-                let _ = child.kill();
-                let _ = child.wait();
+                end_group(child);
                 return Err(Outcome::Failed(format!("Tesseract: {e}")));
             }
         }
     };
+    // Whatever a wrapper left running holds the output open: it goes too.
+    #[cfg(unix)]
+    if let Some(pid) = rustix::process::Pid::from_raw(child.id() as i32) {
+        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+    }
     let _ = writer.join();
     let out = reader.join().unwrap_or_default();
     let err = errors.join().unwrap_or_default();

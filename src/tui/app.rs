@@ -246,6 +246,7 @@ impl App {
         }
         match msg {
             Msg::Quit => return Effect::Quit,
+            Msg::Interrupt => return Effect::Interrupted,
             Msg::Suspend => return Effect::Suspend,
             Msg::FocusNext => self.move_focus(1),
             Msg::FocusPrev => self.move_focus(-1),

@@ -37,7 +37,7 @@ pub fn on_event(app: &App, event: &Event) -> Option<Msg> {
 fn on_key(app: &App, key: &KeyEvent, event: &Event) -> Option<Msg> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     if ctrl && key.code == KeyCode::Char('c') {
-        return Some(Msg::Quit);
+        return Some(Msg::Interrupt);
     }
     if ctrl && key.code == KeyCode::Char('z') && super::CAN_SUSPEND {
         return Some(Msg::Suspend);

@@ -144,6 +144,7 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
     let mut last_reconnect = Instant::now();
     // Drawn when something changed: an idle workbench leaves the terminal alone.
     let mut changed = true;
+    let mut interrupted = false;
     loop {
         // Reading happens outside the lock: only updates hold it.
         let ev = match draw_and_read(&mut terminal, &app, std::mem::take(&mut changed)) {
@@ -200,6 +201,10 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
         match effect {
             Effect::None => {}
             Effect::Quit => break,
+            Effect::Interrupted => {
+                interrupted = true;
+                break;
+            }
             Effect::Suspend => {
                 suspend(&mut terminal)?;
                 changed = true;
@@ -213,11 +218,13 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
     }
     drop(_guard);
     drop(terminal);
+    // A photo still being read when the workbench closes: its Tesseract goes.
+    crate::label::end_readings();
     if let Some(text) = not_recorded(&app) {
         say!("{text}");
         return Ok(crate::exit::FAILURE);
     }
-    Ok(0)
+    Ok(if interrupted { 130 } else { 0 })
 }
 
 /// How photos are drawn: half-blocks, which every terminal shows, unless

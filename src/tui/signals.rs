@@ -16,6 +16,7 @@ pub type Busy = Arc<Mutex<Option<String>>>;
 /// Ends the process after handing the terminal back.
 fn end(held: &Busy, status: i32) -> ! {
     let not_recorded = held.lock().unwrap_or_else(|e| e.into_inner());
+    crate::label::end_readings();
     super::hand_back();
     // The terminal may be gone: nothing written here may fail loudly.
     if let Some(text) = not_recorded.as_ref() {

@@ -78,6 +78,8 @@ pub enum View {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Msg {
     Quit,
+    /// Ctrl-C: quit, with the status a shell gives an interrupted program.
+    Interrupt,
     Suspend,
     FocusNext,
     FocusPrev,
@@ -160,6 +162,8 @@ pub enum Copied {
 pub enum Effect {
     None,
     Quit,
+    /// Quit as interrupted (Ctrl-C): status 130, as the signal gives.
+    Interrupted,
     /// Hand the terminal back and stop until the shell continues us (Ctrl-Z).
     Suspend,
     /// Put this text on the clipboard (OSC 52).
