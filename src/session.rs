@@ -384,10 +384,12 @@ impl Session {
     }
 }
 
-/// What reading a label photo said, and whether its serial differs from the job's.
+/// What reading a label photo said, and whether its serial differs from the
+/// job's or the photo could not be read at all.
 pub struct LabelCheck {
     pub line: String,
     pub differs: bool,
+    pub unreadable: bool,
 }
 
 /// Reads the serial off a label photo being attached to a job into its
@@ -403,14 +405,19 @@ pub fn read_label_evidence(
         Ok((reading, _)) => reading,
         Err(Failure::Unreadable(why)) => {
             return LabelCheck {
-                line: format!("the label could not be read: {why}"),
+                line: format!(
+                    "the label photo could not be read ({why}); it is recorded as a file, \
+                     with no serial read off it"
+                ),
                 differs: false,
+                unreadable: true,
             };
         }
         Err(Failure::Stopped) => {
             return LabelCheck {
                 line: format!("{shown}: the reading was stopped"),
                 differs: false,
+                unreadable: true,
             };
         }
     };
@@ -418,6 +425,7 @@ pub fn read_label_evidence(
         return LabelCheck {
             line: format!("{shown}: no serial read off the label photo"),
             differs: false,
+            unreadable: false,
         };
     };
     row.serial_read = serial.to_string();
@@ -430,6 +438,7 @@ pub fn read_label_evidence(
                  {job_serial}. Check the label before trying a code; the photo is recorded"
             ),
             differs: true,
+            unreadable: false,
         };
     }
     LabelCheck {
@@ -437,5 +446,6 @@ pub fn read_label_evidence(
             "the label photo reads {serial} ({how}, {sure}): the same as the job's serial"
         ),
         differs: false,
+        unreadable: false,
     }
 }

@@ -74,7 +74,8 @@ fn evidence_is_attached_checked_and_refused_when_it_cannot_be_read() {
     let job = g.job();
     let label = g.file("label.jpg", b"a photo of the label");
     let display = g.file("display.jpg", b"the display showing CODE");
-    let said = g.ok(&[
+    // A label photo that is no photo: recorded as a file, said, status 3.
+    let out = g.rc(&[
         "jobs",
         "attach",
         &job,
@@ -83,8 +84,14 @@ fn evidence_is_attached_checked_and_refused_when_it_cannot_be_read() {
         "label-photo",
         "--copy",
     ]);
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(3), "{said}");
     assert!(
         said.contains("label-photo") && said.contains("copied to"),
+        "{said}"
+    );
+    assert!(
+        said.contains("the label photo could not be read") && said.contains("is recorded"),
         "{said}"
     );
     g.ok(&["jobs", "attach", &job, &display, "--kind", "display-photo"]);
@@ -144,7 +151,8 @@ fn the_job_card_in_every_format_escapes_the_records() {
     let g = Garage::new();
     let job = g.job();
     let photo = g.file("label.jpg", b"label");
-    g.ok(&["jobs", "attach", &job, &photo, "--kind", "label-photo"]);
+    let out = g.rc(&["jobs", "attach", &job, &photo, "--kind", "label-photo"]);
+    assert_eq!(out.status.code(), Some(3), "no photo: {}", text(&out));
     let card = g.ok(&["jobs", "card", &job]);
     for must in [
         "Bay Road Motors",

@@ -1178,3 +1178,31 @@ fn lists_and_exports_take_a_fixed_number_of_queries() {
     assert_eq!(few, many);
     assert!(few.iter().all(|&n| (1..=16).contains(&n)), "{few:?}");
 }
+
+/// `db init` by a manager or a technician (not the database's owner) is
+/// refused with what it needs, nothing changed.
+#[test]
+fn db_init_by_someone_not_the_owner_says_who_may() {
+    let Some(server) = pg::server("db_init_by_someone_not_the_owner_says_who_may") else {
+        return;
+    };
+    let url = server.prepared_database();
+    server.login("sam9", "radiocode_manager");
+    server.login("bay9", "radiocode_technician");
+    for login in ["sam9", "bay9"] {
+        let out = rc_env(
+            &as_login(&url, login),
+            &["db", "init"],
+            &[("PGPASSWORD", PASSWORD)],
+        );
+        let said = text(&out);
+        assert_eq!(out.status.code(), Some(3), "{login}: {said}");
+        assert!(
+            said.contains("only the database's owner does") && said.contains("Nothing was changed"),
+            "{login}: {said}"
+        );
+    }
+    let out = rc(&url, &["db", "init"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("up to date"), "{}", text(&out));
+}

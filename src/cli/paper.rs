@@ -98,12 +98,15 @@ pub fn attach(
     let mut out = Out::stdout();
     let mut status = crate::exit::OK;
     for (i, r) in rows.iter().enumerate() {
-        if let Some(session::LabelCheck { line, differs }) = said.get(i) {
-            if *differs {
-                status = crate::exit::NO_CODE;
-                say!("radiocode: job {job}: {line}");
+        if let Some(check) = said.get(i) {
+            if check.unreadable {
+                status = status.max(crate::exit::FAILURE);
+                say!("radiocode: job {job}: {}", check.line);
+            } else if check.differs {
+                status = status.max(crate::exit::NO_CODE);
+                say!("radiocode: job {job}: {}", check.line);
             } else {
-                out.line(&format!("job {job}: {line}"))?;
+                out.line(&format!("job {job}: {}", check.line))?;
             }
         }
         out.line(&format!(

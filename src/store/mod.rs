@@ -8,6 +8,7 @@ mod memory;
 mod place;
 mod postgres;
 mod postgres_bulk;
+mod postgres_init;
 mod postgres_schema;
 mod postgres_tx;
 mod rows;

@@ -6,17 +6,17 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use anyhow::bail;
+use postgres::Client;
 use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
-use postgres::{Client, GenericClient};
 
 use super::place::{PgPlace, pg_reason};
-use super::postgres_schema::{GRANTS, MIGRATIONS, RANK, SCHEMA_VERSION};
+use super::postgres_schema::{RANK, SCHEMA_VERSION, schema_version};
 use super::{
     Added, Attempt, BadRow, BookRow, CopyReport, DumpRecord, EvidenceRow, ImportReport, JobFilter,
     JobNote, JobRow, LayoutRecord, NewEntry, NewJob, NewTry, Purged, Records, RecordsEvent,
     Snapshot, TryOutcome, Tx, add_note_in, attach_in, job_warnings, new_job_in, purge_in,
-    record_try_in, remove_copies, seed_entries,
+    record_try_in, remove_copies,
 };
 use super::{EvidenceKind, try_confidence};
 use crate::decode::{BookEntry, Code, CodeBook, Confidence};
@@ -62,7 +62,7 @@ impl PgStore {
         if version < SCHEMA_VERSION {
             bail!(
                 "{place} has radiocode schema version {version}, older than this radiocode's \
-                 ({SCHEMA_VERSION}): a manager upgrades it with `radiocode db init`"
+                 ({SCHEMA_VERSION}): the database's owner upgrades it with `radiocode db init`"
             );
         }
         Ok(Some(PgStore {
@@ -74,84 +74,7 @@ impl PgStore {
     /// Creates or upgrades the schema and grants to the two group roles
     /// (creating them when this login may). Returns what was done, a line each.
     pub fn init(place: &PgPlace) -> anyhow::Result<Vec<String>> {
-        let mut client = place.connect()?;
-        let mut done = Vec::new();
-        let roles: i64 = client
-            .query_one(
-                "SELECT count(*) FROM pg_roles \
-                 WHERE rolname IN ('radiocode_technician', 'radiocode_manager')",
-                &[],
-            )?
-            .try_get(0)?;
-        if roles < 2 {
-            if let Err(e) = client.batch_execute(ROLES_SQL) {
-                bail!(
-                    "the roles radiocode_technician and radiocode_manager are not on {place}, \
-                     and the login {} may not create them ({}): have a superuser run \
-                     `psql -d postgres -f assets/postgres/roles.sql`, then run db init again. \
-                     Nothing was changed",
-                    place.user,
-                    pg_reason(&e)
-                );
-            }
-            done.push("created the roles radiocode_technician and radiocode_manager".to_string());
-        }
-        let mut tx = client.transaction()?;
-        // Two benches running db init at once take turns.
-        tx.execute("SELECT pg_advisory_xact_lock(7272727)", &[])?;
-        let before = schema_version(&mut tx)?;
-        if before > SCHEMA_VERSION {
-            bail!(
-                "{place} has radiocode schema version {before}, newer than this radiocode \
-                 understands ({SCHEMA_VERSION}): use a newer radiocode. Nothing was changed"
-            );
-        }
-        if before == 0 {
-            let foreign: i64 = tx
-                .query_one(
-                    "SELECT count(*) FROM pg_tables WHERE schemaname = 'radiocode'",
-                    &[],
-                )?
-                .try_get(0)?;
-            if foreign > 0 {
-                bail!(
-                    "{place} has a schema named radiocode that is not radiocode's records; it \
-                     was left untouched"
-                );
-            }
-            tx.batch_execute(
-                "CREATE SCHEMA IF NOT EXISTS radiocode;
-                 CREATE TABLE radiocode.meta (key text PRIMARY KEY, value text NOT NULL);",
-            )?;
-        }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(before as usize) {
-            tx.batch_execute(sql)?;
-            if i == 0 {
-                for seed in seed_entries() {
-                    tx.insert_entry(&seed, None, None)?;
-                }
-            }
-        }
-        tx.execute(
-            "INSERT INTO radiocode.meta (key, value) VALUES ('schema_version', $1) \
-             ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-            &[&SCHEMA_VERSION.to_string()],
-        )?;
-        tx.batch_execute(GRANTS)?;
-        tx.commit()?;
-        done.push(if before == SCHEMA_VERSION {
-            format!("the schema is up to date (version {SCHEMA_VERSION})")
-        } else if before == 0 {
-            format!("created the radiocode schema (version {SCHEMA_VERSION}) with the public pairs")
-        } else {
-            format!("upgraded the schema from version {before} to {SCHEMA_VERSION}")
-        });
-        done.push(
-            "granted: radiocode_technician reads and adds (no update, delete or truncate); \
-             radiocode_manager also imports and corrects"
-                .to_string(),
-        );
-        Ok(done)
+        super::postgres_init::init(place)
     }
 
     /// True when this login may import (a manager).
@@ -191,23 +114,6 @@ impl PgStore {
     ) -> anyhow::Result<T> {
         f(&mut self.client.borrow_mut()).map_err(|e| explain(e.into(), &self.place))
     }
-}
-
-fn schema_version(client: &mut impl GenericClient) -> anyhow::Result<i64> {
-    let exists: bool = client
-        .query_one("SELECT to_regclass('radiocode.meta') IS NOT NULL", &[])?
-        .try_get(0)?;
-    if !exists {
-        return Ok(0);
-    }
-    let value: Option<String> = client
-        .query_opt(
-            "SELECT value FROM radiocode.meta WHERE key = 'schema_version'",
-            &[],
-        )?
-        .map(|r| r.try_get(0))
-        .transpose()?;
-    Ok(value.and_then(|v| v.parse().ok()).unwrap_or(0))
 }
 
 /// A server error in the words a technician needs.

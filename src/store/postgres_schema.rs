@@ -210,3 +210,21 @@ pub const GRANTS: &str = "
         TO radiocode_manager;
     GRANT INSERT ON radiocode.imports TO radiocode_manager;
 ";
+
+/// The schema version the server's records are at (0: none yet).
+pub(super) fn schema_version(client: &mut impl postgres::GenericClient) -> anyhow::Result<i64> {
+    let exists: bool = client
+        .query_one("SELECT to_regclass('radiocode.meta') IS NOT NULL", &[])?
+        .try_get(0)?;
+    if !exists {
+        return Ok(0);
+    }
+    let value: Option<String> = client
+        .query_opt(
+            "SELECT value FROM radiocode.meta WHERE key = 'schema_version'",
+            &[],
+        )?
+        .map(|r| r.try_get(0))
+        .transpose()?;
+    Ok(value.and_then(|v| v.parse().ok()).unwrap_or(0))
+}

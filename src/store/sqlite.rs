@@ -19,7 +19,7 @@ use crate::serial::Family;
 
 use super::sqlite_file::{
     NOW, check_header, create_private, explain, in_tx, insert_entry, match_sidecars,
-    wait_for_others,
+    wait_for_others, write_ahead,
 };
 
 /// An open database file.
@@ -406,24 +406,6 @@ fn bad_column(i: usize, why: String) -> rusqlite::Error {
         rusqlite::types::Type::Text,
         Box::new(std::io::Error::other(why)),
     )
-}
-
-/// Puts the file in write-ahead mode. Switching needs the file to itself,
-/// and SQLite says "busy" at once when another radiocode opens the same new
-/// file at that moment, without waiting: so wait here, as for any write.
-fn write_ahead(conn: &Connection) -> rusqlite::Result<()> {
-    let start = std::time::Instant::now();
-    loop {
-        match conn.pragma_update(None, "journal_mode", "WAL") {
-            Err(e)
-                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
-                    && start.elapsed() < std::time::Duration::from_millis(super::WAIT_LIMIT_MS) =>
-            {
-                std::thread::sleep(std::time::Duration::from_millis(10));
-            }
-            other => return other,
-        }
-    }
 }
 
 /// Runs `f` in one transaction: all of it is written, or none.
