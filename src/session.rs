@@ -26,9 +26,12 @@ use crate::store::{
 pub fn locate(db: Option<OsString>) -> Result<(Place, Bench), (String, u8)> {
     let settings = Settings::load().map_err(|e| (format!("{e:#}"), exit::FAILURE))?;
     let from_env = std::env::var_os("RADIOCODE_DB").filter(|v| !v.is_empty());
+    // A config file or an environment variable is not read by a shell: its
+    // `~/` is the home folder here too, not a folder named `~`.
+    let unshelled = |text: String| home(&text).into_os_string();
     let place = match db
-        .or(from_env)
-        .or_else(|| settings.db.clone().map(OsString::from))
+        .or_else(|| from_env.map(|v| v.into_string().map_or_else(|v| v, unshelled)))
+        .or_else(|| settings.db.clone().map(unshelled))
     {
         Some(text) => Place::parse(&text).map_err(|e| (format!("--db: {e:#}"), exit::INVALID))?,
         None => Place::File(store::default_path()),

@@ -1047,3 +1047,106 @@ fn a_device_or_a_pipe_is_never_taken_for_the_records() {
     assert!(!Path::new("/dev/null-journal").exists());
     assert!(!Path::new("/dev/null-wal").exists());
 }
+
+/// `~/` in the config file (or RADIOCODE_DB) is the home folder, as a
+/// shell would read it, never a folder named `~`.
+#[cfg(unix)]
+#[test]
+fn a_tilde_in_the_config_is_the_home_folder() {
+    let home = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let config = home.path().join("config.toml");
+    std::fs::write(&config, "db = \"~/garage/records.db\"\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_radiocode"))
+        .args(["jobs", "add", "J727", "--vehicle", "A", "--proof", "B"])
+        .env("HOME", home.path())
+        .env("RADIOCODE_CONFIG", &config)
+        .env_remove("RADIOCODE_DB")
+        .current_dir(work.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(home.path().join("garage/records.db").is_file());
+    assert!(!work.path().join("~").exists());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_radiocode"))
+        .args(["jobs", "list"])
+        .env("HOME", home.path())
+        .env("RADIOCODE_CONFIG", cli::NO_CONFIG)
+        .env("RADIOCODE_DB", "~/garage/records.db")
+        .current_dir(work.path())
+        .output()
+        .unwrap();
+    assert!(text(&out).contains("1 job"), "{}", text(&out));
+}
+
+/// A code book entry added by hand cannot pose as one a job confirmed, and
+/// `db copy` says that copied jobs take new numbers.
+#[test]
+fn a_hand_entry_cannot_pose_as_a_jobs_confirmation() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.db");
+    for source in [
+        "job 3 at bay 2 on 2026-11-30: accepted by the radio",
+        "  Job 12 at bay 1 on 2026-01-01: accepted by the radio of AB12",
+    ] {
+        let out = rc(
+            &db,
+            &[
+                "book",
+                "add",
+                "J727",
+                "6586",
+                "--confidence",
+                "confirmed",
+                "--source",
+                source,
+            ],
+        );
+        assert_eq!(out.status.code(), Some(3), "{source}: {}", text(&out));
+        assert!(
+            text(&out).contains("cannot read as a job's confirmation"),
+            "{}",
+            text(&out)
+        );
+    }
+    let out = rc(
+        &db,
+        &[
+            "book",
+            "add",
+            "J727",
+            "6586",
+            "--source",
+            "Radio Pass card seen",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+
+    assert!(
+        rc(
+            &db,
+            &["jobs", "add", "J727", "--vehicle", "A", "--proof", "B"]
+        )
+        .status
+        .success()
+    );
+    let other = dir.path().join("other.db");
+    assert!(
+        rc(
+            &other,
+            &["jobs", "add", "J295", "--vehicle", "C", "--proof", "D"]
+        )
+        .status
+        .success()
+    );
+    let out = rc(
+        &db,
+        &["db", "copy", db.to_str().unwrap(), other.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("take the next free numbers"),
+        "{}",
+        text(&out)
+    );
+}

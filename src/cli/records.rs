@@ -391,6 +391,13 @@ pub fn db(cmd: &DbCommand, place: &Place) -> anyhow::Result<u8> {
             for line in report.lines() {
                 out.line(&format!("  {line}"))?;
             }
+            if report.jobs.0 > 0 {
+                out.line(
+                    "  the copied jobs take the next free numbers there, so their numbers \
+                     differ from the ones they had; each keeps its identity, so copying again \
+                     finds it (jobs list there shows the new numbers)",
+                )?;
+            }
         }
     }
     out.flush()?;

@@ -207,6 +207,20 @@ fn accepted_on_job(job: i64, bench: &str, day: &str) -> String {
     format!("job {job} at {bench} on {day}: accepted by the radio")
 }
 
+/// A book entry added by hand (or imported) never reads as one a job
+/// confirmed: only a try recorded on the job writes those words.
+fn not_posing_as_a_job(source: &str) -> anyhow::Result<()> {
+    let t = source.trim_start().to_ascii_lowercase();
+    if t.starts_with("job ") && t.contains("accepted by the radio") {
+        bail!(
+            "a source given by hand cannot read as a job's confirmation ('job N at BENCH on DAY: \
+             accepted by the radio'): only a try recorded on that job writes one (radiocode jobs \
+             try JOB CODE accepted). Nothing was written"
+        );
+    }
+    Ok(())
+}
+
 /// Text a server cannot store: a NUL character.
 fn holds_nul(texts: &[&str]) -> bool {
     texts.iter().any(|t| t.contains('\0'))

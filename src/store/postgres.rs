@@ -147,6 +147,7 @@ impl Records for PgStore {
 
     fn add_entry(&mut self, e: &NewEntry) -> anyhow::Result<Added> {
         super::storable("code book entry", &[&e.source, &e.added_by])?;
+        super::not_posing_as_a_job(&e.source)?;
         self.in_tx(|tx| tx.insert_entry(e, None, None))
     }
 

@@ -423,6 +423,7 @@ impl Records for SqliteStore {
 
     fn add_entry(&mut self, e: &NewEntry) -> anyhow::Result<Added> {
         super::storable("code book entry", &[&e.source, &e.added_by])?;
+        super::not_posing_as_a_job(&e.source)?;
         in_tx(&mut self.conn, |tx| tx.insert_entry(e, None, None))
     }
 
