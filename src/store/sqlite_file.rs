@@ -197,6 +197,24 @@ pub(super) fn in_tx<T>(
     Ok(out)
 }
 
+/// Puts the file in write-ahead mode. Switching needs the file to itself,
+/// and SQLite says "busy" at once when another radiocode opens the same new
+/// file at that moment, without waiting: so wait here, as for any write.
+pub(super) fn write_ahead(conn: &Connection) -> rusqlite::Result<()> {
+    let start = std::time::Instant::now();
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(e)
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                    && start.elapsed() < std::time::Duration::from_millis(WAIT_LIMIT_MS) =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            other => return other,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,23 +236,5 @@ mod tests {
         );
         let ro = said(rusqlite::ffi::SQLITE_READONLY);
         assert!(ro.contains("folder /garage is read-only"), "{ro}");
-    }
-}
-
-/// Puts the file in write-ahead mode. Switching needs the file to itself,
-/// and SQLite says "busy" at once when another radiocode opens the same new
-/// file at that moment, without waiting: so wait here, as for any write.
-pub(super) fn write_ahead(conn: &Connection) -> rusqlite::Result<()> {
-    let start = std::time::Instant::now();
-    loop {
-        match conn.pragma_update(None, "journal_mode", "WAL") {
-            Err(e)
-                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
-                    && start.elapsed() < std::time::Duration::from_millis(WAIT_LIMIT_MS) =>
-            {
-                std::thread::sleep(std::time::Duration::from_millis(10));
-            }
-            other => return other,
-        }
     }
 }
