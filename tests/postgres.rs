@@ -1206,3 +1206,90 @@ fn db_init_by_someone_not_the_owner_says_who_may() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(text(&out).contains("up to date"), "{}", text(&out));
 }
+
+/// A relay between a client and the test server that answers the login and
+/// then stops passing the server's answers on, keeping both connections open:
+/// what a client sees of a stuck server, or a network that dropped without
+/// closing anything. Its port.
+fn stalling_after_login(server: &pg::Server) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let target = (server.host.clone(), server.port);
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let Ok(upstream) = std::net::TcpStream::connect((target.0.as_str(), target.1)) else {
+                continue;
+            };
+            let (mut c_in, mut s_out) =
+                (client.try_clone().unwrap(), upstream.try_clone().unwrap());
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut c_in, &mut s_out);
+            });
+            let (mut s_in, mut c_out) = (upstream, client);
+            std::thread::spawn(move || {
+                use std::io::{Read, Write};
+                let mut buf = [0u8; 8192];
+                let mut seen = Vec::new();
+                let mut stalled = false;
+                while let Ok(n) = s_in.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    if stalled {
+                        continue; // read and dropped: the client hears nothing more
+                    }
+                    let _ = c_out.write_all(&buf[..n]);
+                    seen.extend_from_slice(&buf[..n]);
+                    // The first ReadyForQuery ends the login.
+                    stalled = seen.windows(5).any(|w| w == b"Z\0\0\0\x05");
+                }
+                drop(c_out);
+            });
+        }
+    });
+    port
+}
+
+/// A server that stops answering after the login: reading answers from the
+/// algorithms with the records said to be unreachable, and writing ends
+/// with status 3, each within a bound, never a hang.
+#[test]
+fn a_server_that_stops_answering_after_login_is_offline_within_a_bound() {
+    let test = "a_server_that_stops_answering_after_login_is_offline_within_a_bound";
+    let Some(server) = pg::server(test) else {
+        return;
+    };
+    if server.dir.is_none() {
+        println!("radiocode tests: {test}: DID NOT RUN: it needs a server the tests started");
+        return;
+    }
+    let url = server.prepared_database();
+    let db = PgPlace::parse(&url).unwrap().dbname;
+    let port = stalling_after_login(server);
+    let stalled = format!(
+        "postgres://{}:{PASSWORD}@127.0.0.1:{port}/{db}?sslmode=disable",
+        pg::SUPERUSER
+    );
+    let start = Instant::now();
+    let out = rc(&stalled, &["decode", "J727"]);
+    let took = start.elapsed();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("6586"));
+    assert!(text(&out).contains("warning"), "{}", text(&out));
+    assert!(took < Duration::from_secs(20), "{took:?}");
+
+    for args in [
+        vec!["jobs", "add", "J727", "--vehicle", "X", "--proof", "Y"],
+        vec!["jobs", "list"],
+    ] {
+        let start = Instant::now();
+        let out = rc(&stalled, &args);
+        let took = start.elapsed();
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {}", text(&out));
+        assert!(took < Duration::from_secs(20), "{args:?}: {took:?}");
+        assert!(!text(&out).contains(PASSWORD), "{}", text(&out));
+    }
+    // Nothing half written reached the server.
+    let list = text(&rc(&url, &["jobs", "list"]));
+    assert!(list.contains("0 jobs"), "{list}");
+}

@@ -5,12 +5,14 @@
 
 mod import;
 mod memory;
+mod pg_tls;
 mod place;
 mod postgres;
 mod postgres_bulk;
 mod postgres_init;
 mod postgres_schema;
 mod postgres_tx;
+mod relay;
 mod rows;
 mod sqlite;
 mod sqlite_file;

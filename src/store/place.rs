@@ -4,16 +4,10 @@
 use std::ffi::OsStr;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::CryptoProvider;
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{DigitallySignedStruct, SignatureScheme};
 
 /// How long a command waits for the server before it gives up.
 pub const CONNECT_WAIT: Duration = Duration::from_secs(8);
@@ -301,11 +295,18 @@ impl PgPlace {
         pgpass_lookup(&text, host, self.port, &self.dbname, &self.user)
     }
 
-    fn config(&self) -> postgres::Config {
+    /// How to reach the server: directly, or through the relay listening on
+    /// this loopback `relay` port (the host still names the server for TLS).
+    fn config(&self, relay: Option<u16>) -> postgres::Config {
         let mut config = postgres::Config::new();
+        config.host(&self.host);
+        match relay {
+            Some(local) => config
+                .hostaddr(std::net::IpAddr::from([127, 0, 0, 1]))
+                .port(local),
+            None => config.port(self.port),
+        };
         config
-            .host(&self.host)
-            .port(self.port)
             .user(&self.user)
             .dbname(&self.dbname)
             .application_name("radiocode")
@@ -313,8 +314,9 @@ impl PgPlace {
             .keepalives(true)
             .keepalives_idle(Duration::from_secs(10))
             // A write behind a lock held elsewhere, or a statement that
-            // runs away, ends with the reason instead of waiting forever.
-            .options("-c search_path=radiocode -c lock_timeout=10000 -c statement_timeout=15000");
+            // runs away, ends with the server's reason, before the relay
+            // would take the silence for a server gone.
+            .options("-c search_path=radiocode -c lock_timeout=5000 -c statement_timeout=9000");
         #[cfg(target_os = "linux")]
         config.tcp_user_timeout(Duration::from_secs(10));
         if let Some(p) = self.password() {
@@ -326,91 +328,46 @@ impl PgPlace {
     /// Connects, giving up after [`CONNECT_WAIT`]: a server that is down or
     /// silent is reported with its host and the reason, never waited on.
     pub fn connect(&self) -> anyhow::Result<postgres::Client> {
-        let config = self.config();
         let tls = match self.sslmode {
             SslMode::Disable => None,
-            mode => Some(self.tls(mode)?),
+            mode => Some(super::pg_tls::tls(self, mode)?),
         };
+        let place = self.clone();
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
+            // Through the bench's own relay, which ends a connection the
+            // server stops answering.
+            let relay = if place.host.starts_with('/') {
+                None
+            } else {
+                match super::relay::open(&place.host, place.port, CONNECT_WAIT / 2) {
+                    Ok(local) => Some(local),
+                    Err(e) => {
+                        let _ = tx.send(Err(e.to_string()));
+                        return;
+                    }
+                }
+            };
+            let mut config = place.config(relay);
             let result = match tls {
                 None => config.connect(postgres::NoTls),
                 Some((mode, tls)) => {
-                    let mut config = config;
                     config.ssl_mode(mode);
                     config.connect(tls)
                 }
             };
-            let _ = tx.send(result);
+            let _ = tx.send(result.map_err(|e| pg_reason(&e)));
         });
         match rx.recv_timeout(CONNECT_WAIT) {
             Ok(Ok(client)) => Ok(client),
-            Ok(Err(e)) => Err(anyhow::anyhow!(
-                "cannot reach the records on {self}: {}",
-                pg_reason(&e)
+            Ok(Err(reason)) => Err(anyhow::anyhow!(
+                "cannot reach the records on {self}: {reason}"
             )),
             Err(_) => bail!(
                 "cannot reach the records on {self}: no answer within {} seconds",
                 CONNECT_WAIT.as_secs()
             ),
         }
-    }
-
-    fn tls(
-        &self,
-        mode: SslMode,
-    ) -> anyhow::Result<(
-        postgres::config::SslMode,
-        tokio_postgres_rustls::MakeRustlsConnect,
-    )> {
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
-            .with_safe_default_protocol_versions()?;
-        let (ssl_mode, config) = match mode {
-            SslMode::VerifyFull => {
-                let mut roots = rustls::RootCertStore::empty();
-                for cert in rustls_native_certs::load_native_certs().certs {
-                    let _ = roots.add(cert);
-                }
-                if let Some(file) = &self.sslrootcert {
-                    let certs = CertificateDer::pem_file_iter(file)
-                        .and_then(|i| i.collect::<Result<Vec<_>, _>>())
-                        .map_err(|e| {
-                            anyhow::anyhow!(
-                                "cannot read sslrootcert {}: {e}",
-                                crate::files::shown(file)
-                            )
-                        })?;
-                    for cert in certs {
-                        roots.add(cert).with_context(|| {
-                            format!(
-                                "sslrootcert {} holds a bad certificate",
-                                crate::files::shown(file)
-                            )
-                        })?;
-                    }
-                }
-                (
-                    postgres::config::SslMode::Require,
-                    builder.with_root_certificates(roots).with_no_client_auth(),
-                )
-            }
-            SslMode::Require | SslMode::Prefer | SslMode::Disable => (
-                if mode == SslMode::Require {
-                    postgres::config::SslMode::Require
-                } else {
-                    postgres::config::SslMode::Prefer
-                },
-                builder
-                    .dangerous()
-                    .with_custom_certificate_verifier(Arc::new(AnyCertificate(provider)))
-                    .with_no_client_auth(),
-            ),
-        };
-        Ok((
-            ssl_mode,
-            tokio_postgres_rustls::MakeRustlsConnect::new(config),
-        ))
     }
 }
 
@@ -433,57 +390,6 @@ pub fn pg_reason(e: &postgres::Error) -> String {
     }
 }
 
-/// `sslmode=prefer` and `require` encrypt without checking who answers, as
-/// libpq does; `verify-full` checks.
-#[derive(Debug)]
-struct AnyCertificate(Arc<CryptoProvider>);
-
-impl ServerCertVerifier for AnyCertificate {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
-    }
-}
-
-/// The URL with its password replaced, for messages.
 /// The parts of what follows `scheme://`: the user information (before
 /// the `@`), the host and port, and what follows them (`/db?query`). A
 /// password typed with `/`, `?`, `#` or `@` in it, not %-escaped, stays in
