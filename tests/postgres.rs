@@ -1293,3 +1293,96 @@ fn a_server_that_stops_answering_after_login_is_offline_within_a_bound() {
     let list = text(&rc(&url, &["jobs", "list"]));
     assert!(list.contains("0 jobs"), "{list}");
 }
+
+/// Through plain SQL a technician can neither choose a row's number (job
+/// numbers squatted, a try's place in a job's history forged), nor store a
+/// text of megabytes every bench would load; and one holding radiocode's
+/// book lock is named, the try said to be not recorded.
+#[test]
+fn a_technician_cannot_choose_ids_store_megabytes_or_hold_the_book() {
+    let test = "a_technician_cannot_choose_ids_store_megabytes_or_hold_the_book";
+    let Some(server) = pg::server(test) else {
+        return;
+    };
+    let url = server.prepared_database();
+    server.login("bay6", "radiocode_technician");
+    let tech = as_login(&url, "bay6");
+    let out = rc(
+        &tech,
+        &["jobs", "add", "J727", "--vehicle", "A", "--proof", "B"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let mut c = postgres::Client::connect(&tech, postgres::NoTls).unwrap();
+    for sql in [
+        "INSERT INTO radiocode.jobs (id, uid, workstation, vehicle, ownership_proof, serial) \
+         OVERRIDING SYSTEM VALUE VALUES (2, 'squat', 'x', 'x', 'x', 'J727')",
+        "INSERT INTO radiocode.attempts (id, uid, job_id, code, outcome) \
+         OVERRIDING SYSTEM VALUE VALUES (0, 'early', 1, '1234', 'accepted')",
+        "INSERT INTO radiocode.book_entries (id, serial, code, confidence, source, added_by) \
+         OVERRIDING SYSTEM VALUE VALUES (999999, 'J727', '1234', 'likely', 'x', 'x')",
+    ] {
+        let e = c.batch_execute(sql).unwrap_err();
+        assert!(
+            format!("{e:?}").contains("permission denied"),
+            "{sql}: {e:?}"
+        );
+    }
+    let big = "x".repeat(5000);
+    for sql in [
+        format!("INSERT INTO radiocode.job_notes (uid, job_id, text) VALUES ('n', 1, '{big}')"),
+        format!(
+            "INSERT INTO radiocode.jobs (uid, workstation, vehicle, ownership_proof, serial) \
+             VALUES ('j', 'x', '{big}', 'x', 'J727')"
+        ),
+        format!(
+            "INSERT INTO radiocode.attempts (uid, job_id, code, outcome, source) \
+             VALUES ('t', 1, '1234', 'refused', '{big}')"
+        ),
+    ] {
+        let e = c.batch_execute(&sql).unwrap_err();
+        assert!(format!("{e:?}").contains("bounded"), "{e:?}");
+    }
+    // The next jobs take their numbers from the server, none squatted.
+    for _ in 0..3 {
+        let out = rc(
+            &tech,
+            &["jobs", "add", "J295", "--vehicle", "C", "--proof", "D"],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    }
+    // The same bound on the bench's side, on both stores: said, nothing written.
+    let out = rc(&tech, &["jobs", "note", "1", &big]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert!(
+        text(&out).contains("more than 4,000 characters"),
+        "{}",
+        text(&out)
+    );
+
+    // A session holding the lock of J727's book entries on purpose.
+    let mut holder = postgres::Client::connect(&tech, postgres::NoTls).unwrap();
+    holder
+        .batch_execute(
+            "SET application_name = 'psql'; SELECT pg_advisory_lock(727, hashtext('J727') & 63)",
+        )
+        .unwrap();
+    let start = Instant::now();
+    let out = rc(&tech, &["jobs", "try", "1", "6586", "accepted"]);
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(3), "{said}");
+    assert!(
+        start.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(
+        said.contains("held on the server by the login bay6 (psql)"),
+        "{said}"
+    );
+    assert!(said.contains("was NOT recorded"), "{said}");
+    holder
+        .batch_execute("SELECT pg_advisory_unlock_all()")
+        .unwrap();
+    let out = rc(&tech, &["jobs", "try", "1", "6586", "accepted"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}

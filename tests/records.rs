@@ -681,6 +681,24 @@ fn a_nul_character_is_refused_the_same_on_both_stores(f: &Fixture) {
     let e = r.new_job(&job("J727", "AB\u{0}12")).unwrap_err();
     assert!(format!("{e:#}").contains("NUL"), "{e:#}");
     assert!(r.jobs(&JobFilter::default()).unwrap().is_empty());
+    // A text longer than the records take: refused the same way, a row or a job.
+    let long = "x".repeat(4001);
+    let e = r.new_job(&job("J727", &long)).unwrap_err();
+    assert!(
+        format!("{e:#}").contains("more than 4,000 characters"),
+        "{e:#}"
+    );
+    assert!(r.jobs(&JobFilter::default()).unwrap().is_empty());
+    let csv = format!("serial,code,source\nJ295,7590,{long}\nM123456,2487,ok\n");
+    let report = store::import_csv(r.as_mut(), csv.as_bytes(), false, "test", "t").unwrap();
+    assert_eq!(report.bad.len(), 1, "{report:?}");
+    assert_eq!(report.bad[0].line, 2);
+    let id = r.new_job(&job("J727", &"y".repeat(4000))).unwrap();
+    let e = r.add_note(id, &long).unwrap_err();
+    assert!(
+        format!("{e:#}").contains("more than 4,000 characters"),
+        "{e:#}"
+    );
 }
 
 /// An import far larger than one batch of the server's bulk path, with

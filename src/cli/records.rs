@@ -264,7 +264,18 @@ pub fn jobs(cmd: &JobsCommand, place: &Place, bench: &Bench) -> anyhow::Result<u
                 }
             };
             let mut records = store::open_writing(place)?;
-            let tried = session::record_try_on_job(records.as_mut(), *job, code, outcome)?;
+            let tried =
+                session::record_try_on_job(records.as_mut(), *job, code, outcome).map_err(|e| {
+                    if e.downcast_ref::<store::NoSuchJob>().is_some() {
+                        return e;
+                    }
+                    e.context(format!(
+                        "job {job}: {code} {} was NOT recorded; once the records take it, \
+                         record it with: radiocode jobs try {job} {code} {}",
+                        outcome.id(),
+                        outcome.id()
+                    ))
+                })?;
             if tried.refuses_a_sure_code() {
                 out.line(&format!(
                     "{} {}; the job is marked",

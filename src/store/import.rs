@@ -95,10 +95,11 @@ impl<R: Read> ImportRows<R> {
             let text = std::str::from_utf8(raw)
                 .map(|s| s.trim().to_string())
                 .map_err(|_| "a cell is not UTF-8 text".to_string())?;
-            // Both stores take the same text: a NUL a server cannot store
-            // makes this row bad, on a file as on a server.
-            if super::holds_nul(&[&text]) {
-                return Err("a cell holds a NUL character, which the records do not take".into());
+            // Both stores take the same text: a NUL a server cannot store,
+            // or a text longer than the records take, makes this row bad, on
+            // a file as on a server.
+            if let Some(why) = super::refused_text(&[&text], super::MAX_TEXT) {
+                return Err(format!("a cell {why}"));
             }
             Ok(text)
         };

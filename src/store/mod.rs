@@ -223,18 +223,46 @@ fn not_posing_as_a_job(source: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Text a server cannot store: a NUL character.
+/// The longest text a person puts in the records (a vehicle, a proof of
+/// ownership, a note, a source, a bench's name), in characters. The server
+/// holds every row to it, so nobody can load every bench with a text of
+/// megabytes.
+pub const MAX_TEXT: usize = 4000;
+
+/// The longest file path the records keep (a path's bytes written as hex
+/// where they are not UTF-8 included).
+const MAX_PATH_TEXT: usize = 10_000;
+
+/// Why the records do not take these texts, or `None`: a NUL character (a
+/// server cannot store one), or one longer than `max` characters.
+fn refused_text(texts: &[&str], max: usize) -> Option<&'static str> {
+    if texts.iter().any(|t| t.contains('\0')) {
+        return Some("holds a NUL character, which the records do not take");
+    }
+    if texts
+        .iter()
+        .any(|t| t.len() > max && t.chars().count() > max)
+    {
+        return Some(if max == MAX_TEXT {
+            "holds a text of more than 4,000 characters, more than the records take"
+        } else {
+            "holds a path of more than 10,000 characters, more than the records take"
+        });
+    }
+    None
+}
+
+/// Text the records do not take (see [`refused_text`]).
 fn holds_nul(texts: &[&str]) -> bool {
-    texts.iter().any(|t| t.contains('\0'))
+    refused_text(texts, MAX_TEXT).is_some()
 }
 
 /// Both stores take and refuse the same text: a NUL character, which a
-/// server cannot store, is refused on a file too.
+/// server cannot store, or a text longer than [`MAX_TEXT`], is refused on a
+/// file too.
 fn storable(what: &str, texts: &[&str]) -> anyhow::Result<()> {
-    if holds_nul(texts) {
-        bail!(
-            "the {what} holds a NUL character, which the records do not take; nothing was written"
-        );
+    if let Some(why) = refused_text(texts, MAX_TEXT) {
+        bail!("the {what} {why}; nothing was written");
     }
     Ok(())
 }
@@ -392,7 +420,7 @@ fn merge_in(tx: &mut impl Tx, from: &Snapshot, done: &dyn Fn(u64)) -> anyhow::Re
         }
     }
     for row in &from.book {
-        if holds_nul(&[&row.source, &row.added_by]) {
+        if book_row_unstorable(row) {
             report.skipped.push(book_row_skipped(row, why));
             continue;
         }
@@ -429,7 +457,8 @@ fn merge_few(
 }
 
 /// Why a record is kept out of a copy.
-const NUL_NOT_COPIED: &str = "it holds a NUL character, which the server cannot store";
+const NUL_NOT_COPIED: &str =
+    "it holds a NUL character or a text too long, which the records do not take";
 
 /// True when a job, or anything on it, holds text the server cannot store.
 fn job_holds_nul(job: &JobRow) -> bool {
@@ -446,7 +475,14 @@ fn job_holds_nul(job: &JobRow) -> bool {
         || job
             .evidence
             .iter()
-            .any(|e| holds_nul(&[&e.path, &e.copy_path]))
+            .any(|e| refused_text(&[&e.path, &e.copy_path], MAX_PATH_TEXT).is_some())
+}
+
+/// True when a book entry holds text the records do not take. Its source
+/// may join several sources, so it is held to a path's length.
+fn book_row_unstorable(row: &BookRow) -> bool {
+    refused_text(&[&row.added_by], MAX_TEXT).is_some()
+        || refused_text(&[&row.source], MAX_PATH_TEXT).is_some()
 }
 
 /// How a job kept out of a copy is named.

@@ -81,7 +81,7 @@ impl PgStore {
     pub fn may_import(&self) -> anyhow::Result<bool> {
         self.read(|c| {
             c.query_one(
-                "SELECT has_table_privilege('radiocode.imports', 'INSERT')",
+                "SELECT has_any_column_privilege('radiocode.imports', 'INSERT')",
                 &[],
             )
             .and_then(|r| r.try_get(0))

@@ -15,7 +15,7 @@ use postgres::types::Type;
 use super::postgres_schema::{RANK, rank};
 use super::{
     BadRow, CopyReport, ImportReport, JobRow, NewEntry, Snapshot, StrictRollback, book_row_skipped,
-    family_of, holds_nul, job_holds_nul, job_serial, job_skipped, merge_few,
+    book_row_unstorable, family_of, job_holds_nul, job_serial, job_skipped, merge_few,
 };
 use crate::serial::Family;
 
@@ -386,7 +386,7 @@ pub(super) fn merge(
     )?;
     lock_book(tx)?;
     let book = from.book.iter().filter(|row| {
-        let bad = holds_nul(&[&row.source, &row.added_by]);
+        let bad = book_row_unstorable(row);
         if bad {
             report.skipped.push(book_row_skipped(row, why));
         }

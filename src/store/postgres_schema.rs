@@ -178,6 +178,35 @@ pub const MIGRATIONS: &[&str] = &[
         FOR EACH ROW EXECUTE FUNCTION radiocode.stamp('added_at', 'added_by');",
     // 6: the serial read off a label photo, kept with the photo.
     "ALTER TABLE radiocode.evidence ADD COLUMN IF NOT EXISTS serial_read text NOT NULL DEFAULT '';",
+    // 7: every text bounded as radiocode bounds it (a person's text 4,000
+    // characters, a source or a path 10,000, a dump 192 KiB), so nobody can
+    // load every bench with megabytes through plain SQL. Rows already
+    // there are left as they are.
+    "ALTER TABLE radiocode.jobs DROP CONSTRAINT IF EXISTS jobs_text_bounded;
+    ALTER TABLE radiocode.jobs ADD CONSTRAINT jobs_text_bounded CHECK (
+        length(uid) <= 64 AND length(workstation) <= 4000 AND length(branch) <= 4000
+        AND length(vehicle) <= 4000 AND length(ownership_proof) <= 4000
+        AND length(serial) <= 4000 AND length(notes) <= 4000
+        AND length(serial_typed) <= 4000) NOT VALID;
+    ALTER TABLE radiocode.attempts DROP CONSTRAINT IF EXISTS attempts_text_bounded;
+    ALTER TABLE radiocode.attempts ADD CONSTRAINT attempts_text_bounded CHECK (
+        length(uid) <= 64 AND length(source) <= 4000 AND length(confidence) <= 20) NOT VALID;
+    ALTER TABLE radiocode.job_notes DROP CONSTRAINT IF EXISTS job_notes_text_bounded;
+    ALTER TABLE radiocode.job_notes ADD CONSTRAINT job_notes_text_bounded CHECK (
+        length(uid) <= 64 AND length(text) <= 4000) NOT VALID;
+    ALTER TABLE radiocode.book_entries DROP CONSTRAINT IF EXISTS book_entries_text_bounded;
+    ALTER TABLE radiocode.book_entries ADD CONSTRAINT book_entries_text_bounded CHECK (
+        length(serial) <= 64 AND length(source) <= 10000 AND length(added_by) <= 4000) NOT VALID;
+    ALTER TABLE radiocode.evidence DROP CONSTRAINT IF EXISTS evidence_text_bounded;
+    ALTER TABLE radiocode.evidence ADD CONSTRAINT evidence_text_bounded CHECK (
+        length(uid) <= 64 AND length(kind) <= 40 AND length(path) <= 10000
+        AND length(sha256) <= 64 AND length(copy_path) <= 10000
+        AND length(serial_read) <= 64) NOT VALID;
+    ALTER TABLE radiocode.dumps DROP CONSTRAINT IF EXISTS dumps_bounded;
+    ALTER TABLE radiocode.dumps ADD CONSTRAINT dumps_bounded CHECK (
+        length(bytes) <= 196608 AND length(sha256) <= 64 AND length(model) <= 200
+        AND length(known_by) <= 4000 AND length(source) <= 10000
+        AND length(added_by) <= 4000) NOT VALID;",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -198,17 +227,29 @@ pub(super) fn rank(c: crate::decode::Confidence) -> i32 {
 
 /// Run after every migration: technicians read and add, managers also
 /// import and correct; nobody but the owner changes the schema or its
-/// version.
+/// version. Adding names its columns: a row's number is always the
+/// server's, never chosen by the one adding it (no OVERRIDING SYSTEM VALUE).
 pub const GRANTS: &str = "
     REVOKE ALL ON ALL TABLES IN SCHEMA radiocode FROM radiocode_technician, radiocode_manager;
     GRANT USAGE ON SCHEMA radiocode TO radiocode_technician, radiocode_manager;
     GRANT SELECT ON ALL TABLES IN SCHEMA radiocode TO radiocode_technician;
-    GRANT INSERT ON radiocode.jobs, radiocode.attempts, radiocode.job_notes,
-        radiocode.book_entries, radiocode.dumps, radiocode.evidence TO radiocode_technician;
-    GRANT INSERT, UPDATE, DELETE ON radiocode.jobs, radiocode.attempts, radiocode.job_notes,
+    GRANT INSERT (uid, created_at, workstation, branch, vehicle, ownership_proof, serial, family,
+        notes, serial_typed) ON radiocode.jobs TO radiocode_technician;
+    GRANT INSERT (uid, job_id, at, code, outcome, source, confidence)
+        ON radiocode.attempts TO radiocode_technician;
+    GRANT INSERT (uid, job_id, at, text) ON radiocode.job_notes TO radiocode_technician;
+    GRANT INSERT (serial, family, code, confidence, source, added_at, added_by, job_id)
+        ON radiocode.book_entries TO radiocode_technician;
+    GRANT INSERT (sha256, bytes, model, code, known_by, source, added_at, added_by)
+        ON radiocode.dumps TO radiocode_technician;
+    GRANT INSERT (uid, job_id, at, kind, path, size, sha256, copy_path, serial_read)
+        ON radiocode.evidence TO radiocode_technician;
+    GRANT INSERT (uid, model, address, encoding, word_swapped, dumps, codes, evidence, origin,
+        added_at, added_by) ON radiocode.layouts TO radiocode_manager;
+    GRANT UPDATE, DELETE ON radiocode.jobs, radiocode.attempts, radiocode.job_notes,
         radiocode.book_entries, radiocode.dumps, radiocode.layouts, radiocode.evidence
         TO radiocode_manager;
-    GRANT INSERT ON radiocode.imports TO radiocode_manager;
+    GRANT INSERT (at, what, added, already_there) ON radiocode.imports TO radiocode_manager;
 ";
 
 /// The schema version the server's records are at (0: none yet).

@@ -94,10 +94,7 @@ impl Tx for postgres::Transaction<'_> {
         // Entries for one serial are written one bench at a time. The lock is
         // one of 64 buckets, so an import of any size takes at most 64 of the
         // server's lock slots (a lock a serial filled them on a stock server).
-        self.execute(
-            "SELECT pg_advisory_xact_lock(727, hashtext($1) & 63)",
-            &[&e.serial],
-        )?;
+        book_lock(self, &e.serial)?;
         let old: Option<i32> = self
             .query_one(
                 &format!(
@@ -239,5 +236,45 @@ impl Tx for postgres::Transaction<'_> {
             ],
         )?;
         Ok(n == 1)
+    }
+}
+
+/// Takes the advisory lock of a serial's book entries. A lock held
+/// elsewhere longer than the lock timeout (another session holding it on
+/// purpose, through plain SQL) is said with who holds it.
+fn book_lock(tx: &mut postgres::Transaction<'_>, serial: &str) -> anyhow::Result<()> {
+    let mut step = tx.savepoint("book_lock")?;
+    match step.execute(
+        "SELECT pg_advisory_xact_lock(727, hashtext($1) & 63)",
+        &[&serial],
+    ) {
+        Ok(_) => {
+            step.commit()?;
+            Ok(())
+        }
+        Err(e) if e.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE) => {
+            drop(step);
+            let holder: Option<String> = tx
+                .query_opt(
+                    "SELECT a.usename || coalesce(' (' || nullif(a.application_name, '') || ')', '') \
+                     FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
+                     WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 727 \
+                       AND l.objid = (hashtext($1) & 63)::oid AND l.pid <> pg_backend_pid() \
+                     LIMIT 1",
+                    &[&serial],
+                )?
+                .map(|r| r.try_get(0))
+                .transpose()?;
+            anyhow::bail!(
+                "the code book entries for {serial} are held on the server by {}, for longer than \
+                 radiocode waits: nothing was written. Ask them to finish, or a manager to end \
+                 that session",
+                holder.map_or_else(
+                    || "another session".to_string(),
+                    |h| format!("the login {h}")
+                )
+            )
+        }
+        Err(e) => Err(e.into()),
     }
 }
