@@ -103,7 +103,7 @@ fn write_then_rename(
     })?;
     let mut tmp_name = std::ffi::OsString::from(".");
     tmp_name.push(name);
-    tmp_name.push(format!(".{}.part", crate::store::new_uid()));
+    tmp_name.push(format!(".{}.part", part_suffix()));
     let tmp = dir.join(tmp_name);
     let written = create_new_private(&tmp).and_then(|mut f| {
         let n = fill(&mut f)?;
@@ -115,6 +115,21 @@ fn write_then_rename(
         let _ = fs::remove_file(&tmp);
     }
     placed
+}
+
+/// A name for a file being written that no other radiocode (nor this one)
+/// is using at the same moment; the file is made only where nothing is.
+fn part_suffix() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    format!(
+        "{}-{}-{nanos}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 /// Writes `bytes` to `path` (its folder made if needed, and its own),

@@ -3,6 +3,7 @@
 //! implementations: an embedded SQLite file on one bench ([`SqliteStore`]) and
 //! a PostgreSQL server shared by several benches ([`PgStore`]).
 
+mod copy;
 mod import;
 mod memory;
 mod pg_tls;
@@ -27,11 +28,13 @@ use anyhow::bail;
 use crate::decode::{BookEntry, Code, CodeBook, Confidence};
 use crate::serial::{Family, diagnose, echo_text};
 
+pub use copy::{copy, snapshot};
 pub use import::{import_csv, unclosed_quote};
 pub(crate) use memory::seed_entries;
 pub use memory::{MemoryBook, PUBLIC_PAIRS_BY};
 pub use place::{PgPlace, Place, SslMode};
-pub use postgres::{PgStore, ROLES_SQL, watch};
+pub use postgres::{PgStore, watch};
+pub use postgres_schema::ROLES_SQL;
 pub(crate) use rows::try_confidence;
 pub use rows::{
     Added, Attempt, BadRow, BookRow, CopyReport, DumpRecord, EvidenceKind, EvidenceRow,
@@ -365,144 +368,6 @@ fn rolled_back(e: anyhow::Error) -> anyhow::Result<ImportReport> {
     }
 }
 
-/// One record more in a kind's (copied, already there).
-fn count(tally: &mut (usize, usize), new: bool) {
-    if new {
-        tally.0 += 1;
-    } else {
-        tally.1 += 1;
-    }
-}
-
-fn merge_in(tx: &mut impl Tx, from: &Snapshot, done: &dyn Fn(u64)) -> anyhow::Result<CopyReport> {
-    let mut report = CopyReport::default();
-    // Text a server cannot store (a NUL character) keeps that one record
-    // out, said by name; the others are copied.
-    let why = NUL_NOT_COPIED;
-    // Oldest first, so the copies are numbered in the order they happened.
-    for job in from.jobs.iter().rev() {
-        if job_holds_nul(job) {
-            report.skipped.push(job_skipped(job, why));
-            continue;
-        }
-        let id = match tx.job_id_by_uid(&job.uid)? {
-            Some(id) => {
-                report.jobs.1 += 1;
-                id
-            }
-            None => {
-                report.jobs.0 += 1;
-                tx.insert_job(&job.as_new(), Some(&job.created_at))?
-            }
-        };
-        done(1);
-        for a in &job.attempts {
-            let t = NewTry {
-                code: a.code,
-                outcome: a.outcome,
-                uid: a.uid.clone(),
-                source: a.source.clone(),
-                confidence: a.confidence,
-            };
-            let new = tx.insert_try(id, &t, Some(&a.at))?;
-            count(&mut report.tries, new);
-            done(1);
-        }
-        for n in &job.later_notes {
-            let new = tx.insert_note(id, n, Some(&n.at))?;
-            count(&mut report.notes, new);
-            done(1);
-        }
-        for e in &job.evidence {
-            let new = tx.insert_evidence(id, e, Some(&e.at))?;
-            count(&mut report.evidence, new);
-            done(1);
-        }
-    }
-    for row in &from.book {
-        if book_row_unstorable(row) {
-            report.skipped.push(book_row_skipped(row, why));
-            continue;
-        }
-        let job = match &row.job_uid {
-            Some(uid) => tx.job_id_by_uid(uid)?,
-            None => None,
-        };
-        let added = tx.insert_entry(&row.as_new(), job, Some(&row.added_at))?;
-        count(&mut report.book, added == Added::New);
-        done(1);
-    }
-    merge_few(tx, from, &mut report, done)?;
-    Ok(report)
-}
-
-/// The chip dumps and layouts of a copy: few, so a row at a time.
-fn merge_few(
-    tx: &mut impl Tx,
-    from: &Snapshot,
-    report: &mut CopyReport,
-    done: &dyn Fn(u64),
-) -> anyhow::Result<()> {
-    for d in &from.dumps {
-        let new = tx.insert_dump(d, Some(&d.added_at))?;
-        count(&mut report.dumps, new);
-        done(1);
-    }
-    for l in &from.layouts {
-        let new = tx.insert_layout(l, Some(&l.added_at))?;
-        count(&mut report.layouts, new);
-        done(1);
-    }
-    Ok(())
-}
-
-/// Why a record is kept out of a copy.
-const NUL_NOT_COPIED: &str =
-    "it holds a NUL character or a text too long, which the records do not take";
-
-/// True when a job, or anything on it, holds text the server cannot store.
-fn job_holds_nul(job: &JobRow) -> bool {
-    holds_nul(&[
-        &job.vehicle,
-        &job.ownership_proof,
-        &job.serial,
-        &job.serial_typed,
-        &job.workstation,
-        &job.branch,
-        &job.intake_notes,
-    ]) || job.attempts.iter().any(|a| holds_nul(&[&a.source]))
-        || job.later_notes.iter().any(|n| holds_nul(&[&n.text]))
-        || job
-            .evidence
-            .iter()
-            .any(|e| refused_text(&[&e.path, &e.copy_path], MAX_PATH_TEXT).is_some())
-}
-
-/// True when a book entry holds text the records do not take. Its source
-/// may join several sources, so it is held to a path's length.
-fn book_row_unstorable(row: &BookRow) -> bool {
-    refused_text(&[&row.added_by], MAX_TEXT).is_some()
-        || refused_text(&[&row.source], MAX_PATH_TEXT).is_some()
-}
-
-/// How a job kept out of a copy is named.
-fn job_skipped(job: &JobRow, why: &str) -> String {
-    format!(
-        "job {} ({}): {why}",
-        job.id,
-        crate::finding::visible_text(&job.serial)
-    )
-}
-
-/// How a book entry kept out of a copy is named.
-fn book_row_skipped(row: &BookRow, why: &str) -> String {
-    format!(
-        "code book entry {} -> {}: {why}",
-        crate::finding::visible_text(&row.serial),
-        row.code
-    )
-}
-
 /// The warnings the job log holds for a serial, for the decoder.
 fn job_warnings(records: &dyn Records, serial: &str) -> Vec<String> {
     records
@@ -511,21 +376,6 @@ fn job_warnings(records: &dyn Records, serial: &str) -> Vec<String> {
         .iter()
         .filter_map(JobRow::recoded_text)
         .collect()
-}
-
-/// Copies everything `from` holds into `to`; running it again copies nothing.
-pub fn copy(from: &dyn Records, to: &mut dyn Records) -> anyhow::Result<CopyReport> {
-    to.merge(&snapshot(from)?, &|_| {})
-}
-
-/// Everything a store holds, to copy it into another.
-pub fn snapshot(from: &dyn Records) -> anyhow::Result<Snapshot> {
-    Ok(Snapshot {
-        jobs: from.jobs(&JobFilter::default())?,
-        book: from.book()?,
-        dumps: from.dumps(None)?,
-        layouts: from.layouts()?,
-    })
 }
 
 /// Opens the records for reading; `None` when there are none yet (no file,

@@ -11,11 +11,24 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme};
 
-use super::place::{PgPlace, SslMode};
+/// TLS to the server, as libpq's `sslmode` names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SslMode {
+    /// No TLS.
+    Disable,
+    /// TLS when the server offers it, without checking its certificate.
+    Prefer,
+    /// TLS always, without checking the certificate.
+    Require,
+    /// TLS always; the certificate must chain to a trusted root and name the host.
+    VerifyFull,
+}
 
+/// The TLS `mode` asks for, trusting `rootcert`'s roots beside the
+/// system's for `verify-full`.
 pub(super) fn tls(
-    place: &PgPlace,
     mode: SslMode,
+    rootcert: Option<&std::path::Path>,
 ) -> anyhow::Result<(
     postgres::config::SslMode,
     tokio_postgres_rustls::MakeRustlsConnect,
@@ -29,7 +42,7 @@ pub(super) fn tls(
             for cert in rustls_native_certs::load_native_certs().certs {
                 let _ = roots.add(cert);
             }
-            if let Some(file) = &place.sslrootcert {
+            if let Some(file) = rootcert {
                 let certs = CertificateDer::pem_file_iter(file)
                     .and_then(|i| i.collect::<Result<Vec<_>, _>>())
                     .map_err(|e| {

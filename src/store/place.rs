@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 
+pub use super::pg_tls::SslMode;
+
 /// How long a command waits for the server before it gives up.
 pub const CONNECT_WAIT: Duration = Duration::from_secs(8);
 
@@ -101,19 +103,6 @@ fn meant_for_a_server(s: &str) -> Option<String> {
 fn is_url(s: &str) -> bool {
     let lower = s.get(..13).unwrap_or(s).to_ascii_lowercase();
     lower.starts_with("postgres://") || lower.starts_with("postgresql://")
-}
-
-/// TLS to the server, as libpq's `sslmode` names it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SslMode {
-    /// No TLS.
-    Disable,
-    /// TLS when the server offers it, without checking its certificate.
-    Prefer,
-    /// TLS always, without checking the certificate.
-    Require,
-    /// TLS always; the certificate must chain to a trusted root and name the host.
-    VerifyFull,
 }
 
 /// A PostgreSQL server and the database on it.
@@ -330,7 +319,7 @@ impl PgPlace {
     pub fn connect(&self) -> anyhow::Result<postgres::Client> {
         let tls = match self.sslmode {
             SslMode::Disable => None,
-            mode => Some(super::pg_tls::tls(self, mode)?),
+            mode => Some(super::pg_tls::tls(mode, self.sslrootcert.as_deref())?),
         };
         let place = self.clone();
         let (tx, rx) = mpsc::channel();

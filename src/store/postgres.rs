@@ -21,9 +21,6 @@ use super::{
 use super::{EvidenceKind, try_confidence};
 use crate::decode::{BookEntry, Code, CodeBook, Confidence};
 
-/// The group roles, created once per server by a superuser.
-pub const ROLES_SQL: &str = include_str!("../../assets/postgres/roles.sql");
-
 /// A timestamp column as the text both stores show: 2026-11-22T09:30:00Z.
 pub(super) fn ts(column: &str) -> String {
     format!("to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")

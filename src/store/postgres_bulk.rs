@@ -12,10 +12,11 @@ use postgres::Transaction;
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::Type;
 
+use super::copy::{book_row_skipped, book_row_unstorable, job_holds_nul, job_skipped, merge_few};
 use super::postgres_schema::{RANK, rank};
 use super::{
-    BadRow, CopyReport, ImportReport, JobRow, NewEntry, Snapshot, StrictRollback, book_row_skipped,
-    book_row_unstorable, family_of, job_holds_nul, job_serial, job_skipped, merge_few,
+    BadRow, CopyReport, ImportReport, JobRow, NewEntry, Snapshot, StrictRollback, family_of,
+    job_serial,
 };
 use crate::serial::Family;
 
@@ -285,7 +286,7 @@ pub(super) fn merge(
     done: &dyn Fn(u64),
 ) -> anyhow::Result<CopyReport> {
     let mut report = CopyReport::default();
-    let why = super::NUL_NOT_COPIED;
+    let why = super::copy::NUL_NOT_COPIED;
     // Oldest first, so the copies are numbered in the order they happened.
     let jobs: Vec<&JobRow> = from
         .jobs

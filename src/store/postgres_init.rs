@@ -5,8 +5,7 @@ use anyhow::bail;
 use postgres::error::SqlState;
 
 use super::place::{PgPlace, pg_reason};
-use super::postgres::ROLES_SQL;
-use super::postgres_schema::{GRANTS, MIGRATIONS, SCHEMA_VERSION, schema_version};
+use super::postgres_schema::{GRANTS, MIGRATIONS, ROLES_SQL, SCHEMA_VERSION, schema_version};
 use super::{Tx, seed_entries};
 
 /// Creates or upgrades the schema and grants to the two group roles

@@ -1,6 +1,9 @@
 //! The server's schema (in its own `radiocode` schema), its migrations, and
 //! the grants that make the records append-only for technicians.
 
+/// The group roles, created once per server by a superuser.
+pub const ROLES_SQL: &str = include_str!("../../assets/postgres/roles.sql");
+
 /// Each entry moves the schema up one version; never edit a shipped one.
 /// Nothing here is ever updated in place: a book entry that gains confidence
 /// gets a second row, and the book is read as the rows of each serial and

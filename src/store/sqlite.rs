@@ -10,8 +10,8 @@ use super::sqlite_schema::{self as schema, SCHEMA_VERSION};
 use super::{
     Added, Attempt, BookRow, CopyReport, DumpRecord, EvidenceRow, ImportReport, JobFilter, JobNote,
     JobRow, LayoutRecord, NewEntry, NewJob, NewTry, Purged, Records, Snapshot, TryOutcome, Tx,
-    add_entries_in, add_note_in, attach_in, job_serial, job_warnings, merge_in, new_job_in,
-    purge_in, record_try_in, remove_copies, seed_entries,
+    add_entries_in, add_note_in, attach_in, job_serial, job_warnings, new_job_in, purge_in,
+    record_try_in, remove_copies, seed_entries,
 };
 use super::{BadRow, EvidenceKind, try_confidence};
 use crate::decode::{BookEntry, Code, CodeBook, Confidence};
@@ -601,7 +601,7 @@ impl Records for SqliteStore {
     }
 
     fn merge(&mut self, from: &Snapshot, done: &dyn Fn(u64)) -> anyhow::Result<CopyReport> {
-        in_tx(&mut self.conn, |tx| merge_in(tx, from, done))
+        in_tx(&mut self.conn, |tx| super::copy::merge_in(tx, from, done))
     }
 
     fn add_dump(&mut self, d: &DumpRecord) -> anyhow::Result<bool> {
