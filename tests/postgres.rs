@@ -1386,3 +1386,47 @@ fn a_technician_cannot_choose_ids_store_megabytes_or_hold_the_book() {
     let out = rc(&tech, &["jobs", "try", "1", "6586", "accepted"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
+
+/// The first try on a new job, made while the server is away, is kept with
+/// the job and both are written once it is back: nothing dropped.
+#[test]
+fn a_new_job_started_while_the_server_is_away_is_written_when_it_is_back() {
+    if pg::server("a_new_job_started_while_the_server_is_away").is_none()
+        || std::env::var_os("RADIOCODE_TEST_PG").is_some()
+    {
+        return;
+    }
+    let own = pg::start().expect("a second server");
+    let url = own.prepared_database();
+    let (pg_place, place) = server_place(&url);
+    let (mut app, events) = workbench_on(&place, &pg_place);
+    pg::stop(&own);
+    let offline = pump_until(&mut app, &events, Duration::from_secs(8), |a| {
+        a.session.offline.is_some()
+    });
+    assert!(offline, "the workbench shows the records are offline");
+    app.update(Msg::Paste("J295".into()));
+    app.update(Msg::Focus(radiocode::tui::app::Focus::Decoder));
+    app.update(Msg::RecordTry(TryOutcome::Refused));
+    app.update(Msg::Paste("KY05 ABC".into()));
+    app.update(Msg::Form(FormMsg::Next));
+    app.update(Msg::Paste("V5C".into()));
+    app.update(Msg::Form(FormMsg::Submit));
+    assert!(app.pending_try.is_some(), "{:?}", app.notice);
+    let notice = app.notice.clone().unwrap_or_default();
+    assert!(
+        notice.contains("NOT recorded yet: the new job for J295"),
+        "{notice}"
+    );
+
+    pg::restart(&own);
+    let back = pump_until(&mut app, &events, Duration::from_secs(15), |a| {
+        a.session.offline.is_none() && a.pending_try.is_none()
+    });
+    assert!(back, "reconnected and wrote the job: {:?}", app.notice);
+    let records = PgStore::open(&pg_place).unwrap();
+    let jobs = records.jobs(&JobFilter::default()).unwrap();
+    assert_eq!(jobs.len(), 1, "written once");
+    assert_eq!(jobs[0].vehicle, "KY05 ABC");
+    assert_eq!(jobs[0].tries_text(), "7590 refused");
+}

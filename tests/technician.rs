@@ -446,3 +446,43 @@ fn an_azerty_serial_shows_how_it_was_read() {
     assert!(s.contains("AZERTY"), "{s}");
     assert_eq!(a.selected_code().as_deref(), Some("6583"));
 }
+
+/// Text from the records holding bidirectional controls (a vehicle that
+/// would show reversed, a source) reaches the screen without them.
+#[test]
+fn bidirectional_controls_from_the_records_never_reach_the_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        use radiocode::store::{NewEntry, NewJob, Records, SqliteStore};
+        let mut s = SqliteStore::open(&dir.path().join("radiocode.db")).unwrap();
+        s.new_job(&NewJob {
+            workstation: "bay\u{202E}1".into(),
+            vehicle: "AB12\u{202E}EDC".into(),
+            ownership_proof: "V5C".into(),
+            serial: "J727".into(),
+            ..NewJob::default()
+        })
+        .unwrap();
+        s.add_entry(&NewEntry {
+            serial: "J727".into(),
+            code: radiocode::decode::Code::parse("6586").unwrap(),
+            confidence: radiocode::decode::Confidence::Likely,
+            source: "card \u{2066}seen\u{2069}".into(),
+            added_by: "t".into(),
+        })
+        .unwrap();
+    }
+    let bidi = |s: &str| s.chars().any(radiocode::finding::is_bidi_control);
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut a = app_with_records(dir.path(), w, h);
+        type_text(&mut a, "J727");
+        let shown = screen(&a);
+        assert!(shown.contains("6586"), "{shown}");
+        assert!(!bidi(&shown), "{shown}");
+        key(&mut a, KeyCode::Tab);
+        key(&mut a, KeyCode::Char('J'));
+        let shown = screen(&a);
+        assert!(shown.contains("AB12"), "the jobs view: {shown}");
+        assert!(!bidi(&shown), "{shown}");
+    }
+}

@@ -82,7 +82,7 @@ impl TryOutcome {
 }
 
 /// What a technician records when a job starts.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NewJob {
     pub workstation: String,
     pub branch: String,

@@ -21,7 +21,9 @@ use crate::session::{self, Session};
 use crate::settings::Bench;
 use crate::store::{NewJob, NewTry, Place, Records, RecordsEvent, TryOutcome};
 
-pub use super::state::{App, BRANDS, Copied, Effect, Focus, Msg, Overlay, View, brand_name};
+pub use super::state::{
+    App, BRANDS, Copied, Effect, Focus, Msg, Overlay, Pending, View, brand_name,
+};
 
 impl App {
     pub fn new(book: Box<dyn CodeBook>, color: bool) -> App {
@@ -477,14 +479,33 @@ impl App {
             uid: filled.uid,
             serial_typed: self.input.value().to_string(),
         };
+        self.write_job(job, filled.tried);
+    }
+
+    /// Starts `job` and records its first try. With the server away the
+    /// two are kept, with their identities, and written once it is back.
+    fn write_job(&mut self, job: NewJob, tried: NewTry) {
         match self.session.start_job(&job) {
             Ok(id) => {
-                self.current_job = Some((id, serial));
+                self.current_job = Some((id, job.serial.clone()));
                 self.last_try = None;
                 self.job_refused.clear();
                 self.overlay = Overlay::None;
                 self.form = None;
-                self.write_try(id, filled.tried);
+                self.write_try(id, tried);
+            }
+            Err(e) if self.session.is_shared() => {
+                self.notice = Some(format!(
+                    "NOT recorded yet: the new job for {} and its try {} {}. They will be \
+                     written when the records are back ({e:#})",
+                    job.serial,
+                    tried.code,
+                    tried.outcome.id()
+                ));
+                self.session.offline.get_or_insert_with(|| format!("{e:#}"));
+                self.overlay = Overlay::None;
+                self.form = None;
+                self.pending_try = Some(Pending::Job(job, tried));
             }
             Err(e) => {
                 // The form stays open with what was typed.
@@ -533,7 +554,7 @@ impl App {
                     outcome.id()
                 ));
                 self.session.offline.get_or_insert_with(|| format!("{e:#}"));
-                self.pending_try = Some((job, t));
+                self.pending_try = Some(Pending::Try(job, t));
             }
             Err(e) => self.notice = Some(format!("could not record the try: {e:#}")),
         }
@@ -635,8 +656,10 @@ impl App {
         if self.session.reconnect().is_ok() && self.session.offline.is_none() {
             self.notice = Some("the records are back".to_string());
             self.refresh();
-            if let Some((job, t)) = self.pending_try.take() {
-                self.write_try(job, t);
+            match self.pending_try.take() {
+                Some(Pending::Try(job, t)) => self.write_try(job, t),
+                Some(Pending::Job(job, t)) => self.write_job(job, t),
+                None => {}
             }
         }
     }

@@ -273,15 +273,26 @@ fn draw_and_read(
 
 /// What to say on the way out about a try the records never got.
 fn not_recorded(app: &App) -> Option<String> {
-    let (job, t) = app.pending_try.as_ref()?;
-    Some(format!(
-        "radiocode: job {job}: the try {} {} was NOT recorded: the records could not be \
-         reached. Record it with `radiocode jobs try {job} {} {}` once they are back",
-        t.code,
-        t.outcome.id(),
-        t.code,
-        t.outcome.id()
-    ))
+    use state::Pending;
+    let pending = app.pending_try.as_ref()?;
+    let t = pending.tried();
+    let (code, outcome) = (t.code, t.outcome.id());
+    Some(match pending {
+        Pending::Try(job, _) => format!(
+            "radiocode: job {job}: the try {code} {outcome} was NOT recorded: the records could \
+             not be reached. Record it with `radiocode jobs try {job} {code} {outcome}` once they \
+             are back"
+        ),
+        Pending::Job(job, _) => format!(
+            "radiocode: the new job for {} ({}) and its try {code} {outcome} were NOT recorded: \
+             the records could not be reached. Once they are back, start it with `radiocode jobs \
+             add {} --vehicle ... --proof ...` and record the try with `radiocode jobs try JOB \
+             {code} {outcome}`",
+            crate::finding::escape_text(&job.serial),
+            crate::finding::escape_text(&job.vehicle),
+            crate::finding::escape_text(&job.serial)
+        ),
+    })
 }
 
 /// The system's clipboard when the session is local, else the terminal's.

@@ -15,7 +15,7 @@ use crate::decode::{Candidate, Code, Outcome};
 use crate::keypad::Button;
 use crate::serial::{Family, FindingKind};
 use crate::session::Session;
-use crate::store::{NewTry, RecordsEvent, TryOutcome};
+use crate::store::{NewJob, NewTry, RecordsEvent, TryOutcome};
 
 /// The brand selector's choices, left to right: Auto-detect, then every family.
 pub const BRANDS: [Option<Family>; crate::family::ALL.len() + 1] = brands();
@@ -157,6 +157,25 @@ pub enum Copied {
     Terminal,
 }
 
+/// A write the records could not take when it was made (the server away),
+/// kept with its identity to be written once they are back, never twice.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Pending {
+    /// A try on a job the records have.
+    Try(i64, NewTry),
+    /// A new job, and the first try on it.
+    Job(NewJob, NewTry),
+}
+
+impl Pending {
+    /// The try waiting.
+    pub fn tried(&self) -> &NewTry {
+        match self {
+            Pending::Try(_, t) | Pending::Job(_, t) => t,
+        }
+    }
+}
+
 /// What the terminal loop must do after an update.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Effect {
@@ -209,8 +228,8 @@ pub struct App {
     pub findings_scroll: usize,
     /// The keypad panel for the chosen code, when there is one.
     pub simulator: Option<Simulator>,
-    /// A try the records did not confirm: written when they are back.
-    pub pending_try: Option<(i64, NewTry)>,
+    /// A write the records did not confirm: written when they are back.
+    pub pending_try: Option<Pending>,
     /// What the server's watcher last said: it answers.
     pub(super) server_answers: bool,
     /// The records: the book that answers, the job log, where they are.
