@@ -223,7 +223,7 @@ fn practise_a_renault_code_to_unlocked() {
     s.wait_for("practice: the simulated radio accepts 6586");
     s.wait_for("display: FM 1");
     s.send(b"\x03");
-    assert_eq!(s.wait_exit(), 0);
+    assert_eq!(s.wait_exit(), 130);
     assert_restored(&s);
 }
 
@@ -394,7 +394,7 @@ fn ctrl_z_suspends_with_the_terminal_restored_and_fg_redraws() {
     s.wait_for("6586");
     s.wait_for("Renault precode algorithm");
     s.send(b"\x03");
-    assert_eq!(s.wait_exit(), 0);
+    assert_eq!(s.wait_exit(), 130);
     assert_restored(&s);
 }
 
@@ -470,7 +470,7 @@ fn an_idle_workbench_does_not_redraw() {
     std::thread::sleep(Duration::from_millis(1500));
     assert_eq!(s.raw().len(), before, "nothing drawn while nothing changes");
     s.send(b"\x03");
-    assert_eq!(s.wait_exit(), 0);
+    assert_eq!(s.wait_exit(), 130);
 }
 
 #[test]
@@ -487,7 +487,7 @@ fn without_a_system_clipboard_the_code_goes_to_the_terminal_and_it_says_so() {
         "the OSC 52 sequence was sent"
     );
     s.send(b"\x03");
-    assert_eq!(s.wait_exit(), 0);
+    assert_eq!(s.wait_exit(), 130);
 }
 
 #[test]
