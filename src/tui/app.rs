@@ -8,8 +8,7 @@ use super::dump_view::DumpView;
 use super::entry::{CodeEntry, ConfirmAccept};
 use super::job_form::{Filled, JobForm};
 use super::jobs::JobsView;
-use super::paste::{MAX_PASTE, insert_text};
-use super::photo::{PhotoMsg, PhotoView, photo_path};
+use super::photo::PhotoView;
 use super::prepared::Prepared;
 use super::scan::Burst;
 use super::simulator::Simulator;
@@ -298,40 +297,7 @@ impl App {
                 self.revalidate();
                 self.notice = Some("serial cleared: Esc again quits".into());
             }
-            Msg::Paste(text) => {
-                // A pasted line end is not part of the text; anything else is kept
-                // (and flagged if it does not belong). It goes where the typing goes.
-                // A paste is cut to what any field holds, so a stray megabyte
-                // on the clipboard never stalls the workbench.
-                let text = text.trim_end_matches(['\r', '\n']);
-                let text = match text.char_indices().nth(MAX_PASTE) {
-                    Some((cut, _)) => {
-                        self.notice = Some(format!(
-                            "the paste was {} characters: only the first {MAX_PASTE} were taken",
-                            text.chars().count()
-                        ));
-                        &text[..cut]
-                    }
-                    None => text,
-                };
-                if let (Overlay::JobForm, Some(form)) = (self.overlay, &mut self.form) {
-                    insert_text(form.active_mut(), text);
-                } else if self.view == View::Jobs {
-                    self.jobs.paste(text, self.session.store());
-                } else if self.view == View::Dump {
-                    self.dump.paste(text);
-                } else if let Some(path) = photo_path(text) {
-                    // A photo's path pasted or dropped: the photo is read.
-                    self.on_photo(PhotoMsg::ReadPath(path));
-                } else if self.overlay == Overlay::PhotoPath {
-                    self.photo.update(PhotoMsg::PathPaste(text.to_string()));
-                } else {
-                    self.serial_origin = None;
-                    insert_text(&mut self.input, text);
-                    self.focus = Focus::Serial;
-                    self.revalidate();
-                }
-            }
+            Msg::Paste(text) => self.on_paste(&text),
             Msg::CandidateNext => {
                 if self.candidate_count() > 0 {
                     self.selected = (self.selected + 1).min(self.candidate_count() - 1);

@@ -1,12 +1,13 @@
 //! The serial from the label itself: a photo read (its serial put in the
-//! field, marked) and a USB barcode scanner's burst of keys.
+//! field, marked), a USB barcode scanner's burst of keys, and text pasted.
 
 use std::time::Instant;
 
 use ratatui::crossterm::event::{Event, KeyCode, KeyEventKind};
 use tui_input::Input;
 
-use super::photo::{Done, PhotoMsg, SerialOrigin};
+use super::paste::{MAX_PASTE, insert_text};
+use super::photo::{Done, PhotoMsg, SerialOrigin, photo_path};
 use super::state::{App, Focus, Overlay, View};
 
 impl App {
@@ -60,6 +61,44 @@ impl App {
                     format!("read {serial} off the photo: not sure, check it on the label")
                 });
             }
+        }
+    }
+}
+
+impl App {
+    /// Pasted text, where the typing goes.
+    pub(super) fn on_paste(&mut self, text: &str) {
+        // A pasted line end is not part of the text; anything else is kept
+        // (and flagged if it does not belong). It goes where the typing goes.
+        // A paste is cut to what any field holds, so a stray megabyte
+        // on the clipboard never stalls the workbench.
+        let text = text.trim_end_matches(['\r', '\n']);
+        let text = match text.char_indices().nth(MAX_PASTE) {
+            Some((cut, _)) => {
+                self.notice = Some(format!(
+                    "the paste was {} characters: only the first {MAX_PASTE} were taken",
+                    text.chars().count()
+                ));
+                &text[..cut]
+            }
+            None => text,
+        };
+        if let (Overlay::JobForm, Some(form)) = (self.overlay, &mut self.form) {
+            insert_text(form.active_mut(), text);
+        } else if self.view == View::Jobs {
+            self.jobs.paste(text, self.session.store());
+        } else if self.view == View::Dump {
+            self.dump.paste(text);
+        } else if let Some(path) = photo_path(text) {
+            // A photo's path pasted or dropped: the photo is read.
+            self.on_photo(PhotoMsg::ReadPath(path));
+        } else if self.overlay == Overlay::PhotoPath {
+            self.photo.update(PhotoMsg::PathPaste(text.to_string()));
+        } else {
+            self.serial_origin = None;
+            insert_text(&mut self.input, text);
+            self.focus = Focus::Serial;
+            self.revalidate();
         }
     }
 }
