@@ -320,6 +320,31 @@ impl Session {
         self.store.as_deref().filter(|_| self.offline.is_none())
     }
 
+    /// The facts of a request sheet for `serial`: never without the codes
+    /// its radio refused, so records that are there but cannot be read
+    /// now (the server away) are an error, not an empty list.
+    pub fn request_facts(&self, serial: &str, job: Option<i64>) -> anyhow::Result<RequestFacts> {
+        if let Some(why) = &self.offline {
+            anyhow::bail!(
+                "the records are offline ({why}), so the codes this radio refused cannot be \
+                 listed; write it once they are back"
+            );
+        }
+        request_facts(self.records(), serial, job)
+    }
+
+    /// The codes refused on earlier jobs for `serial`: none where there are
+    /// no records; an error where there are records that cannot be read now.
+    pub fn refused_for(&self, serial: &str) -> anyhow::Result<Vec<Refused>> {
+        if let Some(why) = &self.offline {
+            anyhow::bail!("the records are offline ({why})");
+        }
+        match self.records() {
+            Some(records) => refused_for(records, serial),
+            None => Ok(Vec::new()),
+        }
+    }
+
     /// The records when open, reachable or not (a read says why it failed).
     pub fn store(&self) -> Option<&dyn Records> {
         self.store.as_deref()

@@ -486,3 +486,37 @@ fn bidirectional_controls_from_the_records_never_reach_the_screen() {
         assert!(!bidi(&shown), "{shown}");
     }
 }
+
+/// With the records there but not answering, no request sheet is written
+/// without the codes the radio refused, and codes refused on earlier jobs
+/// are said to be unchecked, not taken for none.
+#[test]
+fn records_that_cannot_be_read_are_never_taken_for_no_refusals() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut a = app_with_records(dir.path(), 120, 40);
+        type_text(&mut a, "J727");
+        key(&mut a, KeyCode::Tab);
+        refuse_on_a_new_job(&mut a);
+        assert!(a.notice.clone().unwrap_or_default().contains("refused"));
+    }
+    let mut a = app_with_records(dir.path(), 120, 40);
+    a.session.offline = Some("the server at records.garage.lan stopped answering".into());
+    type_text(&mut a, "J727");
+    let notice = a.notice.clone().unwrap_or_default();
+    assert!(notice.contains("cannot be checked"), "{notice}");
+    key(&mut a, KeyCode::Tab);
+    key(&mut a, KeyCode::Char('d'));
+    let notice = a.notice.clone().unwrap_or_default();
+    assert!(notice.contains("no request sheet written"), "{notice}");
+    let documents = dir.path().join("documents");
+    let written = std::fs::read_dir(&documents).map_or(0, |d| d.count());
+    assert_eq!(written, 0, "nothing written in {documents:?}");
+    // Back online, the sheet lists the refused code.
+    a.session.offline = None;
+    key(&mut a, KeyCode::Char('d'));
+    let notice = a.notice.clone().unwrap_or_default();
+    assert!(notice.contains("wrote"), "{notice}");
+    let sheet = std::fs::read_to_string(documents.join("request-J727.html")).unwrap();
+    assert!(sheet.contains("6586"), "the refused code is on the sheet");
+}

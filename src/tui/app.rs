@@ -114,11 +114,17 @@ impl App {
             .and_then(|o| o.diagnosis.serial.as_deref())
             .map(str::to_string);
         if serial != self.earlier_refused_for {
-            self.earlier_refused = match (self.session.records(), &serial) {
-                (Some(records), Some(serial)) => session::refused_for(records, serial)
-                    .map(|r| r.iter().map(|r| r.attempt.code).collect())
-                    .unwrap_or_default(),
-                _ => Vec::new(),
+            self.earlier_refused = match serial.as_deref().map(|s| self.session.refused_for(s)) {
+                Some(Ok(refused)) => refused.iter().map(|r| r.attempt.code).collect(),
+                Some(Err(e)) => {
+                    // Not "none refused": the job log could not say.
+                    self.notice = Some(format!(
+                        "codes refused on earlier jobs for this radio cannot be checked: {e:#}. \
+                         Check the job log before trying a code"
+                    ));
+                    Vec::new()
+                }
+                None => Vec::new(),
             };
             self.earlier_refused_for = serial;
         }
@@ -552,11 +558,10 @@ impl App {
             self.notice = Some("type a valid serial first: the request needs it".into());
             return;
         };
-        let facts = match session::request_facts(
-            self.session.records(),
-            &serial,
-            self.job_on_screen().map(|(id, _)| id),
-        ) {
+        let facts = match self
+            .session
+            .request_facts(&serial, self.job_on_screen().map(|(id, _)| id))
+        {
             Ok(facts) => facts,
             Err(e) => {
                 // A sheet without the refused codes would mislead the dealer.
