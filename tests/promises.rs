@@ -16,6 +16,23 @@ fn rc(db: &Path, args: &[&str]) -> std::process::Output {
     cli::run(db, cli::NO_CONFIG, args, &[])
 }
 
+/// Starts a job on `db`; it must start.
+fn add_job(db: &Path, serial: &str, vehicle: &str, proof: &str) {
+    let out = rc(
+        db,
+        &[
+            "jobs",
+            "add",
+            serial,
+            "--vehicle",
+            vehicle,
+            "--proof",
+            proof,
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+}
+
 /// 300,000 mixed rows, the size that used to hang `batch | head -1`.
 fn big_input(dir: &Path) -> std::path::PathBuf {
     let path = dir.join("big.txt");
@@ -115,14 +132,7 @@ fn devices_and_pipes_are_refused_before_they_are_read() {
         .status()
         .unwrap();
     assert!(made.success());
-    assert!(
-        rc(
-            &db,
-            &["jobs", "add", "J727", "--vehicle", "A", "--proof", "B"]
-        )
-        .status
-        .success()
-    );
+    add_job(&db, "J727", "A", "B");
     let fifo = fifo.to_str().unwrap();
     for file in ["/dev/zero", fifo] {
         for args in [
@@ -188,14 +198,7 @@ fn evidence_is_hashed_as_a_stream() {
     let video = dir.path().join("entry.mp4");
     let f = std::fs::File::create(&video).unwrap();
     f.set_len(40 << 20).unwrap();
-    assert!(
-        rc(
-            &db,
-            &["jobs", "add", "J727", "--vehicle", "A", "--proof", "B"]
-        )
-        .status
-        .success()
-    );
+    add_job(&db, "J727", "A", "B");
     let out = rc(
         &db,
         &[
@@ -263,14 +266,7 @@ fn two_writers_at_once_both_get_their_turn() {
 fn a_try_during_an_import_waits_its_turn() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("r.db");
-    assert!(
-        rc(
-            &db,
-            &["jobs", "add", "J727", "--vehicle", "A", "--proof", "B"]
-        )
-        .status
-        .success()
-    );
+    add_job(&db, "J727", "A", "B");
     let csv = dir.path().join("big.csv");
     let mut f = std::io::BufWriter::new(std::fs::File::create(&csv).unwrap());
     writeln!(f, "serial,code").unwrap();
@@ -556,14 +552,7 @@ fn an_evidence_file_name_that_is_not_utf8_is_kept_exactly() {
     let name = std::ffi::OsStr::from_bytes(b"label-\xff\xfe.jpg");
     let file = dir.path().join(name);
     std::fs::write(&file, b"photo").unwrap();
-    assert!(
-        rc(
-            &db,
-            &["jobs", "add", "J727", "--vehicle", "A", "--proof", "B"]
-        )
-        .status
-        .success()
-    );
+    add_job(&db, "J727", "A", "B");
     let out = cli::command(&db, cli::NO_CONFIG)
         .args(["jobs", "attach", "1"])
         .arg(&file)
@@ -683,14 +672,7 @@ fn a_purge_deletes_only_radiocodes_own_copies() {
     let dir = tempfile::tempdir().unwrap();
     let elsewhere = tempfile::tempdir().unwrap();
     let db = dir.path().join("r.db");
-    assert!(
-        rc(
-            &db,
-            &["jobs", "add", "J727", "--vehicle", "A", "--proof", "B"]
-        )
-        .status
-        .success()
-    );
+    add_job(&db, "J727", "A", "B");
     let photo = dir.path().join("label.jpg");
     std::fs::write(&photo, b"photo").unwrap();
     let out = rc(
@@ -785,14 +767,7 @@ fn writes_never_follow_a_planted_link() {
 
     // An evidence copy whose name a link already holds.
     let db = dir.path().join("r.db");
-    assert!(
-        rc(
-            &db,
-            &["jobs", "add", "J727", "--vehicle", "A", "--proof", "B"]
-        )
-        .status
-        .success()
-    );
+    add_job(&db, "J727", "A", "B");
     let photo = dir.path().join("label.jpg");
     std::fs::write(&photo, b"photo").unwrap();
     let (_, sha) = radiocode::files::fingerprint(&photo).unwrap();
@@ -824,14 +799,7 @@ fn writes_never_follow_a_planted_link() {
     let db2 = elsewhere.path().join("two/r.db");
     std::fs::create_dir_all(db2.parent().unwrap()).unwrap();
     std::os::unix::fs::symlink(elsewhere.path(), elsewhere.path().join("two/evidence")).unwrap();
-    assert!(
-        rc(
-            &db2,
-            &["jobs", "add", "J727", "--vehicle", "A", "--proof", "B"]
-        )
-        .status
-        .success()
-    );
+    add_job(&db2, "J727", "A", "B");
     let out = rc(
         &db2,
         &["jobs", "attach", "1", photo.to_str().unwrap(), "--copy"],
@@ -1122,23 +1090,9 @@ fn a_hand_entry_cannot_pose_as_a_jobs_confirmation() {
     );
     assert!(out.status.success(), "{}", text(&out));
 
-    assert!(
-        rc(
-            &db,
-            &["jobs", "add", "J727", "--vehicle", "A", "--proof", "B"]
-        )
-        .status
-        .success()
-    );
+    add_job(&db, "J727", "A", "B");
     let other = dir.path().join("other.db");
-    assert!(
-        rc(
-            &other,
-            &["jobs", "add", "J295", "--vehicle", "C", "--proof", "D"]
-        )
-        .status
-        .success()
-    );
+    add_job(&other, "J295", "C", "D");
     let out = rc(
         &db,
         &["db", "copy", db.to_str().unwrap(), other.to_str().unwrap()],
