@@ -71,7 +71,19 @@ proptest! {
         s in proptest::collection::vec(any::<char>(), 0..(MAX_INPUT_CHARS * 3))
     ) {
         let s: String = s.into_iter().collect();
-        let _ = decode(&s, None, &NoBook);
+        let o = decode(&s, None, &NoBook);
+        // Longer than any serial: never a serial, and said.
+        if s.chars().count() > MAX_INPUT_CHARS {
+            prop_assert!(o.diagnosis.serial.is_none());
+            prop_assert!(!o.diagnosis.findings.is_empty());
+        }
+        // Every message is safe to print: what was typed is echoed escaped.
+        for f in &o.diagnosis.findings {
+            prop_assert!(
+                !f.message.chars().any(|c| c.is_control() && c != '\n'),
+                "{:?}", f.message
+            );
+        }
     }
 }
 
