@@ -238,8 +238,10 @@ fn read_template(t: &[Typed], family: Family, d: &mut Diagnosis) -> Option<Compa
     }
     // A character read without an error is ASCII; any other is an error
     // finding, so no serial is returned and its stand-in here is never seen.
-    let mut serial = [0u8; 14];
-    for (i, (slot, c)) in slots.iter().zip(t).enumerate() {
+    // On the stack for every family today (14 characters at most); a longer
+    // template would spill to the heap, never past the end.
+    let mut serial: smallvec::SmallVec<[u8; 16]> = smallvec::SmallVec::new();
+    for (slot, c) in slots.iter().zip(t) {
         let p = c.at();
         // Said as a person counts: the first character is position 1.
         let n = p + 1;
@@ -321,7 +323,7 @@ fn read_template(t: &[Typed], family: Family, d: &mut Diagnosis) -> Option<Compa
                 c.up
             }
         };
-        serial[i] = if read.is_ascii() { read as u8 } else { b'?' };
+        serial.push(if read.is_ascii() { read as u8 } else { b'?' });
     }
     let errors_after = d
         .findings
@@ -330,7 +332,7 @@ fn read_template(t: &[Typed], family: Family, d: &mut Diagnosis) -> Option<Compa
         .count();
     (errors_after == errors_before && t.len() == slots.len())
         .then(|| {
-            std::str::from_utf8(&serial[..slots.len()])
+            std::str::from_utf8(&serial)
                 .ok()
                 .map(CompactString::from)
         })
