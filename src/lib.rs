@@ -1,7 +1,14 @@
 //! radiocode: unlock codes for Nissan car radios.
 //!
-//! The domain (`serial`, `decode`) knows nothing of terminals; the command
-//! line (`cli`) is a thin shell over it.
+//! Three floors, each using only the ones below it:
+//! - the domain, which knows nothing of terminals: the radio families
+//!   (`family`), reading a typed serial (`serial`), the codes and where they
+//!   come from (`decode`, `code`), the units' keypads (`keypad`), chip dumps
+//!   (`dump`), label photos (`label`) and the documents (`paper`);
+//! - the records (`store`: a SQLite file or a PostgreSQL server) and one
+//!   bench's work on them (`session`);
+//! - the two shells, the command line (`cli`) and the workbench (`tui`),
+//!   which call the floors below and never each other.
 
 // Habits the code keeps, held by rule: bad input is an error with a
 // message, never a panic; nothing half-done is left behind.

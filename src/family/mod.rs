@@ -8,7 +8,9 @@
 //! that every family has a [`Spec`]. A new family adds its file here, one
 //! variant and one line in [`Family::spec`], its label diagram in
 //! `assets/labels/`, and its keypad profile in `assets/unit_profiles.toml`.
-//! Nothing outside this folder needs to change.
+//! Outside this folder, two places still know Blaupunkt and Becker by name:
+//! a chip dump's model (`dump/learn.rs`) and the label reader's rule for a
+//! 14-character serial run into the word before it (`label/mod.rs`).
 
 pub mod becker;
 pub mod blaupunkt;

@@ -69,7 +69,7 @@ pub fn read(photo: &Grey, enough: Enough, stop: &dyn Fn() -> bool) -> Vec<Seen> 
     if enough(&seen) || stop() {
         return seen;
     }
-    for place in places(photo).into_iter().take(PLACES) {
+    for place in likely_barcodes(photo).into_iter().take(PLACES) {
         if stop() {
             break;
         }
@@ -150,7 +150,7 @@ fn decode_into(
 /// A place on the photo that looks like a barcode, and the angle (degrees)
 /// that turns its bars upright.
 #[derive(Clone, Copy, Debug)]
-pub struct Place {
+pub struct LikelyBarcode {
     pub area: Area,
     pub angle: f32,
 }
@@ -164,7 +164,7 @@ struct Block {
 
 /// The places on `photo` with fine, parallel edges (the bars of a 1D
 /// barcode) or dense edges in all directions (a 2D code), biggest first.
-pub fn places(photo: &Grey) -> Vec<Place> {
+pub fn likely_barcodes(photo: &Grey) -> Vec<LikelyBarcode> {
     let long = photo.width.max(photo.height);
     let size = (long / 96).max(8);
     let (bw, bh) = (photo.width / size, photo.height / size);
@@ -272,7 +272,7 @@ pub fn places(photo: &Grey) -> Vec<Place> {
             }
             // A margin of quiet zone and of the bars' full height.
             let grow = area.width.max(area.height) / 4 + 2 * size;
-            Place {
+            LikelyBarcode {
                 area: area.grown(grow),
                 angle,
             }

@@ -19,7 +19,7 @@ use std::path::Path;
 use compact_str::CompactString;
 use serde::Serialize;
 
-pub use barcode::{OVERVIEW, Place, Seen, places};
+pub use barcode::{LikelyBarcode, OVERVIEW, Seen, likely_barcodes};
 pub use photo::{Area, Grey, Opened};
 pub use text::{Line, Outcome as TextOutcome, end_all as end_readings, how_to_install};
 

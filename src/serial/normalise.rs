@@ -331,11 +331,7 @@ fn read_template(t: &[Typed], family: Family, d: &mut Diagnosis) -> Option<Compa
         .filter(|f| f.severity == Severity::Error)
         .count();
     (errors_after == errors_before && t.len() == slots.len())
-        .then(|| {
-            std::str::from_utf8(&serial)
-                .ok()
-                .map(CompactString::from)
-        })
+        .then(|| std::str::from_utf8(&serial).ok().map(CompactString::from))
         .flatten()
 }
 

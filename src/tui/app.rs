@@ -5,7 +5,7 @@
 use tui_input::Input;
 
 use super::dump_view::DumpView;
-use super::entry::{CodeEntry, ConfirmAccept};
+use super::entry::{CodeFromElsewhere, ConfirmAccept};
 use super::job_form::{Filled, JobForm};
 use super::jobs::JobsView;
 use super::photo::PhotoView;
@@ -153,8 +153,8 @@ impl App {
             self.notice = Some("type a valid serial first: the code is for that radio".into());
             return;
         }
-        self.entry = Some(CodeEntry::default());
-        self.overlay = Overlay::CodeEntry;
+        self.entry = Some(CodeFromElsewhere::default());
+        self.overlay = Overlay::CodeFromElsewhere;
     }
 
     /// A code from elsewhere for the serial on screen: first and chosen.

@@ -26,14 +26,14 @@ pub enum EntryMsg {
 
 /// The code form: four digits and where they came from.
 #[derive(Clone, Debug, Default)]
-pub struct CodeEntry {
+pub struct CodeFromElsewhere {
     pub code: Input,
     /// Which of [`ORIGINS`].
     pub origin: usize,
     pub error: Option<String>,
 }
 
-impl CodeEntry {
+impl CodeFromElsewhere {
     /// Applies one message; `Submit` with a valid code gives its candidate.
     pub fn update(&mut self, msg: EntryMsg) -> Option<Candidate> {
         match msg {

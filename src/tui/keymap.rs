@@ -62,7 +62,7 @@ fn on_key(app: &App, key: &KeyEvent, event: &Event) -> Option<Msg> {
                 _ => to_input_request(event).map(|r| Msg::Form(FormMsg::Edit(r))),
             };
         }
-        Overlay::CodeEntry => {
+        Overlay::CodeFromElsewhere => {
             return match key.code {
                 KeyCode::Esc => Some(Msg::CloseOverlay),
                 KeyCode::Tab | KeyCode::Right | KeyCode::Down => {

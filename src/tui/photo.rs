@@ -67,7 +67,7 @@ pub struct Shown {
 }
 
 /// The reading under way.
-struct Job {
+struct Underway {
     file: String,
     stop: Arc<AtomicBool>,
     events: Receiver<Event>,
@@ -83,7 +83,7 @@ enum Event {
 pub struct PhotoView {
     /// The path being typed (F5), while asked for.
     pub path: Option<Input>,
-    job: Option<Job>,
+    underway: Option<Underway>,
     pub shown: Option<Shown>,
     /// What the last reading said when it gave no photo to show.
     pub error: Option<String>,
@@ -95,7 +95,7 @@ impl Default for PhotoView {
     fn default() -> Self {
         PhotoView {
             path: None,
-            job: None,
+            underway: None,
             shown: None,
             error: None,
             picker: Picker::halfblocks(),
@@ -124,7 +124,7 @@ pub enum Done {
 impl PhotoView {
     /// The file being read and its step, while a reading is under way.
     pub fn reading(&self) -> Option<(&str, Step)> {
-        self.job.as_ref().map(|j| (j.file.as_str(), j.step))
+        self.underway.as_ref().map(|j| (j.file.as_str(), j.step))
     }
 
     pub fn update(&mut self, msg: PhotoMsg) -> Done {
@@ -161,7 +161,7 @@ impl PhotoView {
                 Done::Nothing
             }
             PhotoMsg::Stop => {
-                if let Some(job) = self.job.take() {
+                if let Some(job) = self.underway.take() {
                     job.stop.store(true, Ordering::Relaxed);
                     return Done::Said(format!("stopped reading {}", job.file));
                 }
@@ -175,7 +175,7 @@ impl PhotoView {
     /// Starts reading `path` on a thread of its own; a reading already under
     /// way is stopped.
     fn start(&mut self, path: PathBuf) {
-        if let Some(old) = self.job.take() {
+        if let Some(old) = self.underway.take() {
             old.stop.store(true, Ordering::Relaxed);
         }
         let stop = Arc::new(AtomicBool::new(false));
@@ -200,7 +200,7 @@ impl PhotoView {
             let _ = tx.send(Event::Done(Box::new(done)));
         });
         self.error = None;
-        self.job = Some(Job {
+        self.underway = Some(Underway {
             file,
             stop,
             events,
@@ -209,7 +209,7 @@ impl PhotoView {
     }
 
     fn poll(&mut self) -> Done {
-        let Some(job) = &mut self.job else {
+        let Some(job) = &mut self.underway else {
             return Done::Nothing;
         };
         loop {
@@ -217,7 +217,7 @@ impl PhotoView {
                 Ok(Event::Step(s)) => job.step = s,
                 Ok(Event::Done(result)) => {
                     let file = job.file.clone();
-                    self.job = None;
+                    self.underway = None;
                     return match *result {
                         Ok((reading, image)) => {
                             self.shown = Some(Shown {
@@ -238,7 +238,7 @@ impl PhotoView {
                 Err(TryRecvError::Empty) => return Done::Nothing,
                 Err(TryRecvError::Disconnected) => {
                     let file = job.file.clone();
-                    self.job = None;
+                    self.underway = None;
                     return Done::Said(format!("the reading of {file} ended without an answer"));
                 }
             }

@@ -5,7 +5,7 @@
 use tui_input::{Input, InputRequest};
 
 use super::dump_view::{DumpMsg, DumpView};
-use super::entry::{CodeEntry, ConfirmAccept, EntryMsg};
+use super::entry::{CodeFromElsewhere, ConfirmAccept, EntryMsg};
 use super::job_form::{FormMsg, JobForm};
 use super::jobs::{JobsMsg, JobsView};
 use super::photo::{PhotoMsg, PhotoView, SerialOrigin};
@@ -59,7 +59,7 @@ pub enum Overlay {
     /// Asking for the vehicle and proof of ownership before a first try is logged.
     JobForm,
     /// A code from elsewhere: its digits and where it came from.
-    CodeEntry,
+    CodeFromElsewhere,
     /// "The radio accepted it?" before a confirmed code book entry is made.
     ConfirmAccept,
     /// The path of a label photo to read (F5).
@@ -204,7 +204,7 @@ pub struct App {
     pub view: View,
     pub form: Option<JobForm>,
     /// The form for a code from elsewhere, while it is open.
-    pub entry: Option<CodeEntry>,
+    pub entry: Option<CodeFromElsewhere>,
     /// The accepted try waiting for its "yes".
     pub confirm: Option<ConfirmAccept>,
     /// Codes typed in from elsewhere, by the serial they are for.

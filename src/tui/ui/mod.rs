@@ -324,7 +324,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     match app.overlay {
         Overlay::Help => help::render(&app.session.records_text(), &theme, area, frame),
         Overlay::JobForm => job_form::render(app, &theme, area, frame),
-        Overlay::CodeEntry => entry::render_code(app, &theme, area, frame),
+        Overlay::CodeFromElsewhere => entry::render_code(app, &theme, area, frame),
         Overlay::ConfirmAccept => entry::render_confirm(app, &theme, area, frame),
         Overlay::PhotoPath => photo::render_ask(app, &theme, area, frame),
         Overlay::None => {}

@@ -13,7 +13,9 @@ pub fn keys(app: &App) -> &'static str {
     match (app.overlay, app.view, app.focus) {
         (Overlay::Help, ..) => "Esc or ? close the help",
         (Overlay::JobForm, ..) => "Tab next field · Enter save · Esc cancel",
-        (Overlay::CodeEntry, ..) => "the 4 digits · Tab where from · Enter put first · Esc cancel",
+        (Overlay::CodeFromElsewhere, ..) => {
+            "the 4 digits · Tab where from · Enter put first · Esc cancel"
+        }
         (Overlay::ConfirmAccept, ..) => "y the radio accepted it · n or Esc no",
         (Overlay::PhotoPath, ..) => "type or drop the photo's path · Enter read it · Esc close",
         (_, View::Jobs, _) => {
