@@ -238,10 +238,10 @@ fn read_template(t: &[Typed], family: Family, d: &mut Diagnosis) -> Option<Compa
     }
     // A character read without an error is ASCII; any other is an error
     // finding, so no serial is returned and its stand-in here is never seen.
-    // On the stack for every family today (14 characters at most); a longer
-    // template would spill to the heap, never past the end.
-    let mut serial: smallvec::SmallVec<[u8; 16]> = smallvec::SmallVec::new();
-    for (slot, c) in slots.iter().zip(t) {
+    // On the stack, room for any family's serial; a template longer than
+    // this gives no serial rather than running past the end.
+    let mut serial = [0u8; 32];
+    for (i, (slot, c)) in slots.iter().zip(t).enumerate() {
         let p = c.at();
         // Said as a person counts: the first character is position 1.
         let n = p + 1;
@@ -323,7 +323,9 @@ fn read_template(t: &[Typed], family: Family, d: &mut Diagnosis) -> Option<Compa
                 c.up
             }
         };
-        serial.push(if read.is_ascii() { read as u8 } else { b'?' });
+        if let Some(b) = serial.get_mut(i) {
+            *b = if read.is_ascii() { read as u8 } else { b'?' };
+        }
     }
     let errors_after = d
         .findings
@@ -331,7 +333,12 @@ fn read_template(t: &[Typed], family: Family, d: &mut Diagnosis) -> Option<Compa
         .filter(|f| f.severity == Severity::Error)
         .count();
     (errors_after == errors_before && t.len() == slots.len())
-        .then(|| std::str::from_utf8(&serial).ok().map(CompactString::from))
+        .then(|| {
+            serial
+                .get(..slots.len())
+                .and_then(|s| std::str::from_utf8(s).ok())
+                .map(CompactString::from)
+        })
         .flatten()
 }
 
