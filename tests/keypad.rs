@@ -19,13 +19,9 @@ fn any_event() -> impl Strategy<Value = RadioEvent> {
     ]
 }
 
+/// Any family of the registry.
 fn any_family() -> impl Strategy<Value = Family> {
-    prop_oneof![
-        Just(Family::Blaupunkt),
-        Just(Family::Renault),
-        Just(Family::Becker),
-        Just(Family::Visteon),
-    ]
+    proptest::sample::select(Family::ALL.to_vec())
 }
 
 proptest! {

@@ -4,14 +4,9 @@ use proptest::prelude::*;
 use radiocode::decode::{NoBook, Status, decode};
 use radiocode::serial::{Family, MAX_INPUT_CHARS, diagnose};
 
+/// No family chosen, or any family of the registry.
 fn any_family() -> impl Strategy<Value = Option<Family>> {
-    prop_oneof![
-        Just(None),
-        Just(Some(Family::Blaupunkt)),
-        Just(Some(Family::Renault)),
-        Just(Some(Family::Becker)),
-        Just(Some(Family::Visteon)),
-    ]
+    proptest::option::of(proptest::sample::select(Family::ALL.to_vec()))
 }
 
 /// Text that looks like what lands in the serial box: label-ish characters,
