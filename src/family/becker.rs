@@ -1,6 +1,7 @@
 //! Becker (`BE4739` / `BE4757` + 8 digits): no public algorithm. Only two
 //! Becker models are fitted to Nissans; any other BE model is another make's.
 
+use super::RunTogether;
 use super::read::{Slot, Typed};
 use super::{Checked, CodeSource, Family, PartNumber, Rank, Spec};
 use crate::finding::{Finding, FindingKind as K, SerialPart, Severity};
@@ -49,6 +50,10 @@ pub const SPEC: Spec = Spec {
     chip_dump_models: true,
     owns_part_numbers: false,
     in_barcode: None,
+    run_together: Some(RunTogether {
+        len: 14,
+        starts: [&['B', '8'], &['E']],
+    }),
 };
 
 fn detect(t: &[Typed]) -> Option<Rank> {

@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 use smallvec::SmallVec;
 
+use super::RunTogether;
 use super::read::{Body, Slot, Typed, all_digits, digit_like, text_of};
 use super::{Checked, CodeSource, Family, PartNumber, Rank, Spec};
 use crate::code::Code;
@@ -51,6 +52,10 @@ pub const SPEC: Spec = Spec {
     chip_dump_models: true,
     owns_part_numbers: true,
     in_barcode: None,
+    run_together: Some(RunTogether {
+        len: 14,
+        starts: [&['B', '8'], &['P']],
+    }),
 };
 
 fn detect(t: &[Typed]) -> Option<Rank> {
@@ -269,6 +274,19 @@ pub fn blaupunkt_unit(unit_type: &str) -> Option<&'static Unit> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_serial_run_into_the_word_before_it_is_found() {
+        let rule = super::SPEC.run_together.unwrap();
+        let word: Vec<char> = "SERIALBP234612345678".chars().collect();
+        assert_eq!(rule.stretches(&word), ["BP234612345678"]);
+        // As OCR misreads it: 8 for B.
+        let word: Vec<char> = "SN:8P2346123456789".chars().collect();
+        assert_eq!(rule.stretches(&word), ["8P234612345678"]);
+        // A Becker model is not a Blaupunkt serial.
+        let word: Vec<char> = "XBE473912345678".chars().collect();
+        assert!(rule.stretches(&word).is_empty());
+    }
     use super::*;
 
     #[test]

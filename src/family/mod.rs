@@ -8,9 +8,8 @@
 //! that every family has a [`Spec`]. A new family adds its file here, one
 //! variant and one line in [`Family::spec`], its label diagram in
 //! `assets/labels/`, and its keypad profile in `assets/unit_profiles.toml`.
-//! Outside this folder, two places still know Blaupunkt and Becker by name:
-//! a chip dump's model (`dump/learn.rs`) and the label reader's rule for a
-//! 14-character serial run into the word before it (`label/mod.rs`).
+//! Outside this folder, one place still knows Blaupunkt and Becker by name:
+//! a chip dump's model (`dump/learn.rs`).
 
 pub mod becker;
 pub mod blaupunkt;
@@ -251,6 +250,29 @@ pub struct Spec {
     /// The serial inside a longer barcode text, by this family's rule for
     /// its labels' barcodes, with the rule in words.
     pub in_barcode: Option<InBarcode>,
+    /// A serial that printed text may run together with the word before it
+    /// ("SERIALBP234612345678"): its length and the letters it starts with,
+    /// each as printed or as OCR misreads it.
+    pub run_together: Option<RunTogether>,
+}
+
+/// How to find a serial run together with the word before it.
+#[derive(Clone, Copy, Debug)]
+pub struct RunTogether {
+    /// The serial's length in characters.
+    pub len: usize,
+    /// What its first and second characters may be read as.
+    pub starts: [&'static [char]; 2],
+}
+
+impl RunTogether {
+    /// Each stretch of `word` that could be this family's serial.
+    pub fn stretches(self, word: &[char]) -> Vec<String> {
+        word.windows(self.len)
+            .filter(|c| self.starts[0].contains(&c[0]) && self.starts[1].contains(&c[1]))
+            .map(|c| c.iter().collect())
+            .collect()
+    }
 }
 
 impl Spec {

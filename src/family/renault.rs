@@ -39,6 +39,7 @@ pub const SPEC: Spec = Spec {
     chip_dump_models: false,
     owns_part_numbers: false,
     in_barcode: Some(precode_in_barcode),
+    run_together: None,
 };
 
 /// A letter and three digits; `T` and a letter and three digits; and, last

@@ -42,6 +42,7 @@ pub const SPEC: Spec = Spec {
     chip_dump_models: false,
     owns_part_numbers: false,
     in_barcode: None,
+    run_together: None,
 };
 
 /// `M0` before six digits: labels print it, the serial is `M` + 6 digits.

@@ -317,17 +317,14 @@ fn pieces(line: &str) -> Vec<String> {
     out.extend(words.iter().map(|w| w.to_string()));
     out.extend(words.windows(2).map(|w| format!("{} {}", w[0], w[1])));
     out.extend(words.windows(4).map(|w| w.join(" ")));
-    // A BP or BE serial run together with the word before it
-    // ("SERIALBP234612345678"): each stretch of 14 that starts like one.
+    // A serial run together with the word before it
+    // ("SERIALBP234612345678"), by each family's own rule.
     for w in &words {
         let chars: Vec<char> = w.chars().collect();
-        if chars.len() > 14 {
-            out.extend(
-                chars
-                    .windows(14)
-                    .filter(|c| matches!(c[0], 'B' | '8') && matches!(c[1], 'P' | 'E'))
-                    .map(|c| c.iter().collect::<String>()),
-            );
+        for rule in family::ALL.iter().filter_map(|f| f.spec().run_together) {
+            if chars.len() > rule.len {
+                out.extend(rule.stretches(&chars));
+            }
         }
     }
     out.dedup();
