@@ -190,7 +190,7 @@ pub fn remove_copy(root: &Path, copy: &Path) -> Result<(), String> {
 /// Why a file cannot be read as one: it is not a regular file, or it is
 /// bigger than what it is said to be can be.
 fn not_readable(path: &Path, what: &str, meta: &fs::Metadata) -> Option<String> {
-    let shown = crate::files::shown(path);
+    let shown = shown(path);
     let ft = meta.file_type();
     if ft.is_dir() {
         return Some(format!("{shown} is a folder, not {what}"));
@@ -206,7 +206,7 @@ fn not_readable(path: &Path, what: &str, meta: &fs::Metadata) -> Option<String> 
 
 /// Opens `path` for reading when it is a regular file, or says why not.
 pub fn open_regular(path: &Path, what: &str) -> Result<fs::File, String> {
-    let shown = crate::files::shown(path);
+    let shown = shown(path);
     let meta = fs::metadata(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
     if let Some(why) = not_readable(path, what, &meta) {
         return Err(why);
@@ -217,7 +217,7 @@ pub fn open_regular(path: &Path, what: &str) -> Result<fs::File, String> {
 /// The whole of a regular file of at most `limit` bytes, or why not.
 pub fn read_bounded(path: &Path, what: &str, limit: u64) -> Result<Vec<u8>, String> {
     use std::io::Read;
-    let shown = crate::files::shown(path);
+    let shown = shown(path);
     let file = open_regular(path, what)?;
     let mut out = Vec::new();
     // One byte more than allowed tells a file that grew past the limit.
@@ -236,7 +236,7 @@ pub fn read_bounded(path: &Path, what: &str, limit: u64) -> Result<Vec<u8>, Stri
 /// A regular file as text of at most `limit` bytes.
 pub fn read_text_bounded(path: &Path, what: &str, limit: u64) -> Result<String, String> {
     let bytes = read_bounded(path, what, limit)?;
-    String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8 text", crate::files::shown(path)))
+    String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8 text", shown(path)))
 }
 
 /// A reader that refuses a line longer than `max_line` bytes or more than
@@ -308,7 +308,7 @@ impl<R: io::Read> io::Read for Bounded<R> {
 pub fn fingerprint(path: &Path) -> Result<(i64, String), String> {
     use sha2::{Digest, Sha256};
     use std::io::Read;
-    let shown = crate::files::shown(path);
+    let shown = shown(path);
     let mut f = open_regular(path, "a file to keep as evidence")?;
     let mut hash = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];

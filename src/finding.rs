@@ -181,7 +181,7 @@ fn escaped(s: &str, hidden: impl Fn(char) -> bool) -> Cow<'_, str> {
 }
 
 /// How a hidden character is shown: `\n`, `\u{1b}`, `\u{202e}`.
-pub fn push_escape(out: &mut String, c: char) {
+fn push_escape(out: &mut String, c: char) {
     match c {
         '\n' | '\r' | '\t' => out.extend(c.escape_debug()),
         _ => {

@@ -412,12 +412,21 @@ impl Session {
     }
 }
 
-/// What reading a label photo said, and whether its serial differs from the
-/// job's or the photo could not be read at all.
+/// What reading a label photo said, and what it means for the job.
 pub struct LabelCheck {
     pub line: String,
-    pub differs: bool,
-    pub unreadable: bool,
+    pub verdict: LabelVerdict,
+}
+
+/// A label photo against its job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LabelVerdict {
+    /// Its serial is the job's, or it shows none.
+    Fine,
+    /// Its serial is not the job's.
+    Differs,
+    /// It could not be read as a photo (or the reading was stopped).
+    Unreadable,
 }
 
 /// Reads the serial off a label photo being attached to a job into its
@@ -437,23 +446,20 @@ pub fn read_label_evidence(
                     "the label photo could not be read ({why}); it is recorded as a file, \
                      with no serial read off it"
                 ),
-                differs: false,
-                unreadable: true,
+                verdict: LabelVerdict::Unreadable,
             };
         }
         Err(Failure::Stopped) => {
             return LabelCheck {
                 line: format!("{shown}: the reading was stopped"),
-                differs: false,
-                unreadable: true,
+                verdict: LabelVerdict::Unreadable,
             };
         }
     };
     let Some(serial) = reading.serial else {
         return LabelCheck {
             line: format!("{shown}: no serial read off the label photo"),
-            differs: false,
-            unreadable: false,
+            verdict: LabelVerdict::Fine,
         };
     };
     row.serial_read = serial.to_string();
@@ -465,15 +471,13 @@ pub fn read_label_evidence(
                 "THE LABEL PHOTO READS {serial} ({how}, {sure}) BUT THE JOB'S SERIAL IS \
                  {job_serial}. Check the label before trying a code; the photo is recorded"
             ),
-            differs: true,
-            unreadable: false,
+            verdict: LabelVerdict::Differs,
         };
     }
     LabelCheck {
         line: format!(
             "the label photo reads {serial} ({how}, {sure}): the same as the job's serial"
         ),
-        differs: false,
-        unreadable: false,
+        verdict: LabelVerdict::Fine,
     }
 }

@@ -388,39 +388,24 @@ fn a_code_confirmed_at_one_bench_shows_in_another_workbench_within_two_seconds()
 
 #[test]
 fn the_workbench_rides_out_a_server_restart_without_losing_a_try() {
-    if pg::server("the_workbench_rides_out_a_server_restart").is_none()
-        || std::env::var_os("RADIOCODE_TEST_PG").is_some()
-    {
+    let Some((own, pg_place, mut app, events)) =
+        workbench_on_a_server_of_its_own("the_workbench_rides_out_a_server_restart")
+    else {
         return;
-    }
-    let own = pg::start().expect("a second server");
-    let url = own.prepared_database();
-    let (pg_place, place) = server_place(&url);
-    let (mut app, events) = workbench_on(&place, &pg_place);
-    app.update(Msg::Paste("J727".into()));
+    };
     // Start a job with a refused try while the server is up.
-    app.update(Msg::Focus(radiocode::tui::app::Focus::Decoder));
-    app.update(Msg::RecordTry(TryOutcome::Refused));
-    app.update(Msg::Paste("AB12 CDE".into()));
-    app.update(Msg::Form(FormMsg::Next));
-    app.update(Msg::Paste("V5C".into()));
-    app.update(Msg::Form(FormMsg::Submit));
+    refuse_on_a_new_job(&mut app, "J727", "AB12 CDE");
     let (job, _) = app.current_job.clone().expect("a job was started");
-
-    pg::stop(&own);
-    let offline = pump_until(&mut app, &events, Duration::from_secs(8), |a| {
-        a.session.offline.is_some()
-    });
-    assert!(offline, "the workbench shows the records are offline");
+    stop_and_see_offline(&own, &mut app, &events);
     app.update(Msg::RecordTry(TryOutcome::Accepted));
     app.update(Msg::ConfirmAccept);
-    assert!(app.pending_try.is_some(), "{:?}", app.notice);
+    assert!(app.pending.is_some(), "{:?}", app.notice);
     assert!(app.notice.as_deref().unwrap().contains("NOT recorded yet"));
     assert!(app.outcome.is_some(), "the algorithm still answers offline");
 
     pg::restart(&own);
     let back = pump_until(&mut app, &events, Duration::from_secs(15), |a| {
-        a.session.offline.is_none() && a.pending_try.is_none()
+        a.session.offline.is_none() && a.pending.is_none()
     });
     assert!(
         back,
@@ -432,6 +417,41 @@ fn the_workbench_rides_out_a_server_restart_without_losing_a_try() {
     assert_eq!(jobs.len(), 1);
     assert_eq!(jobs[0].id, job);
     assert_eq!(jobs[0].tries_text(), "6586 refused, 6586 accepted");
+}
+
+/// A workbench on a server started for this test alone (to be stopped and
+/// restarted), or `None` where there is none to start.
+fn workbench_on_a_server_of_its_own(
+    test: &str,
+) -> Option<(pg::Server, PgPlace, App, mpsc::Receiver<RecordsEvent>)> {
+    if pg::server(test).is_none() || std::env::var_os("RADIOCODE_TEST_PG").is_some() {
+        return None;
+    }
+    let own = pg::start().expect("a second server");
+    let url = own.prepared_database();
+    let (pg_place, place) = server_place(&url);
+    let (app, events) = workbench_on(&place, &pg_place);
+    Some((own, pg_place, app, events))
+}
+
+/// Types `serial`, records a refused try and starts its job for `vehicle`.
+fn refuse_on_a_new_job(app: &mut App, serial: &str, vehicle: &str) {
+    app.update(Msg::Paste(serial.into()));
+    app.update(Msg::Focus(radiocode::tui::app::Focus::Decoder));
+    app.update(Msg::RecordTry(TryOutcome::Refused));
+    app.update(Msg::Paste(vehicle.into()));
+    app.update(Msg::Form(FormMsg::Next));
+    app.update(Msg::Paste("V5C".into()));
+    app.update(Msg::Form(FormMsg::Submit));
+}
+
+/// Stops the server and waits for the workbench to show it offline.
+fn stop_and_see_offline(own: &pg::Server, app: &mut App, events: &mpsc::Receiver<RecordsEvent>) {
+    pg::stop(own);
+    let offline = pump_until(app, events, Duration::from_secs(8), |a| {
+        a.session.offline.is_some()
+    });
+    assert!(offline, "the workbench shows the records are offline");
 }
 
 /// The server at `url` as a place for the records.
@@ -1391,28 +1411,14 @@ fn a_technician_cannot_choose_ids_store_megabytes_or_hold_the_book() {
 /// the job and both are written once it is back: nothing dropped.
 #[test]
 fn a_new_job_started_while_the_server_is_away_is_written_when_it_is_back() {
-    if pg::server("a_new_job_started_while_the_server_is_away").is_none()
-        || std::env::var_os("RADIOCODE_TEST_PG").is_some()
-    {
+    let Some((own, pg_place, mut app, events)) =
+        workbench_on_a_server_of_its_own("a_new_job_started_while_the_server_is_away")
+    else {
         return;
-    }
-    let own = pg::start().expect("a second server");
-    let url = own.prepared_database();
-    let (pg_place, place) = server_place(&url);
-    let (mut app, events) = workbench_on(&place, &pg_place);
-    pg::stop(&own);
-    let offline = pump_until(&mut app, &events, Duration::from_secs(8), |a| {
-        a.session.offline.is_some()
-    });
-    assert!(offline, "the workbench shows the records are offline");
-    app.update(Msg::Paste("J295".into()));
-    app.update(Msg::Focus(radiocode::tui::app::Focus::Decoder));
-    app.update(Msg::RecordTry(TryOutcome::Refused));
-    app.update(Msg::Paste("KY05 ABC".into()));
-    app.update(Msg::Form(FormMsg::Next));
-    app.update(Msg::Paste("V5C".into()));
-    app.update(Msg::Form(FormMsg::Submit));
-    assert!(app.pending_try.is_some(), "{:?}", app.notice);
+    };
+    stop_and_see_offline(&own, &mut app, &events);
+    refuse_on_a_new_job(&mut app, "J295", "KY05 ABC");
+    assert!(app.pending.is_some(), "{:?}", app.notice);
     let notice = app.notice.clone().unwrap_or_default();
     assert!(
         notice.contains("NOT recorded yet: the new job for J295"),
@@ -1421,7 +1427,7 @@ fn a_new_job_started_while_the_server_is_away_is_written_when_it_is_back() {
 
     pg::restart(&own);
     let back = pump_until(&mut app, &events, Duration::from_secs(15), |a| {
-        a.session.offline.is_none() && a.pending_try.is_none()
+        a.session.offline.is_none() && a.pending.is_none()
     });
     assert!(back, "reconnected and wrote the job: {:?}", app.notice);
     let records = PgStore::open(&pg_place).unwrap();

@@ -71,17 +71,8 @@ impl<W: Write> Visible<W> {
     }
 
     fn text(&mut self, s: &str) -> io::Result<()> {
-        let mut start = 0;
-        for (i, c) in s.char_indices() {
-            if crate::finding::is_hidden(c) {
-                self.inner.write_all(&s.as_bytes()[start..i])?;
-                let mut shown = String::new();
-                crate::finding::push_escape(&mut shown, c);
-                self.inner.write_all(shown.as_bytes())?;
-                start = i + c.len_utf8();
-            }
-        }
-        self.inner.write_all(&s.as_bytes()[start..])
+        self.inner
+            .write_all(crate::finding::visible_text(s).as_bytes())
     }
 
     fn bytes(&mut self, bytes: &[u8]) -> io::Result<()> {

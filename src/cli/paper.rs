@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use super::progress::{Progress, Unit};
 use super::{EXIT_FAILURE, EXIT_INVALID, Out, RequestArgs};
 use crate::paper::{self, Format};
-use crate::session::{self, one_job};
+use crate::session::{self, LabelVerdict, one_job};
 use crate::settings::Bench;
 use crate::store::{self, EvidenceKind, EvidenceRow, NoSuchJob, Place};
 
@@ -99,14 +99,17 @@ pub fn attach(
     let mut status = crate::exit::OK;
     for (i, r) in rows.iter().enumerate() {
         if let Some(check) = said.get(i) {
-            if check.unreadable {
-                status = status.max(crate::exit::FAILURE);
-                say!("radiocode: job {job}: {}", check.line);
-            } else if check.differs {
-                status = status.max(crate::exit::NO_CODE);
-                say!("radiocode: job {job}: {}", check.line);
-            } else {
-                out.line(&format!("job {job}: {}", check.line))?;
+            let loud = match check.verdict {
+                LabelVerdict::Fine => None,
+                LabelVerdict::Differs => Some(crate::exit::NO_CODE),
+                LabelVerdict::Unreadable => Some(crate::exit::FAILURE),
+            };
+            match loud {
+                Some(code) => {
+                    status = status.max(code);
+                    say!("radiocode: job {job}: {}", check.line);
+                }
+                None => out.line(&format!("job {job}: {}", check.line))?,
             }
         }
         out.line(&format!(
@@ -142,38 +145,37 @@ pub fn verify(place: &Place, job: i64) -> anyhow::Result<u8> {
         Unit::Items("files"),
     );
     for e in &row.evidence {
-        progress.inc(0);
-        if e.path.is_empty() {
-            progress.suspend(|| out.line(&format!("{}: removed by a purge", e.kind)))?;
-            progress.inc(1);
-            continue;
-        }
-        // The exact file recorded, even when its name is not UTF-8.
-        let check = |p: &str| match crate::files::fingerprint(&crate::files::text_path(p)) {
-            Ok((_, sha)) if sha == e.sha256 => "ok".to_string(),
-            Ok(_) => "CHANGED since it was recorded".to_string(),
-            Err(_) if !crate::files::text_path(p).exists() => "MISSING".to_string(),
-            Err(why) => format!("UNREADABLE ({why})"),
-        };
-        let state = check(&e.path);
-        if state != "ok" {
-            bad += 1;
-        }
-        let copy = if e.copy_path.is_empty() {
-            String::new()
+        let line = if e.path.is_empty() {
+            format!("{}: removed by a purge", e.kind)
         } else {
+            // The exact file recorded, even when its name is not UTF-8.
+            let check = |p: &str| match crate::files::fingerprint(&crate::files::text_path(p)) {
+                Ok((_, sha)) if sha == e.sha256 => "ok".to_string(),
+                Ok(_) => "CHANGED since it was recorded".to_string(),
+                Err(_) if !crate::files::text_path(p).exists() => "MISSING".to_string(),
+                Err(why) => format!("UNREADABLE ({why})"),
+            };
+            let state = check(&e.path);
+            if state != "ok" {
+                bad += 1;
+            }
+            let copy = if e.copy_path.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; the copy {}: {}",
+                    crate::files::shown_path(&e.copy_path),
+                    check(&e.copy_path)
+                )
+            };
             format!(
-                "; the copy {}: {}",
-                crate::files::shown_path(&e.copy_path),
-                check(&e.copy_path)
-            )
-        };
-        progress.suspend(|| {
-            out.line(&format!(
                 "{} {}: {state}{copy}",
                 e.kind,
                 crate::files::shown_path(&e.path)
-            ))?;
+            )
+        };
+        progress.suspend(|| {
+            out.line(&line)?;
             out.flush()
         })?;
         progress.inc(1);

@@ -98,12 +98,20 @@ fn png_of(grey: Grey) -> Option<Vec<u8>> {
 /// radiocode's own end takes all of it down.
 static RUNNING: std::sync::Mutex<Vec<u32>> = std::sync::Mutex::new(Vec::new());
 
-/// Ends a Tesseract and everything it started.
-fn end_group(child: &mut std::process::Child) {
+/// Ends whatever is left of the process group a Tesseract leads (on Unix;
+/// elsewhere there is no group to end).
+fn kill_group(leader: u32) {
     #[cfg(unix)]
-    if let Some(pid) = rustix::process::Pid::from_raw(child.id() as i32) {
+    if let Some(pid) = rustix::process::Pid::from_raw(leader as i32) {
         let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
     }
+    #[cfg(not(unix))]
+    let _ = leader;
+}
+
+/// Ends a Tesseract and everything it started.
+fn end_group(child: &mut std::process::Child) {
+    kill_group(child.id());
     let _ = child.kill();
     let _ = child.wait();
 }
@@ -112,14 +120,7 @@ fn end_group(child: &mut std::process::Child) {
 /// signal, the workbench closed during a reading).
 pub fn end_all() {
     let running = std::mem::take(&mut *RUNNING.lock().unwrap_or_else(|e| e.into_inner()));
-    #[cfg(unix)]
-    for pid in running {
-        if let Some(pid) = rustix::process::Pid::from_raw(pid as i32) {
-            let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
-        }
-    }
-    #[cfg(not(unix))]
-    drop(running);
+    running.into_iter().for_each(kill_group);
 }
 
 /// Runs Tesseract on a PNG given on its standard input; its TSV output, or
@@ -196,10 +197,7 @@ fn talk(
         }
     };
     // Whatever a wrapper left running holds the output open: it goes too.
-    #[cfg(unix)]
-    if let Some(pid) = rustix::process::Pid::from_raw(child.id() as i32) {
-        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
-    }
+    kill_group(child.id());
     let _ = writer.join();
     let out = reader.join().unwrap_or_default();
     let err = errors.join().unwrap_or_default();

@@ -3,8 +3,8 @@
 //! is in `postgres_bulk`), with the records it cannot take named.
 
 use super::{
-    Added, BookRow, CopyReport, JobFilter, JobRow, MAX_PATH_TEXT, MAX_TEXT, NewTry, Records,
-    Snapshot, Tx, holds_nul, refused_text,
+    Added, BookRow, CopyReport, JobFilter, JobRow, LONG_TEXT, NewTry, Records, Snapshot, Tx,
+    refused_text, unstorable,
 };
 
 /// One record more in a kind's (copied, already there).
@@ -21,16 +21,12 @@ pub(super) fn merge_in(
     from: &Snapshot,
     done: &dyn Fn(u64),
 ) -> anyhow::Result<CopyReport> {
-    let mut report = CopyReport::default();
-    // Text a server cannot store (a NUL character) keeps that one record
-    // out, said by name; the others are copied.
-    let why = NUL_NOT_COPIED;
-    // Oldest first, so the copies are numbered in the order they happened.
-    for job in from.jobs.iter().rev() {
-        if job_holds_nul(job) {
-            report.skipped.push(job_skipped(job, why));
-            continue;
-        }
+    let taken = storable_records(from);
+    let mut report = CopyReport {
+        skipped: taken.kept_out,
+        ..CopyReport::default()
+    };
+    for job in taken.jobs {
         let id = match tx.job_id_by_uid(&job.uid)? {
             Some(id) => {
                 report.jobs.1 += 1;
@@ -65,11 +61,7 @@ pub(super) fn merge_in(
             done(1);
         }
     }
-    for row in &from.book {
-        if book_row_unstorable(row) {
-            report.skipped.push(book_row_skipped(row, why));
-            continue;
-        }
+    for row in taken.book {
         let job = match &row.job_uid {
             Some(uid) => tx.job_id_by_uid(uid)?,
             None => None,
@@ -102,13 +94,62 @@ pub(super) fn merge_few(
     Ok(())
 }
 
-/// Why a record is kept out of a copy.
-pub(super) const NUL_NOT_COPIED: &str =
-    "it holds a NUL character or a text too long, which the records do not take";
+/// The records of a snapshot the target takes: its jobs oldest first (so
+/// the copies are numbered in the order they happened) and its book
+/// entries; a record holding text the records do not take (a NUL
+/// character, a text too long) is kept out, named.
+pub(super) struct Storable<'a> {
+    pub jobs: Vec<&'a JobRow>,
+    pub book: Vec<&'a BookRow>,
+    pub kept_out: Vec<String>,
+}
 
-/// True when a job, or anything on it, holds text the server cannot store.
-pub(super) fn job_holds_nul(job: &JobRow) -> bool {
-    holds_nul(&[
+pub(super) fn storable_records(from: &Snapshot) -> Storable<'_> {
+    const WHY: &str = "it holds a NUL character or a text too long, which the records do not take";
+    let mut kept_out = Vec::new();
+    let jobs = from
+        .jobs
+        .iter()
+        .rev()
+        .filter(|job| {
+            let bad = job_unstorable(job);
+            if bad {
+                kept_out.push(format!(
+                    "job {} ({}): {WHY}",
+                    job.id,
+                    crate::finding::visible_text(&job.serial)
+                ));
+            }
+            !bad
+        })
+        .collect();
+    let book = from
+        .book
+        .iter()
+        .filter(|row| {
+            // A source may join several sources: held to the longer bound.
+            let bad =
+                unstorable(&[&row.added_by]) || refused_text(&[&row.source], &LONG_TEXT).is_some();
+            if bad {
+                kept_out.push(format!(
+                    "code book entry {} -> {}: {WHY}",
+                    crate::finding::visible_text(&row.serial),
+                    row.code
+                ));
+            }
+            !bad
+        })
+        .collect();
+    Storable {
+        jobs,
+        book,
+        kept_out,
+    }
+}
+
+/// True when a job, or anything on it, holds text the records do not take.
+fn job_unstorable(job: &JobRow) -> bool {
+    unstorable(&[
         &job.vehicle,
         &job.ownership_proof,
         &job.serial,
@@ -116,37 +157,12 @@ pub(super) fn job_holds_nul(job: &JobRow) -> bool {
         &job.workstation,
         &job.branch,
         &job.intake_notes,
-    ]) || job.attempts.iter().any(|a| holds_nul(&[&a.source]))
-        || job.later_notes.iter().any(|n| holds_nul(&[&n.text]))
+    ]) || job.attempts.iter().any(|a| unstorable(&[&a.source]))
+        || job.later_notes.iter().any(|n| unstorable(&[&n.text]))
         || job
             .evidence
             .iter()
-            .any(|e| refused_text(&[&e.path, &e.copy_path], MAX_PATH_TEXT).is_some())
-}
-
-/// True when a book entry holds text the records do not take. Its source
-/// may join several sources, so it is held to a path's length.
-pub(super) fn book_row_unstorable(row: &BookRow) -> bool {
-    refused_text(&[&row.added_by], MAX_TEXT).is_some()
-        || refused_text(&[&row.source], MAX_PATH_TEXT).is_some()
-}
-
-/// How a job kept out of a copy is named.
-pub(super) fn job_skipped(job: &JobRow, why: &str) -> String {
-    format!(
-        "job {} ({}): {why}",
-        job.id,
-        crate::finding::visible_text(&job.serial)
-    )
-}
-
-/// How a book entry kept out of a copy is named.
-pub(super) fn book_row_skipped(row: &BookRow, why: &str) -> String {
-    format!(
-        "code book entry {} -> {}: {why}",
-        crate::finding::visible_text(&row.serial),
-        row.code
-    )
+            .any(|e| refused_text(&[&e.path, &e.copy_path], &LONG_TEXT).is_some())
 }
 
 /// Copies everything `from` holds into `to`; running it again copies nothing.

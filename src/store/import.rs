@@ -98,7 +98,7 @@ impl<R: Read> ImportRows<R> {
             // Both stores take the same text: a NUL a server cannot store,
             // or a text longer than the records take, makes this row bad, on
             // a file as on a server.
-            if let Some(why) = super::refused_text(&[&text], super::MAX_TEXT) {
+            if let Some(why) = super::refused_text(&[&text], &super::TEXT) {
                 return Err(format!("a cell {why}"));
             }
             Ok(text)

@@ -212,8 +212,9 @@ fn accepted_on_job(job: i64, bench: &str, day: &str) -> String {
     format!("job {job} at {bench} on {day}: accepted by the radio")
 }
 
-/// A book entry added by hand (or imported) never reads as one a job
-/// confirmed: only a try recorded on the job writes those words.
+/// A book entry added by hand never reads as one a job confirmed: only a
+/// try recorded on the job writes those words. (An import may carry such
+/// sources from another garage's export.)
 fn not_posing_as_a_job(source: &str) -> anyhow::Result<()> {
     let t = source.trim_start().to_ascii_lowercase();
     if t.starts_with("job ") && t.contains("accepted by the radio") {
@@ -232,39 +233,48 @@ fn not_posing_as_a_job(source: &str) -> anyhow::Result<()> {
 /// megabytes.
 pub const MAX_TEXT: usize = 4000;
 
-/// The longest file path the records keep (a path's bytes written as hex
-/// where they are not UTF-8 included).
-const MAX_PATH_TEXT: usize = 10_000;
+/// How long a text the records take may be, and what a longer one is said
+/// to be.
+struct Bound {
+    max: usize,
+    too_long: &'static str,
+}
+
+/// A person's text.
+const TEXT: Bound = Bound {
+    max: MAX_TEXT,
+    too_long: "holds a text of more than 4,000 characters, more than the records take",
+};
+
+/// A file path (its bytes written as hex where they are not UTF-8), or a
+/// source that joins several.
+const LONG_TEXT: Bound = Bound {
+    max: 10_000,
+    too_long: "holds a text of more than 10,000 characters, more than the records take",
+};
 
 /// Why the records do not take these texts, or `None`: a NUL character (a
-/// server cannot store one), or one longer than `max` characters.
-fn refused_text(texts: &[&str], max: usize) -> Option<&'static str> {
+/// server cannot store one), or one longer than the bound.
+fn refused_text(texts: &[&str], bound: &Bound) -> Option<&'static str> {
     if texts.iter().any(|t| t.contains('\0')) {
         return Some("holds a NUL character, which the records do not take");
     }
-    if texts
+    texts
         .iter()
-        .any(|t| t.len() > max && t.chars().count() > max)
-    {
-        return Some(if max == MAX_TEXT {
-            "holds a text of more than 4,000 characters, more than the records take"
-        } else {
-            "holds a path of more than 10,000 characters, more than the records take"
-        });
-    }
-    None
+        .any(|t| t.len() > bound.max && t.chars().count() > bound.max)
+        .then_some(bound.too_long)
 }
 
-/// Text the records do not take (see [`refused_text`]).
-fn holds_nul(texts: &[&str]) -> bool {
-    refused_text(texts, MAX_TEXT).is_some()
+/// True when the records do not take one of these person's texts.
+fn unstorable(texts: &[&str]) -> bool {
+    refused_text(texts, &TEXT).is_some()
 }
 
 /// Both stores take and refuse the same text: a NUL character, which a
 /// server cannot store, or a text longer than [`MAX_TEXT`], is refused on a
 /// file too.
 fn storable(what: &str, texts: &[&str]) -> anyhow::Result<()> {
-    if let Some(why) = refused_text(texts, MAX_TEXT) {
+    if let Some(why) = refused_text(texts, &TEXT) {
         bail!("the {what} {why}; nothing was written");
     }
     Ok(())

@@ -12,11 +12,10 @@ use postgres::Transaction;
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::Type;
 
-use super::copy::{book_row_skipped, book_row_unstorable, job_holds_nul, job_skipped, merge_few};
+use super::copy::{merge_few, storable_records};
 use super::postgres_schema::{RANK, rank};
 use super::{
-    BadRow, CopyReport, ImportReport, JobRow, NewEntry, Snapshot, StrictRollback, family_of,
-    job_serial,
+    BadRow, CopyReport, ImportReport, NewEntry, Snapshot, StrictRollback, family_of, job_serial,
 };
 use crate::serial::Family;
 
@@ -278,28 +277,19 @@ fn write_entry(
 
 /// Writes what `from` holds and the server lacks, in the transaction `tx`:
 /// jobs oldest first, then their tries, notes and evidence, then the book,
-/// the chip dumps and the layouts. A record holding a NUL character, which
-/// the server cannot store, is kept out and named; the rest are copied.
+/// the chip dumps and the layouts. A record holding text the records do not
+/// take is kept out and named; the rest are copied.
 pub(super) fn merge(
     tx: &mut Transaction<'_>,
     from: &Snapshot,
     done: &dyn Fn(u64),
 ) -> anyhow::Result<CopyReport> {
-    let mut report = CopyReport::default();
-    let why = super::copy::NUL_NOT_COPIED;
-    // Oldest first, so the copies are numbered in the order they happened.
-    let jobs: Vec<&JobRow> = from
-        .jobs
-        .iter()
-        .rev()
-        .filter(|job| {
-            let bad = job_holds_nul(job);
-            if bad {
-                report.skipped.push(job_skipped(job, why));
-            }
-            !bad
-        })
-        .collect();
+    let taken = storable_records(from);
+    let jobs = taken.jobs;
+    let mut report = CopyReport {
+        skipped: taken.kept_out,
+        ..CopyReport::default()
+    };
     let mut ord: i64 = 0;
     report.jobs = copy_kind(
         tx,
@@ -386,14 +376,7 @@ pub(super) fn merge(
         },
     )?;
     lock_book(tx)?;
-    let book = from.book.iter().filter(|row| {
-        let bad = book_row_unstorable(row);
-        if bad {
-            report.skipped.push(book_row_skipped(row, why));
-        }
-        !bad
-    });
-    let book: Vec<_> = book.collect();
+    let book = taken.book;
     report.book = copy_kind(
         tx,
         &BOOK,

@@ -51,7 +51,7 @@ impl App {
             decoder_scroll: 0,
             findings_scroll: 0,
             simulator: None,
-            pending_try: None,
+            pending: None,
             server_answers: true,
             session: Session::without_records(book),
             prepared: Prepared::default(),
@@ -467,17 +467,9 @@ impl App {
                 self.write_try(id, tried);
             }
             Err(e) if self.session.is_shared() => {
-                self.notice = Some(format!(
-                    "NOT recorded yet: the new job for {} and its try {} {}. They will be \
-                     written when the records are back ({e:#})",
-                    job.serial,
-                    tried.code,
-                    tried.outcome.id()
-                ));
-                self.session.offline.get_or_insert_with(|| format!("{e:#}"));
                 self.overlay = Overlay::None;
                 self.form = None;
-                self.pending_try = Some(Pending::Job(job, tried));
+                self.keep_until_back(Pending::Job(job, tried), &e);
             }
             Err(e) => {
                 // The form stays open with what was typed.
@@ -498,7 +490,7 @@ impl App {
                     }
                     TryOutcome::Refused => format!("job {job}: {code} refused"),
                 });
-                self.pending_try = None;
+                self.pending = None;
                 self.last_try = Some((code, outcome));
                 if outcome == TryOutcome::Refused {
                     self.job_refused.push(code);
@@ -518,16 +510,7 @@ impl App {
                     .min(self.candidate_count().saturating_sub(1));
                 self.rebuild_simulator();
             }
-            Err(e) if self.session.is_shared() => {
-                // Kept with its identity: written once the server is back, never twice.
-                self.notice = Some(format!(
-                    "NOT recorded yet: job {job} {code} {}. It will be written when the records \
-                     are back ({e:#})",
-                    outcome.id()
-                ));
-                self.session.offline.get_or_insert_with(|| format!("{e:#}"));
-                self.pending_try = Some(Pending::Try(job, t));
-            }
+            Err(e) if self.session.is_shared() => self.keep_until_back(Pending::Try(job, t), &e),
             Err(e) => self.notice = Some(format!("could not record the try: {e:#}")),
         }
     }
@@ -622,12 +605,27 @@ impl App {
         }
     }
 
+    /// A write the server did not take: kept with its identity, said, and
+    /// written once the server is back, never twice.
+    fn keep_until_back(&mut self, pending: Pending, e: &anyhow::Error) {
+        self.notice = Some(format!(
+            "NOT recorded yet: {}. {} written when the records are back ({e:#})",
+            pending.what(),
+            match pending {
+                Pending::Try(..) => "It will be",
+                Pending::Job(..) => "They will be",
+            }
+        ));
+        self.session.offline.get_or_insert_with(|| format!("{e:#}"));
+        self.pending = Some(pending);
+    }
+
     /// Opens the records again; a try waiting to be written is written.
     fn reconnect(&mut self) {
         if self.session.reconnect().is_ok() && self.session.offline.is_none() {
             self.notice = Some("the records are back".to_string());
             self.refresh();
-            match self.pending_try.take() {
+            match self.pending.take() {
                 Some(Pending::Try(job, t)) => self.write_try(job, t),
                 Some(Pending::Job(job, t)) => self.write_job(job, t),
                 None => {}

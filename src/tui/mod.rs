@@ -274,7 +274,7 @@ fn draw_and_read(
 /// What to say on the way out about a try the records never got.
 fn not_recorded(app: &App) -> Option<String> {
     use state::Pending;
-    let pending = app.pending_try.as_ref()?;
+    let pending = app.pending.as_ref()?;
     let t = pending.tried();
     let (code, outcome) = (t.code, t.outcome.id());
     Some(match pending {

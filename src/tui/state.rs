@@ -174,6 +174,21 @@ impl Pending {
             Pending::Try(_, t) | Pending::Job(_, t) => t,
         }
     }
+
+    /// What waits, in words: "job 3 6586 refused", "the new job for J295
+    /// and its try 7590 refused".
+    pub fn what(&self) -> String {
+        let t = self.tried();
+        match self {
+            Pending::Try(job, _) => format!("job {job} {} {}", t.code, t.outcome.id()),
+            Pending::Job(job, _) => format!(
+                "the new job for {} and its try {} {}",
+                job.serial,
+                t.code,
+                t.outcome.id()
+            ),
+        }
+    }
 }
 
 /// What the terminal loop must do after an update.
@@ -229,7 +244,7 @@ pub struct App {
     /// The keypad panel for the chosen code, when there is one.
     pub simulator: Option<Simulator>,
     /// A write the records did not confirm: written when they are back.
-    pub pending_try: Option<Pending>,
+    pub pending: Option<Pending>,
     /// What the server's watcher last said: it answers.
     pub(super) server_answers: bool,
     /// The records: the book that answers, the job log, where they are.

@@ -57,7 +57,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
     let mut spans = Vec::new();
     let mut used = 0;
     if app.session.offline.is_some() {
-        let text = if app.pending_try.is_some() {
+        let text = if app.pending.is_some() {
             " RECORDS OFFLINE: reconnecting; 1 try waiting to be written "
         } else if width >= 100 {
             " RECORDS OFFLINE: reconnecting; the algorithms and public pairs answer "
