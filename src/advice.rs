@@ -7,9 +7,6 @@ use std::fmt::Display;
 /// The flag on a radio that refused a code radiocode was sure of.
 pub const SUSPECTED: &str = "SUSPECTED RE-CODED OR SWAPPED";
 
-/// Why a correct code can be refused.
-pub const RECODED: &str = "a swapped or re-coded radio refuses a correct code";
-
 /// The same, said as a sentence.
 pub const RECODED_SENTENCE: &str = "A refused correct code can mean a swapped or re-coded radio.";
 
@@ -42,10 +39,13 @@ pub fn suspected_on_job(
     )
 }
 
-/// After a refused code, on the command line.
-pub fn after_a_refusal() -> String {
-    format!(
-        "a refused code: check the serial was read right; {RECODED}. {}",
-        BATTERY.trim_end_matches(": it restarts it.")
-    )
+/// What to do after a refused code: the same words in the decoder and on
+/// the command line.
+pub const AFTER_A_REFUSAL: &str = "Check the serial was read right; a swapped or re-coded radio \
+                                   refuses a correct code. Keep the radio switched on through \
+                                   any wait: disconnecting the battery restarts it.";
+
+/// A code refused on a job, and what to do next.
+pub fn refused_on_job(job: i64, code: impl Display) -> String {
+    format!("Job {job}: {code} was refused. {AFTER_A_REFUSAL}")
 }

@@ -5,10 +5,10 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::{DumpCommand, EXIT_FAILURE, EXIT_INVALID, LayoutFormat, LayoutsCommand, Out};
-use crate::decode::{Code, Confidence, decode};
+use crate::decode::{Code, Confidence};
 use crate::dump::{self, Dump, DumpCandidate, Learned, Model, Spot};
 use crate::serial::echo_text;
-use crate::session;
+use crate::session::{self, DumpRead, LayoutChoice};
 use crate::store::{self, DumpRecord, JobFilter, LayoutRecord, Place, Records, whoami};
 
 pub fn run(cmd: &DumpCommand, place: &Place) -> anyhow::Result<u8> {
@@ -66,15 +66,9 @@ fn usage(message: &str) -> u8 {
     EXIT_INVALID
 }
 
-/// The recorded dumps and imported layouts, or none when there are no records.
-fn knowledge(
-    records: Option<&dyn Records>,
-) -> anyhow::Result<(Vec<DumpRecord>, Vec<LayoutRecord>)> {
-    match records {
-        Some(r) => Ok((r.dumps(None)?, r.layouts()?)),
-        None => Ok((Vec::new(), Vec::new())),
-    }
-}
+/// What `dump show` says to do when no unit is known.
+const WITHOUT_UNIT: &str = "no model given: say which unit with --model TYPE or --serial SERIAL, \
+                            or choose a layout with --layout ID";
 
 #[derive(Serialize)]
 struct ShowJson<'a> {
@@ -115,52 +109,24 @@ fn show(
         Err(code) => return Ok(code),
     };
     let records = session::open_for_reading(place);
-    let (dumps, imported) = knowledge(records.as_deref())?;
-    let (layouts, mut notes) = match (layout, &model) {
-        (Some(id), _) => match dump::layout_by_id(id, &dumps, &imported) {
-            Some(l) => (vec![l], Vec::new()),
-            None => {
-                let (listed, _) = dump::listing(&dumps, &imported);
-                let ids: Vec<_> = listed.iter().map(|l| l.id.as_str()).collect();
-                return Ok(usage(&format!(
-                    "there is no layout '{}' (standing ones: {})",
-                    echo_text(id, 40),
-                    ids.join(", ")
-                )));
-            }
-        },
-        (None, Some(m)) => dump::layouts_for(m, &dumps, &imported),
-        (None, None) => (
-            Vec::new(),
-            vec![
-                "no model given: say which unit with --model TYPE or --serial SERIAL, or \
-                  choose a layout with --layout ID"
-                    .to_string(),
-            ],
-        ),
+    let known = session::known_layouts(records.as_deref())?;
+    let choice = match layout {
+        Some(id) => LayoutChoice::Id(id),
+        None => LayoutChoice::Unit(model.as_ref()),
     };
-    let (candidates, why) = dump::read_codes(&dump, &layouts);
-    notes.extend(why);
-    if candidates.is_empty()
-        && let Some(m) = &model
-        && layout.is_none()
-    {
-        notes.push(format!(
-            "to learn where {m} keeps its code: `radiocode dump learn FILE --code NNNN --model \
-             {m}` for dumps of {m} radios whose code is known; two with different codes that \
-             agree on one place make a layout"
-        ));
-    }
+    let read = match session::read_dump(&dump, choice, &known, WITHOUT_UNIT) {
+        Ok(read) => read,
+        Err(why) => return Ok(usage(&why)),
+    };
     let outcome = serial.map(|s| {
-        let book: Box<dyn crate::decode::CodeBook> = match records {
-            Some(r) => r,
-            None => Box::new(store::MemoryBook::seed()),
-        };
-        let mut o = decode(s, None, book.as_ref());
-        let joined: Vec<_> = candidates.iter().map(DumpCandidate::candidate).collect();
-        o.join_chip_dump(&joined);
-        o
+        let book = session::or_shipped(records);
+        session::decode_with_dump(s, book.as_ref(), &read)
     });
+    let DumpRead {
+        candidates,
+        notes,
+        marked,
+    } = read;
     let mut out = Out::stdout();
     if json {
         let line = super::output::json_text(&ShowJson {
@@ -212,10 +178,6 @@ fn show(
             out.line(&row("result", "no code read from this dump"))?;
         }
         out.line("")?;
-        let marked: Vec<usize> = candidates
-            .iter()
-            .flat_map(|c| dump.spot_bytes(c.spot()))
-            .collect();
         for line in dump::hex_view(&dump.bytes, &marked) {
             out.line(&line)?;
         }
@@ -413,7 +375,7 @@ fn learn(
 
 fn layouts(place: &Place, format: LayoutFormat) -> anyhow::Result<u8> {
     let records = session::open_for_reading(place);
-    let (dumps, imported) = knowledge(records.as_deref())?;
+    let (dumps, imported) = session::known_layouts(records.as_deref())?;
     let (listed, unsettled) = dump::listing(&dumps, &imported);
     let mut out = Out::stdout();
     match format {

@@ -11,7 +11,7 @@ use crate::serial::{diagnose, echo_text};
 use crate::session;
 use crate::settings::Bench;
 use crate::store::{
-    self, Added, BookRow, JobFilter, JobRow, NewEntry, NewJob, Place, Records, SqliteStore, whoami,
+    self, Added, BookRow, JobFilter, JobRow, NewEntry, Place, SqliteStore, whoami,
 };
 
 pub fn book(cmd: &BookCommand, place: &Place) -> anyhow::Result<u8> {
@@ -74,7 +74,7 @@ pub fn book(cmd: &BookCommand, place: &Place) -> anyhow::Result<u8> {
             })?;
         }
         BookCommand::List { format } => {
-            let rows = book_rows(place)?;
+            let rows = session::listed_book(place)?;
             write_book(&mut out, &rows, format.unwrap_or(ListFormat::Table))?;
         }
         BookCommand::Export { format } => {
@@ -84,7 +84,7 @@ pub fn book(cmd: &BookCommand, place: &Place) -> anyhow::Result<u8> {
                 .map(|j| j.vehicle)
                 .collect();
             let vehicles: Vec<&str> = vehicles.iter().map(String::as_str).collect();
-            let mut rows = book_rows(place)?;
+            let mut rows = session::listed_book(place)?;
             for r in &mut rows {
                 r.source = crate::paper::redact(&r.source, &vehicles);
             }
@@ -148,13 +148,6 @@ pub fn book(cmd: &BookCommand, place: &Place) -> anyhow::Result<u8> {
     }
     out.flush()?;
     Ok(0)
-}
-
-fn book_rows(place: &Place) -> anyhow::Result<Vec<BookRow>> {
-    match store::open_reading(place)? {
-        Some(records) => records.book(),
-        None => SqliteStore::in_memory()?.book(),
-    }
 }
 
 fn write_book(out: &mut Out, rows: &[BookRow], format: ListFormat) -> anyhow::Result<()> {
@@ -233,19 +226,24 @@ pub fn jobs(cmd: &JobsCommand, place: &Place, bench: &Bench) -> anyhow::Result<u
             branch,
         } => {
             let d = diagnose(serial, None);
-            let mut records = store::open_writing(place)?;
-            let id = records.new_job(&NewJob {
-                workstation: workstation
-                    .clone()
-                    .unwrap_or_else(|| bench.workstation.clone()),
-                branch: branch.clone().unwrap_or_else(|| bench.branch.clone()),
-                vehicle: vehicle.trim().to_string(),
-                ownership_proof: proof.trim().to_string(),
-                serial: serial.clone(),
+            let asked = session::JobAsked {
+                serial: d.kept(serial),
+                typed: serial.clone(),
+                vehicle: vehicle.clone(),
+                proof: proof.clone(),
                 notes: note.clone().unwrap_or_default(),
+                workstation: workstation.clone(),
+                branch: branch.clone(),
                 uid: String::new(),
-                serial_typed: serial.clone(),
-            })?;
+            };
+            let job = match session::new_job(bench, asked) {
+                Ok(job) => job,
+                Err(_) => {
+                    say!("radiocode: {}", session::JobNeeds::TEXT);
+                    return Ok(EXIT_INVALID);
+                }
+            };
+            let id = store::open_writing(place)?.new_job(&job)?;
             if d.serial.is_none() {
                 say!(
                     "radiocode: note: '{}' is not a valid serial; the job keeps it as typed",
@@ -287,7 +285,7 @@ pub fn jobs(cmd: &JobsCommand, place: &Place, bench: &Bench) -> anyhow::Result<u
             if outcome == crate::store::TryOutcome::Accepted {
                 out.line("the code is now a confirmed code book entry for this serial")?;
             } else {
-                out.line(&advice::after_a_refusal())?;
+                out.line(advice::AFTER_A_REFUSAL)?;
             }
         }
         JobsCommand::Note { job, text } => {

@@ -30,6 +30,15 @@ pub struct Diagnosis {
 }
 
 impl Diagnosis {
+    /// The serial a record keeps for what was typed: the normal form when
+    /// the serial is valid, otherwise the text as typed (trimmed), so a
+    /// job on a label that could not be read right still names it.
+    pub fn kept(&self, typed: &str) -> String {
+        self.serial
+            .as_deref()
+            .map_or_else(|| typed.trim().to_string(), str::to_string)
+    }
+
     /// Nothing read yet; `family` is the family the technician chose, if any.
     pub fn new(family: Option<Family>) -> Diagnosis {
         Diagnosis {

@@ -415,10 +415,7 @@ fn family_of(serial: &str) -> Option<Family> {
 /// The serial a job keeps: the normalised one when valid, else as typed.
 fn job_serial(typed: &str) -> (String, Option<Family>) {
     let d = diagnose(typed, None);
-    let serial = d
-        .serial
-        .map_or_else(|| typed.trim().to_string(), String::from);
-    (serial, d.family)
+    (d.kept(typed), d.family)
 }
 
 /// An accepted try's serial must be a valid one to become a book entry.

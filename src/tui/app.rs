@@ -13,10 +13,9 @@ use super::prepared::Prepared;
 use super::scan::Burst;
 use super::simulator::Simulator;
 use crate::decode::{Candidate, Code, CodeBook, decode};
-use crate::dump::{DumpCandidate, Model};
 use crate::keypad::profile_for;
 use crate::paper;
-use crate::session::{self, Session};
+use crate::session::{self, JobAsked, JobNeeds, Session};
 use crate::settings::Bench;
 use crate::store::{NewJob, NewTry, Place, Records, RecordsEvent, TryOutcome};
 
@@ -89,18 +88,13 @@ impl App {
             .outcome
             .as_ref()
             .and_then(|o| o.diagnosis.serial.as_deref())
-            .and_then(|s| Model::from_serial(s).ok());
+            .and_then(session::unit_of);
         if let Some(reading) = &mut self.dump.reading {
             if reading.model != model {
                 reading.read_for(model);
             }
             if let Some(o) = &mut self.outcome {
-                let joined: Vec<_> = reading
-                    .candidates
-                    .iter()
-                    .map(DumpCandidate::candidate)
-                    .collect();
-                o.join_chip_dump(&joined);
+                session::join_dump(o, &reading.read);
             }
         }
         // New text: its panes are read from the top.
@@ -440,18 +434,24 @@ impl App {
 
     /// Starts the job the form was filled in for, then records its first try.
     fn start_job(&mut self, filled: Filled) {
-        let serial = self.serial_for_records();
-        let job = NewJob {
-            workstation: self.session.bench.workstation.clone(),
-            branch: self.session.bench.branch.clone(),
+        let typed = self.input.value().to_string();
+        let asked = JobAsked {
+            serial: self.serial_for_records(),
+            typed,
             vehicle: filled.vehicle,
-            ownership_proof: filled.proof,
-            serial: serial.clone(),
+            proof: filled.proof,
             notes: filled.notes,
             uid: filled.uid,
-            serial_typed: self.input.value().to_string(),
+            ..JobAsked::default()
         };
-        self.write_job(job, filled.tried);
+        match session::new_job(&self.session.bench, asked) {
+            Ok(job) => self.write_job(job, filled.tried),
+            Err(_) => {
+                if let Some(form) = &mut self.form {
+                    form.error = Some(JobNeeds::TEXT.into());
+                }
+            }
+        }
     }
 
     /// Starts `job` and records its first try. With the server away the

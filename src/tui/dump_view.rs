@@ -2,8 +2,12 @@
 
 use tui_input::{Input, InputRequest};
 
-use crate::dump::{Dump, DumpCandidate, Model};
-use crate::session::{self, Known, Session};
+use crate::dump::{Dump, Model};
+use crate::session::{self, DumpRead, Known, LayoutChoice, Session};
+
+/// What the workbench says to do when no unit is known for a dump.
+const WITHOUT_UNIT: &str =
+    "type the radio's serial on the workbench: its unit says which layout reads this dump";
 
 /// What can happen in the chip dump view.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,10 +35,8 @@ pub struct DumpReading {
     pub dump: Dump,
     /// The unit the serial on screen names, when it is a Blaupunkt or Becker.
     pub model: Option<Model>,
-    pub candidates: Vec<DumpCandidate>,
-    pub notes: Vec<String>,
-    /// The file offsets of the candidates' bytes, highlighted in the hex view.
-    pub marked: Vec<usize>,
+    /// Its codes, notes and the offsets highlighted in the hex view.
+    pub read: DumpRead,
     /// The recorded dumps and imported layouts the layouts are learned from.
     known: Known,
 }
@@ -42,12 +44,14 @@ pub struct DumpReading {
 impl DumpReading {
     /// Reads the dump through the layouts of `model`.
     pub fn read_for(&mut self, model: Option<Model>) {
-        let (candidates, notes, marked) =
-            session::read_dump(&self.dump, model.as_ref(), &self.known);
+        let choice = LayoutChoice::Unit(model.as_ref());
+        // A unit's layouts are always there to read through; only an id can be missing.
+        self.read = session::read_dump(&self.dump, choice, &self.known, WITHOUT_UNIT)
+            .unwrap_or_else(|why| DumpRead {
+                notes: vec![why],
+                ..DumpRead::default()
+            });
         self.model = model;
-        self.candidates = candidates;
-        self.notes = notes;
-        self.marked = marked;
     }
 }
 
@@ -107,9 +111,7 @@ impl DumpView {
             file,
             dump,
             model: None,
-            candidates: Vec::new(),
-            notes: Vec::new(),
-            marked: Vec::new(),
+            read: DumpRead::default(),
             known,
         };
         reading.read_for(None);
@@ -120,7 +122,7 @@ impl DumpView {
 
     /// Scrolls to the first byte of a code, once the dump is read for the unit.
     pub fn show_first_code(&mut self) {
-        if let Some(first) = self.reading.as_ref().and_then(|r| r.marked.first()) {
+        if let Some(first) = self.reading.as_ref().and_then(|r| r.read.marked.first()) {
             self.scroll = (first / 16).saturating_sub(2);
         }
     }

@@ -4,6 +4,7 @@
 use tui_input::{Input, InputRequest};
 
 use crate::decode::Code;
+use crate::session::{self, JobNeeds};
 use crate::store::{self, NewTry, TryOutcome};
 
 /// The form's fields, top to bottom.
@@ -100,8 +101,7 @@ impl JobForm {
                 self.active_mut().handle(req);
                 // The complaint goes once what it asked for is there.
                 if self.error.is_some()
-                    && !self.vehicle.value().trim().is_empty()
-                    && !self.proof.value().trim().is_empty()
+                    && session::job_needs(self.vehicle.value(), self.proof.value()).is_none()
                 {
                     self.error = None;
                 }
@@ -116,14 +116,11 @@ impl JobForm {
     fn submit(&mut self) -> Option<Filled> {
         let vehicle = self.vehicle.value().trim().to_string();
         let proof = self.proof.value().trim().to_string();
-        if vehicle.is_empty() || proof.is_empty() {
-            self.error = Some(
-                "both are needed: the registration or VIN, and the proof of ownership seen".into(),
-            );
-            self.field = if vehicle.is_empty() {
-                Field::Vehicle
-            } else {
-                Field::Proof
+        if let Some(needs) = session::job_needs(&vehicle, &proof) {
+            self.error = Some(JobNeeds::TEXT.into());
+            self.field = match needs {
+                JobNeeds::Vehicle => Field::Vehicle,
+                JobNeeds::Proof => Field::Proof,
             };
             return None;
         }

@@ -315,11 +315,11 @@ impl App {
 
     /// The serial a try is recorded against: the normalised one when valid.
     pub(super) fn serial_for_records(&self) -> String {
-        self.outcome
-            .as_ref()
-            .and_then(|o| o.diagnosis.serial.as_deref())
-            .unwrap_or_else(|| self.input.value().trim())
-            .to_string()
+        let typed = self.input.value();
+        match &self.outcome {
+            Some(o) => o.diagnosis.kept(typed),
+            None => typed.trim().to_string(),
+        }
     }
 
     /// True when the server answers but this bench's connection was lost:

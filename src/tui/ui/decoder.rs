@@ -83,12 +83,7 @@ pub(super) fn lines<'a>(
             }
             if let Some((job, last)) = app.job_on_screen() {
                 let text = match last {
-                    Some((code, TryOutcome::Refused)) => format!(
-                        "Job {job}: {code} was refused. {}{}. Keep the radio switched on through \
-                         any wait: disconnecting the battery restarts it.",
-                        crate::advice::RECODED[..1].to_uppercase(),
-                        &crate::advice::RECODED[1..]
-                    ),
+                    Some((code, TryOutcome::Refused)) => crate::advice::refused_on_job(job, code),
                     Some((code, TryOutcome::Accepted)) => {
                         format!("Job {job}: {code} was accepted and is in the code book.")
                     }

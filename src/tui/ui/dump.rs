@@ -52,7 +52,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
         let chunk = &bytes[start..(start + 16).min(bytes.len())];
         let mut spans = vec![Span::styled(format!("{start:04X} "), theme.dim())];
         for (i, b) in chunk.iter().enumerate() {
-            let style = if r.marked.contains(&(start + i)) {
+            let style = if r.read.marked.contains(&(start + i)) {
                 theme.code().patch(theme.selected())
             } else {
                 Style::new()
@@ -98,7 +98,7 @@ pub(super) fn info_lines(app: &App, theme: &Theme, width: u16) -> Vec<Line<'stat
                 "unit {m} (from the serial on the workbench)"
             )));
         }
-        for c in &r.candidates {
+        for c in &r.read.candidates {
             let text = format!(
                 "{}  {} · layout {} at {}: {}",
                 c.code,
@@ -115,7 +115,7 @@ pub(super) fn info_lines(app: &App, theme: &Theme, width: u16) -> Vec<Line<'stat
                 });
             }
         }
-        for n in &r.notes {
+        for n in &r.read.notes {
             for l in wrap(n, width) {
                 info.push(Line::styled(l, theme.dim()));
             }

@@ -5,19 +5,29 @@
 //! has refused and the chip dump evidence. The command line and the
 //! workbench both call it and work none of it out again.
 
+mod book;
+mod dump;
+mod jobs;
+mod label;
+
+pub use book::{listed_book, loaded_book, open_for_reading, or_shipped, reading_book};
+pub use dump::{
+    DumpRead, Known, LayoutChoice, decode_with_dump, join_dump, known_layouts, read_dump, unit_of,
+};
+pub use jobs::{
+    JobAsked, JobNeeds, RequestFacts, job_needs, new_job, one_job, record_try_on_job, refused_for,
+    request_facts, tried,
+};
+pub use label::{LabelCheck, LabelVerdict, read_label_evidence};
+
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use crate::code::Code;
-use crate::decode::{CodeBook, Outcome, decode};
-use crate::dump::{self, Dump, DumpCandidate, Model};
+use crate::decode::CodeBook;
 use crate::exit;
 use crate::paper::Refused;
 use crate::settings::{Bench, Settings};
-use crate::store::{
-    self, DumpRecord, JobFilter, JobRow, LayoutRecord, MemoryBook, NewJob, NewTry, NoSuchJob,
-    Place, Records, TryOutcome,
-};
+use crate::store::{self, NewJob, NewTry, Place, Records};
 
 /// Where the records are and who this bench is, from the command line, the
 /// environment and the config file. A bad setting is said with the exit
@@ -105,169 +115,6 @@ fn percent_decoded(text: &str) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
-}
-
-/// The records for reading, if there are any. Records that cannot be read
-/// (a broken file, a server that does not answer) are reported once and
-/// skipped: the algorithms and the shipped public pairs answer instead.
-pub fn open_for_reading(place: &Place) -> Option<Box<dyn Records>> {
-    store::open_reading(place).unwrap_or_else(|e| {
-        unusable(&e);
-        None
-    })
-}
-
-fn unusable(e: &anyhow::Error) {
-    say!(
-        "radiocode: warning: the code book cannot be used ({e:#}); only the algorithms and the \
-         seeded public pairs answer"
-    );
-}
-
-/// The code book for looking up a few serials.
-pub fn reading_book(place: &Place) -> Box<dyn CodeBook> {
-    match open_for_reading(place) {
-        Some(records) => records,
-        None => Box::new(MemoryBook::seed()),
-    }
-}
-
-/// The whole book in memory, for a batch.
-pub fn loaded_book(place: &Place) -> Box<dyn CodeBook + Sync> {
-    match open_for_reading(place).map(|r| MemoryBook::load(r.as_ref())) {
-        Some(Ok(book)) => Box::new(book),
-        Some(Err(e)) => {
-            unusable(&e);
-            Box::new(MemoryBook::seed())
-        }
-        None => Box::new(MemoryBook::seed()),
-    }
-}
-
-/// A try of `code`, with where the code stood among the candidates for the
-/// radio's serial: its source and confidence, or "entered by hand".
-pub fn tried(candidates: Option<&Outcome>, code: Code, outcome: TryOutcome) -> NewTry {
-    match candidates.and_then(|o| o.candidates.iter().find(|c| c.code == code)) {
-        Some(c) => NewTry::new(code, outcome).from_candidate(c),
-        None => NewTry {
-            source: "entered by hand".to_string(),
-            ..NewTry::new(code, outcome)
-        },
-    }
-}
-
-/// Records a try on a job, its provenance worked out from the job's serial.
-pub fn record_try_on_job(
-    records: &mut dyn Records,
-    job: i64,
-    code: Code,
-    outcome: TryOutcome,
-) -> anyhow::Result<NewTry> {
-    let row = one_job(records, job)?;
-    // Where the code stood when it was tried: the card and the re-coded check need it.
-    let o = decode(&row.serial, None, &*records);
-    let t = tried(Some(&o), code, outcome);
-    records.record_try(job, &t)?;
-    Ok(t)
-}
-
-/// One job, or the error that says there is none (exit status 1).
-pub fn one_job(records: &dyn Records, job: i64) -> anyhow::Result<JobRow> {
-    records
-        .jobs(&JobFilter::job(job))?
-        .into_iter()
-        .next()
-        .ok_or_else(|| NoSuchJob(job).into())
-}
-
-/// The codes refused on earlier jobs for this serial, oldest first. A job
-/// log that cannot be read is an error, never an empty list.
-pub fn refused_for(records: &dyn Records, serial: &str) -> anyhow::Result<Vec<Refused>> {
-    let jobs = records.jobs(&JobFilter::serial(serial))?;
-    let mut out: Vec<Refused> = jobs
-        .iter()
-        .flat_map(|j| {
-            j.attempts
-                .iter()
-                .filter(|a| a.outcome == TryOutcome::Refused)
-                .map(|a| Refused {
-                    job: j.id,
-                    attempt: a.clone(),
-                })
-        })
-        .collect();
-    out.sort_by(|a, b| a.attempt.at.cmp(&b.attempt.at));
-    Ok(out)
-}
-
-/// What a request sheet says beyond the serial: the codes already refused
-/// and, for a job, its vehicle and proof.
-#[derive(Debug, Default)]
-pub struct RequestFacts {
-    pub refused: Vec<Refused>,
-    pub vehicle: Option<String>,
-    pub proof: Option<String>,
-}
-
-/// The facts of a request sheet for `serial` (valid, normal form), from
-/// the records when there are any; a read error is an error.
-pub fn request_facts(
-    records: Option<&dyn Records>,
-    serial: &str,
-    job: Option<i64>,
-) -> anyhow::Result<RequestFacts> {
-    let Some(records) = records else {
-        return Ok(RequestFacts::default());
-    };
-    let mut facts = RequestFacts {
-        refused: refused_for(records, serial)?,
-        ..RequestFacts::default()
-    };
-    if let Some(job) = job {
-        let row = one_job(records, job)?;
-        facts.vehicle = Some(row.vehicle);
-        facts.proof = Some(row.ownership_proof);
-    }
-    Ok(facts)
-}
-
-/// The chip dump evidence the layouts are learned from: the recorded dumps
-/// and the imported layouts.
-pub type Known = (Vec<DumpRecord>, Vec<LayoutRecord>);
-
-/// Everything recorded that a dump is read through.
-pub fn known_layouts(records: Option<&dyn Records>) -> anyhow::Result<Known> {
-    match records {
-        Some(r) => Ok((r.dumps(None)?, r.layouts()?)),
-        None => Ok((Vec::new(), Vec::new())),
-    }
-}
-
-/// A dump read through the layouts of `model`: its codes, why there are
-/// none, and the file offsets of the codes' bytes.
-pub fn read_dump(
-    dump: &Dump,
-    model: Option<&Model>,
-    known: &Known,
-) -> (Vec<DumpCandidate>, Vec<String>, Vec<usize>) {
-    let (layouts, mut notes) = match model {
-        Some(m) => dump::layouts_for(m, &known.0, &known.1),
-        None => (
-            Vec::new(),
-            vec![
-                "type the radio's Blaupunkt or Becker serial on the workbench: its unit says \
-                 which layout reads this dump"
-                    .to_string(),
-            ],
-        ),
-    };
-    let (candidates, why) = dump::read_codes(dump, &layouts);
-    notes.extend(why);
-    let marked = candidates
-        .iter()
-        .flat_map(|c| dump.spot_bytes(c.spot()))
-        .collect();
-    (candidates, notes, marked)
 }
 
 /// The records of a bench that stays open (the workbench): the store once
@@ -412,72 +259,3 @@ impl Session {
     }
 }
 
-/// What reading a label photo said, and what it means for the job.
-pub struct LabelCheck {
-    pub line: String,
-    pub verdict: LabelVerdict,
-}
-
-/// A label photo against its job.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LabelVerdict {
-    /// Its serial is the job's, or it shows none.
-    Fine,
-    /// Its serial is not the job's.
-    Differs,
-    /// It could not be read as a photo (or the reading was stopped).
-    Unreadable,
-}
-
-/// Reads the serial off a label photo being attached to a job into its
-/// evidence row, and checks it against the job's serial.
-pub fn read_label_evidence(
-    file: &std::path::Path,
-    row: &mut crate::store::EvidenceRow,
-    job_serial: &str,
-) -> LabelCheck {
-    use crate::label::{self, Failure, Options};
-    let shown = crate::files::shown_path(&row.path);
-    let reading = match label::read_file(file, &Options::default()) {
-        Ok((reading, _)) => reading,
-        Err(Failure::Unreadable(why)) => {
-            return LabelCheck {
-                line: format!(
-                    "the label photo could not be read ({why}); it is recorded as a file, \
-                     with no serial read off it"
-                ),
-                verdict: LabelVerdict::Unreadable,
-            };
-        }
-        Err(Failure::Stopped) => {
-            return LabelCheck {
-                line: format!("{shown}: the reading was stopped"),
-                verdict: LabelVerdict::Unreadable,
-            };
-        }
-    };
-    let Some(serial) = reading.serial else {
-        return LabelCheck {
-            line: format!("{shown}: no serial read off the label photo"),
-            verdict: LabelVerdict::Fine,
-        };
-    };
-    row.serial_read = serial.to_string();
-    let how = reading.source.map_or("", |s| s.words());
-    let sure = if reading.sure { "sure" } else { "not sure" };
-    if !job_serial.is_empty() && serial != job_serial {
-        return LabelCheck {
-            line: format!(
-                "THE LABEL PHOTO READS {serial} ({how}, {sure}) BUT THE JOB'S SERIAL IS \
-                 {job_serial}. Check the label before trying a code; the photo is recorded"
-            ),
-            verdict: LabelVerdict::Differs,
-        };
-    }
-    LabelCheck {
-        line: format!(
-            "the label photo reads {serial} ({how}, {sure}): the same as the job's serial"
-        ),
-        verdict: LabelVerdict::Fine,
-    }
-}
