@@ -129,7 +129,7 @@ fn a_code_from_a_radio_pass_card_goes_first_and_is_used_like_any_other() {
 
 #[test]
 fn accepted_is_asked_once_before_it_becomes_a_confirmed_entry() {
-    use radiocode::tui::app::Overlay;
+    use radiocode::tui::app::OverlayKind;
     let dir = tempfile::tempdir().unwrap();
     let mut a = app_with_records(dir.path(), 120, 40);
     type_text(&mut a, "bp 5384 6 418296S");
@@ -137,14 +137,14 @@ fn accepted_is_asked_once_before_it_becomes_a_confirmed_entry() {
     refuse_on_a_new_job(&mut a);
     assert_eq!(a.selected_code().as_deref(), Some("1091"));
     key(&mut a, KeyCode::Char('a'));
-    assert_eq!(a.overlay, Overlay::ConfirmAccept);
+    assert_eq!(a.overlay.kind(), OverlayKind::ConfirmAccept);
     let s = screen(&a);
     assert!(
         s.contains("accepted 1091?") && s.contains("CONFIRMED"),
         "{s}"
     );
     key(&mut a, KeyCode::Char('n'));
-    assert_eq!(a.overlay, Overlay::None);
+    assert_eq!(a.overlay.kind(), OverlayKind::None);
     assert!(
         a.notice
             .as_deref()

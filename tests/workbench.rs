@@ -7,7 +7,7 @@ use common::tui::{app, ctrl, draw, key, screen, send, type_text};
 use proptest::prelude::*;
 use radiocode::serial::Family;
 use radiocode::store::MemoryBook;
-use radiocode::tui::app::{App, Effect, Focus, Msg, Overlay};
+use radiocode::tui::app::{App, Effect, Focus, Msg, OverlayKind};
 use radiocode::tui::job_form::Field;
 use radiocode::tui::ui;
 use ratatui::Terminal;
@@ -259,17 +259,17 @@ fn a_huge_paste_is_cut_and_said() {
 fn help_opens_and_closes() {
     let mut a = app(80, 24);
     key(&mut a, KeyCode::F(1));
-    assert_eq!(a.overlay, Overlay::Help);
+    assert_eq!(a.overlay.kind(), OverlayKind::Help);
     assert!(screen(&a).contains("Never disconnect the battery"));
     assert_eq!(
         key(&mut a, KeyCode::Esc),
         Effect::None,
         "Esc closes the help first"
     );
-    assert_eq!(a.overlay, Overlay::None);
+    assert_eq!(a.overlay.kind(), OverlayKind::None);
     key(&mut a, KeyCode::Char('?'));
     key(&mut a, KeyCode::Char('?'));
-    assert_eq!(a.overlay, Overlay::None);
+    assert_eq!(a.overlay.kind(), OverlayKind::None);
     assert_eq!(a.input.value(), "", "? never lands in the serial");
 }
 
@@ -372,22 +372,19 @@ fn recording_tries_starts_a_job_once_and_confirms_an_accepted_code() {
     type_text(&mut a, "bp 5384 6 4182965");
     key(&mut a, KeyCode::Enter);
     key(&mut a, KeyCode::Char('r'));
-    assert_eq!(a.overlay, Overlay::JobForm);
+    assert_eq!(a.overlay.kind(), OverlayKind::JobForm);
     snapshot("job_form_80x24", &a);
     key(&mut a, KeyCode::Enter);
-    assert!(
-        a.form.as_ref().unwrap().error.is_some(),
-        "both fields are needed"
-    );
+    assert!(a.form().unwrap().error.is_some(), "both fields are needed");
     type_text(&mut a, "AB12 CDE");
     key(&mut a, KeyCode::Tab);
     type_text(&mut a, "V5C in owner's name");
     key(&mut a, KeyCode::Tab);
     type_text(&mut a, "customer brought the radio card photo");
     key(&mut a, KeyCode::BackTab);
-    assert_eq!(a.form.as_ref().unwrap().field, Field::Proof);
+    assert_eq!(a.form().unwrap().field, Field::Proof);
     key(&mut a, KeyCode::Enter);
-    assert_eq!(a.overlay, Overlay::None);
+    assert_eq!(a.overlay.kind(), OverlayKind::None);
     assert!(a.notice.as_deref().unwrap().contains("7091 refused"));
     let text = screen(&a);
     assert!(text.contains("7091 was refused"), "{text}");
@@ -419,12 +416,12 @@ fn recording_tries_starts_a_job_once_and_confirms_an_accepted_code() {
 
     key(&mut a, KeyCode::Char('a'));
     assert_eq!(
-        a.overlay,
-        Overlay::ConfirmAccept,
+        a.overlay.kind(),
+        OverlayKind::ConfirmAccept,
         "the same job: no form again, one question"
     );
     key(&mut a, KeyCode::Char('y'));
-    assert_eq!(a.overlay, Overlay::None);
+    assert_eq!(a.overlay.kind(), OverlayKind::None);
     assert!(a.notice.as_deref().unwrap().contains("1091 accepted"));
     let first = &a.outcome.as_ref().unwrap().candidates[0];
     assert_eq!(first.code.to_string(), "1091");
@@ -481,7 +478,7 @@ fn cancelling_the_form_records_nothing() {
     key(&mut a, KeyCode::Char('a'));
     type_text(&mut a, "XY");
     key(&mut a, KeyCode::Esc);
-    assert_eq!(a.overlay, Overlay::None);
+    assert_eq!(a.overlay.kind(), OverlayKind::None);
     assert!(a.current_job.is_none());
     assert!(
         a.notice
@@ -503,10 +500,7 @@ fn without_a_job_log_recording_says_so() {
     key(&mut a, KeyCode::Tab);
     type_text(&mut a, "V5C");
     key(&mut a, KeyCode::Enter);
-    let form = a
-        .form
-        .as_ref()
-        .expect("the form stays open with what was typed");
+    let form = a.form().expect("the form stays open with what was typed");
     assert_eq!(form.vehicle.value(), "XY");
     assert!(form.error.as_deref().unwrap().contains("no job log"));
 }
@@ -666,12 +660,9 @@ fn records_offline_are_shown_and_a_paste_goes_to_the_field_being_typed() {
     // The job form takes a pasted registration; the serial stays as it was.
     key(&mut a, KeyCode::Enter);
     key(&mut a, KeyCode::Char('r'));
-    assert_eq!(a.overlay, Overlay::JobForm);
+    assert_eq!(a.overlay.kind(), OverlayKind::JobForm);
     send(&mut a, Event::Paste("WVWZZZ1JZXW000001\n".into()));
-    assert_eq!(
-        a.form.as_ref().unwrap().vehicle.value(),
-        "WVWZZZ1JZXW000001"
-    );
+    assert_eq!(a.form().unwrap().vehicle.value(), "WVWZZZ1JZXW000001");
     assert_eq!(a.input.value(), "J727");
 }
 

@@ -10,9 +10,7 @@ use crate::decode::{Code, Confidence};
 use crate::serial::{diagnose, echo_text};
 use crate::session;
 use crate::settings::Bench;
-use crate::store::{
-    self, Added, BookRow, JobFilter, JobRow, NewEntry, Place, SqliteStore, whoami,
-};
+use crate::store::{self, Added, BookRow, JobFilter, JobRow, NewEntry, Place, SqliteStore, whoami};
 
 pub fn book(cmd: &BookCommand, place: &Place) -> anyhow::Result<u8> {
     let mut out = Out::stdout();

@@ -38,7 +38,6 @@ pub fn loaded_book(place: &Place) -> Box<dyn CodeBook + Sync> {
     }
 }
 
-
 /// The records when they are open, the shipped public pairs when not.
 pub fn or_shipped(records: Option<Box<dyn Records>>) -> Box<dyn CodeBook> {
     match records {

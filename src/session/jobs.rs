@@ -95,7 +95,6 @@ pub fn request_facts(
     Ok(facts)
 }
 
-
 /// What a job is started with, from its form or its command; the rest
 /// comes from the bench.
 #[derive(Clone, Debug, Default)]

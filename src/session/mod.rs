@@ -258,4 +258,3 @@ impl Session {
         self.place.as_ref().map(|p| p.folder("documents"))
     }
 }
-

@@ -20,7 +20,7 @@ use crate::settings::Bench;
 use crate::store::{NewJob, NewTry, Place, Records, RecordsEvent, TryOutcome};
 
 pub use super::state::{
-    App, BRANDS, Copied, Effect, Focus, Msg, Overlay, Pending, View, brand_name,
+    App, BRANDS, Copied, Effect, Focus, Msg, Overlay, OverlayKind, Pending, View, brand_name,
 };
 
 impl App {
@@ -36,9 +36,6 @@ impl App {
             size: (80, 24),
             color,
             view: View::Workbench,
-            form: None,
-            entry: None,
-            confirm: None,
             entered: Vec::new(),
             jobs: JobsView::default(),
             dump: DumpView::default(),
@@ -147,8 +144,7 @@ impl App {
             self.notice = Some("type a valid serial first: the code is for that radio".into());
             return;
         }
-        self.entry = Some(CodeFromElsewhere::default());
-        self.overlay = Overlay::CodeFromElsewhere;
+        self.overlay = Overlay::CodeFromElsewhere(CodeFromElsewhere::default());
     }
 
     /// A code from elsewhere for the serial on screen: first and chosen.
@@ -161,7 +157,6 @@ impl App {
         self.entered
             .retain(|(s, e)| !(*s == serial && e.code == code));
         self.entered.push((serial, c));
-        self.entry = None;
         self.overlay = Overlay::None;
         self.revalidate();
         self.focus = Focus::Decoder;
@@ -264,13 +259,14 @@ impl App {
             Msg::Photo(msg) => self.on_photo(msg),
             Msg::EnterCode => self.open_code_entry(),
             Msg::Entry(msg) => {
-                if let Some(c) = self.entry.as_mut().and_then(|e| e.update(msg)) {
+                if let Overlay::CodeFromElsewhere(entry) = &mut self.overlay
+                    && let Some(c) = entry.update(msg)
+                {
                     self.take_entered(c);
                 }
             }
             Msg::ConfirmAccept => {
-                if let Some(c) = self.confirm.take() {
-                    self.overlay = Overlay::None;
+                if let Overlay::ConfirmAccept(c) = std::mem::take(&mut self.overlay) {
                     self.write_try(c.job, c.tried);
                 }
             }
@@ -328,26 +324,27 @@ impl App {
             Msg::Tick(ms) => self.with_simulator(|s| s.tick(ms)),
             Msg::Copy => return self.copy(),
             Msg::ToggleHelp => {
-                self.overlay = match self.overlay {
+                self.overlay = match std::mem::take(&mut self.overlay) {
                     Overlay::Help => Overlay::None,
                     Overlay::None => Overlay::Help,
                     other => other,
                 }
             }
             Msg::CloseOverlay => {
-                if matches!(self.overlay, Overlay::JobForm | Overlay::ConfirmAccept) {
+                if matches!(
+                    self.overlay,
+                    Overlay::JobForm(_) | Overlay::ConfirmAccept(_)
+                ) {
                     self.notice = Some("nothing was recorded".to_string());
                 }
                 self.overlay = Overlay::None;
-                self.form = None;
-                self.entry = None;
-                self.confirm = None;
-                self.photo.path = None;
             }
             Msg::Resize(w, h) => self.size = (w, h),
             Msg::RecordTry(outcome) => self.record_try(outcome),
             Msg::Form(msg) => {
-                if let Some(filled) = self.form.as_mut().and_then(|f| f.update(msg)) {
+                if let Overlay::JobForm(form) = &mut self.overlay
+                    && let Some(filled) = form.update(msg)
+                {
                     self.start_job(filled);
                 }
             }
@@ -419,15 +416,13 @@ impl App {
                 let job = *job;
                 if outcome == TryOutcome::Accepted {
                     // It makes a confirmed code book entry: asked once.
-                    self.confirm = Some(ConfirmAccept { job, serial, tried });
-                    self.overlay = Overlay::ConfirmAccept;
+                    self.overlay = Overlay::ConfirmAccept(ConfirmAccept { job, serial, tried });
                 } else {
                     self.write_try(job, tried);
                 }
             }
             _ => {
-                self.form = Some(JobForm::new(tried));
-                self.overlay = Overlay::JobForm;
+                self.overlay = Overlay::JobForm(JobForm::new(tried));
             }
         }
     }
@@ -447,7 +442,7 @@ impl App {
         match session::new_job(&self.session.bench, asked) {
             Ok(job) => self.write_job(job, filled.tried),
             Err(_) => {
-                if let Some(form) = &mut self.form {
+                if let Overlay::JobForm(form) = &mut self.overlay {
                     form.error = Some(JobNeeds::TEXT.into());
                 }
             }
@@ -463,17 +458,15 @@ impl App {
                 self.last_try = None;
                 self.job_refused.clear();
                 self.overlay = Overlay::None;
-                self.form = None;
                 self.write_try(id, tried);
             }
             Err(e) if self.session.is_shared() => {
                 self.overlay = Overlay::None;
-                self.form = None;
                 self.keep_until_back(Pending::Job(job, tried), &e);
             }
             Err(e) => {
                 // The form stays open with what was typed.
-                if let Some(form) = &mut self.form {
+                if let Overlay::JobForm(form) = &mut self.overlay {
                     form.error = Some(format!("could not start the job: {e:#}"));
                 }
             }

@@ -11,7 +11,7 @@ use super::job_form::FormMsg;
 use super::jobs::JobsMsg;
 use super::photo::PhotoMsg;
 use super::simulator::SimMode;
-use super::state::{App, BRANDS, Focus, Msg, Overlay, View};
+use super::state::{App, BRANDS, Focus, Msg, OverlayKind, View};
 use super::ui;
 use crate::keypad::Button;
 use crate::store::TryOutcome;
@@ -42,8 +42,8 @@ fn on_key(app: &App, key: &KeyEvent, event: &Event) -> Option<Msg> {
     if ctrl && key.code == KeyCode::Char('z') && super::CAN_SUSPEND {
         return Some(Msg::Suspend);
     }
-    match app.overlay {
-        Overlay::Help => {
+    match app.overlay.kind() {
+        OverlayKind::Help => {
             return match key.code {
                 KeyCode::Esc
                 | KeyCode::Char('?')
@@ -53,7 +53,7 @@ fn on_key(app: &App, key: &KeyEvent, event: &Event) -> Option<Msg> {
                 _ => None,
             };
         }
-        Overlay::JobForm => {
+        OverlayKind::JobForm => {
             return match key.code {
                 KeyCode::Esc => Some(Msg::CloseOverlay),
                 KeyCode::Tab | KeyCode::Down => Some(Msg::Form(FormMsg::Next)),
@@ -62,7 +62,7 @@ fn on_key(app: &App, key: &KeyEvent, event: &Event) -> Option<Msg> {
                 _ => to_input_request(event).map(|r| Msg::Form(FormMsg::Edit(r))),
             };
         }
-        Overlay::CodeFromElsewhere => {
+        OverlayKind::CodeFromElsewhere => {
             return match key.code {
                 KeyCode::Esc => Some(Msg::CloseOverlay),
                 KeyCode::Tab | KeyCode::Right | KeyCode::Down => {
@@ -75,21 +75,21 @@ fn on_key(app: &App, key: &KeyEvent, event: &Event) -> Option<Msg> {
                 _ => to_input_request(event).map(|r| Msg::Entry(EntryMsg::Edit(r))),
             };
         }
-        Overlay::ConfirmAccept => {
+        OverlayKind::ConfirmAccept => {
             return match key.code {
                 KeyCode::Char('y') => Some(Msg::ConfirmAccept),
                 KeyCode::Char('n') | KeyCode::Esc => Some(Msg::CloseOverlay),
                 _ => None,
             };
         }
-        Overlay::PhotoPath => {
+        OverlayKind::PhotoPath => {
             return match key.code {
                 KeyCode::Esc => Some(Msg::Photo(PhotoMsg::Stop)),
                 KeyCode::Enter => Some(Msg::Photo(PhotoMsg::Read)),
                 _ => to_input_request(event).map(|r| Msg::Photo(PhotoMsg::PathEdit(r))),
             };
         }
-        Overlay::None => {}
+        OverlayKind::None => {}
     }
     // A photo being read: Esc stops it, before anything else Esc does.
     if key.code == KeyCode::Esc && app.photo.reading().is_some() {

@@ -19,7 +19,7 @@ impl App {
         };
         if key.kind != KeyEventKind::Press
             || self.focus != Focus::Serial
-            || self.overlay != Overlay::None
+            || self.overlay.is_open()
             || self.view != View::Workbench
         {
             return;
@@ -37,11 +37,41 @@ impl App {
 
     /// Reading a label photo: its serial goes into the field, marked.
     pub(super) fn on_photo(&mut self, msg: PhotoMsg) {
-        match &msg {
-            PhotoMsg::Ask => self.overlay = Overlay::PhotoPath,
-            PhotoMsg::Read | PhotoMsg::ReadPath(_) | PhotoMsg::Stop => self.overlay = Overlay::None,
-            _ => {}
-        }
+        let msg = match msg {
+            PhotoMsg::Ask => {
+                self.overlay = Overlay::PhotoPath(Input::default());
+                return;
+            }
+            PhotoMsg::PathEdit(req) => {
+                if let Overlay::PhotoPath(path) = &mut self.overlay {
+                    path.handle(req);
+                }
+                return;
+            }
+            PhotoMsg::PathPaste(text) => {
+                if let Overlay::PhotoPath(path) = &mut self.overlay {
+                    insert_text(path, &text);
+                }
+                return;
+            }
+            PhotoMsg::Read => {
+                let Overlay::PhotoPath(typed) = std::mem::take(&mut self.overlay) else {
+                    return;
+                };
+                if typed.value().trim().is_empty() {
+                    self.notice = Some("no photo read: no path was typed".to_string());
+                    return;
+                }
+                PhotoMsg::ReadPath(crate::session::typed_path(typed.value()))
+            }
+            PhotoMsg::ReadPath(_) | PhotoMsg::Stop => {
+                if matches!(self.overlay, Overlay::PhotoPath(_)) {
+                    self.overlay = Overlay::None;
+                }
+                msg
+            }
+            PhotoMsg::Poll => msg,
+        };
         match self.photo.update(msg) {
             Done::Nothing => {}
             Done::Said(text) => self.notice = Some(text),
@@ -83,7 +113,7 @@ impl App {
             }
             None => text,
         };
-        if let (Overlay::JobForm, Some(form)) = (self.overlay, &mut self.form) {
+        if let Overlay::JobForm(form) = &mut self.overlay {
             insert_text(form.active_mut(), text);
         } else if self.view == View::Jobs {
             self.jobs.paste(text, self.session.store());
@@ -92,8 +122,8 @@ impl App {
         } else if let Some(path) = photo_path(text) {
             // A photo's path pasted or dropped: the photo is read.
             self.on_photo(PhotoMsg::ReadPath(path));
-        } else if self.overlay == Overlay::PhotoPath {
-            self.photo.update(PhotoMsg::PathPaste(text.to_string()));
+        } else if let Overlay::PhotoPath(path) = &mut self.overlay {
+            insert_text(path, text);
         } else {
             self.serial_origin = None;
             insert_text(&mut self.input, text);

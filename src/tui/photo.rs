@@ -13,7 +13,7 @@ use ratatui::layout::{Rect, Size};
 use ratatui_image::Resize;
 use ratatui_image::picker::Picker;
 use ratatui_image::protocol::Protocol;
-use tui_input::{Input, InputRequest};
+use tui_input::InputRequest;
 
 use crate::label::{self, Failure, Options, Reading, Step};
 
@@ -81,8 +81,6 @@ enum Event {
 
 /// The photo reading's state.
 pub struct PhotoView {
-    /// The path being typed (F5), while asked for.
-    pub path: Option<Input>,
     underway: Option<Underway>,
     pub shown: Option<Shown>,
     /// What the last reading said when it gave no photo to show.
@@ -94,7 +92,6 @@ pub struct PhotoView {
 impl Default for PhotoView {
     fn default() -> Self {
         PhotoView {
-            path: None,
             underway: None,
             shown: None,
             error: None,
@@ -129,34 +126,11 @@ impl PhotoView {
 
     pub fn update(&mut self, msg: PhotoMsg) -> Done {
         match msg {
-            PhotoMsg::Ask => {
-                self.path = Some(Input::default());
-                Done::Nothing
-            }
-            PhotoMsg::PathEdit(req) => {
-                if let Some(p) = &mut self.path {
-                    p.handle(req);
-                }
-                Done::Nothing
-            }
-            PhotoMsg::PathPaste(text) => {
-                if let Some(p) = &mut self.path {
-                    super::paste::insert_text(p, &text);
-                }
-                Done::Nothing
-            }
-            PhotoMsg::Read => {
-                let Some(typed) = self.path.take() else {
-                    return Done::Nothing;
-                };
-                if typed.value().trim().is_empty() {
-                    return Done::Said("no photo read: no path was typed".to_string());
-                }
-                self.start(crate::session::typed_path(typed.value()));
+            // The path being typed is the workbench's overlay.
+            PhotoMsg::Ask | PhotoMsg::PathEdit(_) | PhotoMsg::PathPaste(_) | PhotoMsg::Read => {
                 Done::Nothing
             }
             PhotoMsg::ReadPath(path) => {
-                self.path = None;
                 self.start(path);
                 Done::Nothing
             }
@@ -165,7 +139,6 @@ impl PhotoView {
                     job.stop.store(true, Ordering::Relaxed);
                     return Done::Said(format!("stopped reading {}", job.file));
                 }
-                self.path = None;
                 Done::Nothing
             }
             PhotoMsg::Poll => self.poll(),

@@ -52,18 +52,50 @@ impl Focus {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What is open over the workbench, with its own state: an overlay that
+/// is closed has nothing left behind.
+#[derive(Clone, Debug, Default)]
 pub enum Overlay {
+    #[default]
     None,
     Help,
     /// Asking for the vehicle and proof of ownership before a first try is logged.
-    JobForm,
+    JobForm(JobForm),
     /// A code from elsewhere: its digits and where it came from.
-    CodeFromElsewhere,
+    CodeFromElsewhere(CodeFromElsewhere),
     /// "The radio accepted it?" before a confirmed code book entry is made.
-    ConfirmAccept,
+    ConfirmAccept(ConfirmAccept),
     /// The path of a label photo to read (F5).
+    PhotoPath(Input),
+}
+
+/// Which overlay is open, without its state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OverlayKind {
+    None,
+    Help,
+    JobForm,
+    CodeFromElsewhere,
+    ConfirmAccept,
     PhotoPath,
+}
+
+impl Overlay {
+    pub fn kind(&self) -> OverlayKind {
+        match self {
+            Overlay::None => OverlayKind::None,
+            Overlay::Help => OverlayKind::Help,
+            Overlay::JobForm(_) => OverlayKind::JobForm,
+            Overlay::CodeFromElsewhere(_) => OverlayKind::CodeFromElsewhere,
+            Overlay::ConfirmAccept(_) => OverlayKind::ConfirmAccept,
+            Overlay::PhotoPath(_) => OverlayKind::PhotoPath,
+        }
+    }
+
+    /// True while something is open over the workbench.
+    pub fn is_open(&self) -> bool {
+        !matches!(self, Overlay::None)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -217,11 +249,6 @@ pub struct App {
     pub size: (u16, u16),
     pub color: bool,
     pub view: View,
-    pub form: Option<JobForm>,
-    /// The form for a code from elsewhere, while it is open.
-    pub entry: Option<CodeFromElsewhere>,
-    /// The accepted try waiting for its "yes".
-    pub confirm: Option<ConfirmAccept>,
     /// Codes typed in from elsewhere, by the serial they are for.
     pub(super) entered: Vec<(String, Candidate)>,
     pub jobs: JobsView,
@@ -262,6 +289,14 @@ pub struct App {
 impl App {
     pub fn brand(&self) -> Option<Family> {
         BRANDS[self.brand]
+    }
+
+    /// The form that starts a job, while it is open.
+    pub fn form(&self) -> Option<&JobForm> {
+        match &self.overlay {
+            Overlay::JobForm(form) => Some(form),
+            _ => None,
+        }
     }
 
     /// The family whose label diagram is shown: the chosen brand, else the

@@ -10,7 +10,7 @@ use ratatui::widgets::Paragraph;
 use super::serial::visible;
 use super::{Theme, draw, wrap};
 use crate::serial::Severity;
-use crate::tui::state::{App, Overlay};
+use crate::tui::state::App;
 
 pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
     let inner = draw::pane(
@@ -28,7 +28,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
     let [top, hex] =
         Layout::vertical([Constraint::Length(info_height), Constraint::Min(0)]).areas(inner);
     frame.render_widget(Paragraph::new(info), top);
-    if app.overlay == Overlay::None {
+    if !app.overlay.is_open() {
         let x = top.x + 6 + app.dump.path.visual_cursor() as u16;
         frame.set_cursor_position(Position::new(x.min(top.right().saturating_sub(1)), top.y));
     }

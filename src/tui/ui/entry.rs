@@ -8,8 +8,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use super::serial::visible;
 use super::{Theme, centered, draw};
 use crate::serial::Severity;
-use crate::tui::entry::ORIGINS;
-use crate::tui::state::App;
+use crate::tui::entry::{CodeFromElsewhere, ConfirmAccept, ORIGINS};
 
 /// An input box: the text, in brackets, padded to `width`.
 pub(super) fn boxed(value: &str, width: usize) -> String {
@@ -17,8 +16,7 @@ pub(super) fn boxed(value: &str, width: usize) -> String {
     format!("[{shown:<width$}]")
 }
 
-pub fn render_code(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
-    let Some(entry) = &app.entry else { return };
+pub fn render_code(entry: &CodeFromElsewhere, theme: &Theme, area: Rect, frame: &mut Frame) {
     let popup = centered(area, 64, 10);
     frame.render_widget(Clear, popup);
     let title = Line::raw(" A code from elsewhere ");
@@ -61,8 +59,7 @@ pub fn render_code(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
     }
 }
 
-pub fn render_confirm(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
-    let Some(c) = &app.confirm else { return };
+pub fn render_confirm(c: &ConfirmAccept, theme: &Theme, area: Rect, frame: &mut Frame) {
     let popup = centered(area, 60, 8);
     frame.render_widget(Clear, popup);
     let title = Line::raw(" The radio accepted it? ");

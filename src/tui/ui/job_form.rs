@@ -6,11 +6,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::{Theme, centered, draw};
-use crate::tui::job_form::Field;
-use crate::tui::state::App;
+use crate::tui::job_form::{Field, JobForm};
 
-pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
-    let Some(form) = &app.form else { return };
+pub fn render(form: &JobForm, theme: &Theme, area: Rect, frame: &mut Frame) {
     let popup = centered(area, 64, 11);
     frame.render_widget(Clear, popup);
     let title = format!(" Log {} {} on a new job ", form.code, form.outcome.id());

@@ -7,7 +7,7 @@ use ratatui::widgets::Paragraph;
 
 use super::serial::visible;
 use super::{Theme, draw};
-use crate::tui::state::{App, Overlay};
+use crate::tui::state::App;
 
 pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
     let inner = draw::pane(
@@ -29,7 +29,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
         ]),
         search,
     );
-    if app.overlay == Overlay::None {
+    if !app.overlay.is_open() {
         let x = search.x + 8 + app.jobs.search.visual_cursor() as u16;
         frame.set_cursor_position(Position::new(
             x.min(search.right().saturating_sub(1)),

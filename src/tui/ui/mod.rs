@@ -321,22 +321,22 @@ pub fn render(app: &App, frame: &mut Frame) {
         }
     }
     status::render(app, &theme, areas.status, frame);
-    match app.overlay {
+    match &app.overlay {
         Overlay::Help => help::render(&app.session.records_text(), &theme, area, frame),
-        Overlay::JobForm => job_form::render(app, &theme, area, frame),
-        Overlay::CodeFromElsewhere => entry::render_code(app, &theme, area, frame),
-        Overlay::ConfirmAccept => entry::render_confirm(app, &theme, area, frame),
-        Overlay::PhotoPath => photo::render_ask(app, &theme, area, frame),
+        Overlay::JobForm(form) => job_form::render(form, &theme, area, frame),
+        Overlay::CodeFromElsewhere(entry) => entry::render_code(entry, &theme, area, frame),
+        Overlay::ConfirmAccept(c) => entry::render_confirm(c, &theme, area, frame),
+        Overlay::PhotoPath(path) => photo::render_ask(path, &theme, area, frame),
         Overlay::None => {}
     }
 }
 
 /// What a left click at (x, y) means.
 pub fn hit(app: &App, x: u16, y: u16) -> Option<Msg> {
-    if app.overlay == Overlay::Help {
+    if matches!(app.overlay, Overlay::Help) {
         return Some(Msg::CloseOverlay);
     }
-    if app.overlay != Overlay::None || app.view != View::Workbench {
+    if app.overlay.is_open() || app.view != View::Workbench {
         return None;
     }
     let areas = layout_for(app, Rect::new(0, 0, app.size.0, app.size.1))?;

@@ -7,6 +7,7 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui_image::Image;
+use tui_input::Input;
 
 use super::serial::visible;
 use super::{Theme, centered, draw};
@@ -38,8 +39,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
 }
 
 /// F5: the path of the photo to read.
-pub fn render_ask(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
-    let Some(path) = &app.photo.path else { return };
+pub fn render_ask(path: &Input, theme: &Theme, area: Rect, frame: &mut Frame) {
     let popup = centered(area, 70, 9);
     frame.render_widget(Clear, popup);
     let title = Line::raw(" Read a label photo (F5) ");

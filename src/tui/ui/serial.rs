@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use super::{Theme, draw, wrap};
 use crate::serial::{FindingKind, Severity};
-use crate::tui::state::{App, Focus, Overlay};
+use crate::tui::state::{App, Focus};
 
 /// A character as it may be put on the screen: control characters become
 /// their visible "control picture" so nothing raw reaches the terminal.
@@ -78,7 +78,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
             theme.dim(),
         ),
     }
-    if focused && app.overlay == Overlay::None && app.view == crate::tui::state::View::Workbench {
+    if focused && !app.overlay.is_open() && app.view == crate::tui::state::View::Workbench {
         let cursor = app.input.visual_cursor().saturating_sub(scroll);
         let x = inner.x + (cursor as u16).min(inner.width.saturating_sub(1));
         frame.set_cursor_position(Position::new(x, inner.y));

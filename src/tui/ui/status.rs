@@ -7,17 +7,17 @@ use ratatui::text::{Line, Span};
 use super::{Theme, draw};
 use crate::serial::Severity;
 use crate::tui::simulator::SimMode;
-use crate::tui::state::{App, Focus, Overlay, View};
+use crate::tui::state::{App, Focus, OverlayKind, View};
 
 pub fn keys(app: &App) -> &'static str {
-    match (app.overlay, app.view, app.focus) {
-        (Overlay::Help, ..) => "Esc or ? close the help",
-        (Overlay::JobForm, ..) => "Tab next field · Enter save · Esc cancel",
-        (Overlay::CodeFromElsewhere, ..) => {
+    match (app.overlay.kind(), app.view, app.focus) {
+        (OverlayKind::Help, ..) => "Esc or ? close the help",
+        (OverlayKind::JobForm, ..) => "Tab next field · Enter save · Esc cancel",
+        (OverlayKind::CodeFromElsewhere, ..) => {
             "the 4 digits · Tab where from · Enter put first · Esc cancel"
         }
-        (Overlay::ConfirmAccept, ..) => "y the radio accepted it · n or Esc no",
-        (Overlay::PhotoPath, ..) => "type or drop the photo's path · Enter read it · Esc close",
+        (OverlayKind::ConfirmAccept, ..) => "y the radio accepted it · n or Esc no",
+        (OverlayKind::PhotoPath, ..) => "type or drop the photo's path · Enter read it · Esc close",
         (_, View::Jobs, _) => {
             "type to search · ↑/↓ choose · Enter open job · F4 write its card · Esc back"
         }
