@@ -405,7 +405,7 @@ fn the_workbench_rides_out_a_server_restart_without_losing_a_try() {
 
     pg::restart(&own);
     let back = pump_until(&mut app, &events, Duration::from_secs(15), |a| {
-        a.session.offline.is_none() && a.pending.is_none()
+        a.session.offline().is_none() && a.pending.is_none()
     });
     assert!(
         back,
@@ -449,7 +449,7 @@ fn refuse_on_a_new_job(app: &mut App, serial: &str, vehicle: &str) {
 fn stop_and_see_offline(own: &pg::Server, app: &mut App, events: &mpsc::Receiver<RecordsEvent>) {
     pg::stop(own);
     let offline = pump_until(app, events, Duration::from_secs(8), |a| {
-        a.session.offline.is_some()
+        a.session.offline().is_some()
     });
     assert!(offline, "the workbench shows the records are offline");
 }
@@ -1427,7 +1427,7 @@ fn a_new_job_started_while_the_server_is_away_is_written_when_it_is_back() {
 
     pg::restart(&own);
     let back = pump_until(&mut app, &events, Duration::from_secs(15), |a| {
-        a.session.offline.is_none() && a.pending.is_none()
+        a.session.offline().is_none() && a.pending.is_none()
     });
     assert!(back, "reconnected and wrote the job: {:?}", app.notice);
     let records = PgStore::open(&pg_place).unwrap();

@@ -501,7 +501,8 @@ fn records_that_cannot_be_read_are_never_taken_for_no_refusals() {
         assert!(a.notice.clone().unwrap_or_default().contains("refused"));
     }
     let mut a = app_with_records(dir.path(), 120, 40);
-    a.session.offline = Some("the server at records.garage.lan stopped answering".into());
+    a.session
+        .server_stopped("the server at records.garage.lan stopped answering".into());
     type_text(&mut a, "J727");
     let notice = a.notice.clone().unwrap_or_default();
     assert!(notice.contains("cannot be checked"), "{notice}");
@@ -513,7 +514,7 @@ fn records_that_cannot_be_read_are_never_taken_for_no_refusals() {
     let written = std::fs::read_dir(&documents).map_or(0, |d| d.count());
     assert_eq!(written, 0, "nothing written in {documents:?}");
     // Back online, the sheet lists the refused code.
-    a.session.offline = None;
+    a.session.link = radiocode::session::Link::Up;
     key(&mut a, KeyCode::Char('d'));
     let notice = a.notice.clone().unwrap_or_default();
     assert!(notice.contains("wrote"), "{notice}");

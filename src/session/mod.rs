@@ -126,8 +126,19 @@ pub struct Session {
     store: Option<Box<dyn Records>>,
     /// Answers while there are no records, or they cannot be reached.
     fallback: Box<dyn CodeBook>,
-    /// Why the records cannot be reached, while they cannot.
-    pub offline: Option<String>,
+    /// Whether the records can be reached now.
+    pub link: Link,
+}
+
+/// How a bench stands with its records: one state, changed by what a read
+/// or a write met and by what the server's watcher says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Link {
+    /// Reachable, or nothing to reach (a file, no records).
+    Up,
+    /// Cannot be reached now, and why. `answers` is what the server's
+    /// watcher last said: while it answers, the bench tries again.
+    Down { why: String, answers: bool },
 }
 
 impl Session {
@@ -138,7 +149,7 @@ impl Session {
             bench: Bench::default(),
             store: None,
             fallback,
-            offline: None,
+            link: Link::Up,
         }
     }
 
@@ -146,7 +157,10 @@ impl Session {
     /// server that did not answer is offline until it does.
     pub fn with_records(mut self, store: Option<Box<dyn Records>>, place: Option<Place>) -> Self {
         if matches!(place, Some(Place::Server(_))) && store.is_none() {
-            self.offline = Some("the server did not answer".to_string());
+            self.link = Link::Down {
+                why: "the server did not answer".to_string(),
+                answers: true,
+            };
         }
         self.store = store;
         self.place = place;
@@ -164,14 +178,14 @@ impl Session {
 
     /// The records, when open and reachable.
     pub fn records(&self) -> Option<&dyn Records> {
-        self.store.as_deref().filter(|_| self.offline.is_none())
+        self.store.as_deref().filter(|_| self.offline().is_none())
     }
 
     /// The facts of a request sheet for `serial`: never without the codes
     /// its radio refused, so records that are there but cannot be read
     /// now (the server away) are an error, not an empty list.
     pub fn request_facts(&self, serial: &str, job: Option<i64>) -> anyhow::Result<RequestFacts> {
-        if let Some(why) = &self.offline {
+        if let Some(why) = self.offline() {
             anyhow::bail!(
                 "the records are offline ({why}), so the codes this radio refused cannot be \
                  listed; write it once they are back"
@@ -183,13 +197,51 @@ impl Session {
     /// The codes refused on earlier jobs for `serial`: none where there are
     /// no records; an error where there are records that cannot be read now.
     pub fn refused_for(&self, serial: &str) -> anyhow::Result<Vec<Refused>> {
-        if let Some(why) = &self.offline {
+        if let Some(why) = self.offline() {
             anyhow::bail!("the records are offline ({why})");
         }
         match self.records() {
             Some(records) => refused_for(records, serial),
             None => Ok(Vec::new()),
         }
+    }
+
+    /// Why the records cannot be reached, while they cannot.
+    pub fn offline(&self) -> Option<&str> {
+        match &self.link {
+            Link::Up => None,
+            Link::Down { why, .. } => Some(why),
+        }
+    }
+
+    /// The server's watcher says it stopped answering.
+    pub fn server_stopped(&mut self, why: String) {
+        self.link = Link::Down {
+            why,
+            answers: false,
+        };
+    }
+
+    /// The server's watcher says it answers again.
+    pub fn server_answers(&mut self) {
+        if let Link::Down { answers, .. } = &mut self.link {
+            *answers = true;
+        }
+    }
+
+    /// A read or a write could not reach the records: the first reason stays.
+    pub fn lost(&mut self, e: &anyhow::Error) {
+        if self.link == Link::Up {
+            self.link = Link::Down {
+                why: format!("{e:#}"),
+                answers: true,
+            };
+        }
+    }
+
+    /// True when the server answers but this bench lost it: time to try again.
+    pub fn wants_reconnect(&self) -> bool {
+        self.is_shared() && matches!(self.link, Link::Down { answers: true, .. })
     }
 
     /// The records when open, reachable or not (a read says why it failed).
@@ -213,7 +265,7 @@ impl Session {
 
     /// The store, opened for writing (and created) on first use.
     pub fn writable(&mut self) -> anyhow::Result<&mut dyn Records> {
-        if self.store.as_ref().is_none_or(|s| s.is_read_only()) || self.offline.is_some() {
+        if self.store.as_ref().is_none_or(|s| s.is_read_only()) || self.offline().is_some() {
             let Some(place) = &self.place else {
                 anyhow::bail!("this workbench has no job log");
             };
@@ -243,11 +295,17 @@ impl Session {
         match store::open_reading(place) {
             Ok(store) => {
                 self.store = store;
-                self.offline = None;
+                self.link = Link::Up;
                 Ok(())
             }
             Err(e) => {
-                self.offline = Some(format!("{e:#}"));
+                // What the watcher said stands: while the server answers,
+                // the bench tries again.
+                let answers = !matches!(self.link, Link::Down { answers: false, .. });
+                self.link = Link::Down {
+                    why: format!("{e:#}"),
+                    answers,
+                };
                 Err(e)
             }
         }

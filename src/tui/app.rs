@@ -48,7 +48,6 @@ impl App {
             findings_scroll: 0,
             simulator: None,
             pending: None,
-            server_answers: true,
             session: Session::without_records(book),
             prepared: Prepared::default(),
             photo: PhotoView::default(),
@@ -68,6 +67,12 @@ impl App {
         self.session = self.session.with_records(store, place);
         self.session.bench = bench;
         self.revalidate();
+        self
+    }
+
+    /// Photos drawn with `picker` (the terminal's graphics, or half-blocks).
+    pub fn with_picker(mut self, picker: ratatui_image::picker::Picker) -> App {
+        self.photo.picker = picker;
         self
     }
 
@@ -236,7 +241,7 @@ impl App {
     fn apply(&mut self, msg: Msg) -> Effect {
         if !matches!(
             msg,
-            Msg::Resize(..) | Msg::Tick(_) | Msg::Records(_) | Msg::Reconnect
+            Msg::Resize(..) | Msg::Tick(_) | Msg::Records(_) | Msg::Reconnect | Msg::KeyAt(..)
         ) {
             self.notice = None;
         }
@@ -257,6 +262,7 @@ impl App {
                 }
             }
             Msg::Photo(msg) => self.on_photo(msg),
+            Msg::KeyAt(key, at) => self.on_scan_key(key, at),
             Msg::EnterCode => self.open_code_entry(),
             Msg::Entry(msg) => {
                 if let Overlay::CodeFromElsewhere(entry) = &mut self.overlay
@@ -576,7 +582,7 @@ impl App {
                     .outcome
                     .as_ref()
                     .and_then(|o| o.diagnosis.serial.as_deref());
-                if self.session.offline.is_none()
+                if self.session.offline().is_none()
                     && (serial == "*" || on_screen == Some(serial.as_str()))
                 {
                     let before = self.outcome.clone();
@@ -588,11 +594,10 @@ impl App {
                 }
             }
             RecordsEvent::Offline(reason) => {
-                self.server_answers = false;
-                self.session.offline = Some(reason);
+                self.session.server_stopped(reason);
             }
             RecordsEvent::Online => {
-                self.server_answers = true;
+                self.session.server_answers();
                 self.reconnect();
             }
         }
@@ -609,13 +614,13 @@ impl App {
                 Pending::Job(..) => "They will be",
             }
         ));
-        self.session.offline.get_or_insert_with(|| format!("{e:#}"));
+        self.session.lost(e);
         self.pending = Some(pending);
     }
 
     /// Opens the records again; a try waiting to be written is written.
     fn reconnect(&mut self) {
-        if self.session.reconnect().is_ok() && self.session.offline.is_none() {
+        if self.session.reconnect().is_ok() && self.session.offline().is_none() {
             self.notice = Some("the records are back".to_string());
             self.refresh();
             match self.pending.take() {

@@ -10,28 +10,47 @@ use super::paste::{MAX_PASTE, insert_text};
 use super::photo::{Done, PhotoMsg, SerialOrigin, photo_path};
 use super::state::{App, Focus, Overlay, View};
 
-impl App {
-    /// A key as the terminal gave it and when: a burst of characters ended
-    /// by Enter or Tab, faster than a person types, is a barcode scanner's.
-    pub fn note_key(&mut self, event: &Event, at: Instant) {
+/// A key pressed, as a barcode scanner's burst is told by: a character,
+/// the Enter or Tab that ends a scan, or anything else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScanKey {
+    Char,
+    End,
+    Other,
+}
+
+impl ScanKey {
+    /// What the terminal's event is, for telling a scan; none for what is not a key press.
+    pub fn of(event: &Event) -> Option<ScanKey> {
         let Event::Key(key) = event else {
-            return;
+            return None;
         };
-        if key.kind != KeyEventKind::Press
-            || self.focus != Focus::Serial
-            || self.overlay.is_open()
-            || self.view != View::Workbench
-        {
+        if key.kind != KeyEventKind::Press {
+            return None;
+        }
+        Some(match key.code {
+            KeyCode::Char(_) => ScanKey::Char,
+            KeyCode::Enter | KeyCode::Tab => ScanKey::End,
+            _ => ScanKey::Other,
+        })
+    }
+}
+
+impl App {
+    /// A key and when it came: a burst of characters ended by Enter or
+    /// Tab, faster than a person types, is a barcode scanner's.
+    pub(super) fn on_scan_key(&mut self, key: ScanKey, at: Instant) {
+        if self.focus != Focus::Serial || self.overlay.is_open() || self.view != View::Workbench {
             return;
         }
-        match key.code {
-            KeyCode::Char(_) => self.scan.char_at(at),
-            KeyCode::Enter | KeyCode::Tab => {
+        match key {
+            ScanKey::Char => self.scan.char_at(at),
+            ScanKey::End => {
                 if self.scan.end_at(at) && !self.input.value().is_empty() {
                     self.serial_origin = Some(SerialOrigin::Scanned);
                 }
             }
-            _ => self.scan.other(),
+            ScanKey::Other => self.scan.other(),
         }
     }
 

@@ -131,12 +131,9 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
         Place::Server(pg) => Some(crate::store::watch(pg.clone())),
         Place::File(_) => None,
     };
-    let mut app = App::new(Box::new(MemoryBook::seed()), color_allowed()).with_records(
-        store,
-        Some(place),
-        bench,
-    );
-    app.photo.picker = picker();
+    let mut app = App::new(Box::new(MemoryBook::seed()), color_allowed())
+        .with_records(store, Some(place), bench)
+        .with_picker(picker());
     let size = terminal.size()?;
     app.update(app::Msg::Resize(size.width, size.height));
     let mut clipboard = Clipboard::new();
@@ -187,7 +184,9 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
             changed = true;
         }
         if let Some(ev) = &ev {
-            app.note_key(ev, now);
+            if let Some(k) = label_input::ScanKey::of(ev) {
+                app.update(app::Msg::KeyAt(k, now));
+            }
         }
         let effect = match ev.and_then(|ev| keymap::on_event(&app, &ev)) {
             Some(msg) => {

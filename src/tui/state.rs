@@ -179,6 +179,9 @@ pub enum Msg {
     WriteRequest,
     /// Reading a label photo.
     Photo(PhotoMsg),
+    /// A key and when it came, before what it does: a scanner's burst is
+    /// told by its timing.
+    KeyAt(super::label_input::ScanKey, std::time::Instant),
 }
 
 /// Where a copied code went: the system's clipboard (a local session), or
@@ -272,8 +275,6 @@ pub struct App {
     pub simulator: Option<Simulator>,
     /// A write the records did not confirm: written when they are back.
     pub pending: Option<Pending>,
-    /// What the server's watcher last said: it answers.
-    pub(super) server_answers: bool,
     /// The records: the book that answers, the job log, where they are.
     pub session: Session,
     /// The panes' text for this state, worked out by each update.
@@ -360,6 +361,6 @@ impl App {
     /// True when the server answers but this bench's connection was lost:
     /// the loop asks for [`Msg::Reconnect`] now and then.
     pub fn wants_reconnect(&self) -> bool {
-        self.server_answers && self.session.offline.is_some() && self.session.is_shared()
+        self.session.wants_reconnect()
     }
 }

@@ -56,7 +56,7 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
     let width = area.width as usize;
     let mut spans = Vec::new();
     let mut used = 0;
-    if app.session.offline.is_some() {
+    if app.session.offline().is_some() {
         let text = if app.pending.is_some() {
             " RECORDS OFFLINE: reconnecting; 1 try waiting to be written "
         } else if width >= 100 {
