@@ -1314,6 +1314,60 @@ fn a_server_that_stops_answering_after_login_is_offline_within_a_bound() {
     assert!(list.contains("0 jobs"), "{list}");
 }
 
+/// A server that stops answering never holds the workbench's keys: the job
+/// search is read off the keys' thread, the view says it is searching, the
+/// keys go on working, and the answer (here, that the log cannot be read)
+/// comes when the connection gives up.
+#[test]
+fn a_stalled_server_never_holds_the_workbench_keys() {
+    let test = "a_stalled_server_never_holds_the_workbench_keys";
+    let Some(server) = pg::server(test) else {
+        return;
+    };
+    if server.dir.is_none() {
+        println!("radiocode tests: {test}: DID NOT RUN: it needs a server the tests started");
+        return;
+    }
+    let url = server.prepared_database();
+    let db = PgPlace::parse(&url).unwrap().dbname;
+    let port = stalling_after_login(server);
+    let stalled = format!(
+        "postgres://{}:{PASSWORD}@127.0.0.1:{port}/{db}?sslmode=disable",
+        pg::SUPERUSER
+    );
+    let (_, place) = server_place(&stalled);
+    let mut app = App::new(Box::new(store::MemoryBook::seed()), false).with_records(
+        None,
+        Some(place),
+        radiocode::settings::Bench::default(),
+    );
+    app.update(Msg::Resize(120, 40));
+    let start = Instant::now();
+    app.update(Msg::ShowJobs);
+    for c in "ab12".chars() {
+        app.update(Msg::Jobs(radiocode::tui::jobs::JobsMsg::Search(
+            tui_input::InputRequest::InsertChar(c),
+        )));
+    }
+    app.update(Msg::Tick(radiocode::tui::jobs::SEARCH_PAUSE_MS));
+    let took = start.elapsed();
+    assert!(took < Duration::from_secs(2), "the keys waited {took:?}");
+    assert!(app.jobs.searching);
+    let shown = common::tui::screen(&app);
+    assert!(shown.contains("searching the job log"), "{shown}");
+    // The newest search's answer comes once the connection gives up.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while app.jobs.searching && Instant::now() < deadline {
+        if let Some(msg) = app.answer_within(Duration::from_millis(200)) {
+            app.update(msg);
+        }
+    }
+    assert!(!app.jobs.searching, "no answer within a minute");
+    let shown = common::tui::screen(&app);
+    assert!(shown.contains("the job log cannot be read"), "{shown}");
+    assert!(!shown.contains(PASSWORD), "{shown}");
+}
+
 /// Through plain SQL a technician can neither choose a row's number (job
 /// numbers squatted, a try's place in a job's history forged), nor store a
 /// text of megabytes every bench would load; and one holding radiocode's

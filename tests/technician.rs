@@ -521,3 +521,37 @@ fn records_that_cannot_be_read_are_never_taken_for_no_refusals() {
     let sheet = std::fs::read_to_string(documents.join("request-J727.html")).unwrap();
     assert!(sheet.contains("6586"), "the refused code is on the sheet");
 }
+
+/// The job search is asked once typing pauses, not on every key, and its
+/// answer comes back as a message: the keys never wait for the records.
+#[test]
+fn the_job_search_waits_for_a_pause_and_answers_as_a_message() {
+    use radiocode::tui::jobs::{JobsMsg, SEARCH_PAUSE_MS};
+    use tui_input::InputRequest;
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = app_with_records(dir.path(), 120, 40);
+    type_text(&mut a, "J727");
+    key(&mut a, KeyCode::Tab);
+    refuse_on_a_new_job(&mut a);
+    key(&mut a, KeyCode::F(2));
+    assert_eq!(a.jobs.rows.len(), 1, "F2 lists the jobs at once");
+
+    // Keys straight into update, as fast as a person types: no search yet.
+    for c in ['z', 'z'] {
+        a.update(Msg::Jobs(JobsMsg::Search(InputRequest::InsertChar(c))));
+        assert!(!a.awaiting_records(), "a search on every key");
+    }
+    a.update(Msg::Tick(SEARCH_PAUSE_MS / 2));
+    assert!(!a.awaiting_records(), "searched before the pause");
+    assert_eq!(a.jobs.rows.len(), 1, "the rows stay until the answer");
+    a.update(Msg::Tick(SEARCH_PAUSE_MS));
+    assert!(a.awaiting_records(), "the pause passed: one search asked");
+    assert!(a.jobs.searching);
+    let answer = a
+        .answer_within(std::time::Duration::from_secs(10))
+        .expect("the records answer");
+    a.update(answer);
+    assert!(!a.jobs.searching);
+    assert!(a.jobs.rows.is_empty(), "no job matches zz");
+    assert!(screen(&a).contains("No job matches 'zz'"), "{}", screen(&a));
+}

@@ -258,6 +258,11 @@ impl Session {
         }
     }
 
+    /// Where the records are, when there are any.
+    pub fn place(&self) -> Option<&Place> {
+        self.place.as_ref()
+    }
+
     /// True when the records are on a server shared with other benches.
     pub fn is_shared(&self) -> bool {
         matches!(self.place, Some(Place::Server(_)))

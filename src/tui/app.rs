@@ -8,6 +8,7 @@ use super::dump_view::DumpView;
 use super::entry::{CodeFromElsewhere, ConfirmAccept};
 use super::job_form::{Filled, JobForm};
 use super::jobs::JobsView;
+use super::lookups::{Answer, Ask, Lookups};
 use super::photo::PhotoView;
 use super::prepared::Prepared;
 use super::scan::Burst;
@@ -53,6 +54,7 @@ impl App {
             photo: PhotoView::default(),
             serial_origin: None,
             scan: Burst::default(),
+            lookups: Lookups::default(),
         }
     }
 
@@ -141,6 +143,46 @@ impl App {
             .and_then(|o| o.candidates.iter().position(|c| !refused.contains(&c.code)))
             .unwrap_or(0);
         self.rebuild_simulator();
+    }
+
+    /// Asks the records for the jobs the search names; the answer comes
+    /// back as [`Msg::Answer`].
+    pub(super) fn search_jobs(&mut self) {
+        match (self.session.place(), self.session.store()) {
+            (Some(place), _) => {
+                let (seq, filter) = self.jobs.next_search();
+                self.lookups.ask(place, Ask::Jobs { seq, filter });
+            }
+            // Records held in memory, with no place to open again: read here.
+            (None, Some(records)) => {
+                let (seq, filter) = self.jobs.next_search();
+                let found = records.jobs(&filter).map_err(|e| format!("{e:#}"));
+                self.jobs.found(seq, found);
+            }
+            (None, None) => self.jobs.nothing_to_search(),
+        }
+    }
+
+    /// What the records answered.
+    fn on_answer(&mut self, answer: Answer) {
+        match answer {
+            Answer::Jobs { seq, found } => self.jobs.found(seq, found),
+        }
+    }
+
+    /// An answer from the records that is there now, as a message.
+    pub fn answered(&mut self) -> Option<Msg> {
+        self.lookups.try_answer().map(Msg::Answer)
+    }
+
+    /// The next answer from the records, waiting at most `within`.
+    pub fn answer_within(&mut self, within: std::time::Duration) -> Option<Msg> {
+        self.lookups.answer_within(within).map(Msg::Answer)
+    }
+
+    /// True while a question to the records is not answered yet.
+    pub fn awaiting_records(&self) -> bool {
+        self.lookups.waiting() > 0
     }
 
     /// Opens the form for a code from elsewhere, for a valid serial.
@@ -327,7 +369,12 @@ impl App {
             Msg::FastForward(minutes) => self.with_simulator(|s| s.tick(minutes * 60_000)),
             Msg::BatteryDisconnected => self.with_simulator(Simulator::battery),
             Msg::ResetRadio => self.with_simulator(Simulator::reset),
-            Msg::Tick(ms) => self.with_simulator(|s| s.tick(ms)),
+            Msg::Tick(ms) => {
+                if self.jobs.waited(ms) {
+                    self.search_jobs();
+                }
+                self.with_simulator(|s| s.tick(ms));
+            }
             Msg::Copy => return self.copy(),
             Msg::ToggleHelp => {
                 self.overlay = match std::mem::take(&mut self.overlay) {
@@ -380,10 +427,11 @@ impl App {
             }
             Msg::ShowJobs => {
                 self.view = View::Jobs;
-                self.jobs.find(self.session.store());
+                self.search_jobs();
             }
             Msg::HideJobs => self.view = View::Workbench,
-            Msg::Jobs(msg) => self.jobs.update(msg, self.session.store()),
+            Msg::Jobs(msg) => self.jobs.update(msg),
+            Msg::Answer(answer) => self.on_answer(answer),
             Msg::OpenJob => {
                 if let Some(job) = self.jobs.chosen().cloned() {
                     self.current_job = Some((job.id, job.serial.clone()));
@@ -428,7 +476,7 @@ impl App {
                 }
             }
             _ => {
-                self.overlay = Overlay::JobForm(JobForm::new(tried));
+                self.overlay = Overlay::JobForm(Box::new(JobForm::new(tried)));
             }
         }
     }

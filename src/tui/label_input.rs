@@ -135,7 +135,8 @@ impl App {
         if let Overlay::JobForm(form) = &mut self.overlay {
             insert_text(form.active_mut(), text);
         } else if self.view == View::Jobs {
-            self.jobs.paste(text, self.session.store());
+            self.jobs.paste(text);
+            self.search_jobs();
         } else if self.view == View::Dump {
             self.dump.paste(text);
         } else if let Some(path) = photo_path(text) {

@@ -7,6 +7,7 @@ pub mod job_form;
 pub mod jobs;
 pub mod keymap;
 mod label_input;
+pub mod lookups;
 pub mod paste;
 pub mod photo;
 pub mod prepared;
@@ -166,6 +167,11 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
                 changed = true;
             }
         }
+        // What the records answered off this thread.
+        while let Some(msg) = app.answered() {
+            app.update(msg);
+            changed = true;
+        }
         if app.wants_reconnect() && last_reconnect.elapsed() > Duration::from_secs(2) {
             last_reconnect = Instant::now();
             app.update(app::Msg::Reconnect);
@@ -183,10 +189,8 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
             app.update(app::Msg::Photo(photo::PhotoMsg::Poll));
             changed = true;
         }
-        if let Some(ev) = &ev {
-            if let Some(k) = label_input::ScanKey::of(ev) {
-                app.update(app::Msg::KeyAt(k, now));
-            }
+        if let Some(k) = ev.as_ref().and_then(label_input::ScanKey::of) {
+            app.update(app::Msg::KeyAt(k, now));
         }
         let effect = match ev.and_then(|ev| keymap::on_event(&app, &ev)) {
             Some(msg) => {

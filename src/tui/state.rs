@@ -60,7 +60,7 @@ pub enum Overlay {
     None,
     Help,
     /// Asking for the vehicle and proof of ownership before a first try is logged.
-    JobForm(JobForm),
+    JobForm(Box<JobForm>),
     /// A code from elsewhere: its digits and where it came from.
     CodeFromElsewhere(CodeFromElsewhere),
     /// "The radio accepted it?" before a confirmed code book entry is made.
@@ -182,6 +182,8 @@ pub enum Msg {
     /// A key and when it came, before what it does: a scanner's burst is
     /// told by its timing.
     KeyAt(super::label_input::ScanKey, std::time::Instant),
+    /// What the records answered to a question asked off the keys' thread.
+    Answer(super::lookups::Answer),
 }
 
 /// Where a copied code went: the system's clipboard (a local session), or
@@ -285,6 +287,8 @@ pub struct App {
     pub serial_origin: Option<SerialOrigin>,
     /// The keys typed into the serial field, timed: a scanner's burst.
     pub(super) scan: super::scan::Burst,
+    /// The records read on a thread of their own.
+    pub(super) lookups: super::lookups::Lookups,
 }
 
 impl App {
@@ -327,7 +331,7 @@ impl App {
 
     /// Whether the loop should send real-time ticks.
     pub fn wants_ticks(&self) -> bool {
-        self.simulator.as_ref().is_some_and(Simulator::wants_ticks)
+        self.simulator.as_ref().is_some_and(Simulator::wants_ticks) || self.jobs.wants_ticks()
     }
 
     /// The current job and its last try, when the job is for the serial on screen.

@@ -17,9 +17,25 @@ pub fn app(w: u16, h: u16) -> App {
 }
 
 pub fn send(app: &mut App, event: Event) -> Effect {
-    match keymap::on_event(app, &event) {
+    let effect = match keymap::on_event(app, &event) {
         Some(msg) => app.update(msg),
         None => Effect::None,
+    };
+    settle(app);
+    effect
+}
+
+/// What the terminal loop does between keys: a typed search waits out its
+/// pause, and what the records answer off the keys' thread comes back.
+pub fn settle(app: &mut App) {
+    if app.jobs.wants_ticks() {
+        app.update(Msg::Tick(radiocode::tui::jobs::SEARCH_PAUSE_MS));
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while app.awaiting_records() && std::time::Instant::now() < deadline {
+        if let Some(msg) = app.answer_within(std::time::Duration::from_millis(50)) {
+            app.update(msg);
+        }
     }
 }
 

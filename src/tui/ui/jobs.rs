@@ -42,6 +42,8 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
             format!("the job log cannot be read: {e}"),
             theme.severity(crate::serial::Severity::Error),
         ));
+    } else if app.jobs.rows.is_empty() && app.jobs.searching {
+        lines.push(Line::styled("searching the job log…", theme.dim()));
     } else if app.jobs.rows.is_empty() {
         let searched = app.jobs.search.value().trim();
         let text = if searched.is_empty() {
