@@ -3,38 +3,12 @@
 
 use std::time::Instant;
 
-use ratatui::crossterm::event::{Event, KeyCode, KeyEventKind};
 use tui_input::Input;
 
 use super::paste::{MAX_PASTE, insert_text};
 use super::photo::{Done, PhotoMsg, SerialOrigin, photo_path};
+use super::scan::ScanKey;
 use super::state::{App, Focus, Overlay, View};
-
-/// A key pressed, as a barcode scanner's burst is told by: a character,
-/// the Enter or Tab that ends a scan, or anything else.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ScanKey {
-    Char,
-    End,
-    Other,
-}
-
-impl ScanKey {
-    /// What the terminal's event is, for telling a scan; none for what is not a key press.
-    pub fn of(event: &Event) -> Option<ScanKey> {
-        let Event::Key(key) = event else {
-            return None;
-        };
-        if key.kind != KeyEventKind::Press {
-            return None;
-        }
-        Some(match key.code {
-            KeyCode::Char(_) => ScanKey::Char,
-            KeyCode::Enter | KeyCode::Tab => ScanKey::End,
-            _ => ScanKey::Other,
-        })
-    }
-}
 
 impl App {
     /// A key and when it came: a burst of characters ended by Enter or

@@ -11,6 +11,7 @@ pub mod lookups;
 pub mod paste;
 pub mod photo;
 pub mod prepared;
+mod records_work;
 mod scan;
 mod signals;
 
@@ -189,7 +190,7 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
             app.update(app::Msg::Photo(photo::PhotoMsg::Poll));
             changed = true;
         }
-        if let Some(k) = ev.as_ref().and_then(label_input::ScanKey::of) {
+        if let Some(k) = ev.as_ref().and_then(scan::ScanKey::of) {
             app.update(app::Msg::KeyAt(k, now));
         }
         let effect = match ev.and_then(|ev| keymap::on_event(&app, &ev)) {

@@ -3,6 +3,8 @@
 
 use std::time::{Duration, Instant};
 
+use ratatui::crossterm::event::{Event, KeyCode, KeyEventKind};
+
 /// The longest gap between a scanner's keys. People rarely type two keys
 /// under 35 ms apart, and never six in a row.
 pub const GAP: Duration = Duration::from_millis(35);
@@ -39,6 +41,32 @@ impl Burst {
     /// Any other key: a person at work.
     pub fn other(&mut self) {
         *self = Burst::default();
+    }
+}
+
+/// A key pressed, as a barcode scanner's burst is told by: a character,
+/// the Enter or Tab that ends a scan, or anything else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScanKey {
+    Char,
+    End,
+    Other,
+}
+
+impl ScanKey {
+    /// What the terminal's event is, for telling a scan; none for what is not a key press.
+    pub fn of(event: &Event) -> Option<ScanKey> {
+        let Event::Key(key) = event else {
+            return None;
+        };
+        if key.kind != KeyEventKind::Press {
+            return None;
+        }
+        Some(match key.code {
+            KeyCode::Char(_) => ScanKey::Char,
+            KeyCode::Enter | KeyCode::Tab => ScanKey::End,
+            _ => ScanKey::Other,
+        })
     }
 }
 

@@ -181,7 +181,7 @@ pub enum Msg {
     Photo(PhotoMsg),
     /// A key and when it came, before what it does: a scanner's burst is
     /// told by its timing.
-    KeyAt(super::label_input::ScanKey, std::time::Instant),
+    KeyAt(super::scan::ScanKey, std::time::Instant),
     /// What the records answered to a question asked off the keys' thread.
     Answer(super::lookups::Answer),
 }
