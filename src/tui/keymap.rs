@@ -42,105 +42,113 @@ fn on_key(app: &App, key: &KeyEvent, event: &Event) -> Option<Msg> {
     if ctrl && key.code == KeyCode::Char('z') && super::CAN_SUSPEND {
         return Some(Msg::Suspend);
     }
-    match app.overlay.kind() {
-        OverlayKind::Help => {
-            return match key.code {
-                KeyCode::Esc
-                | KeyCode::Char('?')
-                | KeyCode::Char('q')
-                | KeyCode::F(1)
-                | KeyCode::Enter => Some(Msg::CloseOverlay),
-                _ => None,
-            };
-        }
-        OverlayKind::JobForm => {
-            return match key.code {
-                KeyCode::Esc => Some(Msg::CloseOverlay),
-                KeyCode::Tab | KeyCode::Down => Some(Msg::Form(FormMsg::Next)),
-                KeyCode::BackTab | KeyCode::Up => Some(Msg::Form(FormMsg::Prev)),
-                KeyCode::Enter => Some(Msg::Form(FormMsg::Submit)),
-                _ => to_input_request(event).map(|r| Msg::Form(FormMsg::Edit(r))),
-            };
-        }
-        OverlayKind::CodeFromElsewhere => {
-            return match key.code {
-                KeyCode::Esc => Some(Msg::CloseOverlay),
-                KeyCode::Tab | KeyCode::Right | KeyCode::Down => {
-                    Some(Msg::Entry(EntryMsg::NextOrigin))
-                }
-                KeyCode::BackTab | KeyCode::Left | KeyCode::Up => {
-                    Some(Msg::Entry(EntryMsg::PrevOrigin))
-                }
-                KeyCode::Enter => Some(Msg::Entry(EntryMsg::Submit)),
-                _ => to_input_request(event).map(|r| Msg::Entry(EntryMsg::Edit(r))),
-            };
-        }
-        OverlayKind::ConfirmAccept => {
-            return match key.code {
-                KeyCode::Char('y') => Some(Msg::ConfirmAccept),
-                KeyCode::Char('n') | KeyCode::Esc => Some(Msg::CloseOverlay),
-                _ => None,
-            };
-        }
-        OverlayKind::PhotoPath => {
-            return match key.code {
-                KeyCode::Esc => Some(Msg::Photo(PhotoMsg::Stop)),
-                KeyCode::Enter => Some(Msg::Photo(PhotoMsg::Read)),
-                _ => to_input_request(event).map(|r| Msg::Photo(PhotoMsg::PathEdit(r))),
-            };
-        }
-        OverlayKind::None => {}
+    if app.overlay.is_open() {
+        return on_overlay_key(app.overlay.kind(), key, event);
     }
     // A photo being read: Esc stops it, before anything else Esc does.
     if key.code == KeyCode::Esc && app.photo.reading().is_some() {
         return Some(Msg::Photo(PhotoMsg::Stop));
     }
-    if app.view == View::Jobs {
-        return match key.code {
-            KeyCode::Esc | KeyCode::F(2) => Some(Msg::HideJobs),
-            KeyCode::Up => Some(Msg::Jobs(JobsMsg::Prev)),
-            KeyCode::Down => Some(Msg::Jobs(JobsMsg::Next)),
-            KeyCode::Enter => Some(Msg::OpenJob),
-            KeyCode::F(4) => Some(Msg::WriteCard),
-            KeyCode::Char('?') | KeyCode::F(1) => Some(Msg::ToggleHelp),
-            _ => to_input_request(event).map(|r| Msg::Jobs(JobsMsg::Search(r))),
-        };
+    match app.view {
+        View::Jobs => on_jobs_key(key, event),
+        View::Dump => on_dump_key(key, event),
+        View::Workbench => on_workbench_key(app, key).or_else(|| on_pane_key(app, key, event)),
     }
-    if app.view == View::Dump {
-        return match key.code {
-            KeyCode::Esc | KeyCode::F(3) => Some(Msg::HideDump),
-            KeyCode::Enter => Some(Msg::Dump(DumpMsg::Load)),
-            KeyCode::Up => Some(Msg::Dump(DumpMsg::Scroll(-1))),
-            KeyCode::Down => Some(Msg::Dump(DumpMsg::Scroll(1))),
-            KeyCode::PageUp => Some(Msg::Dump(DumpMsg::Scroll(-16))),
-            KeyCode::PageDown => Some(Msg::Dump(DumpMsg::Scroll(16))),
-            KeyCode::F(1) => Some(Msg::ToggleHelp),
-            _ => to_input_request(event).map(|r| Msg::Dump(DumpMsg::PathEdit(r))),
-        };
+}
+
+/// A key while an overlay is open: it goes to the overlay alone.
+fn on_overlay_key(kind: OverlayKind, key: &KeyEvent, event: &Event) -> Option<Msg> {
+    match kind {
+        OverlayKind::Help => match key.code {
+            KeyCode::Esc
+            | KeyCode::Char('?')
+            | KeyCode::Char('q')
+            | KeyCode::F(1)
+            | KeyCode::Enter => Some(Msg::CloseOverlay),
+            _ => None,
+        },
+        OverlayKind::JobForm => match key.code {
+            KeyCode::Esc => Some(Msg::CloseOverlay),
+            KeyCode::Tab | KeyCode::Down => Some(Msg::Form(FormMsg::Next)),
+            KeyCode::BackTab | KeyCode::Up => Some(Msg::Form(FormMsg::Prev)),
+            KeyCode::Enter => Some(Msg::Form(FormMsg::Submit)),
+            _ => to_input_request(event).map(|r| Msg::Form(FormMsg::Edit(r))),
+        },
+        OverlayKind::CodeFromElsewhere => match key.code {
+            KeyCode::Esc => Some(Msg::CloseOverlay),
+            KeyCode::Tab | KeyCode::Right | KeyCode::Down => Some(Msg::Entry(EntryMsg::NextOrigin)),
+            KeyCode::BackTab | KeyCode::Left | KeyCode::Up => {
+                Some(Msg::Entry(EntryMsg::PrevOrigin))
+            }
+            KeyCode::Enter => Some(Msg::Entry(EntryMsg::Submit)),
+            _ => to_input_request(event).map(|r| Msg::Entry(EntryMsg::Edit(r))),
+        },
+        OverlayKind::ConfirmAccept => match key.code {
+            KeyCode::Char('y') => Some(Msg::ConfirmAccept),
+            KeyCode::Char('n') | KeyCode::Esc => Some(Msg::CloseOverlay),
+            _ => None,
+        },
+        OverlayKind::PhotoPath => match key.code {
+            KeyCode::Esc => Some(Msg::Photo(PhotoMsg::Stop)),
+            KeyCode::Enter => Some(Msg::Photo(PhotoMsg::Read)),
+            _ => to_input_request(event).map(|r| Msg::Photo(PhotoMsg::PathEdit(r))),
+        },
+        OverlayKind::None => None,
     }
+}
+
+/// A key in the jobs view.
+fn on_jobs_key(key: &KeyEvent, event: &Event) -> Option<Msg> {
+    match key.code {
+        KeyCode::Esc | KeyCode::F(2) => Some(Msg::HideJobs),
+        KeyCode::Up => Some(Msg::Jobs(JobsMsg::Prev)),
+        KeyCode::Down => Some(Msg::Jobs(JobsMsg::Next)),
+        KeyCode::Enter => Some(Msg::OpenJob),
+        KeyCode::F(4) => Some(Msg::WriteCard),
+        KeyCode::Char('?') | KeyCode::F(1) => Some(Msg::ToggleHelp),
+        _ => to_input_request(event).map(|r| Msg::Jobs(JobsMsg::Search(r))),
+    }
+}
+
+/// A key in the chip dump view.
+fn on_dump_key(key: &KeyEvent, event: &Event) -> Option<Msg> {
+    match key.code {
+        KeyCode::Esc | KeyCode::F(3) => Some(Msg::HideDump),
+        KeyCode::Enter => Some(Msg::Dump(DumpMsg::Load)),
+        KeyCode::Up => Some(Msg::Dump(DumpMsg::Scroll(-1))),
+        KeyCode::Down => Some(Msg::Dump(DumpMsg::Scroll(1))),
+        KeyCode::PageUp => Some(Msg::Dump(DumpMsg::Scroll(-16))),
+        KeyCode::PageDown => Some(Msg::Dump(DumpMsg::Scroll(16))),
+        KeyCode::F(1) => Some(Msg::ToggleHelp),
+        _ => to_input_request(event).map(|r| Msg::Dump(DumpMsg::PathEdit(r))),
+    }
+}
+
+/// The workbench's keys that work from any pane.
+fn on_workbench_key(app: &App, key: &KeyEvent) -> Option<Msg> {
     match key.code {
         // A serial never holds '?', so it opens the help even in the input.
-        KeyCode::Char('?') | KeyCode::F(1) => return Some(Msg::ToggleHelp),
-        KeyCode::F(2) => return Some(Msg::ShowJobs),
-        KeyCode::F(3) => return Some(Msg::ShowDump),
-        KeyCode::F(5) => return Some(Msg::Photo(PhotoMsg::Ask)),
+        KeyCode::Char('?') | KeyCode::F(1) => Some(Msg::ToggleHelp),
+        KeyCode::F(2) => Some(Msg::ShowJobs),
+        KeyCode::F(3) => Some(Msg::ShowDump),
+        KeyCode::F(5) => Some(Msg::Photo(PhotoMsg::Ask)),
         // Esc never throws typed work away on one press: it clears the
         // serial, goes back to it from the other panes, and quits from an
         // empty serial.
-        KeyCode::Esc => {
-            return Some(match app.focus {
-                Focus::Serial if !app.input.value().is_empty() => Msg::ClearSerial,
-                Focus::Serial => Msg::Quit,
-                _ => Msg::Focus(Focus::Serial),
-            });
-        }
-        KeyCode::Char('/' | 's') if app.focus != Focus::Serial => {
-            return Some(Msg::Focus(Focus::Serial));
-        }
-        KeyCode::Tab => return Some(Msg::FocusNext),
-        KeyCode::BackTab => return Some(Msg::FocusPrev),
-        _ => {}
+        KeyCode::Esc => Some(match app.focus {
+            Focus::Serial if !app.input.value().is_empty() => Msg::ClearSerial,
+            Focus::Serial => Msg::Quit,
+            _ => Msg::Focus(Focus::Serial),
+        }),
+        KeyCode::Char('/' | 's') if app.focus != Focus::Serial => Some(Msg::Focus(Focus::Serial)),
+        KeyCode::Tab => Some(Msg::FocusNext),
+        KeyCode::BackTab => Some(Msg::FocusPrev),
+        _ => None,
     }
+}
+
+/// A key for the pane with the focus.
+fn on_pane_key(app: &App, key: &KeyEvent, event: &Event) -> Option<Msg> {
     match app.focus {
         Focus::Brand => match key.code {
             KeyCode::Left | KeyCode::Char('h') => Some(Msg::BrandPrev),
