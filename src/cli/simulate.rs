@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::{EXIT_INVALID, Out, SimulateArgs};
-use crate::decode::{Code, CodeBook, Status, decode, routes};
-use crate::keypad::{Step, guide, minutes_text, profile_for, try_plan};
+use crate::decode::{Code, CodeBook, Outcome, Status, decode, routes};
+use crate::keypad::{Step, UnitProfile, guide, minutes_text, profile_for, try_plan};
 use crate::serial::{Severity, echo_text};
 
 #[derive(Serialize)]
@@ -78,6 +78,22 @@ pub fn run(args: &SimulateArgs, book: &dyn CodeBook) -> anyhow::Result<u8> {
         out.flush()?;
         return Ok(0);
     }
+    let text = report(&outcome, serial, code, given.is_some(), profile, &steps);
+    out.line(&text)?;
+    out.flush()?;
+    Ok(0)
+}
+
+/// What `simulate` prints: the code and where it came from, the button
+/// presses, the order to try codes in, and the unit's sources.
+fn report(
+    outcome: &Outcome,
+    serial: &str,
+    code: Code,
+    given: bool,
+    profile: &UnitProfile,
+    steps: &[Step],
+) -> String {
     let mut s = String::new();
     // Where a code came from, as the decoder said.
     let provenance = |code: Code| {
@@ -98,6 +114,38 @@ pub fn run(args: &SimulateArgs, book: &dyn CodeBook) -> anyhow::Result<u8> {
     for (i, step) in steps.iter().enumerate() {
         let _ = writeln!(s, "  {:>2}. [{}]  {}", i + 1, step.display, step.text);
     }
+    try_plan_lines(&mut s, outcome, code, profile, &provenance);
+    let _ = writeln!(s);
+    let _ = writeln!(
+        s,
+        "A refused code that radiocode believes correct can mean the radio was swapped or \
+         re-coded. {}",
+        crate::advice::BATTERY
+    );
+    if let Some(note) = &profile.lockout.note {
+        let _ = writeln!(s, "Note: {note}");
+    }
+    let _ = writeln!(s, "Sources:");
+    for src in profile.sources() {
+        let _ = writeln!(s, "  - {src}");
+    }
+    if outcome.status != Status::Decoded && given {
+        let _ = writeln!(
+            s,
+            "radiocode has no code of its own for this serial: the code is yours."
+        );
+    }
+    s.trim_end().to_string()
+}
+
+/// The try plan: every candidate in order, with the waits between them.
+fn try_plan_lines(
+    s: &mut String,
+    outcome: &Outcome,
+    code: Code,
+    profile: &UnitProfile,
+    provenance: &dyn Fn(Code) -> Option<String>,
+) {
     let mut codes = vec![code];
     codes.extend(
         outcome
@@ -107,6 +155,7 @@ pub fn run(args: &SimulateArgs, book: &dyn CodeBook) -> anyhow::Result<u8> {
             .filter(|c| *c != code),
     );
     let _ = writeln!(s);
+    let l = &profile.lockout;
     let limit = match profile.hard_limit() {
         Some(n) => format!("locked for good after {n} wrong codes"),
         None => "no permanent lock reported".to_string(),
@@ -144,27 +193,4 @@ pub fn run(args: &SimulateArgs, book: &dyn CodeBook) -> anyhow::Result<u8> {
             let _ = writeln!(s, "     warning: {w}");
         }
     }
-    let _ = writeln!(s);
-    let _ = writeln!(
-        s,
-        "A refused code that radiocode believes correct can mean the radio was swapped or \
-         re-coded. {}",
-        crate::advice::BATTERY
-    );
-    if let Some(note) = &l.note {
-        let _ = writeln!(s, "Note: {note}");
-    }
-    let _ = writeln!(s, "Sources:");
-    for src in profile.sources() {
-        let _ = writeln!(s, "  - {src}");
-    }
-    if outcome.status != Status::Decoded && given.is_some() {
-        let _ = writeln!(
-            s,
-            "radiocode has no code of its own for this serial: the code is yours."
-        );
-    }
-    out.line(s.trim_end())?;
-    out.flush()?;
-    Ok(0)
 }

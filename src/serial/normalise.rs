@@ -209,32 +209,7 @@ fn read_template(t: &[Typed], family: Family, d: &mut Diagnosis) -> Option<Compa
         .filter(|f| f.severity == Severity::Error)
         .count();
     if t.len() != slots.len() {
-        let (n, want) = (t.len(), slots.len());
-        let (message, position) = if n < want {
-            let k = want - n;
-            (format!("{k} character{} missing", plural(k)), None)
-        } else {
-            let k = n - want;
-            // The caret under the first extra character is said here.
-            (
-                format!(
-                    "{k} character{} too many, from position {}",
-                    plural(k),
-                    t[want].at() + 1
-                ),
-                Some(t[want].at()),
-            )
-        };
-        d.findings.push(Finding::new(
-            Severity::Error,
-            K::WrongLength,
-            position,
-            format!(
-                "a {family} serial is {}; this has {n} characters (spaces, dots and dashes \
-                 not counted): {message}",
-                family.shape()
-            ),
-        ));
+        wrong_length(t, slots.len(), family, d);
     }
     // A character read without an error is ASCII; any other is an error
     // finding, so no serial is returned and its stand-in here is never seen.
@@ -242,87 +217,7 @@ fn read_template(t: &[Typed], family: Family, d: &mut Diagnosis) -> Option<Compa
     // this gives no serial rather than running past the end.
     let mut serial = [0u8; 32];
     for (i, (slot, c)) in slots.iter().zip(t).enumerate() {
-        let p = c.at();
-        // Said as a person counts: the first character is position 1.
-        let n = p + 1;
-        // Written only into a message, so a clean character costs nothing.
-        let shown = ShownChar(c.typed);
-        let read = match *slot {
-            Slot::Digit | Slot::YearDigit if c.up.is_ascii_digit() => c.up,
-            Slot::Digit | Slot::YearDigit => match letter_as_digit(c.up) {
-                Some(digit) => {
-                    d.findings.push(Finding::new(
-                        Severity::Warning,
-                        K::LetterForDigit,
-                        Some(p),
-                        format!("position {n}: {shown} read as '{digit}': a digit belongs here"),
-                    ));
-                    digit
-                }
-                None if *slot == Slot::YearDigit && c.up.is_ascii_alphabetic() => {
-                    d.findings.push(Finding::new(
-                        Severity::Error,
-                        K::YearLetter,
-                        Some(p),
-                        format!(
-                            "position {n}: {shown} where the year digit belongs. Older \
-                             non-Nissan Blaupunkt serials carry a letter here; on a Nissan \
-                             label it is most likely a misread digit: read the label again"
-                        ),
-                    ));
-                    c.up
-                }
-                None => {
-                    d.findings.push(Finding::new(
-                        Severity::Error,
-                        K::InvalidCharacter,
-                        Some(p),
-                        format!("position {n}: {shown} is not a digit"),
-                    ));
-                    c.up
-                }
-            },
-            Slot::Letter if c.up.is_ascii_alphabetic() => c.up,
-            Slot::Letter => match digit_as_letter(c.up) {
-                Some(letter) => {
-                    d.findings.push(Finding::new(
-                        Severity::Warning,
-                        K::DigitForLetter,
-                        Some(p),
-                        format!("position {n}: {shown} read as '{letter}': a letter belongs here"),
-                    ));
-                    letter
-                }
-                None => {
-                    d.findings.push(Finding::new(
-                        Severity::Error,
-                        K::InvalidCharacter,
-                        Some(p),
-                        format!("position {n}: {shown} is not a letter"),
-                    ));
-                    c.up
-                }
-            },
-            Slot::Fixed(want) if c.up == want => want,
-            Slot::Fixed(want) if digit_as_letter(c.up) == Some(want) => {
-                d.findings.push(Finding::new(
-                    Severity::Warning,
-                    K::DigitForLetter,
-                    Some(p),
-                    format!("position {n}: {shown} read as '{want}': {family} serials start here with the letter {want}"),
-                ));
-                want
-            }
-            Slot::Fixed(want) => {
-                d.findings.push(Finding::new(
-                    Severity::Error,
-                    K::InvalidCharacter,
-                    Some(p),
-                    format!("position {n}: {shown} where {family} serials have '{want}'"),
-                ));
-                c.up
-            }
-        };
+        let read = read_slot(*slot, c, family, d);
         if let Some(b) = serial.get_mut(i) {
             *b = if read.is_ascii() { read as u8 } else { b'?' };
         }
@@ -340,6 +235,125 @@ fn read_template(t: &[Typed], family: Family, d: &mut Diagnosis) -> Option<Compa
                 .map(CompactString::from)
         })
         .flatten()
+}
+
+/// The finding for a serial of the wrong length: how many are missing, or
+/// where the extra ones start.
+#[cold]
+fn wrong_length(t: &[Typed], want: usize, family: Family, d: &mut Diagnosis) {
+    let n = t.len();
+    let (message, position) = if n < want {
+        let k = want - n;
+        (format!("{k} character{} missing", plural(k)), None)
+    } else {
+        let k = n - want;
+        // The caret under the first extra character is said here.
+        (
+            format!(
+                "{k} character{} too many, from position {}",
+                plural(k),
+                t[want].at() + 1
+            ),
+            Some(t[want].at()),
+        )
+    };
+    d.findings.push(Finding::new(
+        Severity::Error,
+        K::WrongLength,
+        position,
+        format!(
+            "a {family} serial is {}; this has {n} characters (spaces, dots and dashes \
+             not counted): {message}",
+            family.shape()
+        ),
+    ));
+}
+
+/// One character read against its slot of the template: what it is read
+/// as, with a finding when it was read as something else or is wrong.
+#[inline]
+fn read_slot(slot: Slot, c: &Typed, family: Family, d: &mut Diagnosis) -> char {
+    let p = c.at();
+    // Said as a person counts: the first character is position 1.
+    let n = p + 1;
+    // Written only into a message, so a clean character costs nothing.
+    let shown = ShownChar(c.typed);
+    match slot {
+        Slot::Digit | Slot::YearDigit if c.up.is_ascii_digit() => c.up,
+        Slot::Digit | Slot::YearDigit => match letter_as_digit(c.up) {
+            Some(digit) => {
+                d.findings.push(Finding::new(
+                    Severity::Warning,
+                    K::LetterForDigit,
+                    Some(p),
+                    format!("position {n}: {shown} read as '{digit}': a digit belongs here"),
+                ));
+                digit
+            }
+            None if slot == Slot::YearDigit && c.up.is_ascii_alphabetic() => {
+                d.findings.push(Finding::new(
+                    Severity::Error,
+                    K::YearLetter,
+                    Some(p),
+                    format!(
+                        "position {n}: {shown} where the year digit belongs. Older \
+                         non-Nissan Blaupunkt serials carry a letter here; on a Nissan \
+                         label it is most likely a misread digit: read the label again"
+                    ),
+                ));
+                c.up
+            }
+            None => {
+                d.findings.push(Finding::new(
+                    Severity::Error,
+                    K::InvalidCharacter,
+                    Some(p),
+                    format!("position {n}: {shown} is not a digit"),
+                ));
+                c.up
+            }
+        },
+        Slot::Letter if c.up.is_ascii_alphabetic() => c.up,
+        Slot::Letter => match digit_as_letter(c.up) {
+            Some(letter) => {
+                d.findings.push(Finding::new(
+                    Severity::Warning,
+                    K::DigitForLetter,
+                    Some(p),
+                    format!("position {n}: {shown} read as '{letter}': a letter belongs here"),
+                ));
+                letter
+            }
+            None => {
+                d.findings.push(Finding::new(
+                    Severity::Error,
+                    K::InvalidCharacter,
+                    Some(p),
+                    format!("position {n}: {shown} is not a letter"),
+                ));
+                c.up
+            }
+        },
+        Slot::Fixed(want) if c.up == want => want,
+        Slot::Fixed(want) if digit_as_letter(c.up) == Some(want) => {
+            d.findings.push(Finding::new(
+                Severity::Warning,
+                K::DigitForLetter,
+                Some(p),
+                format!("position {n}: {shown} read as '{want}': {family} serials start here with the letter {want}"),
+            ));
+            want
+        }
+        Slot::Fixed(want) => {
+            d.findings.push(Finding::new(
+                Severity::Error,
+                K::InvalidCharacter,
+                Some(p),
+                format!("position {n}: {shown} where {family} serials have '{want}'"),
+            ));
+            c.up
+        }
+    }
 }
 
 fn plural(n: usize) -> &'static str {
