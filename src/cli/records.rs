@@ -21,55 +21,10 @@ pub fn book(cmd: &BookCommand, place: &Place) -> anyhow::Result<u8> {
             confidence,
             source,
         } => {
-            let d = diagnose(serial, None);
-            let Some(normal) = d.serial else {
-                let why = d
-                    .findings
-                    .iter()
-                    .map(|f| f.message.as_ref())
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                say!(
-                    "radiocode: '{}' is not a valid serial: {why}",
-                    echo_text(serial, 40)
-                );
-                return Ok(EXIT_INVALID);
-            };
-            let code = match Code::parse(code) {
-                Ok(c) => c,
-                Err(e) => {
-                    say!("radiocode: {e}");
-                    return Ok(EXIT_INVALID);
-                }
-            };
-            let confidence = match Confidence::parse_book(confidence) {
-                Ok(c) => c,
-                Err(e) => {
-                    say!("radiocode: {e}");
-                    return Ok(EXIT_INVALID);
-                }
-            };
-            let (user, host) = whoami();
-            let source = source
-                .clone()
-                .unwrap_or_else(|| format!("entered by {user} at {host}"));
-            let mut records = store::open_writing(place)?;
-            let added = records.add_entry(&NewEntry {
-                serial: normal.to_string(),
-                code,
-                confidence,
-                source,
-                added_by: format!("{user}@{host}"),
-            })?;
-            for f in &d.findings {
-                say!("radiocode: note: {}", f.message);
+            let status = book_add(&mut out, place, serial, code, confidence, source.as_ref())?;
+            if status != 0 {
+                return Ok(status);
             }
-            out.line(&match added {
-                Added::New => format!("added {normal} -> {code} ({confidence})"),
-                Added::AlreadyThere => {
-                    format!("{normal} -> {code} was already in the book; the stronger confidence is kept")
-                }
-            })?;
         }
         BookCommand::List { format } => {
             let rows = session::listed_book(place)?;
@@ -89,62 +44,137 @@ pub fn book(cmd: &BookCommand, place: &Place) -> anyhow::Result<u8> {
             write_book(&mut out, &rows, format.unwrap_or(ListFormat::Csv))?;
         }
         BookCommand::Import { file, strict } => {
-            let (input, size): (Box<dyn io::Read>, _) = if file.as_os_str() == "-" {
-                (Box::new(io::stdin().lock()), None)
-            } else {
-                let f = crate::files::open_regular(file, "a code book CSV")
-                    .map_err(anyhow::Error::msg)?;
-                let size = f.metadata().ok().map(|m| m.len());
-                (Box::new(f), size)
-            };
-            let progress = Progress::new("importing", size, Unit::Bytes);
-            let input = Counted::new(input, &progress);
-            // Rows are short: a line of 64 KiB, or 1 GiB in all, is not a code book.
-            let input = crate::files::Bounded::new(input, "a code book CSV", 64 << 10, 1 << 30);
-            let (user, host) = whoami();
-            let mut records = store::open_writing(place)?;
-            let source = format!(
-                "imported from {} by {user} at {host}",
-                crate::files::shown(file)
-            );
-            let report = store::import_csv(
-                records.as_mut(),
-                input,
-                *strict,
-                &format!("{user}@{host}"),
-                &source,
-            )?;
-            progress.finish();
-            for bad in &report.bad {
-                say!("line {}: {}", bad.line, bad.reason);
-            }
-            let summary = if report.committed {
-                format!(
-                    "imported: {} new, {} already in the book, {} bad row{}{}",
-                    report.added,
-                    report.already_there,
-                    report.bad.len(),
-                    if report.bad.len() == 1 { "" } else { "s" },
-                    if report.bad.is_empty() {
-                        ""
-                    } else {
-                        " (skipped; the valid rows were committed)"
-                    }
-                )
-            } else {
-                format!(
-                    "nothing was imported: {} bad row{} and --strict was given. Fix them and import again",
-                    report.bad.len(),
-                    if report.bad.len() == 1 { "" } else { "s" }
-                )
-            };
-            out.line(&summary)?;
-            if !report.bad.is_empty() {
-                return Ok(EXIT_INVALID);
+            let status = book_import(&mut out, place, file, *strict)?;
+            if status != 0 {
+                out.flush()?;
+                return Ok(status);
             }
         }
     }
     out.flush()?;
+    Ok(0)
+}
+
+/// `book add`: one entry, its serial checked first.
+fn book_add(
+    out: &mut Out,
+    place: &Place,
+    serial: &str,
+    code: &str,
+    confidence: &str,
+    source: Option<&String>,
+) -> anyhow::Result<u8> {
+    let d = diagnose(serial, None);
+    let Some(normal) = d.serial else {
+        let why = d
+            .findings
+            .iter()
+            .map(|f| f.message.as_ref())
+            .collect::<Vec<_>>()
+            .join("; ");
+        say!(
+            "radiocode: '{}' is not a valid serial: {why}",
+            echo_text(serial, 40)
+        );
+        return Ok(EXIT_INVALID);
+    };
+    let code = match Code::parse(code) {
+        Ok(c) => c,
+        Err(e) => {
+            say!("radiocode: {e}");
+            return Ok(EXIT_INVALID);
+        }
+    };
+    let confidence = match Confidence::parse_book(confidence) {
+        Ok(c) => c,
+        Err(e) => {
+            say!("radiocode: {e}");
+            return Ok(EXIT_INVALID);
+        }
+    };
+    let (user, host) = whoami();
+    let source = source
+        .cloned()
+        .unwrap_or_else(|| format!("entered by {user} at {host}"));
+    let mut records = store::open_writing(place)?;
+    let added = records.add_entry(&NewEntry {
+        serial: normal.to_string(),
+        code,
+        confidence,
+        source,
+        added_by: format!("{user}@{host}"),
+    })?;
+    for f in &d.findings {
+        say!("radiocode: note: {}", f.message);
+    }
+    out.line(&match added {
+        Added::New => format!("added {normal} -> {code} ({confidence})"),
+        Added::AlreadyThere => {
+            format!("{normal} -> {code} was already in the book; the stronger confidence is kept")
+        }
+    })?;
+    Ok(0)
+}
+
+/// `book import`: a CSV file or standard input, bad rows named by line.
+fn book_import(
+    out: &mut Out,
+    place: &Place,
+    file: &std::path::Path,
+    strict: bool,
+) -> anyhow::Result<u8> {
+    let (input, size): (Box<dyn io::Read>, _) = if file.as_os_str() == "-" {
+        (Box::new(io::stdin().lock()), None)
+    } else {
+        let f = crate::files::open_regular(file, "a code book CSV").map_err(anyhow::Error::msg)?;
+        let size = f.metadata().ok().map(|m| m.len());
+        (Box::new(f), size)
+    };
+    let progress = Progress::new("importing", size, Unit::Bytes);
+    let input = Counted::new(input, &progress);
+    // Rows are short: a line of 64 KiB, or 1 GiB in all, is not a code book.
+    let input = crate::files::Bounded::new(input, "a code book CSV", 64 << 10, 1 << 30);
+    let (user, host) = whoami();
+    let mut records = store::open_writing(place)?;
+    let source = format!(
+        "imported from {} by {user} at {host}",
+        crate::files::shown(file)
+    );
+    let report = store::import_csv(
+        records.as_mut(),
+        input,
+        strict,
+        &format!("{user}@{host}"),
+        &source,
+    )?;
+    progress.finish();
+    for bad in &report.bad {
+        say!("line {}: {}", bad.line, bad.reason);
+    }
+    let summary = if report.committed {
+        format!(
+            "imported: {} new, {} already in the book, {} bad row{}{}",
+            report.added,
+            report.already_there,
+            report.bad.len(),
+            if report.bad.len() == 1 { "" } else { "s" },
+            if report.bad.is_empty() {
+                ""
+            } else {
+                " (skipped; the valid rows were committed)"
+            }
+        )
+    } else {
+        format!(
+            "nothing was imported: {} bad row{} and --strict was given. Fix them and import again",
+            report.bad.len(),
+            if report.bad.len() == 1 { "" } else { "s" }
+        )
+    };
+    out.line(&summary)?;
+    if !report.bad.is_empty() {
+        return Ok(EXIT_INVALID);
+    }
     Ok(0)
 }
 
@@ -215,75 +245,16 @@ fn write_book(out: &mut Out, rows: &[BookRow], format: ListFormat) -> anyhow::Re
 pub fn jobs(cmd: &JobsCommand, place: &Place, bench: &Bench) -> anyhow::Result<u8> {
     let mut out = Out::stdout();
     match cmd {
-        JobsCommand::Add {
-            serial,
-            vehicle,
-            proof,
-            note,
-            workstation,
-            branch,
-        } => {
-            let d = diagnose(serial, None);
-            let asked = session::JobAsked {
-                serial: d.kept(serial),
-                typed: serial.clone(),
-                vehicle: vehicle.clone(),
-                proof: proof.clone(),
-                notes: note.clone().unwrap_or_default(),
-                workstation: workstation.clone(),
-                branch: branch.clone(),
-                uid: String::new(),
-            };
-            let job = match session::new_job(bench, asked) {
-                Ok(job) => job,
-                Err(_) => {
-                    say!("radiocode: {}", session::JobNeeds::TEXT);
-                    return Ok(EXIT_INVALID);
-                }
-            };
-            let id = store::open_writing(place)?.new_job(&job)?;
-            if d.serial.is_none() {
-                say!(
-                    "radiocode: note: '{}' is not a valid serial; the job keeps it as typed",
-                    echo_text(serial, 40)
-                );
+        JobsCommand::Add { .. } => {
+            let status = jobs_add(&mut out, bench, place, cmd)?;
+            if status != 0 {
+                return Ok(status);
             }
-            out.line(&format!("job {id}"))?;
         }
         JobsCommand::Try { job, code, outcome } => {
-            let outcome = crate::store::TryOutcome::from(*outcome);
-            let code = match Code::parse(code) {
-                Ok(c) => c,
-                Err(e) => {
-                    say!("radiocode: {e}");
-                    return Ok(EXIT_INVALID);
-                }
-            };
-            let mut records = store::open_writing(place)?;
-            let tried =
-                session::record_try_on_job(records.as_mut(), *job, code, outcome).map_err(|e| {
-                    if e.downcast_ref::<store::NoSuchJob>().is_some() {
-                        return e;
-                    }
-                    e.context(format!(
-                        "job {job}: {code} {} was NOT recorded; once the records take it, \
-                         record it with: radiocode jobs try {job} {code} {}",
-                        outcome.id(),
-                        outcome.id()
-                    ))
-                })?;
-            if tried.refuses_a_sure_code() {
-                out.line(&format!(
-                    "{} {}; the job is marked",
-                    advice::suspected(code, tried.confidence_text(), &tried.source),
-                    advice::CHECK_THE_RADIO
-                ))?;
-            }
-            out.line(&format!("job {job}: {code} {}", outcome.id()))?;
-            if outcome == crate::store::TryOutcome::Accepted {
-                out.line("the code is now a confirmed code book entry for this serial")?;
-            } else {
-                out.line(advice::AFTER_A_REFUSAL)?;
+            let status = jobs_try(&mut out, place, *job, code, *outcome)?;
+            if status != 0 {
+                return Ok(status);
             }
         }
         JobsCommand::Note { job, text } => {
@@ -323,6 +294,93 @@ pub fn jobs(cmd: &JobsCommand, place: &Place, bench: &Bench) -> anyhow::Result<u
         JobsCommand::Purge { older_than } => return super::paper::purge(place, older_than),
     }
     out.flush()?;
+    Ok(0)
+}
+
+/// `jobs add`: a job with this bench's defaults, never without its
+/// vehicle and proof of ownership.
+fn jobs_add(out: &mut Out, bench: &Bench, place: &Place, cmd: &JobsCommand) -> anyhow::Result<u8> {
+    let JobsCommand::Add {
+        serial,
+        vehicle,
+        proof,
+        note,
+        workstation,
+        branch,
+    } = cmd
+    else {
+        return Ok(EXIT_INVALID);
+    };
+    let d = diagnose(serial, None);
+    let asked = session::JobAsked {
+        serial: d.kept(serial),
+        typed: serial.clone(),
+        vehicle: vehicle.clone(),
+        proof: proof.clone(),
+        notes: note.clone().unwrap_or_default(),
+        workstation: workstation.clone(),
+        branch: branch.clone(),
+        uid: String::new(),
+    };
+    let job = match session::new_job(bench, asked) {
+        Ok(job) => job,
+        Err(_) => {
+            say!("radiocode: {}", session::JobNeeds::TEXT);
+            return Ok(EXIT_INVALID);
+        }
+    };
+    let id = store::open_writing(place)?.new_job(&job)?;
+    if d.serial.is_none() {
+        say!(
+            "radiocode: note: '{}' is not a valid serial; the job keeps it as typed",
+            echo_text(serial, 40)
+        );
+    }
+    out.line(&format!("job {id}"))?;
+    Ok(0)
+}
+
+/// `jobs try`: a code tried on a job's radio, with where it came from.
+fn jobs_try(
+    out: &mut Out,
+    place: &Place,
+    job: i64,
+    code: &str,
+    outcome: super::TryArg,
+) -> anyhow::Result<u8> {
+    let outcome = crate::store::TryOutcome::from(outcome);
+    let code = match Code::parse(code) {
+        Ok(c) => c,
+        Err(e) => {
+            say!("radiocode: {e}");
+            return Ok(EXIT_INVALID);
+        }
+    };
+    let mut records = store::open_writing(place)?;
+    let tried = session::record_try_on_job(records.as_mut(), job, code, outcome).map_err(|e| {
+        if e.downcast_ref::<store::NoSuchJob>().is_some() {
+            return e;
+        }
+        e.context(format!(
+            "job {job}: {code} {} was NOT recorded; once the records take it, \
+                 record it with: radiocode jobs try {job} {code} {}",
+            outcome.id(),
+            outcome.id()
+        ))
+    })?;
+    if tried.refuses_a_sure_code() {
+        out.line(&format!(
+            "{} {}; the job is marked",
+            advice::suspected(code, tried.confidence_text(), &tried.source),
+            advice::CHECK_THE_RADIO
+        ))?;
+    }
+    out.line(&format!("job {job}: {code} {}", outcome.id()))?;
+    if outcome == crate::store::TryOutcome::Accepted {
+        out.line("the code is now a confirmed code book entry for this serial")?;
+    } else {
+        out.line(advice::AFTER_A_REFUSAL)?;
+    }
     Ok(0)
 }
 
