@@ -6,10 +6,27 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::{Theme, draw, wrap};
-use crate::decode::{Status, routes};
-use crate::serial::FindingKind;
+use crate::decode::{Outcome, Status, routes};
+use crate::serial::{FindingKind, Severity};
 use crate::store::TryOutcome;
 use crate::tui::state::{App, Focus};
+
+/// The decoder's lines as they are written, wrapped to the pane's width.
+struct Lines<'a> {
+    out: Vec<Line<'a>>,
+    width: usize,
+}
+
+impl<'a> Lines<'a> {
+    fn wrapped(&mut self, indent: usize, text: &str, style: Style) {
+        for piece in wrap(text, self.width.saturating_sub(indent)) {
+            self.out.push(Line::styled(
+                format!("{}{piece}", " ".repeat(indent)),
+                style,
+            ));
+        }
+    }
+}
 
 /// The pane's lines for an inner width, and which line starts which candidate.
 pub(super) fn lines<'a>(
@@ -17,29 +34,23 @@ pub(super) fn lines<'a>(
     theme: &Theme,
     width: usize,
 ) -> (Vec<Line<'a>>, Vec<(usize, usize)>) {
-    let mut out: Vec<Line<'a>> = Vec::new();
+    let mut l = Lines {
+        out: Vec::new(),
+        width,
+    };
     let mut starts = Vec::new();
     let Some(o) = &app.outcome else {
-        for piece in wrap(
+        l.wrapped(
+            0,
             "Type a serial to see what it says and its code: each code with where it \
              came from and how sure it is, in the order to try them.",
-            width,
-        ) {
-            out.push(Line::styled(piece, theme.dim()));
-        }
-        return (out, starts);
+            theme.dim(),
+        );
+        return (l.out, starts);
     };
     let d = &o.diagnosis;
-    let push_wrapped = |out: &mut Vec<Line<'a>>, indent: usize, text: &str, style: Style| {
-        for piece in wrap(text, width.saturating_sub(indent)) {
-            out.push(Line::styled(
-                format!("{}{piece}", " ".repeat(indent)),
-                style,
-            ));
-        }
-    };
     if let (Some(family), Some(serial)) = (d.family, &d.serial) {
-        out.push(Line::from(vec![
+        l.out.push(Line::from(vec![
             Span::styled(format!("{family}  "), theme.title()),
             Span::raw(serial.clone()),
         ]));
@@ -48,103 +59,95 @@ pub(super) fn lines<'a>(
             .iter()
             .map(|p| format!("{} {}", p.name, p.value))
             .collect();
-        push_wrapped(&mut out, 2, &parts.join(" · "), Style::new());
+        l.wrapped(2, &parts.join(" · "), Style::new());
         if let Some(unit) = d.unit {
-            push_wrapped(&mut out, 2, &unit.describe(), theme.dim());
+            l.wrapped(2, &unit.describe(), theme.dim());
         }
     }
     match o.status {
-        Status::Decoded => {
-            out.push(Line::styled(
-                "Codes, in the order to try them:",
-                theme.title(),
-            ));
-            for (i, c) in o.candidates.iter().enumerate() {
-                starts.push((out.len(), i));
-                let selected = i == app.selected;
-                let marker = if selected { "▶ " } else { "  " };
-                let code_style = if selected {
-                    theme.code().patch(theme.selected())
-                } else {
-                    theme.code()
-                };
-                let mut line = vec![
-                    Span::raw(format!("{marker}{}. ", i + 1)),
-                    Span::styled(c.code.to_string(), code_style),
-                    Span::raw(format!("  {} · {}", c.source.label(), c.confidence)),
-                ];
-                if app.refused_on_screen().contains(&c.code) {
-                    line.push(Span::styled(
-                        " · refused",
-                        theme.severity(crate::serial::Severity::Error),
-                    ));
-                }
-                out.push(Line::from(line));
-            }
-            if let Some((job, last)) = app.job_on_screen() {
-                let text = match last {
-                    Some((code, TryOutcome::Refused)) => crate::advice::refused_on_job(job, code),
-                    Some((code, TryOutcome::Accepted)) => {
-                        format!("Job {job}: {code} was accepted and is in the code book.")
-                    }
-                    None => format!("Job {job}: no tries recorded yet."),
-                };
-                push_wrapped(
-                    &mut out,
-                    0,
-                    &text,
-                    theme.severity(crate::serial::Severity::Warning),
-                );
-            }
-            if let Some(c) = o.candidates.get(app.selected) {
-                push_wrapped(&mut out, 2, &format!("{}: {}", c.code, c.note), theme.dim());
-            }
-            for f in o.findings(crate::serial::Severity::Warning) {
-                if matches!(
-                    f.kind,
-                    FindingKind::CodeBookDisagrees
-                        | FindingKind::ChipDumpDisagrees
-                        | FindingKind::SuspectedRecoded
-                ) {
-                    push_wrapped(
-                        &mut out,
-                        0,
-                        &f.message,
-                        theme.severity(crate::serial::Severity::Error),
-                    );
-                }
-            }
+        Status::Decoded => starts = decoded(&mut l, app, o, theme),
+        Status::NoCode => no_code(&mut l, o, theme),
+        Status::Invalid => l.wrapped(
+            0,
+            "Not a serial radiocode can decode: see the findings above.",
+            theme.severity(Severity::Error),
+        ),
+    }
+    (l.out, starts)
+}
+
+/// The codes in the order to try them, the job's last try and the
+/// warnings that matter; which line starts which candidate.
+fn decoded(l: &mut Lines, app: &App, o: &Outcome, theme: &Theme) -> Vec<(usize, usize)> {
+    let mut starts = Vec::new();
+    l.out.push(Line::styled(
+        "Codes, in the order to try them:",
+        theme.title(),
+    ));
+    let refused = app.refused_on_screen();
+    for (i, c) in o.candidates.iter().enumerate() {
+        starts.push((l.out.len(), i));
+        let selected = i == app.selected;
+        let marker = if selected { "▶ " } else { "  " };
+        let code_style = if selected {
+            theme.code().patch(theme.selected())
+        } else {
+            theme.code()
+        };
+        let mut line = vec![
+            Span::raw(format!("{marker}{}. ", i + 1)),
+            Span::styled(c.code.to_string(), code_style),
+            Span::raw(format!("  {} · {}", c.source.label(), c.confidence)),
+        ];
+        if refused.contains(&c.code) {
+            line.push(Span::styled(" · refused", theme.severity(Severity::Error)));
         }
-        Status::NoCode => {
-            let why = o.no_code_reason().unwrap_or_default();
-            push_wrapped(&mut out, 0, &format!("No code: {why}"), theme.title());
-            for f in o.findings(crate::serial::Severity::Warning) {
-                if f.kind == FindingKind::SuspectedRecoded {
-                    let loud = theme.severity(crate::serial::Severity::Error);
-                    push_wrapped(&mut out, 0, &f.message, loud);
-                }
+        l.out.push(Line::from(line));
+    }
+    if let Some((job, last)) = app.job_on_screen() {
+        let text = match last {
+            Some((code, TryOutcome::Refused)) => crate::advice::refused_on_job(job, code),
+            Some((code, TryOutcome::Accepted)) => {
+                format!("Job {job}: {code} was accepted and is in the code book.")
             }
-            out.push(Line::styled("Routes:", theme.title()));
-            for r in routes(d.family) {
-                push_wrapped(&mut out, 2, &format!("- {r}"), Style::new());
-            }
-            push_wrapped(
-                &mut out,
-                0,
-                "d writes the request sheet for a dealer or a code service (F3 reads a chip dump)",
-                theme.dim(),
-            );
-        }
-        Status::Invalid => {
-            push_wrapped(
-                &mut out,
-                0,
-                "Not a serial radiocode can decode: see the findings above.",
-                theme.severity(crate::serial::Severity::Error),
-            );
+            None => format!("Job {job}: no tries recorded yet."),
+        };
+        l.wrapped(0, &text, theme.severity(Severity::Warning));
+    }
+    if let Some(c) = o.candidates.get(app.selected) {
+        l.wrapped(2, &format!("{}: {}", c.code, c.note), theme.dim());
+    }
+    for f in o.findings(Severity::Warning) {
+        if matches!(
+            f.kind,
+            FindingKind::CodeBookDisagrees
+                | FindingKind::ChipDumpDisagrees
+                | FindingKind::SuspectedRecoded
+        ) {
+            l.wrapped(0, &f.message, theme.severity(Severity::Error));
         }
     }
-    (out, starts)
+    starts
+}
+
+/// Why there is no code, and the routes that get one.
+fn no_code(l: &mut Lines, o: &Outcome, theme: &Theme) {
+    let why = o.no_code_reason().unwrap_or_default();
+    l.wrapped(0, &format!("No code: {why}"), theme.title());
+    for f in o.findings(Severity::Warning) {
+        if f.kind == FindingKind::SuspectedRecoded {
+            l.wrapped(0, &f.message, theme.severity(Severity::Error));
+        }
+    }
+    l.out.push(Line::styled("Routes:", theme.title()));
+    for r in routes(o.diagnosis.family) {
+        l.wrapped(2, &format!("- {r}"), Style::new());
+    }
+    l.wrapped(
+        0,
+        "d writes the request sheet for a dealer or a code service (F3 reads a chip dump)",
+        theme.dim(),
+    );
 }
 
 pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
