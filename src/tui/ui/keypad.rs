@@ -89,25 +89,49 @@ fn panel_text(
     }
 }
 
+/// The panel's lines as they are written, wrapped to its width.
+struct Said {
+    lines: Vec<Line<'static>>,
+    width: usize,
+}
+
+impl Said {
+    /// `text` wrapped after `indent`; the lines after the first line up under it.
+    fn say(&mut self, indent: &str, text: &str, style: Style) {
+        let room = self.width.saturating_sub(indent.chars().count() + 1);
+        for (i, piece) in wrap(text, room).into_iter().enumerate() {
+            let lead = if i == 0 {
+                indent.to_string()
+            } else {
+                " ".repeat(indent.chars().count())
+            };
+            self.lines
+                .push(Line::styled(format!(" {lead}{piece}"), style));
+        }
+    }
+}
+
+/// "confirm: hold OK" or "confirm: press 1".
+fn confirm_text(sim: &Simulator) -> String {
+    let how = if sim.confirm_is_hold() {
+        "hold"
+    } else {
+        "press"
+    };
+    format!("confirm: {how} {}", sim.profile.confirm.button)
+}
+
 /// The small panel's lines for an inner width.
 pub(super) fn small_lines(sim: &Simulator, theme: &Theme, width: u16) -> Vec<Line<'static>> {
-    let width = width as usize;
     let display = shown(sim);
     let side = |text: String| Span::styled(format!("  {text}"), theme.dim());
-    let mut lines = vec![
+    let lines = vec![
         Line::from(vec![Span::raw(" ╔══════╗"), side(sim.profile.name.clone())]),
         Line::from(vec![
             Span::raw(" ║ "),
             Span::styled(display, theme.code()),
             Span::raw(" ║"),
-            side(format!(
-                "confirm: {} {}",
-                match sim.confirm_is_hold() {
-                    true => "hold",
-                    false => "press",
-                },
-                sim.profile.confirm.button
-            )),
+            side(confirm_text(sim)),
         ]),
         Line::from(vec![
             Span::raw(" ╚══════╝"),
@@ -116,7 +140,45 @@ pub(super) fn small_lines(sim: &Simulator, theme: &Theme, width: u16) -> Vec<Lin
                 SimMode::Guide => "p: practise first".to_string(),
             }),
         ]),
+        button_row(sim, theme),
     ];
+    let mut out = Said {
+        lines,
+        width: width as usize,
+    };
+    let warn = theme.severity(Severity::Warning);
+    let planned = sim.plan.iter().find(|p| p.code == sim.code);
+    match sim.mode {
+        SimMode::Guide => {
+            if let Some(step) = sim.steps.get(sim.step) {
+                out.say("", &step.text, Style::new());
+            }
+            // The confirm step spends a try: say what a refusal costs first.
+            if sim.step + 1 == sim.steps.len()
+                && let Some(w) = planned.and_then(|p| p.warning.as_deref())
+            {
+                out.say("", &format!("Before you confirm: {w}"), warn);
+            }
+        }
+        SimMode::Practice => {
+            out.lines.extend(hold_bar(sim, theme, "hold", 10));
+            out.say("", &sim.radio.message(), warn);
+            if sim.radio.wrong() > 0 && sim.radio.state() != RadioState::Unlocked {
+                out.say(
+                    "",
+                    "A code you trust refused? The radio may have been swapped or re-coded.",
+                    theme.dim(),
+                );
+            }
+        }
+    }
+    already_refused(&mut out, sim, theme);
+    out.lines.extend(plan_lines(sim, theme, out.width));
+    out.lines
+}
+
+/// The unit's buttons in a row, the one to press (or held) lit.
+fn button_row(sim: &Simulator, theme: &Theme) -> Line<'static> {
     let lit = match sim.mode {
         SimMode::Guide => sim.guide_button(),
         SimMode::Practice => sim.held,
@@ -136,47 +198,18 @@ pub(super) fn small_lines(sim: &Simulator, theme: &Theme, width: u16) -> Vec<Lin
         x = at + text.len() as u16;
         row.push(Span::styled(text, style));
     }
-    lines.push(Line::from(row));
-    let warn = theme.severity(Severity::Warning);
-    let say = |lines: &mut Vec<Line<'_>>, text: &str, style: Style| {
-        for piece in wrap(text, width.saturating_sub(1)) {
-            lines.push(Line::styled(format!(" {piece}"), style));
-        }
-    };
-    let planned = sim.plan.iter().find(|p| p.code == sim.code);
-    match sim.mode {
-        SimMode::Guide => {
-            if let Some(step) = sim.steps.get(sim.step) {
-                say(&mut lines, &step.text, Style::new());
-            }
-            // The confirm step spends a try: say what a refusal costs first.
-            if sim.step + 1 == sim.steps.len()
-                && let Some(w) = planned.and_then(|p| p.warning.as_deref())
-            {
-                say(&mut lines, &format!("Before you confirm: {w}"), warn);
-            }
-        }
-        SimMode::Practice => {
-            lines.extend(hold_bar(sim, theme, "hold", 10));
-            say(&mut lines, &sim.radio.message(), warn);
-            if sim.radio.wrong() > 0 && sim.radio.state() != RadioState::Unlocked {
-                say(
-                    &mut lines,
-                    "A code you trust refused? The radio may have been swapped or re-coded.",
-                    theme.dim(),
-                );
-            }
-        }
-    }
-    if planned.is_none() {
-        say(
-            &mut lines,
+    Line::from(row)
+}
+
+/// The code on the panel, when this radio already refused it.
+fn already_refused(out: &mut Said, sim: &Simulator, theme: &Theme) {
+    if !sim.plan.iter().any(|p| p.code == sim.code) {
+        out.say(
+            "",
             &format!("{} was already refused by this radio", sim.code),
             theme.severity(Severity::Error),
         );
     }
-    lines.extend(plan_lines(sim, theme, width));
-    lines
 }
 
 /// The practice radio's hold, as a bar of `cells` filling up to its time.
@@ -366,45 +399,47 @@ pub fn render_large(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
 /// The large panel's lines for an inner width (the buttons are drawn over them).
 pub(super) fn large_lines(sim: &Simulator, theme: &Theme, width: u16) -> Vec<Line<'static>> {
     let scale = if width >= WIDE_DISPLAY_FROM { 2 } else { 1 };
-    let width = width as usize;
+    let mut out = Said {
+        lines: large_display(sim, theme, scale),
+        width: width as usize,
+    };
+    match sim.mode {
+        SimMode::Guide => guide_steps(&mut out, sim, theme),
+        SimMode::Practice => practice_timeline(&mut out, sim, theme),
+    }
+    already_refused(&mut out, sim, theme);
+    out.lines.extend(plan_lines(sim, theme, out.width));
+    out.lines
+}
+
+/// The large panel's display, drawn big, with the unit's facts beside it.
+fn large_display(sim: &Simulator, theme: &Theme, scale: usize) -> Vec<Line<'static>> {
     let display = shown(sim);
     let big = display_of(&display, scale);
     let face = big[0].chars().count() + 2;
     let side = |text: String| Span::styled(format!("  {text}"), theme.dim());
-    let mut lines = vec![
+    let row = |i: usize, beside: String| {
+        Line::from(vec![
+            Span::raw(" ║ "),
+            Span::styled(big[i].clone(), theme.code()),
+            Span::raw(" ║"),
+            side(beside),
+        ])
+    };
+    vec![
         Line::from(vec![
             Span::raw(format!(" ╔{}╗", "═".repeat(face))),
             Span::styled(format!("  {}", sim.profile.name), theme.title()),
         ]),
-        Line::from(vec![
-            Span::raw(" ║ "),
-            Span::styled(big[0].clone(), theme.code()),
-            Span::raw(" ║"),
-            side(format!(
-                "confirm: {} {}",
-                if sim.confirm_is_hold() {
-                    "hold"
-                } else {
-                    "press"
-                },
-                sim.profile.confirm.button
-            )),
-        ]),
-        Line::from(vec![
-            Span::raw(" ║ "),
-            Span::styled(big[1].clone(), theme.code()),
-            Span::raw(" ║"),
-            side(format!("display: {display}")),
-        ]),
-        Line::from(vec![
-            Span::raw(" ║ "),
-            Span::styled(big[2].clone(), theme.code()),
-            Span::raw(" ║"),
-            side(match sim.mode {
+        row(0, confirm_text(sim)),
+        row(1, format!("display: {display}")),
+        row(
+            2,
+            match sim.mode {
                 SimMode::Practice => format!("radio clock {}", clock(sim.radio.now_ms())),
                 SimMode::Guide => "p: practise first".to_string(),
-            }),
-        ]),
+            },
+        ),
         Line::from(vec![
             Span::raw(format!(" ╚{}╝", "═".repeat(face))),
             side(match sim.mode {
@@ -415,81 +450,51 @@ pub(super) fn large_lines(sim: &Simulator, theme: &Theme, width: u16) -> Vec<Lin
         Line::raw(""),
         Line::raw(""),
         Line::raw(""),
-    ];
-    let say = |lines: &mut Vec<Line<'static>>, indent: &str, text: &str, style: Style| {
-        for (i, piece) in wrap(text, width.saturating_sub(indent.len() + 1))
-            .into_iter()
-            .enumerate()
-        {
-            let lead = if i == 0 {
-                indent.to_string()
-            } else {
-                " ".repeat(indent.chars().count())
-            };
-            lines.push(Line::styled(format!(" {lead}{piece}"), style));
-        }
-    };
+    ]
+}
+
+/// Every step for the code, the ones done ticked and the next one marked.
+fn guide_steps(out: &mut Said, sim: &Simulator, theme: &Theme) {
+    out.lines.push(Line::styled(
+        format!(" Steps for {}:", sim.code),
+        theme.title(),
+    ));
+    for (i, step) in sim.steps.iter().enumerate() {
+        let (mark, style) = match i.cmp(&sim.step) {
+            std::cmp::Ordering::Less => ("✓", theme.dim()),
+            std::cmp::Ordering::Equal => ("▶", theme.selected()),
+            std::cmp::Ordering::Greater => (" ", Style::new()),
+        };
+        out.say(&format!("{mark} {}. ", i + 1), &step.text, style);
+    }
+    let planned = sim.plan.iter().find(|p| p.code == sim.code);
+    if let Some(w) = planned.and_then(|p| p.warning.as_deref()) {
+        let warn = theme.severity(Severity::Warning);
+        out.say("", &format!("Before you confirm: {w}"), warn);
+    }
+}
+
+/// What the practice radio did, on its own clock.
+fn practice_timeline(out: &mut Said, sim: &Simulator, theme: &Theme) {
     let warn = theme.severity(Severity::Warning);
-    match sim.mode {
-        SimMode::Guide => {
-            lines.push(Line::styled(
-                format!(" Steps for {}:", sim.code),
-                theme.title(),
-            ));
-            for (i, step) in sim.steps.iter().enumerate() {
-                let (mark, style) = match i.cmp(&sim.step) {
-                    std::cmp::Ordering::Less => ("✓", theme.dim()),
-                    std::cmp::Ordering::Equal => ("▶", theme.selected()),
-                    std::cmp::Ordering::Greater => (" ", Style::new()),
-                };
-                say(
-                    &mut lines,
-                    &format!("{mark} {}. ", i + 1),
-                    &step.text,
-                    style,
-                );
-            }
-            let planned = sim.plan.iter().find(|p| p.code == sim.code);
-            if let Some(w) = planned.and_then(|p| p.warning.as_deref()) {
-                say(&mut lines, "", &format!("Before you confirm: {w}"), warn);
-            }
-        }
-        SimMode::Practice => {
-            lines.push(Line::styled(" Timeline:", theme.title()));
-            lines.push(Line::styled("   0:00 radio switched on", theme.dim()));
-            for (at, m) in sim.radio.timeline() {
-                let style = match m {
-                    Moment::Tried { accepted: true, .. } => theme.code(),
-                    Moment::Locked | Moment::Relocked => theme.severity(Severity::Error),
-                    Moment::Tried { .. } | Moment::Wait { .. } | Moment::WaitRestarted => warn,
-                    _ => Style::new(),
-                };
-                say(
-                    &mut lines,
-                    &format!("  {} ", clock(*at)),
-                    &moment_text(*m),
-                    style,
-                );
-            }
-            lines.extend(hold_bar(sim, theme, "holding", 20));
-            say(
-                &mut lines,
-                &format!("  {} ", clock(sim.radio.now_ms())),
-                &sim.radio.message(),
-                warn,
-            );
-        }
+    out.lines.push(Line::styled(" Timeline:", theme.title()));
+    out.lines
+        .push(Line::styled("   0:00 radio switched on", theme.dim()));
+    for (at, m) in sim.radio.timeline() {
+        let style = match m {
+            Moment::Tried { accepted: true, .. } => theme.code(),
+            Moment::Locked | Moment::Relocked => theme.severity(Severity::Error),
+            Moment::Tried { .. } | Moment::Wait { .. } | Moment::WaitRestarted => warn,
+            _ => Style::new(),
+        };
+        out.say(&format!("  {} ", clock(*at)), &moment_text(*m), style);
     }
-    if !sim.plan.iter().any(|p| p.code == sim.code) {
-        say(
-            &mut lines,
-            "",
-            &format!("{} was already refused by this radio", sim.code),
-            theme.severity(Severity::Error),
-        );
-    }
-    lines.extend(plan_lines(sim, theme, width));
-    lines
+    out.lines.extend(hold_bar(sim, theme, "holding", 20));
+    out.say(
+        &format!("  {} ", clock(sim.radio.now_ms())),
+        &sim.radio.message(),
+        warn,
+    );
 }
 
 /// The button under a click on the large panel, if any.
