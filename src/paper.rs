@@ -410,11 +410,25 @@ pub fn job_card(job: &JobRow, garage: Option<&str>) -> Doc {
         doc.blocks.push(Block::Para(w));
     }
     doc.heading("Outcome");
+    doc.blocks.push(Block::Para(outcome_text(job)));
+    if !job.notes.is_empty() {
+        doc.heading("Notes");
+        for n in job.notes.lines() {
+            doc.blocks.push(Block::Para(n.to_string()));
+        }
+    }
+    doc.heading("Evidence");
+    evidence_blocks(&mut doc, job);
+    doc
+}
+
+/// How the job ended, in one sentence.
+fn outcome_text(job: &JobRow) -> String {
     let accepted = job
         .attempts
         .iter()
         .find(|a| a.outcome == TryOutcome::Accepted);
-    doc.blocks.push(Block::Para(match accepted {
+    match accepted {
         Some(a) => format!(
             "Unlocked: the radio accepted {} at {}.",
             a.code,
@@ -426,14 +440,12 @@ pub fn job_card(job: &JobRow, garage: Option<&str>) -> Doc {
             job.attempts.len(),
             if job.attempts.len() == 1 { "" } else { "s" }
         ),
-    }));
-    if !job.notes.is_empty() {
-        doc.heading("Notes");
-        for n in job.notes.lines() {
-            doc.blocks.push(Block::Para(n.to_string()));
-        }
     }
-    doc.heading("Evidence");
+}
+
+/// The evidence files recorded on a job, and what each label photo read
+/// against the job's serial.
+fn evidence_blocks(doc: &mut Doc, job: &JobRow) {
     if job.evidence.is_empty() {
         doc.blocks
             .push(Block::Para("No evidence file recorded.".into()));
@@ -483,7 +495,6 @@ pub fn job_card(job: &JobRow, garage: Option<&str>) -> Doc {
             doc.blocks.push(Block::Para(text));
         }
     }
-    doc
 }
 
 /// A code tried on an earlier job for the same serial and refused.

@@ -139,8 +139,10 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
     let size = terminal.size()?;
     app.update(app::Msg::Resize(size.width, size.height));
     let mut clipboard = Clipboard::new();
-    let mut last = Instant::now();
-    let mut last_reconnect = Instant::now();
+    let mut clocks = Clocks {
+        last: Instant::now(),
+        last_reconnect: Instant::now(),
+    };
     // Drawn when something changed: an idle workbench leaves the terminal alone.
     let mut changed = true;
     let mut interrupted = false;
@@ -162,34 +164,8 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
             changed = true;
             continue;
         }
-        if let Some(events) = &events {
-            while let Ok(e) = events.try_recv() {
-                app.update(app::Msg::Records(e));
-                changed = true;
-            }
-        }
-        // What the records answered off this thread.
-        while let Some(msg) = app.answered() {
-            app.update(msg);
-            changed = true;
-        }
-        if app.wants_reconnect() && last_reconnect.elapsed() > Duration::from_secs(2) {
-            last_reconnect = Instant::now();
-            app.update(app::Msg::Reconnect);
-            changed = true;
-        }
-        // The practice radio's clock follows real time while something runs.
         let now = Instant::now();
-        if app.wants_ticks() {
-            app.update(app::Msg::Tick(now.duration_since(last).as_millis() as u64));
-            changed = true;
-        }
-        last = now;
-        // A label photo being read: its step, and its answer once there.
-        if app.photo.reading().is_some() {
-            app.update(app::Msg::Photo(photo::PhotoMsg::Poll));
-            changed = true;
-        }
+        changed |= news(&mut app, events.as_ref(), &mut clocks, now);
         if let Some(k) = ev.as_ref().and_then(scan::ScanKey::of) {
             app.update(app::Msg::KeyAt(k, now));
         }
@@ -229,6 +205,55 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
         return Ok(crate::exit::FAILURE);
     }
     Ok(if interrupted { 130 } else { 0 })
+}
+
+/// When the loop last sent real time and last tried the records again.
+struct Clocks {
+    last: Instant,
+    last_reconnect: Instant,
+}
+
+/// What happened while the loop waited for a key, brought in through
+/// `update`: the server's news, the records' answers, a reconnection due,
+/// real time for the practice radio and the job search, a photo's reading.
+/// True when something changed.
+fn news(
+    app: &mut App,
+    events: Option<&std::sync::mpsc::Receiver<crate::store::RecordsEvent>>,
+    clocks: &mut Clocks,
+    now: Instant,
+) -> bool {
+    let mut changed = false;
+    if let Some(events) = events {
+        while let Ok(e) = events.try_recv() {
+            app.update(app::Msg::Records(e));
+            changed = true;
+        }
+    }
+    // What the records answered off this thread.
+    while let Some(msg) = app.answered() {
+        app.update(msg);
+        changed = true;
+    }
+    if app.wants_reconnect() && clocks.last_reconnect.elapsed() > Duration::from_secs(2) {
+        clocks.last_reconnect = Instant::now();
+        app.update(app::Msg::Reconnect);
+        changed = true;
+    }
+    // The practice radio's clock follows real time while something runs.
+    if app.wants_ticks() {
+        app.update(app::Msg::Tick(
+            now.duration_since(clocks.last).as_millis() as u64
+        ));
+        changed = true;
+    }
+    clocks.last = now;
+    // A label photo being read: its step, and its answer once there.
+    if app.photo.reading().is_some() {
+        app.update(app::Msg::Photo(photo::PhotoMsg::Poll));
+        changed = true;
+    }
+    changed
 }
 
 /// How photos are drawn: half-blocks, which every terminal shows, unless
