@@ -3,6 +3,7 @@
 //! implementations: an embedded SQLite file on one bench ([`SqliteStore`]) and
 //! a PostgreSQL server shared by several benches ([`PgStore`]).
 
+mod cells;
 mod copy;
 mod import;
 mod memory;
@@ -35,7 +36,6 @@ pub use memory::{MemoryBook, PUBLIC_PAIRS_BY};
 pub use place::{PgPlace, Place, SslMode};
 pub use postgres::{PgStore, watch};
 pub use postgres_schema::ROLES_SQL;
-pub(crate) use rows::try_confidence;
 pub use rows::{
     Added, Attempt, BadRow, BookRow, CopyReport, DumpRecord, EvidenceKind, EvidenceRow,
     ImportReport, JobFilter, JobNote, JobRow, LayoutRecord, NewEntry, NewJob, NewTry, Purged,

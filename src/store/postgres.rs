@@ -1,6 +1,10 @@
 //! The records on a PostgreSQL server, shared by every bench of a garage.
 //! Technicians only ever add rows; the server's grants make sure of it.
 
+use super::cells::{
+    assembled, attempt_columns, book_entry, dump_columns, evidence_columns, job_columns,
+    layout_columns, note_columns,
+};
 use std::cell::RefCell;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -15,11 +19,10 @@ use super::postgres_schema::{RANK, SCHEMA_VERSION, schema_version};
 use super::{
     Added, Attempt, BadRow, BookRow, CopyReport, DumpRecord, EvidenceRow, ImportReport, JobFilter,
     JobNote, JobRow, LayoutRecord, NewEntry, NewJob, NewTry, Purged, Records, RecordsEvent,
-    Snapshot, TryOutcome, Tx, add_note_in, attach_in, job_warnings, new_job_in, purge_in,
-    record_try_in, remove_copies,
+    Snapshot, Tx, add_note_in, attach_in, job_warnings, new_job_in, purge_in, record_try_in,
+    remove_copies,
 };
-use super::{EvidenceKind, try_confidence};
-use crate::decode::{BookEntry, Code, CodeBook, Confidence};
+use crate::decode::{BookEntry, CodeBook};
 
 /// A timestamp column as the text both stores show: 2026-11-22T09:30:00Z.
 pub(super) fn ts(column: &str) -> String {
@@ -189,16 +192,7 @@ impl Records for PgStore {
                 &[&serial],
             )
         })?;
-        rows.iter()
-            .map(|r| {
-                Ok(BookEntry {
-                    code: Code::parse(r.try_get(0)?).map_err(anyhow::Error::msg)?,
-                    confidence: Confidence::parse_book(r.try_get(1)?)
-                        .map_err(anyhow::Error::msg)?,
-                    source: r.try_get(2)?,
-                })
-            })
-            .collect()
+        rows.iter().map(book_entry).collect()
     }
 
     fn book(&self) -> anyhow::Result<Vec<BookRow>> {
@@ -219,24 +213,7 @@ impl Records for PgStore {
                 &[],
             )
         })?;
-        rows.iter()
-            .map(|r| {
-                Ok(BookRow {
-                    serial: r.try_get(0)?,
-                    family: r
-                        .try_get::<_, Option<&str>>(1)?
-                        .and_then(|f| f.parse().ok()),
-                    code: Code::parse(r.try_get(2)?).map_err(anyhow::Error::msg)?,
-                    confidence: Confidence::parse_book(r.try_get(3)?)
-                        .map_err(anyhow::Error::msg)?,
-                    source: r.try_get(4)?,
-                    added_at: r.try_get(5)?,
-                    added_by: r.try_get(6)?,
-                    job: r.try_get(7)?,
-                    job_uid: r.try_get(8)?,
-                })
-            })
-            .collect()
+        rows.iter().map(BookRow::read).collect()
     }
 
     fn new_job(&mut self, job: &NewJob) -> anyhow::Result<i64> {
@@ -252,18 +229,19 @@ impl Records for PgStore {
     }
 
     fn jobs(&self, filter: &JobFilter) -> anyhow::Result<Vec<JobRow>> {
-        let (jobs, tries, notes, files) = self.read(|c| {
+        // Four queries whatever the number of jobs: the jobs, then each kind
+        // of record on them, matched to their job here.
+        let (jobs, tries, files, notes) = self.read(|c| {
             let jobs = c.query(
                 &format!(
-                    "SELECT id, {created}, workstation, branch, vehicle, ownership_proof, serial, \
-                     family, notes, uid, serial_typed FROM radiocode.jobs \
+                    "SELECT {} FROM radiocode.jobs \
                      WHERE ($1::text IS NULL OR replace(serial, ' ', '') ILIKE $1 \
                             OR replace(vehicle, ' ', '') ILIKE $1) \
                        AND ($2::text IS NULL OR branch = $2) \
                        AND ($3::bigint IS NULL OR id = $3) \
                        AND ($4::text IS NULL OR serial = $4) \
                      ORDER BY id DESC",
-                    created = ts("created_at")
+                    job_columns(ts)
                 ),
                 &[
                     &filter.pattern(),
@@ -276,97 +254,36 @@ impl Records for PgStore {
                 .iter()
                 .map(|r| r.try_get(0))
                 .collect::<Result<_, _>>()?;
-            let tries = c.query(
-                &format!(
-                    "SELECT job_id, {at}, code, outcome, uid, source, confidence \
-                     FROM radiocode.attempts WHERE job_id = ANY($1) ORDER BY id",
-                    at = ts("at")
-                ),
-                &[&ids],
-            )?;
-            let files = c.query(
-                &format!(
-                    "SELECT job_id, {at}, kind, path, size, sha256, copy_path, uid, serial_read \
-                     FROM radiocode.evidence WHERE job_id = ANY($1) ORDER BY id",
-                    at = ts("at")
-                ),
-                &[&ids],
-            )?;
-            let notes = c.query(
-                &format!(
-                    "SELECT job_id, {at}, text, uid FROM radiocode.job_notes \
-                     WHERE job_id = ANY($1) ORDER BY id",
-                    at = ts("at")
-                ),
-                &[&ids],
-            )?;
-            Ok((jobs, tries, notes, files))
+            let mut of_jobs = |columns: String, table: &str| {
+                c.query(
+                    &format!(
+                        "SELECT {columns} FROM radiocode.{table} WHERE job_id = ANY($1) ORDER BY id"
+                    ),
+                    &[&ids],
+                )
+            };
+            let tries = of_jobs(attempt_columns(ts), "attempts")?;
+            let files = of_jobs(evidence_columns(ts), "evidence")?;
+            let notes = of_jobs(note_columns(ts), "job_notes")?;
+            Ok((jobs, tries, files, notes))
         })?;
-        let mut out: Vec<JobRow> = jobs
-            .iter()
-            .map(|r| -> anyhow::Result<JobRow> {
-                Ok(JobRow {
-                    id: r.try_get(0)?,
-                    created_at: r.try_get(1)?,
-                    workstation: r.try_get(2)?,
-                    branch: r.try_get(3)?,
-                    vehicle: r.try_get(4)?,
-                    ownership_proof: r.try_get(5)?,
-                    serial: r.try_get(6)?,
-                    family: r
-                        .try_get::<_, Option<&str>>(7)?
-                        .and_then(|f| f.parse().ok()),
-                    notes: String::new(),
-                    attempts: Vec::new(),
-                    evidence: Vec::new(),
-                    serial_typed: r.try_get(10)?,
-                    uid: r.try_get(9)?,
-                    intake_notes: r.try_get(8)?,
-                    later_notes: Vec::new(),
-                })
-            })
-            .collect::<anyhow::Result<_>>()?;
-        let index: std::collections::HashMap<i64, usize> =
-            out.iter().enumerate().map(|(i, j)| (j.id, i)).collect();
-        for r in &tries {
-            if let Some(&i) = index.get(&r.try_get::<_, i64>(0)?) {
-                out[i].attempts.push(Attempt {
-                    at: r.try_get(1)?,
-                    code: Code::parse(r.try_get(2)?).map_err(anyhow::Error::msg)?,
-                    outcome: TryOutcome::parse(r.try_get(3)?).map_err(anyhow::Error::msg)?,
-                    uid: r.try_get(4)?,
-                    source: r.try_get(5)?,
-                    confidence: try_confidence(r.try_get(6)?).map_err(anyhow::Error::msg)?,
-                });
-            }
-        }
-        for r in &files {
-            if let Some(&i) = index.get(&r.try_get::<_, i64>(0)?) {
-                out[i].evidence.push(EvidenceRow {
-                    at: r.try_get(1)?,
-                    kind: EvidenceKind::parse(r.try_get(2)?).map_err(anyhow::Error::msg)?,
-                    path: r.try_get(3)?,
-                    size: r.try_get(4)?,
-                    sha256: r.try_get(5)?,
-                    copy_path: r.try_get(6)?,
-                    uid: r.try_get(7)?,
-                    serial_read: r.try_get(8)?,
-                });
-            }
-        }
-        for r in &notes {
-            if let Some(&i) = index.get(&r.try_get::<_, i64>(0)?) {
-                out[i].later_notes.push(JobNote {
-                    at: r.try_get(1)?,
-                    text: r.try_get(2)?,
-                    uid: r.try_get(3)?,
-                });
-            }
-        }
-        for job in &mut out {
-            job.join_notes();
-        }
-        Ok(out)
+        Ok(assembled(
+            jobs.iter()
+                .map(JobRow::read)
+                .collect::<anyhow::Result<_>>()?,
+            tries
+                .iter()
+                .map(Attempt::read)
+                .collect::<anyhow::Result<_>>()?,
+            files
+                .iter()
+                .map(EvidenceRow::read)
+                .collect::<anyhow::Result<_>>()?,
+            notes
+                .iter()
+                .map(JobNote::read)
+                .collect::<anyhow::Result<_>>()?,
+        ))
     }
 
     fn merge(&mut self, from: &Snapshot, done: &dyn Fn(u64)) -> anyhow::Result<CopyReport> {
@@ -399,27 +316,14 @@ impl Records for PgStore {
         let rows = self.read(|c| {
             c.query(
                 &format!(
-                    "SELECT sha256, bytes, model, code, known_by, source, {added}, added_by \
-                     FROM radiocode.dumps WHERE $1::text IS NULL OR model = $1 ORDER BY id",
-                    added = ts("added_at")
+                    "SELECT {} FROM radiocode.dumps WHERE $1::text IS NULL OR model = $1 \
+                     ORDER BY id",
+                    dump_columns(ts)
                 ),
                 &[&model],
             )
         })?;
-        rows.iter()
-            .map(|r| {
-                Ok(DumpRecord {
-                    sha256: r.try_get(0)?,
-                    bytes: r.try_get(1)?,
-                    model: r.try_get(2)?,
-                    code: Code::parse(r.try_get(3)?).map_err(anyhow::Error::msg)?,
-                    known_by: r.try_get(4)?,
-                    source: r.try_get(5)?,
-                    added_at: r.try_get(6)?,
-                    added_by: r.try_get(7)?,
-                })
-            })
-            .collect()
+        rows.iter().map(DumpRecord::read).collect()
     }
 
     fn add_layout(&mut self, l: &LayoutRecord) -> anyhow::Result<bool> {
@@ -456,30 +360,13 @@ impl Records for PgStore {
         let rows = self.read(|c| {
             c.query(
                 &format!(
-                    "SELECT uid, model, address, encoding, word_swapped, dumps, codes, evidence, \
-                     origin, {added}, added_by FROM radiocode.layouts ORDER BY id",
-                    added = ts("added_at")
+                    "SELECT {} FROM radiocode.layouts ORDER BY id",
+                    layout_columns(ts)
                 ),
                 &[],
             )
         })?;
-        rows.iter()
-            .map(|r| -> anyhow::Result<LayoutRecord> {
-                Ok(LayoutRecord {
-                    uid: r.try_get(0)?,
-                    model: r.try_get(1)?,
-                    address: r.try_get(2)?,
-                    encoding: r.try_get(3)?,
-                    word_swapped: r.try_get(4)?,
-                    dumps: r.try_get(5)?,
-                    codes: r.try_get(6)?,
-                    evidence: r.try_get(7)?,
-                    origin: r.try_get(8)?,
-                    added_at: r.try_get(9)?,
-                    added_by: r.try_get(10)?,
-                })
-            })
-            .collect()
+        rows.iter().map(LayoutRecord::read).collect()
     }
 }
 

@@ -6,15 +6,19 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
+use super::BadRow;
+use super::cells::{
+    Cells, as_stored, assembled, attempt_columns, book_entry, dump_columns, evidence_columns,
+    job_columns, layout_columns, note_columns,
+};
 use super::sqlite_schema::{self as schema, SCHEMA_VERSION};
 use super::{
     Added, Attempt, BookRow, CopyReport, DumpRecord, EvidenceRow, ImportReport, JobFilter, JobNote,
-    JobRow, LayoutRecord, NewEntry, NewJob, NewTry, Purged, Records, Snapshot, TryOutcome, Tx,
-    add_entries_in, add_note_in, attach_in, job_serial, job_warnings, new_job_in, purge_in,
-    record_try_in, remove_copies, seed_entries,
+    JobRow, LayoutRecord, NewEntry, NewJob, NewTry, Purged, Records, Snapshot, Tx, add_entries_in,
+    add_note_in, attach_in, job_serial, job_warnings, new_job_in, purge_in, record_try_in,
+    remove_copies, seed_entries,
 };
-use super::{BadRow, EvidenceKind, try_confidence};
-use crate::decode::{BookEntry, Code, CodeBook, Confidence};
+use crate::decode::{BookEntry, CodeBook};
 use crate::serial::Family;
 
 use super::sqlite_file::{
@@ -172,6 +176,22 @@ impl SqliteStore {
             read_only: true,
             path: Some(path.to_path_buf()),
         })
+    }
+
+    /// Every row `sql` gives, each read by `read`.
+    fn read_rows<T>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        read: impl Fn(&rusqlite::Row<'_>) -> anyhow::Result<T>,
+    ) -> anyhow::Result<Vec<T>> {
+        let mut st = self.conn.prepare_cached(sql)?;
+        let mut rows = st.query(params)?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(read(r)?);
+        }
+        Ok(out)
     }
 
     /// SQLite's own consistency check; "ok" when the file is sound.
@@ -379,36 +399,7 @@ impl Tx for rusqlite::Transaction<'_> {
     }
 }
 
-/// A column holding a code, read as one (a bad one is a conversion error).
-fn code_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Code> {
-    parsed_at(r, i, Code::parse)
-}
-
-/// A column holding a code book confidence.
-fn confidence_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Confidence> {
-    parsed_at(r, i, Confidence::parse_book)
-}
-
-/// A text column read through its parser; a word it refuses is an error
-/// that names the column.
-fn parsed_at<T>(
-    r: &rusqlite::Row<'_>,
-    i: usize,
-    parse: impl Fn(&str) -> Result<T, String>,
-) -> rusqlite::Result<T> {
-    let text: String = r.get(i)?;
-    parse(&text).map_err(|e| bad_column(i, e))
-}
-
-fn bad_column(i: usize, why: String) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(
-        i,
-        rusqlite::types::Type::Text,
-        Box::new(std::io::Error::other(why)),
-    )
-}
-
-/// Runs `f` in one transaction: all of it is written, or none.
+/// The records in a file: every write in one transaction, all of it or none.
 impl Records for SqliteStore {
     fn place(&self) -> String {
         match &self.path {
@@ -439,45 +430,24 @@ impl Records for SqliteStore {
     fn entries_for(&self, serial: &str) -> anyhow::Result<Vec<BookEntry>> {
         // Sorted here, not by SQLite: a serial has a few entries, and a sorter
         // in SQLite costs more than the lookup itself.
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT code, confidence, source, id FROM book WHERE serial = ?1")?;
-        let rows = st.query_map([serial], |r| {
-            Ok((
-                BookEntry {
-                    code: code_at(r, 0)?,
-                    confidence: confidence_at(r, 1)?,
-                    source: r.get(2)?,
-                },
-                r.get::<_, i64>(3)?,
-            ))
-        })?;
-        let mut found: Vec<(BookEntry, i64)> = rows.collect::<Result<_, _>>()?;
+        let mut found = self.read_rows(
+            "SELECT code, confidence, source, id FROM book WHERE serial = ?1",
+            [serial],
+            |r| Ok((book_entry(r)?, r.int(3)?)),
+        )?;
         // Strongest first (confirmed, likely, unconfirmed), then the newest.
         found.sort_by_key(|(e, id)| (e.confidence, std::cmp::Reverse(*id)));
         Ok(found.into_iter().map(|(e, _)| e).collect())
     }
 
     fn book(&self) -> anyhow::Result<Vec<BookRow>> {
-        let mut st = self.conn.prepare(
+        self.read_rows(
             "SELECT b.serial, b.family, b.code, b.confidence, b.source, b.added_at, b.added_by, \
              b.job_id, j.uid FROM book b LEFT JOIN jobs j ON j.id = b.job_id \
              ORDER BY b.serial, b.id",
-        )?;
-        let rows = st.query_map([], |r| {
-            Ok(BookRow {
-                serial: r.get(0)?,
-                family: r.get::<_, Option<String>>(1)?.and_then(|f| f.parse().ok()),
-                code: code_at(r, 2)?,
-                confidence: confidence_at(r, 3)?,
-                source: r.get(4)?,
-                added_at: r.get(5)?,
-                added_by: r.get(6)?,
-                job: r.get(7)?,
-                job_uid: r.get(8)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+            [],
+            |r| BookRow::read(r),
+        )
     }
 
     fn new_job(&mut self, job: &NewJob) -> anyhow::Result<i64> {
@@ -501,103 +471,32 @@ impl Records for SqliteStore {
                AND (?2 IS NULL OR branch = ?2) AND (?3 IS NULL OR id = ?3) \
                AND (?4 IS NULL OR serial = ?4)";
         let params = params![filter.pattern(), filter.branch, filter.id, filter.serial];
-        let mut st = self.conn.prepare_cached(&format!(
-            "SELECT id, created_at, workstation, branch, vehicle, ownership_proof, serial, family, \
-             notes, uid, serial_typed FROM jobs WHERE id IN ({CHOSEN}) ORDER BY id DESC"
-        ))?;
-        let rows = st.query_map(params, |r| {
-            Ok(JobRow {
-                id: r.get(0)?,
-                created_at: r.get(1)?,
-                workstation: r.get(2)?,
-                branch: r.get(3)?,
-                vehicle: r.get(4)?,
-                ownership_proof: r.get(5)?,
-                serial: r.get(6)?,
-                family: r.get::<_, Option<String>>(7)?.and_then(|f| f.parse().ok()),
-                notes: String::new(),
-                attempts: Vec::new(),
-                evidence: Vec::new(),
-                serial_typed: r.get(10)?,
-                uid: r.get(9)?,
-                intake_notes: r.get(8)?,
-                later_notes: Vec::new(),
-            })
-        })?;
-        let mut jobs = rows.collect::<Result<Vec<_>, _>>()?;
-        let index: std::collections::HashMap<i64, usize> =
-            jobs.iter().enumerate().map(|(i, j)| (j.id, i)).collect();
-        let mut tries = self.conn.prepare_cached(&format!(
-            "SELECT job_id, at, code, outcome, uid, source, confidence FROM attempts \
-             WHERE job_id IN ({CHOSEN}) ORDER BY id"
-        ))?;
-        let rows = tries.query_map(params, |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                Attempt {
-                    at: r.get(1)?,
-                    code: code_at(r, 2)?,
-                    outcome: parsed_at(r, 3, TryOutcome::parse)?,
-                    uid: r.get(4)?,
-                    source: r.get(5)?,
-                    confidence: parsed_at(r, 6, try_confidence)?,
-                },
-            ))
-        })?;
-        for row in rows {
-            let (job, a) = row?;
-            if let Some(&i) = index.get(&job) {
-                jobs[i].attempts.push(a);
-            }
-        }
-        let mut files = self.conn.prepare_cached(&format!(
-            "SELECT job_id, at, kind, path, size, sha256, copy_path, uid, serial_read \
-             FROM evidence WHERE job_id IN ({CHOSEN}) ORDER BY id"
-        ))?;
-        let rows = files.query_map(params, |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                EvidenceRow {
-                    at: r.get(1)?,
-                    kind: parsed_at(r, 2, EvidenceKind::parse)?,
-                    path: r.get(3)?,
-                    size: r.get(4)?,
-                    sha256: r.get(5)?,
-                    copy_path: r.get(6)?,
-                    uid: r.get(7)?,
-                    serial_read: r.get(8)?,
-                },
-            ))
-        })?;
-        for row in rows {
-            let (job, e) = row?;
-            if let Some(&i) = index.get(&job) {
-                jobs[i].evidence.push(e);
-            }
-        }
-        let mut notes = self.conn.prepare_cached(&format!(
-            "SELECT job_id, at, text, uid FROM job_notes WHERE job_id IN ({CHOSEN}) ORDER BY id"
-        ))?;
-        let rows = notes.query_map(params, |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                JobNote {
-                    at: r.get(1)?,
-                    text: r.get(2)?,
-                    uid: r.get(3)?,
-                },
-            ))
-        })?;
-        for row in rows {
-            let (job, n) = row?;
-            if let Some(&i) = index.get(&job) {
-                jobs[i].later_notes.push(n);
-            }
-        }
-        for job in &mut jobs {
-            job.join_notes();
-        }
-        Ok(jobs)
+        let query = |columns: String, table: &str, chosen_by: &str, order: &str| {
+            format!(
+                "SELECT {columns} FROM {table} WHERE {chosen_by} IN ({CHOSEN}) ORDER BY {order}"
+            )
+        };
+        let jobs = self.read_rows(
+            &query(job_columns(as_stored), "jobs", "id", "id DESC"),
+            params,
+            |r| JobRow::read(r),
+        )?;
+        let tries = self.read_rows(
+            &query(attempt_columns(as_stored), "attempts", "job_id", "id"),
+            params,
+            |r| Attempt::read(r),
+        )?;
+        let files = self.read_rows(
+            &query(evidence_columns(as_stored), "evidence", "job_id", "id"),
+            params,
+            |r| EvidenceRow::read(r),
+        )?;
+        let notes = self.read_rows(
+            &query(note_columns(as_stored), "job_notes", "job_id", "id"),
+            params,
+            |r| JobNote::read(r),
+        )?;
+        Ok(assembled(jobs, tries, files, notes))
     }
 
     fn merge(&mut self, from: &Snapshot, done: &dyn Fn(u64)) -> anyhow::Result<CopyReport> {
@@ -609,23 +508,14 @@ impl Records for SqliteStore {
     }
 
     fn dumps(&self, model: Option<&str>) -> anyhow::Result<Vec<DumpRecord>> {
-        let mut st = self.conn.prepare_cached(
-            "SELECT sha256, bytes, model, code, known_by, source, added_at, added_by FROM dumps \
-             WHERE ?1 IS NULL OR model = ?1 ORDER BY id",
-        )?;
-        let rows = st.query_map([model], |r| {
-            Ok(DumpRecord {
-                sha256: r.get(0)?,
-                bytes: r.get(1)?,
-                model: r.get(2)?,
-                code: code_at(r, 3)?,
-                known_by: r.get(4)?,
-                source: r.get(5)?,
-                added_at: r.get(6)?,
-                added_by: r.get(7)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.read_rows(
+            &format!(
+                "SELECT {} FROM dumps WHERE ?1 IS NULL OR model = ?1 ORDER BY id",
+                dump_columns(as_stored)
+            ),
+            [model],
+            |r| DumpRecord::read(r),
+        )
     }
 
     fn add_layout(&mut self, l: &LayoutRecord) -> anyhow::Result<bool> {
@@ -647,31 +537,14 @@ impl Records for SqliteStore {
     }
 
     fn layouts(&self) -> anyhow::Result<Vec<LayoutRecord>> {
-        let mut st = self.conn.prepare_cached(
-            "SELECT uid, model, address, encoding, word_swapped, dumps, codes, evidence, origin, \
-             added_at, added_by FROM layouts ORDER BY id",
-        )?;
-        let rows = st.query_map([], |r| {
-            Ok(LayoutRecord {
-                uid: r.get(0)?,
-                model: r.get(1)?,
-                address: r.get(2)?,
-                encoding: r.get(3)?,
-                word_swapped: r.get(4)?,
-                dumps: r.get(5)?,
-                codes: r.get(6)?,
-                evidence: r
-                    .get::<_, String>(7)?
-                    .split(',')
-                    .filter(|h| !h.is_empty())
-                    .map(str::to_string)
-                    .collect(),
-                origin: r.get(8)?,
-                added_at: r.get(9)?,
-                added_by: r.get(10)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.read_rows(
+            &format!(
+                "SELECT {} FROM layouts ORDER BY id",
+                layout_columns(as_stored)
+            ),
+            [],
+            |r| LayoutRecord::read(r),
+        )
     }
 }
 
