@@ -171,6 +171,57 @@ pub fn likely_barcodes(photo: &Grey) -> Vec<LikelyBarcode> {
     if bw < 2 || bh < 2 {
         return Vec::new();
     }
+    let blocks = edge_blocks(photo, size, bw, bh);
+    let energy: Vec<f64> = blocks.iter().map(|b| b.xx + b.yy).collect();
+    let most = energy.iter().cloned().fold(0.0, f64::max);
+    if most <= 0.0 {
+        return Vec::new();
+    }
+    let coherence = |b: &Block| {
+        let e = b.xx + b.yy;
+        if e <= 0.0 {
+            0.0
+        } else {
+            ((b.xx - b.yy).powi(2) + 4.0 * b.xy * b.xy).sqrt() / e
+        }
+    };
+    let marked: Vec<bool> = blocks
+        .iter()
+        .zip(&energy)
+        .map(|(b, &e)| e >= most * 0.15 && coherence(b) >= 0.55)
+        .collect();
+    let mut found = groups(&marked, size, bw, bh);
+    found.retain(|(members, _)| members.len() >= 3);
+    found.sort_by_key(|(members, _)| std::cmp::Reverse(members.len()));
+    found
+        .into_iter()
+        .map(|(members, area)| {
+            let (mut xx, mut yy, mut xy) = (0.0, 0.0, 0.0);
+            for &m in &members {
+                xx += blocks[m].xx;
+                yy += blocks[m].yy;
+                xy += blocks[m].xy;
+            }
+            // The direction across the bars, from the x axis; a quarter
+            // turn either way is left to the reader, which tries both.
+            let mut angle = (0.5 * (2.0 * xy).atan2(xx - yy)).to_degrees() as f32;
+            if angle > 45.0 {
+                angle -= 90.0;
+            } else if angle < -45.0 {
+                angle += 90.0;
+            }
+            // A margin of quiet zone and of the bars' full height.
+            let grow = area.width.max(area.height) / 4 + 2 * size;
+            LikelyBarcode {
+                area: area.grown(grow),
+                angle,
+            }
+        })
+        .collect()
+}
+
+/// The edges of the photo summed in blocks of `size` pixels, `bw` by `bh` of them.
+fn edge_blocks(photo: &Grey, size: u32, bw: u32, bh: u32) -> Vec<Block> {
     let mut blocks: Vec<Block> = (0..bw * bh)
         .map(|_| Block {
             xx: 0.0,
@@ -193,24 +244,11 @@ pub fn likely_barcodes(photo: &Grey) -> Vec<LikelyBarcode> {
             b.xy += (gx * gy) as f64;
         }
     }
-    let energy: Vec<f64> = blocks.iter().map(|b| b.xx + b.yy).collect();
-    let most = energy.iter().cloned().fold(0.0, f64::max);
-    if most <= 0.0 {
-        return Vec::new();
-    }
-    let coherence = |b: &Block| {
-        let e = b.xx + b.yy;
-        if e <= 0.0 {
-            0.0
-        } else {
-            ((b.xx - b.yy).powi(2) + 4.0 * b.xy * b.xy).sqrt() / e
-        }
-    };
-    let marked: Vec<bool> = blocks
-        .iter()
-        .zip(&energy)
-        .map(|(b, &e)| e >= most * 0.15 && coherence(b) >= 0.55)
-        .collect();
+    blocks
+}
+
+/// The marked blocks in groups of neighbours, with the area each covers.
+fn groups(marked: &[bool], size: u32, bw: u32, bh: u32) -> Vec<(Vec<usize>, Area)> {
     let mut label = vec![usize::MAX; marked.len()];
     let mut found: Vec<(Vec<usize>, Area)> = Vec::new();
     for start in 0..marked.len() {
@@ -251,31 +289,5 @@ pub fn likely_barcodes(photo: &Grey) -> Vec<LikelyBarcode> {
         .unwrap_or_default();
         found.push((members, area));
     }
-    found.retain(|(members, _)| members.len() >= 3);
-    found.sort_by_key(|(members, _)| std::cmp::Reverse(members.len()));
     found
-        .into_iter()
-        .map(|(members, area)| {
-            let (mut xx, mut yy, mut xy) = (0.0, 0.0, 0.0);
-            for &m in &members {
-                xx += blocks[m].xx;
-                yy += blocks[m].yy;
-                xy += blocks[m].xy;
-            }
-            // The direction across the bars, from the x axis; a quarter
-            // turn either way is left to the reader, which tries both.
-            let mut angle = (0.5 * (2.0 * xy).atan2(xx - yy)).to_degrees() as f32;
-            if angle > 45.0 {
-                angle -= 90.0;
-            } else if angle < -45.0 {
-                angle += 90.0;
-            }
-            // A margin of quiet zone and of the bars' full height.
-            let grow = area.width.max(area.height) / 4 + 2 * size;
-            LikelyBarcode {
-                area: area.grown(grow),
-                angle,
-            }
-        })
-        .collect()
 }

@@ -315,66 +315,7 @@ pub(super) fn merge(
             ])
         },
     )?;
-    let tries = jobs
-        .iter()
-        .flat_map(|j| j.attempts.iter().map(move |a| (j.uid.as_str(), a)));
-    report.tries = copy_kind(
-        tx,
-        &TRIES,
-        TRIES_INSERT,
-        done,
-        &mut ord,
-        tries,
-        |w, ord, (job, a)| {
-            w.write(&[
-                &ord,
-                &job,
-                &a.uid,
-                &a.at,
-                &a.code.to_string(),
-                &a.outcome.id(),
-                &a.source,
-                &a.confidence_text(),
-            ])
-        },
-    )?;
-    let notes = jobs
-        .iter()
-        .flat_map(|j| j.later_notes.iter().map(move |n| (j.uid.as_str(), n)));
-    report.notes = copy_kind(
-        tx,
-        &NOTES,
-        NOTES_INSERT,
-        done,
-        &mut ord,
-        notes,
-        |w, ord, (job, n)| w.write(&[&ord, &job, &n.uid, &n.at, &n.text]),
-    )?;
-    let files = jobs
-        .iter()
-        .flat_map(|j| j.evidence.iter().map(move |e| (j.uid.as_str(), e)));
-    report.evidence = copy_kind(
-        tx,
-        &EVIDENCE,
-        EVIDENCE_INSERT,
-        done,
-        &mut ord,
-        files,
-        |w, ord, (job, e)| {
-            w.write(&[
-                &ord,
-                &job,
-                &e.uid,
-                &e.at,
-                &e.kind.id(),
-                &e.path,
-                &e.size,
-                &e.sha256,
-                &e.copy_path,
-                &e.serial_read,
-            ])
-        },
-    )?;
+    copy_job_records(tx, &jobs, done, &mut ord, &mut report)?;
     lock_book(tx)?;
     let book = taken.book;
     report.book = copy_kind(
@@ -397,6 +338,77 @@ pub(super) fn merge(
     // Chip dumps and layouts are few: a row at a time.
     merge_few(tx, from, &mut report, done)?;
     Ok(report)
+}
+
+/// The tries, notes and evidence of `jobs`, each to its job by the job's identity.
+fn copy_job_records(
+    tx: &mut Transaction<'_>,
+    jobs: &[&super::JobRow],
+    done: &dyn Fn(u64),
+    ord: &mut i64,
+    report: &mut CopyReport,
+) -> anyhow::Result<()> {
+    let tries = jobs
+        .iter()
+        .flat_map(|j| j.attempts.iter().map(move |a| (j.uid.as_str(), a)));
+    report.tries = copy_kind(
+        tx,
+        &TRIES,
+        TRIES_INSERT,
+        done,
+        ord,
+        tries,
+        |w, ord, (job, a)| {
+            w.write(&[
+                &ord,
+                &job,
+                &a.uid,
+                &a.at,
+                &a.code.to_string(),
+                &a.outcome.id(),
+                &a.source,
+                &a.confidence_text(),
+            ])
+        },
+    )?;
+    let notes = jobs
+        .iter()
+        .flat_map(|j| j.later_notes.iter().map(move |n| (j.uid.as_str(), n)));
+    report.notes = copy_kind(
+        tx,
+        &NOTES,
+        NOTES_INSERT,
+        done,
+        ord,
+        notes,
+        |w, ord, (job, n)| w.write(&[&ord, &job, &n.uid, &n.at, &n.text]),
+    )?;
+    let files = jobs
+        .iter()
+        .flat_map(|j| j.evidence.iter().map(move |e| (j.uid.as_str(), e)));
+    report.evidence = copy_kind(
+        tx,
+        &EVIDENCE,
+        EVIDENCE_INSERT,
+        done,
+        ord,
+        files,
+        |w, ord, (job, e)| {
+            w.write(&[
+                &ord,
+                &job,
+                &e.uid,
+                &e.at,
+                &e.kind.id(),
+                &e.path,
+                &e.size,
+                &e.sha256,
+                &e.copy_path,
+                &e.serial_read,
+            ])
+        },
+    )?;
+    Ok(())
 }
 
 /// One kind of record through its staging table, numbered on from `ord`;
