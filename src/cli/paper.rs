@@ -27,27 +27,13 @@ pub fn attach(
     copy: bool,
 ) -> anyhow::Result<u8> {
     // Every file is read before anything is recorded: all of them, or none.
-    let mut rows = Vec::new();
-    for f in files {
-        let (size, sha256) = match crate::files::fingerprint(f) {
-            Ok(x) => x,
-            Err(e) => {
-                say!("radiocode: {e}; nothing was recorded");
-                return Ok(EXIT_FAILURE);
-            }
-        };
-        let path = std::fs::canonicalize(f).map_or_else(|_| f.clone(), plain);
-        rows.push(EvidenceRow {
-            at: String::new(),
-            kind,
-            path: crate::files::path_text(&path),
-            size,
-            sha256,
-            copy_path: String::new(),
-            serial_read: String::new(),
-            uid: store::new_uid(),
-        });
-    }
+    let mut rows = match fingerprinted(files, kind) {
+        Ok(rows) => rows,
+        Err(e) => {
+            say!("radiocode: {e}; nothing was recorded");
+            return Ok(EXIT_FAILURE);
+        }
+    };
     let mut records = store::open_writing(place)?;
     let facts = one_job(records.as_ref(), job)?;
     // A label photo is read: the serial it holds is kept with it, and
@@ -58,37 +44,17 @@ pub fn attach(
             said.push(session::read_label_evidence(f, row, &facts.serial));
         }
     }
-    let mut copied = Vec::new();
-    if copy {
-        let root = place.folder("evidence");
-        let dir = root.join(format!("job-{job}"));
-        if let Err(e) = crate::files::own_dir(&root).and_then(|()| crate::files::own_dir(&dir)) {
-            say!(
-                "radiocode: cannot create {}: {e}; nothing was recorded",
-                crate::files::shown(&dir)
-            );
-            return Ok(EXIT_FAILURE);
-        }
-        for (row, f) in rows.iter_mut().zip(files) {
-            let name = f
-                .file_name()
-                .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
-            let to = dir.join(format!("{}-{name}", &row.sha256[..12]));
-            if let Err(e) = crate::files::copy_private(f, &to) {
-                for c in &copied {
-                    let _ = std::fs::remove_file(c);
-                }
-                say!(
-                    "radiocode: cannot copy {} to {}: {e}; nothing was recorded",
-                    crate::files::shown(f),
-                    crate::files::shown(&to)
-                );
+    let copied = if copy {
+        match copied_beside(place, job, files, &mut rows) {
+            Ok(copied) => copied,
+            Err(e) => {
+                say!("radiocode: {e}; nothing was recorded");
                 return Ok(EXIT_FAILURE);
             }
-            row.copy_path = crate::files::path_text(&to);
-            copied.push(to);
         }
-    }
+    } else {
+        Vec::new()
+    };
     if let Err(e) = records.attach(job, &rows) {
         for c in &copied {
             let _ = std::fs::remove_file(c);
@@ -127,6 +93,61 @@ pub fn attach(
     }
     out.flush()?;
     Ok(status)
+}
+
+/// The files as evidence rows: each one's size, SHA-256 and full path.
+fn fingerprinted(files: &[PathBuf], kind: EvidenceKind) -> Result<Vec<EvidenceRow>, String> {
+    let mut rows = Vec::new();
+    for f in files {
+        let (size, sha256) = crate::files::fingerprint(f).map_err(|e| e.to_string())?;
+        let path = std::fs::canonicalize(f).map_or_else(|_| f.clone(), plain);
+        rows.push(EvidenceRow {
+            at: String::new(),
+            kind,
+            path: crate::files::path_text(&path),
+            size,
+            sha256,
+            copy_path: String::new(),
+            serial_read: String::new(),
+            uid: store::new_uid(),
+        });
+    }
+    Ok(rows)
+}
+
+/// Copies the files into the job's evidence folder beside the records,
+/// each row told where its copy is; on a failure the copies made go again.
+fn copied_beside(
+    place: &Place,
+    job: i64,
+    files: &[PathBuf],
+    rows: &mut [EvidenceRow],
+) -> Result<Vec<PathBuf>, String> {
+    let root = place.folder("evidence");
+    let dir = root.join(format!("job-{job}"));
+    if let Err(e) = crate::files::own_dir(&root).and_then(|()| crate::files::own_dir(&dir)) {
+        return Err(format!("cannot create {}: {e}", crate::files::shown(&dir)));
+    }
+    let mut copied = Vec::new();
+    for (row, f) in rows.iter_mut().zip(files) {
+        let name = f
+            .file_name()
+            .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
+        let to = dir.join(format!("{}-{name}", &row.sha256[..12]));
+        if let Err(e) = crate::files::copy_private(f, &to) {
+            for c in &copied {
+                let _ = std::fs::remove_file(c);
+            }
+            return Err(format!(
+                "cannot copy {} to {}: {e}",
+                crate::files::shown(f),
+                crate::files::shown(&to)
+            ));
+        }
+        row.copy_path = crate::files::path_text(&to);
+        copied.push(to);
+    }
+    Ok(copied)
 }
 
 pub fn verify(place: &Place, job: i64) -> anyhow::Result<u8> {
