@@ -122,11 +122,6 @@ fn show(
         let book = session::or_shipped(records);
         session::decode_with_dump(s, book.as_ref(), &read)
     });
-    let DumpRead {
-        candidates,
-        notes,
-        marked,
-    } = read;
     let mut out = Out::stdout();
     if json {
         let line = super::output::json_text(&ShowJson {
@@ -136,29 +131,53 @@ fn show(
             chips: dump.chips(),
             state: dump.state().id(),
             model: model.as_ref().map(|m| m.id().to_string()),
-            candidates: &candidates,
-            notes: &notes,
+            candidates: &read.candidates,
+            notes: &read.notes,
             decode: outcome.as_ref().map(|o| o.json()),
         })?;
         out.line(&line)?;
     } else {
+        let shown = Shown {
+            file,
+            dump: &dump,
+            model: model.as_ref(),
+            read: &read,
+            outcome: outcome.as_ref(),
+        };
+        shown.write(&mut out)?;
+    }
+    out.flush()?;
+    Ok(if read.candidates.is_empty() { 1 } else { 0 })
+}
+
+/// What `dump show` prints for a person.
+struct Shown<'a> {
+    file: &'a Path,
+    dump: &'a Dump,
+    model: Option<&'a Model>,
+    read: &'a DumpRead,
+    outcome: Option<&'a crate::decode::Outcome>,
+}
+
+impl Shown<'_> {
+    fn write(&self, out: &mut Out) -> anyhow::Result<()> {
         let row = |label: &str, text: &str| format!("  {label:<11}{text}");
-        out.line(&crate::files::shown(file))?;
-        out.line(&row("size", &dump.size_text()))?;
+        out.line(&crate::files::shown(self.file))?;
+        out.line(&row("size", &self.dump.size_text()))?;
         out.line(&row(
             "format",
-            if dump.intel_hex {
+            if self.dump.intel_hex {
                 "Intel HEX"
             } else {
                 "raw binary"
             },
         ))?;
-        out.line(&row("sha256", &dump.sha256))?;
-        out.line(&row("state", dump.state().id()))?;
-        if let Some(m) = &model {
+        out.line(&row("sha256", &self.dump.sha256))?;
+        out.line(&row("state", self.dump.state().id()))?;
+        if let Some(m) = &self.model {
             out.line(&row("model", m.id()))?;
         }
-        for c in &candidates {
+        for c in &self.read.candidates {
             out.line(&row(
                 "code",
                 &format!(
@@ -171,23 +190,22 @@ fn show(
                 ),
             ))?;
         }
-        for n in &notes {
+        for n in &self.read.notes {
             out.line(&row("note", n))?;
         }
-        if candidates.is_empty() {
+        if self.read.candidates.is_empty() {
             out.line(&row("result", "no code read from this dump"))?;
         }
         out.line("")?;
-        for line in dump::hex_view(&dump.bytes, &marked) {
+        for line in dump::hex_view(&self.dump.bytes, &self.read.marked) {
             out.line(&line)?;
         }
-        if let Some(o) = &outcome {
+        if let Some(o) = &self.outcome {
             out.line("")?;
             out.line(&super::decode::report(o))?;
         }
+        Ok(())
     }
-    out.flush()?;
-    Ok(if candidates.is_empty() { 1 } else { 0 })
 }
 
 #[derive(Serialize)]
