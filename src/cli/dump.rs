@@ -336,10 +336,48 @@ fn learn(
         Err(refusal) => return Ok(usage(&refusal)),
     };
     let mut out = Out::stdout();
+    if let Err(refusal) = record_dump(
+        records.as_mut(),
+        &mut out,
+        file,
+        &dump,
+        &model,
+        code,
+        &known_by,
+    )? {
+        return Ok(usage(&refusal));
+    }
+    let dumps = records.dumps(Some(model.id()))?;
+    let learned = dump::learn(&dump::evidence_of(&dumps, &model));
+    out.line(&learned.text(&model))?;
+    let (_, notes) = dump::layouts_for(&model, &dumps, &records.layouts()?);
+    let mut contradicted = matches!(learned, Learned::Contradicted { .. });
+    for n in notes
+        .iter()
+        .filter(|n| n.starts_with("CONTRADICTED: imported"))
+    {
+        out.line(n)?;
+        contradicted = true;
+    }
+    out.flush()?;
+    Ok(if contradicted { 1 } else { 0 })
+}
+
+/// Records `dump` of `model` with its code, once: the same dump again counts
+/// once, and with another code or model it is refused (the refusal said).
+fn record_dump(
+    records: &mut dyn Records,
+    out: &mut Out,
+    file: &Path,
+    dump: &Dump,
+    model: &Model,
+    code: Code,
+    known_by: &str,
+) -> anyhow::Result<Result<(), String>> {
     let before = records.dumps(None)?;
     if let Some(old) = before.iter().find(|d| d.sha256 == dump.sha256) {
         if old.code != code || old.model != model.id() {
-            return Ok(usage(&format!(
+            return Ok(Err(format!(
                 "this dump ({}) was recorded before as {} with code {}: a dump has one code. \
                  Nothing was recorded",
                 dump::short(&dump.sha256),
@@ -358,7 +396,7 @@ fn learn(
             bytes: dump.bytes.clone(),
             model: model.id().to_string(),
             code,
-            known_by: known_by.clone(),
+            known_by: known_by.to_string(),
             source: format!("{} ({})", crate::files::shown(file), dump.size_text()),
             added_at: String::new(),
             added_by: format!("{user}@{host}"),
@@ -375,20 +413,7 @@ fn learn(
             ))?;
         }
     }
-    let dumps = records.dumps(Some(model.id()))?;
-    let learned = dump::learn(&dump::evidence_of(&dumps, &model));
-    out.line(&learned.text(&model))?;
-    let (_, notes) = dump::layouts_for(&model, &dumps, &records.layouts()?);
-    let mut contradicted = matches!(learned, Learned::Contradicted { .. });
-    for n in notes
-        .iter()
-        .filter(|n| n.starts_with("CONTRADICTED: imported"))
-    {
-        out.line(n)?;
-        contradicted = true;
-    }
-    out.flush()?;
-    Ok(if contradicted { 1 } else { 0 })
+    Ok(Ok(()))
 }
 
 fn layouts(place: &Place, format: LayoutFormat) -> anyhow::Result<u8> {
