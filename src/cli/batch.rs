@@ -265,34 +265,7 @@ fn run_lines(
             }
             Ok(())
         });
-        let mut waiting = std::collections::BTreeMap::new();
-        let mut next = 0u64;
-        let mut failed = None;
-        for (seq, result) in done_rx.iter() {
-            waiting.insert(seq, result);
-            while let Some(result) = waiting.remove(&next) {
-                next += 1;
-                match result {
-                    Ok((mut bytes, n)) if failed.is_none() => {
-                        if let Err(e) = sink.write(&bytes) {
-                            failed = Some(e);
-                            continue;
-                        }
-                        progress.tick(n);
-                        bytes.clear();
-                        if let Ok(mut s) = spare.lock() {
-                            s.push(bytes);
-                        }
-                    }
-                    Ok(_) => {}
-                    Err(e) => failed = failed.or(Some(e)),
-                }
-            }
-            if failed.is_some() {
-                // Stop the workers: their queue closes as this loop ends.
-                break;
-            }
-        }
+        let failed = written_in_order(&done_rx, sink, progress, spare);
         drop(done_rx);
         let read = reading
             .join()
@@ -302,6 +275,45 @@ fn run_lines(
         }
         read.context("cannot read the input")
     })
+}
+
+/// The workers' output written in the input's order as it comes back, its
+/// buffers returned to `spare`; the first failure, which stops the writing.
+fn written_in_order(
+    done_rx: &std::sync::mpsc::Receiver<(u64, anyhow::Result<(Vec<u8>, u64)>)>,
+    sink: &mut Sink,
+    progress: &mut Progress,
+    spare: &std::sync::Mutex<Vec<Vec<u8>>>,
+) -> Option<anyhow::Error> {
+    let mut waiting = std::collections::BTreeMap::new();
+    let mut next = 0u64;
+    let mut failed = None;
+    for (seq, result) in done_rx.iter() {
+        waiting.insert(seq, result);
+        while let Some(result) = waiting.remove(&next) {
+            next += 1;
+            match result {
+                Ok((mut bytes, n)) if failed.is_none() => {
+                    if let Err(e) = sink.write(&bytes) {
+                        failed = Some(e);
+                        continue;
+                    }
+                    progress.tick(n);
+                    bytes.clear();
+                    if let Ok(mut s) = spare.lock() {
+                        s.push(bytes);
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => failed = failed.or(Some(e)),
+            }
+        }
+        if failed.is_some() {
+            // Stop the workers: their queue closes as this loop ends.
+            break;
+        }
+    }
+    failed
 }
 
 /// A row the algorithms answer at once: exactly a precode or a Visteon
