@@ -229,8 +229,7 @@ fn run_lines(
         // Bounded queues keep memory flat: a few pieces in flight at most.
         let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<(u64, Piece)>(threads * 2);
         let work_rx = std::sync::Arc::new(std::sync::Mutex::new(work_rx));
-        let (done_tx, done_rx) =
-            std::sync::mpsc::sync_channel::<(u64, anyhow::Result<(Vec<u8>, u64)>)>(threads * 2);
+        let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<(u64, Done)>(threads * 2);
         for _ in 0..threads {
             let (work_rx, done_tx) = (std::sync::Arc::clone(&work_rx), done_tx.clone());
             scope.spawn(move || {
@@ -277,10 +276,13 @@ fn run_lines(
     })
 }
 
+/// A piece's output and how many lines it held, or why it failed.
+type Done = anyhow::Result<(Vec<u8>, u64)>;
+
 /// The workers' output written in the input's order as it comes back, its
 /// buffers returned to `spare`; the first failure, which stops the writing.
 fn written_in_order(
-    done_rx: &std::sync::mpsc::Receiver<(u64, anyhow::Result<(Vec<u8>, u64)>)>,
+    done_rx: &std::sync::mpsc::Receiver<(u64, Done)>,
     sink: &mut Sink,
     progress: &mut Progress,
     spare: &std::sync::Mutex<Vec<Vec<u8>>>,
