@@ -145,8 +145,7 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
     };
     // Drawn when something changed: an idle workbench leaves the terminal alone.
     let mut changed = true;
-    let mut interrupted = false;
-    loop {
+    let interrupted = loop {
         // Reading happens outside the lock: only updates hold it.
         let ev = match draw_and_read(&mut terminal, &app, std::mem::take(&mut changed)) {
             Ok(ev) => ev,
@@ -178,24 +177,11 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
         };
         *updating = not_recorded(&app);
         drop(updating);
-        match effect {
-            Effect::None => {}
-            Effect::Quit => break,
-            Effect::Interrupted => {
-                interrupted = true;
-                break;
-            }
-            Effect::Suspend => {
-                suspend(&mut terminal)?;
-                changed = true;
-            }
-            Effect::Copy(text) => {
-                let to = clipboard.copy(&text);
-                app.update(app::Msg::Copied(text, to));
-                changed = true;
-            }
+        changed |= effect != Effect::None;
+        if let Some(interrupted) = carry_out(effect, &mut terminal, &mut clipboard, &mut app)? {
+            break interrupted;
         }
-    }
+    };
     drop(_guard);
     drop(terminal);
     // A photo still being read when the workbench closes: its Tesseract goes.
@@ -205,6 +191,27 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
         return Ok(crate::exit::FAILURE);
     }
     Ok(if interrupted { 130 } else { 0 })
+}
+
+/// Carries out what an update asked of the terminal; `Some(interrupted)`
+/// when the workbench ends.
+fn carry_out(
+    effect: Effect,
+    terminal: &mut ratatui::DefaultTerminal,
+    clipboard: &mut Clipboard,
+    app: &mut App,
+) -> anyhow::Result<Option<bool>> {
+    match effect {
+        Effect::None => {}
+        Effect::Quit => return Ok(Some(false)),
+        Effect::Interrupted => return Ok(Some(true)),
+        Effect::Suspend => suspend(terminal)?,
+        Effect::Copy(text) => {
+            let to = clipboard.copy(&text);
+            app.update(app::Msg::Copied(text, to));
+        }
+    }
+    Ok(None)
 }
 
 /// When the loop last sent real time and last tried the records again.
