@@ -149,50 +149,19 @@ pub(super) fn findings_lines<'a>(app: &App, theme: &Theme, width: usize) -> Vec<
             ) {
                 continue;
             }
-            let label = format!("{:<8}", sev.label());
-            for (i, text) in wrap(&f.message, width.saturating_sub(8))
-                .into_iter()
-                .enumerate()
-            {
-                let head = if i == 0 { label.clone() } else { " ".repeat(8) };
-                lines.push(Line::from(vec![
-                    Span::styled(head, theme.severity(sev)),
-                    Span::raw(text),
-                ]));
-            }
+            headed(
+                &mut lines,
+                &format!("{:<8}", sev.label()),
+                &f.message,
+                sev,
+                theme,
+                width,
+            );
         }
     }
     // A serial read off a photo: what the reading said of it, and whether
     // it is sure.
-    let photo = match (app.serial_origin, &app.photo.shown) {
-        (Some(crate::tui::photo::SerialOrigin::Photo(_)), Some(shown)) => Some(&shown.reading),
-        _ => None,
-    };
-    if let Some(r) = photo {
-        let mut said: Vec<(Severity, String)> = r
-            .findings
-            .iter()
-            .map(|f| (f.severity, f.message.to_string()))
-            .collect();
-        if !r.sure {
-            said.push((
-                Severity::Warning,
-                "not sure: check the serial on the label before trying a code".to_string(),
-            ));
-        }
-        for (sev, message) in said {
-            for (i, text) in wrap(&message, width.saturating_sub(8))
-                .into_iter()
-                .enumerate()
-            {
-                let head = if i == 0 { "photo   " } else { "        " };
-                lines.push(Line::from(vec![
-                    Span::styled(head, theme.severity(sev)),
-                    Span::raw(text),
-                ]));
-            }
-        }
-    }
+    photo_lines(&mut lines, app, theme, width);
     if lines.is_empty() && d.serial.is_some() {
         lines.push(Line::styled(
             "a valid serial: nothing looks misread",
@@ -200,4 +169,46 @@ pub(super) fn findings_lines<'a>(app: &App, theme: &Theme, width: usize) -> Vec<
         ));
     }
     lines
+}
+
+/// `message` wrapped beside an 8-column `head`, in the finding's colour.
+fn headed<'a>(
+    lines: &mut Vec<Line<'a>>,
+    head: &str,
+    message: &str,
+    sev: Severity,
+    theme: &Theme,
+    width: usize,
+) {
+    for (i, text) in wrap(message, width.saturating_sub(8))
+        .into_iter()
+        .enumerate()
+    {
+        let head = if i == 0 {
+            head.to_string()
+        } else {
+            " ".repeat(8)
+        };
+        lines.push(Line::from(vec![
+            Span::styled(head, theme.severity(sev)),
+            Span::raw(text),
+        ]));
+    }
+}
+
+/// What reading the label photo said of the serial it put in the field.
+fn photo_lines<'a>(lines: &mut Vec<Line<'a>>, app: &App, theme: &Theme, width: usize) {
+    let Some(r) = (match (app.serial_origin, &app.photo.shown) {
+        (Some(crate::tui::photo::SerialOrigin::Photo(_)), Some(shown)) => Some(&shown.reading),
+        _ => None,
+    }) else {
+        return;
+    };
+    for f in &r.findings {
+        headed(lines, "photo   ", &f.message, f.severity, theme, width);
+    }
+    if !r.sure {
+        let text = "not sure: check the serial on the label before trying a code";
+        headed(lines, "photo   ", text, Severity::Warning, theme, width);
+    }
 }
