@@ -34,30 +34,7 @@ const INPUT_ECHO_CHARS: usize = 40;
 /// The plain-text report for one outcome.
 pub fn report(o: &Outcome) -> String {
     let d = &o.diagnosis;
-    let mut s = String::new();
-    let shown: String = o.input.chars().take(INPUT_ECHO_CHARS).collect();
-    let more = if o.input.chars().nth(INPUT_ECHO_CHARS).is_some() {
-        "…"
-    } else {
-        ""
-    };
-    let echo = escape_text(&shown);
-    let _ = writeln!(s, "{echo}{more}");
-    // A caret under each flagged character, when the echo lines up with the input.
-    let flagged = d.flagged_positions();
-    if !flagged.is_empty()
-        && more.is_empty()
-        && shown.is_ascii()
-        && matches!(echo, std::borrow::Cow::Borrowed(_))
-    {
-        let mut marks = vec![' '; shown.len()];
-        for (p, sev) in flagged {
-            if let Some(m) = marks.get_mut(p) {
-                *m = if sev == Severity::Error { '^' } else { '~' };
-            }
-        }
-        let _ = writeln!(s, "{}", marks.into_iter().collect::<String>().trim_end());
-    }
+    let mut s = echo_with_carets(o);
     let row = |s: &mut String, label: &str, text: &str| {
         let _ = writeln!(s, "  {label:<15}{text}");
     };
@@ -115,5 +92,36 @@ pub fn report(o: &Outcome) -> String {
         ),
     }
     s.truncate(s.trim_end().len());
+    s
+}
+
+/// The input as typed (cut, escaped) and, when it lines up, a caret under
+/// each flagged character: `^` an error, `~` a misread read right.
+fn echo_with_carets(o: &Outcome) -> String {
+    let d = &o.diagnosis;
+    let mut s = String::new();
+    let shown: String = o.input.chars().take(INPUT_ECHO_CHARS).collect();
+    let more = if o.input.chars().nth(INPUT_ECHO_CHARS).is_some() {
+        "…"
+    } else {
+        ""
+    };
+    let echo = escape_text(&shown);
+    let _ = writeln!(s, "{echo}{more}");
+    // A caret under each flagged character, when the echo lines up with the input.
+    let flagged = d.flagged_positions();
+    if !flagged.is_empty()
+        && more.is_empty()
+        && shown.is_ascii()
+        && matches!(echo, std::borrow::Cow::Borrowed(_))
+    {
+        let mut marks = vec![' '; shown.len()];
+        for (p, sev) in flagged {
+            if let Some(m) = marks.get_mut(p) {
+                *m = if sev == Severity::Error { '^' } else { '~' };
+            }
+        }
+        let _ = writeln!(s, "{}", marks.into_iter().collect::<String>().trim_end());
+    }
     s
 }

@@ -111,11 +111,7 @@ fn suspend(terminal: &mut ratatui::DefaultTerminal) -> io::Result<()> {
 /// on a server are watched: a code confirmed at another bench shows at once,
 /// and a server that goes away is shown and reconnected.
 pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyhow::Result<u8> {
-    if !io::stdout().is_terminal() {
-        say!(
-            "radiocode: standard output is not a terminal, so the workbench cannot open. \
-             For scripts use `radiocode decode SERIAL...` or `radiocode batch FILE`"
-        );
+    if !on_a_terminal() {
         return Ok(crate::exit::INVALID);
     }
     // Updates (a try being written among them) hold this; an ending signal
@@ -191,6 +187,18 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
         return Ok(crate::exit::FAILURE);
     }
     Ok(if interrupted { 130 } else { 0 })
+}
+
+/// True when standard output is a terminal; otherwise says what to use instead.
+fn on_a_terminal() -> bool {
+    let yes = io::stdout().is_terminal();
+    if !yes {
+        say!(
+            "radiocode: standard output is not a terminal, so the workbench cannot open. \
+             For scripts use `radiocode decode SERIAL...` or `radiocode batch FILE`"
+        );
+    }
+    yes
 }
 
 /// Carries out what an update asked of the terminal; `Some(interrupted)`
