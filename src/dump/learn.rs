@@ -8,52 +8,79 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use super::*;
-/// The unit a dump belongs to: a Blaupunkt type (`BP5384`) or a Becker model
-/// (`BE4739`), the part of the serial that says which chip layout it has.
+use crate::family::{DumpModels, Family};
+/// The unit a dump belongs to: the part of its serial that says which chip
+/// layout it has (a Blaupunkt type `BP5384`, a Becker model `BE4739`),
+/// written as its family's spec says.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Model(String);
 
 impl Model {
-    /// `BP5384`, `5384`, `BE4739` or `4739` (4739 and 4757 are the Becker models).
+    /// A model as typed: a family's letters and four digits (`BP5384`,
+    /// `BE4739`), or the four digits alone, which the families' rules
+    /// place (`4739` is a Becker model, `5384` a Blaupunkt type).
     pub fn parse(text: &str) -> Result<Model, String> {
         let t: String = text
             .chars()
             .filter(|c| !c.is_whitespace() && *c != '-')
             .collect::<String>()
             .to_ascii_uppercase();
-        let (prefix, digits) = if let Some(d) = t.strip_prefix("BP") {
-            ("BP", d)
-        } else if let Some(d) = t.strip_prefix("BE") {
-            ("BE", d)
-        } else if NISSAN_BECKER_MODELS.contains(&t.as_str()) {
-            ("BE", t.as_str())
-        } else {
-            ("BP", t.as_str())
+        let families: Vec<(Family, DumpModels)> = crate::family::ALL
+            .into_iter()
+            .filter_map(|f| f.spec().dump_models.map(|m| (f, m)))
+            .collect();
+        let prefixed = families
+            .iter()
+            .find_map(|(f, m)| Some((*f, *m, t.strip_prefix(m.prefix)?)));
+        // Bare digits: a family that lists them, else one that takes any.
+        let bare = || {
+            let listed = families
+                .iter()
+                .find(|(_, m)| m.bare && m.nissan.is_some_and(|n| n.contains(&t.as_str())));
+            listed
+                .or_else(|| families.iter().find(|(_, m)| m.bare && m.nissan.is_none()))
+                .map(|(f, m)| (*f, *m, t.as_str()))
+        };
+        let Some((family, models, digits)) = prefixed.or_else(bare) else {
+            return Err(not_a_model(text, &families));
         };
         if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(not_a_model(text, &families));
+        }
+        if let Some(nissan) = models.nissan
+            && !nissan.contains(&digits)
+        {
+            let listed: Vec<String> = nissan
+                .iter()
+                .map(|n| format!("{}{n}", models.prefix))
+                .collect();
             return Err(format!(
-                "'{}' is not a model: give the Blaupunkt type (BP5384, the 4 digits after BP) \
-                 or the Becker model (BE4739 or BE4757)",
-                crate::serial::echo_text(text, 20)
+                "{family} {}{digits} is not a Nissan unit: only {} are",
+                models.prefix,
+                listed.join(" and ")
             ));
         }
-        if prefix == "BE" && !NISSAN_BECKER_MODELS.contains(&digits) {
-            return Err(format!(
-                "Becker BE{digits} is not a Nissan unit: only BE4739 and BE4757 are"
-            ));
-        }
-        Ok(Model(format!("{prefix}{digits}")))
+        Ok(Model(format!("{}{digits}", models.prefix)))
     }
 
-    /// The model in a Blaupunkt or Becker serial.
+    /// The model in the serial of a family whose chip dumps have models.
     pub fn from_serial(text: &str) -> Result<Model, String> {
         let d = diagnose(text, None);
-        match (d.family, d.serial.as_deref()) {
-            (Some(f), Some(s)) if f.spec().chip_dump_models => Model::parse(&s[..6]),
-            (Some(f), Some(_)) => Err(format!(
-                "a {f} radio's code comes from its algorithm: a chip dump is read for Blaupunkt \
-                 and Becker units"
-            )),
+        let models = d.family.and_then(|f| f.spec().dump_models);
+        match (d.family, d.serial.as_deref(), models) {
+            (Some(_), Some(s), Some(m)) => Model::parse(s.get(..m.prefix.len() + 4).unwrap_or(s)),
+            (Some(f), Some(_), None) => {
+                let with: Vec<&str> = crate::family::ALL
+                    .into_iter()
+                    .filter(|f| f.spec().dump_models.is_some())
+                    .map(Family::name)
+                    .collect();
+                Err(format!(
+                    "a {f} radio's code comes from its algorithm: a chip dump is read for {} \
+                     units",
+                    with.join(" and ")
+                ))
+            }
             _ => Err(format!(
                 "'{}' is not a valid serial: check it with radiocode decode",
                 crate::serial::echo_text(text, 40)
@@ -64,6 +91,16 @@ impl Model {
     pub fn id(&self) -> &str {
         &self.0
     }
+}
+
+/// What a model is, for text that is not one.
+fn not_a_model(text: &str, families: &[(Family, DumpModels)]) -> String {
+    let words: Vec<&str> = families.iter().map(|(_, m)| m.words).collect();
+    format!(
+        "'{}' is not a model: give {}",
+        crate::serial::echo_text(text, 20),
+        words.join(" or ")
+    )
 }
 
 impl fmt::Display for Model {

@@ -17,7 +17,6 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::decode::{Candidate, Code, Confidence, Source};
-use crate::family::becker::NISSAN_MODELS as NISSAN_BECKER_MODELS;
 use crate::serial::diagnose;
 use crate::store::{DumpRecord, LayoutRecord};
 pub use encoding::Encoding;

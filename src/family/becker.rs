@@ -47,7 +47,12 @@ pub const SPEC: Spec = Spec {
     not_the_serial: |_| {
         vec!["the Model No or the Serial No alone: the key is BE + model + serial".to_string()]
     },
-    chip_dump_models: true,
+    dump_models: Some(super::DumpModels {
+        prefix: "BE",
+        nissan: Some(&NISSAN_MODELS),
+        bare: true,
+        words: "the Becker model (BE4739 or BE4757)",
+    }),
     owns_part_numbers: false,
     in_barcode: None,
     run_together: Some(RunTogether {

@@ -9,7 +9,7 @@ use smallvec::SmallVec;
 
 use super::RunTogether;
 use super::read::{Body, Slot, Typed, all_digits, digit_like, text_of};
-use super::{Checked, CodeSource, Family, PartNumber, Rank, Spec};
+use super::{Checked, CodeSource, Family, PartNumber, Rank, Spec, Unit};
 use crate::code::Code;
 use crate::finding::{Finding, FindingKind as K, SerialPart, Severity};
 
@@ -49,7 +49,12 @@ pub const SPEC: Spec = Spec {
     routes: super::NO_ALGORITHM_ROUTES,
     label_diagram: include_str!("../../assets/labels/blaupunkt.txt"),
     not_the_serial,
-    chip_dump_models: true,
+    dump_models: Some(super::DumpModels {
+        prefix: "BP",
+        nissan: None,
+        bare: true,
+        words: "the Blaupunkt type (BP5384, the 4 digits after BP)",
+    }),
     owns_part_numbers: true,
     in_barcode: None,
     run_together: Some(RunTogether {
@@ -223,31 +228,6 @@ fn not_the_serial(unit: Option<&Unit>) -> Vec<String> {
         ),
         "8 635 123 39x, printed on some labels".to_string(),
     ]
-}
-
-#[derive(Debug, PartialEq, Eq, Deserialize)]
-pub struct Unit {
-    #[serde(rename = "type")]
-    pub unit_type: String,
-    pub part_number: String,
-    pub faceplate: Option<String>,
-    pub vehicles: String,
-    pub other_numbers: Option<String>,
-}
-
-impl Unit {
-    /// One line for the technician: faceplate, part number, vehicles.
-    pub fn describe(&self) -> String {
-        let face = self
-            .faceplate
-            .as_deref()
-            .map(|f| format!("{f}, "))
-            .unwrap_or_default();
-        format!(
-            "{face}part number {}, seen in {}",
-            self.part_number, self.vehicles
-        )
-    }
 }
 
 #[derive(Deserialize)]

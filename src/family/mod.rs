@@ -16,6 +16,7 @@ pub mod blaupunkt;
 pub mod others;
 pub(crate) mod read;
 pub mod renault;
+pub mod unit;
 pub mod visteon;
 
 use std::fmt;
@@ -26,9 +27,9 @@ use smallvec::SmallVec;
 
 use crate::code::{Candidate, Code, Confidence, Source};
 use crate::finding::{Finding, SerialPart};
-pub use blaupunkt::Unit;
 pub use read::MAX_INPUT_CHARS;
 use read::{Body, Slot, Typed};
+pub use unit::Unit;
 
 /// The families of Nissan head units radiocode knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -243,8 +244,8 @@ pub struct Spec {
     /// The numbers on this family's label that people mistake for the serial.
     pub not_the_serial: fn(Option<&Unit>) -> Vec<String>,
     /// Its units are told apart by a model in the serial, whose chip dump
-    /// layout can be learned.
-    pub chip_dump_models: bool,
+    /// layout can be learned: how that model is written.
+    pub dump_models: Option<DumpModels>,
     /// A part number typed alone means a label of this family.
     pub owns_part_numbers: bool,
     /// The serial inside a longer barcode text, by this family's rule for
@@ -254,6 +255,22 @@ pub struct Spec {
     /// ("SERIALBP234612345678"): its length and the letters it starts with,
     /// each as printed or as OCR misreads it.
     pub run_together: Option<RunTogether>,
+}
+
+/// The models a family's chip dumps belong to: the letters and four digits
+/// its serials start with (`BP5384`).
+#[derive(Clone, Copy, Debug)]
+pub struct DumpModels {
+    /// The letters before the model's digits, in a serial and in a model.
+    pub prefix: &'static str,
+    /// The model numbers of this family that are Nissan units; `None` when
+    /// any four digits can be.
+    pub nissan: Option<&'static [&'static str]>,
+    /// Four bare digits are this family's model: only the listed Nissan
+    /// ones (`true` with `nissan`), or any (`true` without).
+    pub bare: bool,
+    /// How a technician names one, for a message.
+    pub words: &'static str,
 }
 
 /// How to find a serial run together with the word before it.

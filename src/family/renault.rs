@@ -36,7 +36,7 @@ pub const SPEC: Spec = Spec {
     routes: super::OTHER_ROUTES,
     label_diagram: include_str!("../../assets/labels/renault.txt"),
     not_the_serial: |_| vec!["the long barcode number beside the precode".to_string()],
-    chip_dump_models: false,
+    dump_models: None,
     owns_part_numbers: false,
     in_barcode: Some(precode_in_barcode),
     run_together: None,

@@ -39,7 +39,7 @@ pub const SPEC: Spec = Spec {
     routes: super::OTHER_ROUTES,
     label_diagram: include_str!("../../assets/labels/visteon.txt"),
     not_the_serial: |_| vec!["a V + 6 digits serial (a Ford V unit, not this family)".to_string()],
-    chip_dump_models: false,
+    dump_models: None,
     owns_part_numbers: false,
     in_barcode: None,
     run_together: None,
