@@ -1,7 +1,8 @@
 //! The shape of the code, checked: no file of `src/` imports a file that
 //! imports it back (directly or round a longer loop), the two shells never
-//! import each other, no file is over 700 lines, and outside `src/family/`
-//! at most three files name a particular radio family.
+//! import each other and leave each workflow to the session, no file is
+//! over 700 lines, no function over 120 (and few over 80), and no code
+//! outside `src/family/` names a particular radio family.
 //!
 //! A file "imports" another when it names a path into it (`crate::a::b`,
 //! `super::x`, `self::y`) in a `use` or in its code. Re-exports (`pub use`)
@@ -366,7 +367,7 @@ fn no_file_is_over_700_lines() {
 }
 
 #[test]
-fn outside_the_family_folder_few_files_name_a_family() {
+fn no_family_is_named_outside_the_family_folder() {
     let t = tree();
     let variants = [
         "Family::Blaupunkt",
@@ -386,7 +387,175 @@ fn outside_the_family_folder_few_files_name_a_family() {
         .map(|(m, _)| name(m))
         .collect();
     assert!(
-        naming.len() <= 3,
+        naming.is_empty(),
         "files outside src/family/ naming a family: {naming:?}"
+    );
+}
+
+/// What only the session does: reading a dump through its layouts and
+/// joining its codes, learning from dumps, the shipped pairs standing in
+/// for records, a new job with its bench defaults, the facts of a request
+/// sheet, the provenance of a try.
+const WORKFLOW_CALLS: [&str; 10] = [
+    "layouts_for(",
+    "read_codes(",
+    "layout_by_id(",
+    "join_chip_dump(",
+    "dump::learn(",
+    "evidence_of(",
+    "MemoryBook::seed(",
+    "SqliteStore::in_memory(",
+    "NewJob {",
+    "from_candidate(",
+];
+
+#[test]
+fn the_shells_leave_each_workflow_to_the_session() {
+    let t = tree();
+    let mut found = Vec::new();
+    for (m, text) in &t.texts {
+        if !matches!(m.first().map(String::as_str), Some("cli" | "tui")) {
+            continue;
+        }
+        let code = code_of(text);
+        for call in WORKFLOW_CALLS {
+            if code.contains(call) {
+                found.push(format!("{} calls {call}", name(m)));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "workflows written in a shell, not called from the session: {found:?}"
+    );
+}
+
+/// Each function's name and length in lines (from its `fn` line to its
+/// closing brace) in the code before a file's test module.
+fn function_lengths(text: &str) -> Vec<(String, usize)> {
+    let text = match text.find("#[cfg(test)]") {
+        Some(i) => &text[..i],
+        None => text,
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(name) = fn_name(line) else { continue };
+        let mut depth = 0i64;
+        let mut opened = false;
+        for (j, l) in lines.iter().enumerate().skip(i) {
+            let code = braces_of(l);
+            if !opened && code.contains(';') && !code.contains('{') {
+                break; // a declaration without a body
+            }
+            for c in code.chars() {
+                match c {
+                    '{' => {
+                        depth += 1;
+                        opened = true;
+                    }
+                    '}' => depth -= 1,
+                    _ => {}
+                }
+            }
+            if opened && depth <= 0 {
+                out.push((name.clone(), j - i + 1));
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// The function a line starts, if it starts one.
+fn fn_name(line: &str) -> Option<String> {
+    let mut t = line.trim_start();
+    for word in [
+        "pub(crate) ",
+        "pub(super) ",
+        "pub ",
+        "const ",
+        "async ",
+        "unsafe ",
+    ] {
+        t = t.strip_prefix(word).unwrap_or(t);
+    }
+    let rest = t.strip_prefix("fn ")?;
+    let name: String = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    (!name.is_empty()).then_some(name)
+}
+
+/// A line's braces and semicolons outside strings, characters and comments.
+fn braces_of(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '/' if chars.get(i + 1) == Some(&'/') => break,
+            '"' => {
+                i += 1;
+                while i < chars.len() && chars[i] != '"' {
+                    if chars[i] == '\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            // A character literal ('{', '\''), not a lifetime ('a).
+            '\'' if chars.get(i + 2) == Some(&'\'') => i += 2,
+            '\'' if chars.get(i + 1) == Some(&'\\') => {
+                i += 2;
+                while i < chars.len() && chars[i] != '\'' {
+                    i += 1;
+                }
+            }
+            c @ ('{' | '}' | ';') => out.push(c),
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+#[test]
+fn no_function_is_over_120_lines_and_at_most_8_over_80() {
+    let t = tree();
+    let mut long = Vec::new();
+    for (m, text) in &t.texts {
+        for (f, n) in function_lengths(text) {
+            if n > 80 {
+                long.push((n, format!("{}::{f} ({n} lines)", name(m))));
+            }
+        }
+    }
+    long.sort();
+    let over_120: Vec<&String> = long
+        .iter()
+        .filter(|(n, _)| *n > 120)
+        .map(|(_, s)| s)
+        .collect();
+    assert!(
+        over_120.is_empty(),
+        "functions over 120 lines: {over_120:?}"
+    );
+    assert!(
+        long.len() <= 8,
+        "{} functions over 80 lines, at most 8: {long:?}",
+        long.len()
+    );
+}
+
+#[test]
+fn the_function_measure_sees_bodies_strings_and_characters() {
+    let text = "fn a() {\n    let s = \"}}{\";\n    let c = '}';\n    // }\n}\n\
+                pub(crate) fn b<'a>(x: &'a str) -> &'a str {\n    x\n}\n\
+                fn c();\n";
+    assert_eq!(
+        function_lengths(text),
+        [("a".to_string(), 5), ("b".to_string(), 3)]
     );
 }

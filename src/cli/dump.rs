@@ -347,10 +347,8 @@ fn learn(
     )? {
         return Ok(usage(&refusal));
     }
-    let dumps = records.dumps(Some(model.id()))?;
-    let learned = dump::learn(&dump::evidence_of(&dumps, &model));
+    let (learned, notes) = session::learned(records.as_ref(), &model)?;
     out.line(&learned.text(&model))?;
-    let (_, notes) = dump::layouts_for(&model, &dumps, &records.layouts()?);
     let mut contradicted = matches!(learned, Learned::Contradicted { .. });
     for n in notes
         .iter()

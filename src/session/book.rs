@@ -38,11 +38,16 @@ pub fn loaded_book(place: &Place) -> Box<dyn CodeBook + Sync> {
     }
 }
 
+/// The shipped public pairs alone: what answers before any records are open.
+pub fn shipped_pairs() -> Box<dyn CodeBook> {
+    Box::new(MemoryBook::seed())
+}
+
 /// The records when they are open, the shipped public pairs when not.
 pub fn or_shipped(records: Option<Box<dyn Records>>) -> Box<dyn CodeBook> {
     match records {
         Some(r) => r,
-        None => Box::new(MemoryBook::seed()),
+        None => shipped_pairs(),
     }
 }
 

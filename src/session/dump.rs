@@ -85,6 +85,18 @@ pub fn read_dump(
     })
 }
 
+/// What the recorded dumps of `model` teach now, and the notes on the
+/// layouts imported for it (one the dumps contradict is said).
+pub fn learned(
+    records: &dyn Records,
+    model: &Model,
+) -> anyhow::Result<(dump::Learned, Vec<String>)> {
+    let dumps = records.dumps(Some(model.id()))?;
+    let learned = dump::learn(&dump::evidence_of(&dumps, model));
+    let (_, notes) = dump::layouts_for(model, &dumps, &records.layouts()?);
+    Ok((learned, notes))
+}
+
 /// The unit a serial names, when its family's dumps have layouts.
 pub fn unit_of(serial: &str) -> Option<Model> {
     Model::from_serial(serial).ok()

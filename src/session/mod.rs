@@ -10,9 +10,12 @@ mod dump;
 mod jobs;
 mod label;
 
-pub use book::{listed_book, loaded_book, open_for_reading, or_shipped, reading_book};
+pub use book::{
+    listed_book, loaded_book, open_for_reading, or_shipped, reading_book, shipped_pairs,
+};
 pub use dump::{
-    DumpRead, Known, LayoutChoice, decode_with_dump, join_dump, known_layouts, read_dump, unit_of,
+    DumpRead, Known, LayoutChoice, decode_with_dump, join_dump, known_layouts, learned, read_dump,
+    unit_of,
 };
 pub use jobs::{
     JobAsked, JobNeeds, RequestFacts, job_needs, new_job, one_job, record_try_on_job, refused_for,

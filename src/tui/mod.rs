@@ -34,7 +34,7 @@ use ratatui::crossterm::terminal::{
 use ratatui::crossterm::{cursor, execute};
 
 use crate::settings::Bench;
-use crate::store::{MemoryBook, Place, Records};
+use crate::store::{Place, Records};
 use app::{App, Effect};
 
 /// Whether colours may be used: not when `NO_COLOR` is set to anything.
@@ -129,7 +129,7 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
         Place::Server(pg) => Some(crate::store::watch(pg.clone())),
         Place::File(_) => None,
     };
-    let mut app = App::new(Box::new(MemoryBook::seed()), color_allowed())
+    let mut app = App::new(crate::session::shipped_pairs(), color_allowed())
         .with_records(store, Some(place), bench)
         .with_picker(picker());
     let size = terminal.size()?;
