@@ -302,8 +302,8 @@ pub fn not_the_serial(d: &Diagnosis) -> Vec<String> {
 }
 
 /// A recorded time as a reader wants it: 2026-11-22 09:30:00 UTC.
-fn when(at: &str) -> String {
-    at.replace('T', " ").replace('Z', " UTC")
+fn when(at: crate::store::At) -> String {
+    at.shown()
 }
 
 fn tries_table(attempts: &[Attempt]) -> Block {
@@ -315,7 +315,7 @@ fn tries_table(attempts: &[Attempt]) -> Block {
             .iter()
             .map(|a| {
                 vec![
-                    when(&a.at),
+                    when(a.at),
                     a.code.to_string(),
                     if a.source.is_empty() {
                         "not recorded".into()
@@ -344,7 +344,7 @@ fn waits(family: Option<Family>, attempts: &[Attempt]) -> Vec<String> {
                 "refusal {refused} ({} at {}) started a {minutes}-minute wait with the radio \
                  on, by the {} rule{}",
                 a.code,
-                when(&a.at),
+                when(a.at),
                 profile.name,
                 if profile.lockout.borrowed {
                     " (borrowed from another unit)"
@@ -366,7 +366,7 @@ pub fn job_card(job: &JobRow, garage: Option<&str>) -> Doc {
     doc.rows(vec![
         ("garage", garage.unwrap_or_default().to_string()),
         ("job", job.id.to_string()),
-        ("started", when(&job.created_at)),
+        ("started", when(job.created_at)),
         ("vehicle", job.vehicle.clone()),
         ("proof of ownership seen", job.ownership_proof.clone()),
         ("bench", job.workstation.clone()),
@@ -429,11 +429,7 @@ fn outcome_text(job: &JobRow) -> String {
         .iter()
         .find(|a| a.outcome == TryOutcome::Accepted);
     match accepted {
-        Some(a) => format!(
-            "Unlocked: the radio accepted {} at {}.",
-            a.code,
-            when(&a.at)
-        ),
+        Some(a) => format!("Unlocked: the radio accepted {} at {}.", a.code, when(a.at)),
         None if job.attempts.is_empty() => "Not unlocked yet: no code tried.".to_string(),
         None => format!(
             "Not unlocked: {} code{} refused.",
@@ -467,7 +463,7 @@ fn evidence_blocks(doc: &mut Doc, job: &JobRow) {
                         },
                         e.size.to_string(),
                         e.sha256.clone(),
-                        when(&e.at),
+                        when(e.at),
                     ]
                 })
                 .collect(),
@@ -562,7 +558,7 @@ pub fn request_sheet(
                 .map(|r| {
                     vec![
                         r.attempt.code.to_string(),
-                        when(&r.attempt.at),
+                        when(r.attempt.at),
                         r.job.to_string(),
                         format!("{} {}", r.attempt.source, r.attempt.confidence_text())
                             .trim()

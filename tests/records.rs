@@ -127,7 +127,11 @@ fn a_new_store_holds_the_public_pairs(f: &Fixture) {
     assert_eq!(confirmed.code.to_string(), "1222");
     assert_eq!(confirmed.confidence, Confidence::Confirmed);
     assert!(!confirmed.source.is_empty());
-    assert!(confirmed.added_at.ends_with('Z'), "{}", confirmed.added_at);
+    assert!(
+        confirmed.added_at.to_string().ends_with('Z'),
+        "{}",
+        confirmed.added_at
+    );
     assert!(r.jobs(&JobFilter::default()).unwrap().is_empty());
 }
 
@@ -326,7 +330,7 @@ fn jobs_keep_tries_notes_bench_and_branch(f: &Fixture) {
     );
     assert_eq!(j.notes, "customer waited\nradio card found in the glovebox");
     assert_eq!(j.tries_text(), "6586 accepted");
-    assert!(j.created_at.ends_with('Z') && j.attempts[0].at.ends_with('Z'));
+    assert!(j.created_at.to_string().ends_with('Z') && j.attempts[0].at.to_string().ends_with('Z'));
     let york_only = r
         .jobs(&JobFilter {
             search: None,
@@ -476,14 +480,14 @@ fn copying_twice_copies_nothing_twice(f: &Fixture) {
             .into_iter()
             .map(|j| {
                 (
-                    j.created_at.clone(),
+                    j.created_at,
                     j.vehicle.clone(),
                     j.serial.clone(),
                     j.branch.clone(),
                     j.notes.clone(),
                     j.attempts
                         .iter()
-                        .map(|a| (a.at.clone(), a.code.to_string(), a.outcome.id()))
+                        .map(|a| (a.at, a.code.to_string(), a.outcome.id()))
                         .collect::<Vec<_>>(),
                 )
             })
@@ -526,7 +530,7 @@ fn dump_record(model: &str, bytes: Vec<u8>, code: &str) -> DumpRecord {
         code: Code::parse(code).unwrap(),
         known_by: "the technician's word".into(),
         source: "test.bin".into(),
-        added_at: String::new(),
+        added_at: radiocode::store::At::UNSTAMPED,
         added_by: "test".into(),
     }
 }
@@ -542,7 +546,7 @@ fn layout_record(uid: &str) -> LayoutRecord {
         codes: 2,
         evidence: vec!["aa".into(), "bb".into()],
         origin: "imported from test".into(),
-        added_at: String::new(),
+        added_at: radiocode::store::At::UNSTAMPED,
         added_by: "test".into(),
     }
 }
@@ -557,7 +561,7 @@ fn dumps_and_imported_layouts_are_kept_once(f: &Fixture) {
     let all = r.dumps(None).unwrap();
     assert_eq!(all.len(), 2);
     assert_eq!(all[0].bytes, a.bytes, "bytes kept exactly, oldest first");
-    assert!(all[0].added_at.ends_with('Z'));
+    assert!(all[0].added_at.to_string().ends_with('Z'));
     let only = r.dumps(Some("BE4739")).unwrap();
     assert_eq!(only.len(), 1);
     assert_eq!(only[0].code.to_string(), "1234");
@@ -576,7 +580,7 @@ fn evidence_is_kept_and_a_purge_leaves_codes_and_outcomes(f: &Fixture) {
     r.record_try(id, &NewTry::new(code("1326"), TryOutcome::Accepted))
         .unwrap();
     let file = |kind: &str| EvidenceRow {
-        at: String::new(),
+        at: radiocode::store::At::UNSTAMPED,
         kind: EvidenceKind::parse(kind).unwrap(),
         path: format!("/photos/{kind}.jpg"),
         size: 12,
@@ -597,7 +601,7 @@ fn evidence_is_kept_and_a_purge_leaves_codes_and_outcomes(f: &Fixture) {
     assert_eq!(j.evidence[1].kind.id(), "proof");
     assert_eq!(j.evidence[0].serial_read, "BP536258419379");
     assert_eq!(j.evidence[1].serial_read, "");
-    assert!(j.evidence[0].at.ends_with('Z'));
+    assert!(j.evidence[0].at.to_string().ends_with('Z'));
 
     assert_eq!(
         r.purge("2000-01-01T00:00:00Z").unwrap().jobs,
@@ -812,8 +816,9 @@ fn a_large_import_keeps_the_meaning_of_a_row_at_a_time(f: &Fixture) {
 fn a_large_copy_keeps_every_record_once_and_in_order(f: &Fixture) {
     use radiocode::store::{Attempt, BookRow, JobNote, JobRow, Snapshot};
     let at = |i: usize| {
-        let t = jiff::Timestamp::from_second(1_600_000_000 + i as i64 * 60).unwrap();
-        t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+        radiocode::store::At::new(
+            jiff::Timestamp::from_second(1_600_000_000 + i as i64 * 60).unwrap(),
+        )
     };
     let n_jobs = 12_000;
     // Newest first, as a store lists them.
@@ -909,7 +914,7 @@ fn a_large_copy_keeps_every_record_once_and_in_order(f: &Fixture) {
     // Numbered oldest first: the later a job, the higher its number.
     let mut by_id = copied.clone();
     by_id.sort_by_key(|j| j.id);
-    let times: Vec<&str> = by_id.iter().map(|j| j.created_at.as_str()).collect();
+    let times: Vec<radiocode::store::At> = by_id.iter().map(|j| j.created_at).collect();
     let mut sorted = times.clone();
     sorted.sort();
     assert_eq!(times, sorted);

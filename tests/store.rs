@@ -424,3 +424,49 @@ fn shipped_pairs_show_their_publication() {
     assert!(line("BP234746080340").contains("published"), "{list}");
     assert!(!line("J727").contains("published"), "{list}");
 }
+
+/// Times are read as times: one that is not (a file edited by hand) is
+/// named with its job, a list refuses rather than showing it wrong, and
+/// the decoder still answers while saying the job log cannot be checked.
+#[test]
+fn a_time_that_is_not_a_time_is_named_and_nothing_is_lost() {
+    let (_dir, db) = temp_db();
+    let out = rc(
+        &db,
+        &["jobs", "add", "J727", "--vehicle", "AB12", "--proof", "V5C"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let out = rc(&db, &["jobs", "try", "1", "6586", "refused"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let out = rc(&db, &["jobs", "export", "--format", "json"]);
+    let before = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(before.contains("Z\""), "{before}");
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute("UPDATE attempts SET at = 'yesterday'", [])
+            .unwrap();
+    }
+    let out = rc(&db, &["jobs", "list"]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    let said = text(&out);
+    assert!(
+        said.contains("a try on job 1") && said.contains("'yesterday' is not a time"),
+        "{said}"
+    );
+    let out = rc(&db, &["decode", "J727"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let said = text(&out);
+    assert!(said.contains("6586"), "{said}");
+    assert!(said.contains("the job log cannot be read"), "{said}");
+    // Put right, everything is there as it was.
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let at: String = serde_json::from_str::<Value>(&before).unwrap()[0]["attempts"][0]["at"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        conn.execute("UPDATE attempts SET at = ?1", [&at]).unwrap();
+    }
+    let out = rc(&db, &["jobs", "export", "--format", "json"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), before);
+}

@@ -696,7 +696,7 @@ fn a_chip_dump_read_in_the_workbench_joins_the_decoder() {
                 code: radiocode::decode::Code::parse(code).unwrap(),
                 known_by: "the technician's word".into(),
                 source: "test".into(),
-                added_at: String::new(),
+                added_at: radiocode::store::At::UNSTAMPED,
                 added_by: "test".into(),
             })
             .unwrap();

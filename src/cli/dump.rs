@@ -396,7 +396,7 @@ fn record_dump(
             code,
             known_by: known_by.to_string(),
             source: format!("{} ({})", crate::files::shown(file), dump.size_text()),
-            added_at: String::new(),
+            added_at: store::At::UNSTAMPED,
             added_by: format!("{user}@{host}"),
         })?;
         out.line(&format!(

@@ -102,7 +102,7 @@ fn fingerprinted(files: &[PathBuf], kind: EvidenceKind) -> Result<Vec<EvidenceRo
         let (size, sha256) = crate::files::fingerprint(f).map_err(|e| e.to_string())?;
         let path = std::fs::canonicalize(f).map_or_else(|_| f.clone(), plain);
         rows.push(EvidenceRow {
-            at: String::new(),
+            at: store::At::UNSTAMPED,
             kind,
             path: crate::files::path_text(&path),
             size,

@@ -194,9 +194,9 @@ fn write_book(out: &mut Out, rows: &[BookRow], format: ListFormat) -> anyhow::Re
                     // A shipped pair was published (its source says where), not
                     // added on the day this file was made.
                     if r.added_by == store::PUBLIC_PAIRS_BY {
-                        "published"
+                        "published".to_string()
                     } else {
-                        r.added_at.get(..10).unwrap_or(&r.added_at)
+                        r.added_at.day()
                     },
                     echo_text(&r.source, 200)
                 ))?;
@@ -231,7 +231,7 @@ fn write_book(out: &mut Out, rows: &[BookRow], format: ListFormat) -> anyhow::Re
                     &code,
                     r.confidence.id(),
                     &safe_cell(&r.source),
-                    &safe_cell(&r.added_at),
+                    &safe_cell(&r.added_at.to_string()),
                     &safe_cell(&r.added_by),
                     &job,
                 ])?;
@@ -521,7 +521,7 @@ fn write_jobs(out: &mut Out, rows: &[JobRow], format: ListFormat) -> anyhow::Res
                 let tries = j.tries_text();
                 w.write_record([
                     id.as_str(),
-                    &safe_cell(&j.created_at),
+                    &safe_cell(&j.created_at.to_string()),
                     &safe_cell(&j.workstation),
                     &safe_cell(&j.vehicle),
                     &safe_cell(&j.ownership_proof),

@@ -269,7 +269,7 @@ pub fn to_import(l: &Listing, origin: &str) -> Result<LayoutRecord, String> {
         codes: l.codes as i64,
         evidence: l.evidence.clone(),
         origin: format!("{origin}; there: {}", l.source),
-        added_at: String::new(),
+        added_at: crate::store::At::UNSTAMPED,
         added_by: String::new(),
     })
 }

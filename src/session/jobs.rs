@@ -60,7 +60,7 @@ pub fn refused_for(records: &dyn Records, serial: &str) -> anyhow::Result<Vec<Re
                 })
         })
         .collect();
-    out.sort_by(|a, b| a.attempt.at.cmp(&b.attempt.at));
+    out.sort_by_key(|r| r.attempt.at);
     Ok(out)
 }
 

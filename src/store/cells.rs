@@ -5,13 +5,15 @@
 
 use std::collections::HashMap;
 
-use anyhow::anyhow;
+use anyhow::{Context, anyhow};
 
+use super::At;
 use super::rows::{
     Attempt, BookRow, DumpRecord, EvidenceKind, EvidenceRow, JobNote, JobRow, LayoutRecord,
     TryOutcome, try_confidence,
 };
 use crate::decode::{BookEntry, Code, Confidence};
+use crate::serial::echo_text;
 
 /// A row's cells by position, as either database gives them.
 pub trait Cells {
@@ -25,17 +27,25 @@ pub trait Cells {
     fn words(&self, i: usize) -> anyhow::Result<Vec<String>>;
 
     /// A time as the records write it (2023-11-22T09:30:00Z).
-    fn time(&self, i: usize) -> anyhow::Result<String> {
-        self.text(i)
+    fn time(&self, i: usize, name: &str) -> anyhow::Result<At>
+    where
+        Self: Sized,
+    {
+        self.parsed(i, name, At::parse)
     }
 
     /// A word read through its parser; a word it refuses names the column.
-    fn parsed<T>(&self, i: usize, parse: impl Fn(&str) -> Result<T, String>) -> anyhow::Result<T>
+    fn parsed<T>(
+        &self,
+        i: usize,
+        name: &str,
+        parse: impl Fn(&str) -> Result<T, String>,
+    ) -> anyhow::Result<T>
     where
         Self: Sized,
     {
         let text = self.text(i)?;
-        parse(&text).map_err(|e| anyhow!("column {}: {e}", i + 1))
+        parse(&text).map_err(|e| anyhow!("its {name}: {e}"))
     }
 }
 
@@ -148,9 +158,14 @@ pub fn as_stored(column: &str) -> String {
 impl JobRow {
     /// A job from [`job_columns`], its tries, files and notes still to come.
     pub fn read(r: &impl Cells) -> anyhow::Result<JobRow> {
+        let id = r.int(0)?;
+        Self::fields(r).with_context(|| format!("job {id} in the records"))
+    }
+
+    fn fields(r: &impl Cells) -> anyhow::Result<JobRow> {
         Ok(JobRow {
             id: r.int(0)?,
-            created_at: r.time(1)?,
+            created_at: r.time(1, "time")?,
             workstation: r.text(2)?,
             branch: r.text(3)?,
             vehicle: r.text(4)?,
@@ -171,15 +186,20 @@ impl JobRow {
 impl Attempt {
     /// A try from [`attempt_columns`], with its job's id.
     pub fn read(r: &impl Cells) -> anyhow::Result<(i64, Attempt)> {
+        let job = r.int(0)?;
+        Self::fields(r).with_context(|| format!("a try on job {job} in the records"))
+    }
+
+    fn fields(r: &impl Cells) -> anyhow::Result<(i64, Attempt)> {
         Ok((
             r.int(0)?,
             Attempt {
-                at: r.time(1)?,
-                code: r.parsed(2, Code::parse)?,
-                outcome: r.parsed(3, TryOutcome::parse)?,
+                at: r.time(1, "time")?,
+                code: r.parsed(2, "code", Code::parse)?,
+                outcome: r.parsed(3, "outcome", TryOutcome::parse)?,
                 uid: r.text(4)?,
                 source: r.text(5)?,
-                confidence: r.parsed(6, try_confidence)?,
+                confidence: r.parsed(6, "confidence", try_confidence)?,
             },
         ))
     }
@@ -188,11 +208,16 @@ impl Attempt {
 impl EvidenceRow {
     /// An evidence file from [`evidence_columns`], with its job's id.
     pub fn read(r: &impl Cells) -> anyhow::Result<(i64, EvidenceRow)> {
+        let job = r.int(0)?;
+        Self::fields(r).with_context(|| format!("an evidence file of job {job} in the records"))
+    }
+
+    fn fields(r: &impl Cells) -> anyhow::Result<(i64, EvidenceRow)> {
         Ok((
             r.int(0)?,
             EvidenceRow {
-                at: r.time(1)?,
-                kind: r.parsed(2, EvidenceKind::parse)?,
+                at: r.time(1, "time")?,
+                kind: r.parsed(2, "kind", EvidenceKind::parse)?,
                 path: r.text(3)?,
                 size: r.int(4)?,
                 sha256: r.text(5)?,
@@ -207,10 +232,15 @@ impl EvidenceRow {
 impl JobNote {
     /// A later note from [`note_columns`], with its job's id.
     pub fn read(r: &impl Cells) -> anyhow::Result<(i64, JobNote)> {
+        let job = r.int(0)?;
+        Self::fields(r).with_context(|| format!("a note on job {job} in the records"))
+    }
+
+    fn fields(r: &impl Cells) -> anyhow::Result<(i64, JobNote)> {
         Ok((
             r.int(0)?,
             JobNote {
-                at: r.time(1)?,
+                at: r.time(1, "time")?,
                 text: r.text(2)?,
                 uid: r.text(3)?,
             },
@@ -221,13 +251,23 @@ impl JobNote {
 impl BookRow {
     /// serial, family, code, confidence, source, added_at, added_by, job, job uid.
     pub fn read(r: &impl Cells) -> anyhow::Result<BookRow> {
+        let serial = r.text(0)?;
+        Self::fields(r).with_context(|| {
+            format!(
+                "the book entry for {} in the records",
+                echo_text(&serial, 20)
+            )
+        })
+    }
+
+    fn fields(r: &impl Cells) -> anyhow::Result<BookRow> {
         Ok(BookRow {
             serial: r.text(0)?,
             family: r.maybe_text(1)?.and_then(|f| f.parse().ok()),
-            code: r.parsed(2, Code::parse)?,
-            confidence: r.parsed(3, Confidence::parse_book)?,
+            code: r.parsed(2, "code", Code::parse)?,
+            confidence: r.parsed(3, "confidence", Confidence::parse_book)?,
             source: r.text(4)?,
-            added_at: r.time(5)?,
+            added_at: r.time(5, "time")?,
             added_by: r.text(6)?,
             job: r.maybe_int(7)?,
             job_uid: r.maybe_text(8)?,
@@ -238,8 +278,8 @@ impl BookRow {
 /// A book entry: code, confidence, source.
 pub fn book_entry(r: &impl Cells) -> anyhow::Result<BookEntry> {
     Ok(BookEntry {
-        code: r.parsed(0, Code::parse)?,
-        confidence: r.parsed(1, Confidence::parse_book)?,
+        code: r.parsed(0, "code", Code::parse)?,
+        confidence: r.parsed(1, "confidence", Confidence::parse_book)?,
         source: r.text(2)?,
     })
 }
@@ -247,14 +287,19 @@ pub fn book_entry(r: &impl Cells) -> anyhow::Result<BookEntry> {
 impl DumpRecord {
     /// A recorded dump from [`dump_columns`].
     pub fn read(r: &impl Cells) -> anyhow::Result<DumpRecord> {
+        let sha = r.text(0)?;
+        Self::fields(r).with_context(|| format!("the dump {} in the records", echo_text(&sha, 12)))
+    }
+
+    fn fields(r: &impl Cells) -> anyhow::Result<DumpRecord> {
         Ok(DumpRecord {
             sha256: r.text(0)?,
             bytes: r.bytes(1)?,
             model: r.text(2)?,
-            code: r.parsed(3, Code::parse)?,
+            code: r.parsed(3, "code", Code::parse)?,
             known_by: r.text(4)?,
             source: r.text(5)?,
-            added_at: r.time(6)?,
+            added_at: r.time(6, "time")?,
             added_by: r.text(7)?,
         })
     }
@@ -263,6 +308,12 @@ impl DumpRecord {
 impl LayoutRecord {
     /// An imported layout from [`layout_columns`].
     pub fn read(r: &impl Cells) -> anyhow::Result<LayoutRecord> {
+        let uid = r.text(0)?;
+        Self::fields(r)
+            .with_context(|| format!("the layout {} in the records", echo_text(&uid, 20)))
+    }
+
+    fn fields(r: &impl Cells) -> anyhow::Result<LayoutRecord> {
         Ok(LayoutRecord {
             uid: r.text(0)?,
             model: r.text(1)?,
@@ -273,7 +324,7 @@ impl LayoutRecord {
             codes: r.int(6)?,
             evidence: r.words(7)?,
             origin: r.text(8)?,
-            added_at: r.time(9)?,
+            added_at: r.time(9, "time")?,
             added_by: r.text(10)?,
         })
     }

@@ -34,7 +34,7 @@ pub(super) fn merge_in(
             }
             None => {
                 report.jobs.0 += 1;
-                tx.insert_job(&job.as_new(), Some(&job.created_at))?
+                tx.insert_job(&job.as_new(), job.created_at.stored().as_deref())?
             }
         };
         done(1);
@@ -46,17 +46,17 @@ pub(super) fn merge_in(
                 source: a.source.clone(),
                 confidence: a.confidence,
             };
-            let new = tx.insert_try(id, &t, Some(&a.at))?;
+            let new = tx.insert_try(id, &t, a.at.stored().as_deref())?;
             count(&mut report.tries, new);
             done(1);
         }
         for n in &job.later_notes {
-            let new = tx.insert_note(id, n, Some(&n.at))?;
+            let new = tx.insert_note(id, n, n.at.stored().as_deref())?;
             count(&mut report.notes, new);
             done(1);
         }
         for e in &job.evidence {
-            let new = tx.insert_evidence(id, e, Some(&e.at))?;
+            let new = tx.insert_evidence(id, e, e.at.stored().as_deref())?;
             count(&mut report.evidence, new);
             done(1);
         }
@@ -66,7 +66,7 @@ pub(super) fn merge_in(
             Some(uid) => tx.job_id_by_uid(uid)?,
             None => None,
         };
-        let added = tx.insert_entry(&row.as_new(), job, Some(&row.added_at))?;
+        let added = tx.insert_entry(&row.as_new(), job, row.added_at.stored().as_deref())?;
         count(&mut report.book, added == Added::New);
         done(1);
     }
@@ -82,12 +82,12 @@ pub(super) fn merge_few(
     done: &dyn Fn(u64),
 ) -> anyhow::Result<()> {
     for d in &from.dumps {
-        let new = tx.insert_dump(d, Some(&d.added_at))?;
+        let new = tx.insert_dump(d, d.added_at.stored().as_deref())?;
         count(&mut report.dumps, new);
         done(1);
     }
     for l in &from.layouts {
-        let new = tx.insert_layout(l, Some(&l.added_at))?;
+        let new = tx.insert_layout(l, l.added_at.stored().as_deref())?;
         count(&mut report.layouts, new);
         done(1);
     }

@@ -3,6 +3,7 @@
 //! implementations: an embedded SQLite file on one bench ([`SqliteStore`]) and
 //! a PostgreSQL server shared by several benches ([`PgStore`]).
 
+mod at;
 mod cells;
 mod copy;
 mod import;
@@ -29,6 +30,7 @@ use anyhow::bail;
 use crate::decode::{BookEntry, Code, CodeBook, Confidence};
 use crate::serial::{Family, diagnose, echo_text};
 
+pub use at::At;
 pub use copy::{copy, snapshot};
 pub use import::{import_csv, unclosed_quote};
 pub(crate) use memory::seed_entries;
@@ -319,7 +321,7 @@ fn add_note_in(tx: &mut impl Tx, job: i64, note: &str) -> anyhow::Result<()> {
     storable("note", &[note])?;
     tx.job_facts(job)?.ok_or_else(|| no_job(job))?;
     let n = JobNote {
-        at: String::new(),
+        at: At::UNSTAMPED,
         text: note.to_string(),
         uid: new_uid(),
     };
@@ -380,12 +382,14 @@ fn rolled_back(e: anyhow::Error) -> anyhow::Result<ImportReport> {
 
 /// The warnings the job log holds for a serial, for the decoder.
 fn job_warnings(records: &dyn Records, serial: &str) -> Vec<String> {
-    records
-        .jobs(&JobFilter::serial(serial))
-        .unwrap_or_default()
-        .iter()
-        .filter_map(JobRow::recoded_text)
-        .collect()
+    match records.jobs(&JobFilter::serial(serial)) {
+        Ok(jobs) => jobs.iter().filter_map(JobRow::recoded_text).collect(),
+        // A log that cannot be read is said, never taken for a clean one.
+        Err(e) => vec![format!(
+            "the job log cannot be read ({e:#}), so whether this radio refused a code before \
+             cannot be checked"
+        )],
+    }
 }
 
 /// Opens the records for reading; `None` when there are none yet (no file,

@@ -303,7 +303,7 @@ pub(super) fn merge(
             w.write(&[
                 &ord,
                 &job.uid,
-                &job.created_at,
+                &job.created_at.stored(),
                 &job.workstation,
                 &job.branch,
                 &job.vehicle,
@@ -330,7 +330,7 @@ pub(super) fn merge(
                 w,
                 ord,
                 &row.as_new(),
-                Some(&row.added_at),
+                row.added_at.stored().as_deref(),
                 row.job_uid.as_deref(),
             )
         },
@@ -363,7 +363,7 @@ fn copy_job_records(
                 &ord,
                 &job,
                 &a.uid,
-                &a.at,
+                &a.at.stored(),
                 &a.code.to_string(),
                 &a.outcome.id(),
                 &a.source,
@@ -381,7 +381,7 @@ fn copy_job_records(
         done,
         ord,
         notes,
-        |w, ord, (job, n)| w.write(&[&ord, &job, &n.uid, &n.at, &n.text]),
+        |w, ord, (job, n)| w.write(&[&ord, &job, &n.uid, &n.at.stored(), &n.text]),
     )?;
     let files = jobs
         .iter()
@@ -398,7 +398,7 @@ fn copy_job_records(
                 &ord,
                 &job,
                 &e.uid,
-                &e.at,
+                &e.at.stored(),
                 &e.kind.id(),
                 &e.path,
                 &e.size,

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::new_uid;
+use super::{At, new_uid};
 use crate::decode::{Code, Confidence};
 use crate::serial::{Family, echo_text};
 
@@ -15,7 +15,7 @@ pub struct BookRow {
     pub code: Code,
     pub confidence: Confidence,
     pub source: String,
-    pub added_at: String,
+    pub added_at: At,
     pub added_by: String,
     pub job: Option<i64>,
     /// The job's identity across stores, for `db copy`.
@@ -146,7 +146,7 @@ impl NewTry {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Attempt {
-    pub at: String,
+    pub at: At,
     pub code: Code,
     pub outcome: TryOutcome,
     /// Where the code came from when it was tried ("" when not known).
@@ -250,7 +250,7 @@ impl std::fmt::Display for EvidenceKind {
 /// a video of the entry, a proof of ownership.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct EvidenceRow {
-    pub at: String,
+    pub at: At,
     /// label-photo, display-photo, entry-video, proof or other.
     pub kind: EvidenceKind,
     pub path: String,
@@ -268,7 +268,7 @@ pub struct EvidenceRow {
 /// A note added to a job after it started.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JobNote {
-    pub at: String,
+    pub at: At,
     pub text: String,
     pub uid: String,
 }
@@ -276,7 +276,7 @@ pub struct JobNote {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct JobRow {
     pub id: i64,
-    pub created_at: String,
+    pub created_at: At,
     pub workstation: String,
     pub branch: String,
     pub vehicle: String,
@@ -315,10 +315,7 @@ impl JobRow {
         format!(
             "{:>4}  {:<16}  {:<12}  {:<15}  {}",
             self.id,
-            self.created_at
-                .get(..16)
-                .unwrap_or(&self.created_at)
-                .replace('T', " "),
+            self.created_at.minute(),
             echo_text(&self.vehicle, 12),
             echo_text(&self.serial, 15),
             if tries.is_empty() {
@@ -448,7 +445,7 @@ pub struct DumpRecord {
     /// by the radio", "the technician's word".
     pub known_by: String,
     pub source: String,
-    pub added_at: String,
+    pub added_at: At,
     pub added_by: String,
 }
 
@@ -468,7 +465,7 @@ pub struct LayoutRecord {
     /// Where it was learned and who imported it.
     pub origin: String,
     #[serde(default)]
-    pub added_at: String,
+    pub added_at: At,
     #[serde(default)]
     pub added_by: String,
 }
