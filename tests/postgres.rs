@@ -1270,18 +1270,14 @@ fn stalling_after_login(server: &pg::Server) -> u16 {
     port
 }
 
-/// A server that stops answering after the login: reading answers from the
-/// algorithms with the records said to be unreachable, and writing ends
-/// with status 3, each within a bound, never a hang.
-#[test]
-fn a_server_that_stops_answering_after_login_is_offline_within_a_bound() {
-    let test = "a_server_that_stops_answering_after_login_is_offline_within_a_bound";
-    let Some(server) = pg::server(test) else {
-        return;
-    };
+/// The test's database on a server the tests started, and an address for it
+/// through a relay that stalls after the login; `None` (said) where the
+/// tests started no server.
+fn a_server_that_stalls(test: &str) -> Option<(String, String)> {
+    let server = pg::server(test)?;
     if server.dir.is_none() {
         println!("radiocode tests: {test}: DID NOT RUN: it needs a server the tests started");
-        return;
+        return None;
     }
     let url = server.prepared_database();
     let db = PgPlace::parse(&url).unwrap().dbname;
@@ -1290,6 +1286,18 @@ fn a_server_that_stops_answering_after_login_is_offline_within_a_bound() {
         "postgres://{}:{PASSWORD}@127.0.0.1:{port}/{db}?sslmode=disable",
         pg::SUPERUSER
     );
+    Some((url, stalled))
+}
+
+/// A server that stops answering after the login: reading answers from the
+/// algorithms with the records said to be unreachable, and writing ends
+/// with status 3, each within a bound, never a hang.
+#[test]
+fn a_server_that_stops_answering_after_login_is_offline_within_a_bound() {
+    let test = "a_server_that_stops_answering_after_login_is_offline_within_a_bound";
+    let Some((url, stalled)) = a_server_that_stalls(test) else {
+        return;
+    };
     let start = Instant::now();
     let out = rc(&stalled, &["decode", "J727"]);
     let took = start.elapsed();
@@ -1321,20 +1329,9 @@ fn a_server_that_stops_answering_after_login_is_offline_within_a_bound() {
 #[test]
 fn a_stalled_server_never_holds_the_workbench_keys() {
     let test = "a_stalled_server_never_holds_the_workbench_keys";
-    let Some(server) = pg::server(test) else {
+    let Some((_, stalled)) = a_server_that_stalls(test) else {
         return;
     };
-    if server.dir.is_none() {
-        println!("radiocode tests: {test}: DID NOT RUN: it needs a server the tests started");
-        return;
-    }
-    let url = server.prepared_database();
-    let db = PgPlace::parse(&url).unwrap().dbname;
-    let port = stalling_after_login(server);
-    let stalled = format!(
-        "postgres://{}:{PASSWORD}@127.0.0.1:{port}/{db}?sslmode=disable",
-        pg::SUPERUSER
-    );
     let (_, place) = server_place(&stalled);
     let mut app = App::new(Box::new(store::MemoryBook::seed()), false).with_records(
         None,

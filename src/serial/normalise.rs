@@ -271,7 +271,7 @@ fn wrong_length(t: &[Typed], want: usize, family: Family, d: &mut Diagnosis) {
 
 /// One character read against its slot of the template: what it is read
 /// as, with a finding when it was read as something else or is wrong.
-#[inline]
+#[inline(always)]
 fn read_slot(slot: Slot, c: &Typed, family: Family, d: &mut Diagnosis) -> char {
     let p = c.at();
     // Said as a person counts: the first character is position 1.

@@ -254,6 +254,10 @@ impl Records for PgStore {
                 .iter()
                 .map(|r| r.try_get(0))
                 .collect::<Result<_, _>>()?;
+            if ids.is_empty() {
+                // No job chosen: nothing on one either, and no more round trips.
+                return Ok((jobs, Vec::new(), Vec::new(), Vec::new()));
+            }
             let mut of_jobs = |columns: String, table: &str| {
                 c.query(
                     &format!(

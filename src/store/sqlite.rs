@@ -470,32 +470,30 @@ impl Records for SqliteStore {
                     OR replace(vehicle, ' ', '') LIKE ?1 ESCAPE '\\') \
                AND (?2 IS NULL OR branch = ?2) AND (?3 IS NULL OR id = ?3) \
                AND (?4 IS NULL OR serial = ?4)";
+        static SQL: std::sync::OnceLock<[String; 4]> = std::sync::OnceLock::new();
+        let [jobs_sql, tries_sql, files_sql, notes_sql] = SQL.get_or_init(|| {
+            let query = |columns: String, table: &str, chosen_by: &str, order: &str| {
+                format!(
+                    "SELECT {columns} FROM {table} WHERE {chosen_by} IN ({CHOSEN}) \
+                     ORDER BY {order}"
+                )
+            };
+            [
+                query(job_columns(as_stored), "jobs", "id", "id DESC"),
+                query(attempt_columns(as_stored), "attempts", "job_id", "id"),
+                query(evidence_columns(as_stored), "evidence", "job_id", "id"),
+                query(note_columns(as_stored), "job_notes", "job_id", "id"),
+            ]
+        });
         let params = params![filter.pattern(), filter.branch, filter.id, filter.serial];
-        let query = |columns: String, table: &str, chosen_by: &str, order: &str| {
-            format!(
-                "SELECT {columns} FROM {table} WHERE {chosen_by} IN ({CHOSEN}) ORDER BY {order}"
-            )
-        };
-        let jobs = self.read_rows(
-            &query(job_columns(as_stored), "jobs", "id", "id DESC"),
-            params,
-            |r| JobRow::read(r),
-        )?;
-        let tries = self.read_rows(
-            &query(attempt_columns(as_stored), "attempts", "job_id", "id"),
-            params,
-            |r| Attempt::read(r),
-        )?;
-        let files = self.read_rows(
-            &query(evidence_columns(as_stored), "evidence", "job_id", "id"),
-            params,
-            |r| EvidenceRow::read(r),
-        )?;
-        let notes = self.read_rows(
-            &query(note_columns(as_stored), "job_notes", "job_id", "id"),
-            params,
-            |r| JobNote::read(r),
-        )?;
+        let jobs = self.read_rows(jobs_sql, params, |r| JobRow::read(r))?;
+        if jobs.is_empty() {
+            // No job chosen: nothing on one either.
+            return Ok(jobs);
+        }
+        let tries = self.read_rows(tries_sql, params, |r| Attempt::read(r))?;
+        let files = self.read_rows(files_sql, params, |r| EvidenceRow::read(r))?;
+        let notes = self.read_rows(notes_sql, params, |r| JobNote::read(r))?;
         Ok(assembled(jobs, tries, files, notes))
     }
 

@@ -73,31 +73,35 @@ impl Lookups {
 
     /// An answer that is there now.
     pub fn try_answer(&mut self) -> Option<Answer> {
-        let (_, rx) = self.line.as_ref()?;
-        match rx.try_recv() {
-            Ok(a) => {
-                self.waiting = self.waiting.saturating_sub(1);
-                Some(a)
-            }
-            Err(TryRecvError::Empty) => None,
-            Err(TryRecvError::Disconnected) => {
-                self.line = None;
-                self.waiting = 0;
-                None
-            }
-        }
+        self.answer(|rx| match rx.try_recv() {
+            Ok(a) => Ok(Some(a)),
+            Err(TryRecvError::Empty) => Ok(None),
+            Err(TryRecvError::Disconnected) => Err(()),
+        })
     }
 
     /// The next answer, waiting at most `within` for it.
     pub fn answer_within(&mut self, within: Duration) -> Option<Answer> {
+        self.answer(|rx| match rx.recv_timeout(within) {
+            Ok(a) => Ok(Some(a)),
+            Err(RecvTimeoutError::Timeout) => Ok(None),
+            Err(RecvTimeoutError::Disconnected) => Err(()),
+        })
+    }
+
+    /// An answer as `take` gets it; a reader that ended leaves nothing waiting.
+    fn answer(
+        &mut self,
+        take: impl FnOnce(&Receiver<Answer>) -> Result<Option<Answer>, ()>,
+    ) -> Option<Answer> {
         let (_, rx) = self.line.as_ref()?;
-        match rx.recv_timeout(within) {
-            Ok(a) => {
+        match take(rx) {
+            Ok(Some(a)) => {
                 self.waiting = self.waiting.saturating_sub(1);
                 Some(a)
             }
-            Err(RecvTimeoutError::Timeout) => None,
-            Err(RecvTimeoutError::Disconnected) => {
+            Ok(None) => None,
+            Err(()) => {
                 self.line = None;
                 self.waiting = 0;
                 None
