@@ -239,7 +239,6 @@ fn read_template(t: &[Typed], family: Family, d: &mut Diagnosis) -> Option<Compa
 
 /// The finding for a serial of the wrong length: how many are missing, or
 /// where the extra ones start.
-#[cold]
 fn wrong_length(t: &[Typed], want: usize, family: Family, d: &mut Diagnosis) {
     let n = t.len();
     let (message, position) = if n < want {
