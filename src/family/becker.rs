@@ -59,6 +59,7 @@ pub const SPEC: Spec = Spec {
         len: 14,
         starts: [&['B', '8'], &['E']],
     }),
+    printed_cue: None,
 };
 
 fn detect(t: &[Typed]) -> Option<Rank> {

@@ -61,6 +61,7 @@ pub const SPEC: Spec = Spec {
         len: 14,
         starts: [&['B', '8'], &['P']],
     }),
+    printed_cue: None,
 };
 
 fn detect(t: &[Typed]) -> Option<Rank> {

@@ -255,6 +255,13 @@ pub struct Spec {
     /// ("SERIALBP234612345678"): its length and the letters it starts with,
     /// each as printed or as OCR misreads it.
     pub run_together: Option<RunTogether>,
+    /// Words a label prints beside this family's serial, when its shape
+    /// alone says too little to take it from printed text (a letter and
+    /// three digits are also a unit number's, a year's, a date's): such a
+    /// serial is read off a photo only on a line that names it, or the line
+    /// after. Written as the label prints them, compared without spaces,
+    /// dashes or dots.
+    pub printed_cue: Option<&'static [&'static str]>,
 }
 
 /// The models a family's chip dumps belong to: the letters and four digits
@@ -271,6 +278,28 @@ pub struct DumpModels {
     pub bare: bool,
     /// How a technician names one, for a message.
     pub words: &'static str,
+}
+
+impl Spec {
+    /// True when `line` names this family's serial by one of its cues
+    /// (or the family needs none). OCR's `0` for `O` is forgiven.
+    pub fn cued_by(&self, line: &str) -> bool {
+        let Some(cues) = self.printed_cue else {
+            return true;
+        };
+        let squeezed: String = line
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .map(|c| match c.to_ascii_uppercase() {
+                '0' => 'O',
+                c => c,
+            })
+            .collect();
+        cues.iter().any(|cue| {
+            let cue: String = cue.chars().filter(|c| c.is_alphanumeric()).collect();
+            squeezed.contains(&cue.to_ascii_uppercase())
+        })
+    }
 }
 
 /// How to find a serial run together with the word before it.

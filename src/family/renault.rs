@@ -40,6 +40,7 @@ pub const SPEC: Spec = Spec {
     owns_part_numbers: false,
     in_barcode: Some(precode_in_barcode),
     run_together: None,
+    printed_cue: Some(&["PRE CODE"]),
 };
 
 /// A letter and three digits; `T` and a letter and three digits; and, last

@@ -43,6 +43,7 @@ pub const SPEC: Spec = Spec {
     owns_part_numbers: false,
     in_barcode: None,
     run_together: None,
+    printed_cue: None,
 };
 
 /// `M0` before six digits: labels print it, the serial is `M` + 6 digits.

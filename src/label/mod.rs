@@ -340,12 +340,42 @@ fn serial_in_lines(
     near_miss: &mut Vec<Finding>,
 ) -> Option<Found> {
     let mut best: Option<Found> = None;
-    for line in lines {
+    for (n, line) in lines.iter().enumerate() {
+        // A label names a weak-shaped serial on its line or the one before.
+        let cued = |f: Option<family::Family>| {
+            f.is_none_or(|f| {
+                let spec = f.spec();
+                spec.cued_by(&line.text) || n > 0 && spec.cued_by(&lines[n - 1].text)
+            })
+        };
         for piece in pieces(&line.text) {
             if piece.chars().count() < 4 || piece.chars().count() > serial::MAX_INPUT_CHARS {
                 continue;
             }
+            // A label's long number printed under its barcode holds the
+            // serial by the family's barcode rule (281150063RTJ727).
+            if let Some(found) = serial_in_long_number(&piece, line.area) {
+                best.get_or_insert(found);
+                break;
+            }
             let d = serial::diagnose(&piece, None);
+            if d.serial.is_some() && !d.has_errors() && !cued(d.family) {
+                // The shape alone: a unit number, a part number's group, a
+                // year or a date read as a serial. Never offered.
+                if !others.iter().any(|o| o.text == piece) {
+                    let f = d.family.map_or("", |f| f.name());
+                    others.push(Other {
+                        text: piece,
+                        what: format!(
+                            "has the shape of a {f} serial, but the label does not name it as one"
+                        ),
+                        source: Source::Text,
+                        symbology: None,
+                        area: line.area,
+                    });
+                }
+                continue;
+            }
             if let Some(serial) = d.serial.clone()
                 && !d.has_errors()
             {
@@ -385,6 +415,35 @@ fn serial_in_lines(
     best
 }
 
+/// A serial inside a label's long number as printed (one word of ten or
+/// more letters and digits, the serial at its end), by a family's barcode
+/// rule.
+fn serial_in_long_number(piece: &str, area: Area) -> Option<Found> {
+    if piece.chars().count() < 10 || !piece.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let (serial, rule) = family::serial_in_barcode(piece)?;
+    if !piece.ends_with(serial.as_str()) {
+        return None;
+    }
+    let d = serial::diagnose(&serial, None);
+    let normal = d.serial.clone().filter(|_| !d.has_errors())?;
+    let mut findings = d.findings;
+    findings.insert(
+        0,
+        Finding::new(Severity::Warning, K::PrefixRemoved, None, rule),
+    );
+    Some(Found {
+        exact: false,
+        serial: normal,
+        family: d.family,
+        findings,
+        raw: piece.to_string(),
+        area,
+        symbology: None,
+    })
+}
+
 /// Puts the barcodes' and the printed text's serials together.
 fn settle(
     reading: &mut Reading,
@@ -407,7 +466,10 @@ fn settle(
     let several = !reading.findings.is_empty();
     match (first, from_text) {
         (Some(b), Some(t)) if b.serial == t.serial => {
-            reading.sure = !several;
+            // The barcode's own number printed under it, read by the same
+            // rule, is no second witness.
+            let second_witness = t.raw != b.raw;
+            reading.sure = !several && (b.exact || second_witness);
             take(reading, b, Source::Barcode);
         }
         (Some(b), Some(t)) => {
@@ -472,5 +534,75 @@ fn no_serial_message(reading: &Reading) -> Cow<'static, str> {
              serial is elsewhere on the label"
         )
         .into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(lines: &[&str]) -> (Option<String>, Vec<Other>) {
+        let lines: Vec<Line> = lines
+            .iter()
+            .map(|t| Line {
+                text: t.to_string(),
+                area: Area::default(),
+            })
+            .collect();
+        let (mut others, mut near) = (Vec::new(), Vec::new());
+        let found = serial_in_lines(&lines, &mut others, &mut near);
+        (found.map(|f| f.serial.to_string()), others)
+    }
+
+    #[test]
+    fn a_number_with_a_precodes_shape_is_no_serial_unless_the_label_names_it() {
+        for lines in [
+            &["BLAUPUNKT", "8 635 123 394"][..],
+            &["28185 9U10A"],
+            &["2006"],
+            &["KW 07/07"],
+            &["WARRANTY VOID"],
+            &["Mexico 2000"],
+            &["E11 10R-020122"],
+        ] {
+            let (serial, _) = read(lines);
+            assert_eq!(serial, None, "{lines:?}");
+        }
+        // Each is said as what it is.
+        let (_, others) = read(&["BLAUPUNKT", "8 635 123 394"]);
+        assert!(
+            others.iter().any(|o| o.what.contains("unit number")),
+            "{others:?}"
+        );
+        let (_, others) = read(&["2006"]);
+        assert!(
+            others.iter().any(|o| o.what.contains("does not name it")),
+            "{others:?}"
+        );
+    }
+
+    #[test]
+    fn a_precode_the_label_names_is_read() {
+        for (lines, want) in [
+            (&["PRE CODE: J727"][..], "J727"),
+            (&["PRECODE", "J727"], "J727"),
+            (&["PRE-CODE T 295"], "T295"),
+            (&["PREC0DE V010"], "V010"),
+            (&["281150063RTJ727"], "J727"),
+        ] {
+            let (serial, _) = read(lines);
+            assert_eq!(serial.as_deref(), Some(want), "{lines:?}");
+        }
+        // Far from its cue, a precode's shape is not enough.
+        let (serial, _) = read(&["PRE CODE", "RADIO", "J727"]);
+        assert_eq!(serial, None);
+    }
+
+    #[test]
+    fn strong_shapes_need_no_cue() {
+        let (serial, _) = read(&["RADIO", "SERIAL BP234612345678"]);
+        assert_eq!(serial.as_deref(), Some("BP234612345678"));
+        let (serial, _) = read(&["M123456"]);
+        assert_eq!(serial.as_deref(), Some("M123456"));
     }
 }
