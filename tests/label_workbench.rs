@@ -146,3 +146,34 @@ fn a_serial_read_by_a_label_rule_says_so_under_the_field() {
     assert!(s.contains("Photo: barcode, not sure"), "{s}");
     assert!(s.contains("Keypad · 6586"), "{s}");
 }
+
+/// A photo with no serial on it (decoys only) leaves no radio on screen as
+/// if it came from that photo: the serial before it is cleared and said.
+#[test]
+fn a_photo_without_a_serial_leaves_no_radio_on_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("decoys.png");
+    let decoys = Label::default()
+        .line("BLAUPUNKT")
+        .line("WARRANTY VOID")
+        .line("2006");
+    std::fs::write(&path, png(&photo(&decoys, Shot::default()))).unwrap();
+    let mut a = app(120, 40);
+    type_text(&mut a, "J727");
+    assert!(a.outcome.is_some());
+    a.update(Msg::Photo(PhotoMsg::ReadPath(path)));
+    wait(&mut a);
+    assert_eq!(
+        a.input.value(),
+        "",
+        "the radio before stays as if read off the photo"
+    );
+    assert!(a.outcome.is_none());
+    let notice = a.notice.clone().unwrap_or_default();
+    assert!(notice.contains("no serial read off the photo"), "{notice}");
+    assert!(
+        notice.contains("J727 was the radio before, cleared"),
+        "{notice}"
+    );
+    assert!(!screen(&a).contains("6586"), "{}", screen(&a));
+}

@@ -70,8 +70,22 @@ impl App {
             Done::Said(text) => self.notice = Some(text),
             Done::Read(reading) => {
                 let Some(serial) = &reading.serial else {
-                    self.notice =
-                        Some("no serial read off the photo: type it from the label".into());
+                    // The radio before this photo is not this photo's: its
+                    // serial goes, so no code stands as if read off it.
+                    let before = self.input.value().trim().to_string();
+                    self.input = Input::default();
+                    self.serial_origin = None;
+                    self.revalidate();
+                    self.focus = Focus::Serial;
+                    self.notice = Some(if before.is_empty() {
+                        "no serial read off the photo: type it from the label".into()
+                    } else {
+                        format!(
+                            "no serial read off the photo: type it from the label ({} was the \
+                             radio before, cleared)",
+                            crate::serial::echo_text(&before, 20)
+                        )
+                    });
                     return;
                 };
                 self.input = Input::new(serial.to_string());
