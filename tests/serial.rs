@@ -234,3 +234,63 @@ fn an_azerty_number_row_is_read_as_digits() {
     );
     assert!(d.findings.iter().all(|f| f.kind != K::AzertyNumberRow));
 }
+
+/// A serial copied with the label's word before it reads as the serial,
+/// with a finding that the word was left out; positions stay those of the
+/// text as typed.
+#[test]
+fn the_labels_word_before_a_serial_is_left_out_and_said() {
+    for (typed, want) in [
+        ("S/N BP5384 6 4182965", "BP538464182965"),
+        ("S/N: BP5384-6-4182965", "BP538464182965"),
+        ("SN M123456", "M123456"),
+        ("Serial BE4739 12345678", "BE473912345678"),
+        ("SERIAL NO. BP538464182965", "BP538464182965"),
+        ("Ser.-Nr. BP538464182965", "BP538464182965"),
+        ("Serial number: M 123456", "M123456"),
+        ("PRE CODE J727", "J727"),
+        ("PRE-CODE: J727", "J727"),
+    ] {
+        let d = diagnose(typed, None);
+        assert_eq!(d.serial.as_deref(), Some(want), "{typed}: {:?}", d.findings);
+        assert!(
+            d.findings
+                .iter()
+                .any(|f| f.kind == K::PrefixRemoved && f.message.contains("left out")),
+            "{typed}: {:?}",
+            d.findings
+        );
+    }
+    // A misread after the word is flagged where it was typed.
+    let d = diagnose("Serial BP5384 6 41829O5", None);
+    assert_eq!(d.serial.as_deref(), Some("BP538464182905"));
+    assert!(
+        d.findings
+            .iter()
+            .any(|f| f.kind == K::LetterForDigit && f.position == Some(21)),
+        "{:?}",
+        d.findings
+    );
+    // Words that are no label's, or nothing after the word: no serial.
+    for typed in ["SN", "Serial", "HELLO BP538464182965", "S/N 12"] {
+        assert_eq!(diagnose(typed, None).serial, None, "{typed}");
+    }
+}
+
+/// A Renault label's long number typed or scanned whole gives its precode
+/// by the label rule, which is said, never silently.
+#[test]
+fn a_renault_labels_long_number_gives_its_precode_by_the_rule() {
+    let d = diagnose("281150063RTJ727", None);
+    assert_eq!(d.serial.as_deref(), Some("J727"));
+    assert!(
+        d.findings
+            .iter()
+            .any(|f| f.kind == K::PrefixRemoved && f.message.contains("after the T")),
+        "{:?}",
+        d.findings
+    );
+    // Not inside spaced text, and not where two precodes could be meant.
+    assert_eq!(diagnose("281150063 RTJ727", None).serial, None);
+    assert_eq!(diagnose("28TA115TJ727", None).serial, None);
+}

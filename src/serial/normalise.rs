@@ -31,8 +31,110 @@ pub(crate) fn diagnose_into(input: &str, d: &mut Diagnosis) {
     let chosen = d.family;
     read_typed(input, d);
     if d.has_errors() {
+        read_after_label_word(input, chosen, d);
+    }
+    if d.has_errors() {
+        read_long_number(input, chosen, d);
+    }
+    if d.has_errors() {
         read_azerty(input, chosen, d);
     }
+}
+
+/// The words a label prints before its serial, as letters alone: `S/N`,
+/// `SN:`, `Serial`, `SERIAL NO.`, `Ser.-Nr.`, `Serial number`, `PRE CODE`.
+const LABEL_WORDS: [&str; 8] = [
+    "SN",
+    "SERIAL",
+    "SERIALNO",
+    "SERIALNR",
+    "SERNR",
+    "SERNO",
+    "SERIALNUMBER",
+    "PRECODE",
+];
+
+/// Text copied with the label's word before the serial (`S/N BP5384 6
+/// 4182965`): when the text after the word reads as a valid serial (and the
+/// whole did not), that reading stands, with a finding that the word was
+/// left out. The word is blanked, not cut, so every position stays that of
+/// the text as typed.
+fn read_after_label_word(input: &str, chosen: Option<Family>, d: &mut Diagnosis) {
+    let chars: Vec<char> = input.chars().collect();
+    let mut letters = String::new();
+    let mut best = None;
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_digit() {
+            break;
+        }
+        if c.is_alphabetic() {
+            letters.push(c.to_ascii_uppercase());
+            continue;
+        }
+        // A word ends at a space or a mark: is what came before a label's?
+        if LABEL_WORDS.contains(&letters.as_str()) {
+            best = Some((i, letters.clone()));
+        }
+    }
+    let Some((end, word)) = best else {
+        return;
+    };
+    let blanked: String = chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| if i < end { ' ' } else { c })
+        .collect();
+    let mut alt = Diagnosis::new(chosen);
+    read_typed(&blanked, &mut alt);
+    if alt.has_errors() || alt.serial.is_none() {
+        return;
+    }
+    let shown: String = chars[..end].iter().collect();
+    alt.findings.insert(
+        0,
+        Finding::new(
+            Severity::Info,
+            K::PrefixRemoved,
+            Some(0),
+            format!(
+                "'{}' is the label's word before the serial ({word}): left out",
+                shown.trim()
+            ),
+        ),
+    );
+    *d = alt;
+}
+
+/// A label's long number typed or scanned whole (a Renault label's
+/// `281150063RTJ727`): the serial it holds by its family's barcode rule,
+/// which a finding names. Never for text with spaces or marks in it.
+fn read_long_number(input: &str, chosen: Option<Family>, d: &mut Diagnosis) {
+    let t = input.trim();
+    if t.chars().count() < 10 || !t.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return;
+    }
+    let Some((serial, rule)) = family::serial_in_barcode(t) else {
+        return;
+    };
+    if !t.ends_with(serial.as_str()) {
+        return;
+    }
+    let mut alt = Diagnosis::new(chosen);
+    read_typed(&serial, &mut alt);
+    if alt.has_errors() || alt.serial.is_none() {
+        return;
+    }
+    // The positions are those of the serial inside the number.
+    let start =
+        input.chars().count() - serial.chars().count() - (input.len() - input.trim_end().len());
+    for f in &mut alt.findings {
+        f.position = f.position.map(|p| p + start);
+    }
+    alt.findings.insert(
+        0,
+        Finding::new(Severity::Warning, K::PrefixRemoved, Some(0), rule),
+    );
+    *d = alt;
 }
 
 /// The number row of a French (AZERTY) keyboard, 1 to 0, unshifted: what a
