@@ -530,3 +530,24 @@ fn a_label_photo_attached_to_a_job_is_read_and_checked_against_its_serial() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(!text(&out).contains("reads"), "{}", text(&out));
 }
+
+/// With only the barcodes asked for, a photo whose barcodes hold no serial
+/// is not blamed: the technician is told to read its printed text, not to
+/// take the photo again.
+#[test]
+fn no_text_asked_for_says_to_read_the_text_not_to_retake_the_photo() {
+    let dir = tempfile::tempdir().unwrap();
+    let photo_file = write(
+        dir.path(),
+        "printed.png",
+        png(&photo(
+            &Label::default().line("SERIAL BP234612345678"),
+            Shot::default(),
+        )),
+    );
+    let out = label(dir.path(), &["--no-text"], &[&photo_file], false);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let said = text(&out);
+    assert!(said.contains("Read it again without --no-text"), "{said}");
+    assert!(!said.contains("Photograph the label"), "{said}");
+}

@@ -56,6 +56,9 @@ pub enum TextRead {
     Failed(String),
 }
 
+/// Why the printed text was not tried when only barcodes were asked for.
+const NOT_ASKED: &str = "not asked for";
+
 /// A number read off the label that is not the serial.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Other {
@@ -204,7 +207,7 @@ pub fn read_photo(grey: &Grey, options: &Options) -> Result<Reading, Failure> {
         others: Vec::new(),
         area: None,
         text_serial: None,
-        printed_text: TextRead::NotTried("not asked for".to_string()),
+        printed_text: TextRead::NotTried(NOT_ASKED.to_string()),
         width: grey.width,
         height: grey.height,
     };
@@ -518,6 +521,19 @@ fn loud(message: String) -> Finding {
 
 /// Why no serial was read, and what to do.
 fn no_serial_message(reading: &Reading) -> Cow<'static, str> {
+    // Only the barcodes were asked for: the photo may be fine.
+    if matches!(&reading.printed_text, TextRead::NotTried(why) if why == NOT_ASKED) {
+        let seen = if reading.others.is_empty() {
+            "no barcode holds a serial"
+        } else {
+            "only other numbers were read (see below)"
+        };
+        return format!(
+            "no serial on this photo's barcodes: {seen}, and its printed text was not asked \
+             for. Read it again without --no-text, or type the serial from the label"
+        )
+        .into();
+    }
     let text = match &reading.printed_text {
         TextRead::Read(_) => "",
         TextRead::NotTried(_) | TextRead::Failed(_) => ", and the printed text was not read",
