@@ -177,3 +177,34 @@ fn a_photo_without_a_serial_leaves_no_radio_on_screen() {
     );
     assert!(!screen(&a).contains("6586"), "{}", screen(&a));
 }
+
+/// F5's dialog says what is wrong inside itself and keeps the path typed:
+/// Enter on nothing asks for a path; a file that is not a photo brings the
+/// dialog back with its path and the reason, to be put right.
+#[test]
+fn the_photo_dialog_keeps_the_path_and_says_what_is_wrong_inside() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = app(100, 30);
+    key(&mut a, KeyCode::F(5));
+    key(&mut a, KeyCode::Enter);
+    let s = screen(&a);
+    assert!(s.contains("Read a label photo"), "the dialog stays: {s}");
+    assert!(s.contains("type or drop the photo's path first"), "{s}");
+    let bad = dir.path().join("notes.txt");
+    std::fs::write(&bad, "not a photo").unwrap();
+    type_text(&mut a, bad.to_str().unwrap());
+    let s = screen(&a);
+    assert!(
+        !s.contains("path first"),
+        "typing clears the complaint: {s}"
+    );
+    key(&mut a, KeyCode::Enter);
+    wait(&mut a);
+    let s = screen(&a);
+    assert!(s.contains("Read a label photo"), "the dialog is back: {s}");
+    assert!(s.contains("notes.txt"), "with the path: {s}");
+    assert!(s.contains("is not a JPEG or PNG photo"), "and why: {s}");
+    // Put right in place: the path is there to edit, Esc leaves.
+    key(&mut a, KeyCode::Esc);
+    assert!(!screen(&a).contains("Read a label photo"));
+}

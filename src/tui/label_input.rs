@@ -6,7 +6,7 @@ use std::time::Instant;
 use tui_input::Input;
 
 use super::paste::{MAX_PASTE, insert_text};
-use super::photo::{Done, PhotoMsg, SerialOrigin, photo_path};
+use super::photo::{Done, PhotoAsk, PhotoMsg, SerialOrigin, photo_path};
 use super::scan::ScanKey;
 use super::state::{App, Focus, Overlay, View};
 
@@ -32,32 +32,38 @@ impl App {
     pub(super) fn on_photo(&mut self, msg: PhotoMsg) {
         let msg = match msg {
             PhotoMsg::Ask => {
-                self.overlay = Overlay::PhotoPath(Input::default());
+                self.overlay = Overlay::PhotoPath(PhotoAsk::default());
                 return;
             }
             PhotoMsg::PathEdit(req) => {
-                if let Overlay::PhotoPath(path) = &mut self.overlay {
-                    path.handle(req);
+                if let Overlay::PhotoPath(ask) = &mut self.overlay
+                    && ask.path.handle(req).is_some_and(|c| c.value)
+                {
+                    ask.error = None;
                 }
                 return;
             }
             PhotoMsg::PathPaste(text) => {
-                if let Overlay::PhotoPath(path) = &mut self.overlay {
-                    insert_text(path, &text);
+                if let Overlay::PhotoPath(ask) = &mut self.overlay {
+                    insert_text(&mut ask.path, &text);
+                    ask.error = None;
                 }
                 return;
             }
             PhotoMsg::Read => {
-                let Overlay::PhotoPath(typed) = std::mem::take(&mut self.overlay) else {
+                let Overlay::PhotoPath(ask) = &mut self.overlay else {
                     return;
                 };
-                if typed.value().trim().is_empty() {
-                    self.notice = Some("no photo read: no path was typed".to_string());
+                let typed = ask.path.value().to_string();
+                if typed.trim().is_empty() {
+                    // Said where the technician is looking; the dialog stays.
+                    ask.error = Some("type or drop the photo's path first".to_string());
                     return;
                 }
-                PhotoMsg::ReadPath(crate::session::typed_path(typed.value()))
+                self.overlay = Overlay::None;
+                PhotoMsg::ReadTyped(typed)
             }
-            PhotoMsg::ReadPath(_) | PhotoMsg::Stop => {
+            PhotoMsg::ReadPath(_) | PhotoMsg::ReadTyped(_) | PhotoMsg::Stop => {
                 if matches!(self.overlay, Overlay::PhotoPath(_)) {
                     self.overlay = Overlay::None;
                 }
@@ -68,6 +74,16 @@ impl App {
         match self.photo.update(msg) {
             Done::Nothing => {}
             Done::Said(text) => self.notice = Some(text),
+            // A path typed in the dialog that did not give a photo: the
+            // dialog comes back with it, and says why, to put it right.
+            Done::Failed(why, Some(typed)) if !self.overlay.is_open() => {
+                self.overlay = Overlay::PhotoPath(PhotoAsk {
+                    path: Input::new(typed),
+                    error: Some(why.clone()),
+                });
+                self.notice = Some(why);
+            }
+            Done::Failed(why, _) => self.notice = Some(why),
             Done::Read(reading) => {
                 let Some(serial) = &reading.serial else {
                     // The radio before this photo is not this photo's: its
@@ -130,8 +146,9 @@ impl App {
         } else if let Some(path) = photo_path(text) {
             // A photo's path pasted or dropped: the photo is read.
             self.on_photo(PhotoMsg::ReadPath(path));
-        } else if let Overlay::PhotoPath(path) = &mut self.overlay {
-            insert_text(path, text);
+        } else if let Overlay::PhotoPath(ask) = &mut self.overlay {
+            insert_text(&mut ask.path, text);
+            ask.error = None;
         } else {
             self.serial_origin = None;
             insert_text(&mut self.input, text);

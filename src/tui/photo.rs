@@ -13,7 +13,7 @@ use ratatui::layout::{Rect, Size};
 use ratatui_image::Resize;
 use ratatui_image::picker::Picker;
 use ratatui_image::protocol::Protocol;
-use tui_input::InputRequest;
+use tui_input::{Input, InputRequest};
 
 use crate::label::{self, Failure, Options, Reading, Step};
 
@@ -29,6 +29,8 @@ pub enum PhotoMsg {
     Read,
     /// Read this photo (a path pasted or dropped).
     ReadPath(PathBuf),
+    /// Read the photo at the path typed in F5's dialog (kept, should it fail).
+    ReadTyped(String),
     /// Stop the reading under way.
     Stop,
     /// See what the reading has done.
@@ -69,6 +71,8 @@ pub struct Shown {
 /// The reading under way.
 struct Underway {
     file: String,
+    /// The path as typed in F5's dialog, when it came from there.
+    asked: Option<String>,
     stop: Arc<AtomicBool>,
     events: Receiver<Event>,
     step: Step,
@@ -109,13 +113,23 @@ impl std::fmt::Debug for PhotoView {
     }
 }
 
+/// F5's question: the path being typed, and what went wrong with the last
+/// one (said inside the dialog, the path kept to be put right).
+#[derive(Clone, Debug, Default)]
+pub struct PhotoAsk {
+    pub path: Input,
+    pub error: Option<String>,
+}
+
 /// What an update did.
 pub enum Done {
     Nothing,
     /// A photo was read: its serial goes into the field.
     Read(Reading),
-    /// The reading stopped or failed: what to say.
+    /// The reading stopped: what to say.
     Said(String),
+    /// The photo could not be read: why, and the path as it was asked for.
+    Failed(String, Option<String>),
 }
 
 impl PhotoView {
@@ -131,7 +145,11 @@ impl PhotoView {
                 Done::Nothing
             }
             PhotoMsg::ReadPath(path) => {
-                self.start(path);
+                self.start(path, None);
+                Done::Nothing
+            }
+            PhotoMsg::ReadTyped(typed) => {
+                self.start(crate::session::typed_path(&typed), Some(typed));
                 Done::Nothing
             }
             PhotoMsg::Stop => {
@@ -147,7 +165,7 @@ impl PhotoView {
 
     /// Starts reading `path` on a thread of its own; a reading already under
     /// way is stopped.
-    fn start(&mut self, path: PathBuf) {
+    fn start(&mut self, path: PathBuf, asked: Option<String>) {
         if let Some(old) = self.underway.take() {
             old.stop.store(true, Ordering::Relaxed);
         }
@@ -174,6 +192,7 @@ impl PhotoView {
         });
         self.error = None;
         self.underway = Some(Underway {
+            asked,
             file,
             stop,
             events,
@@ -190,6 +209,7 @@ impl PhotoView {
                 Ok(Event::Step(s)) => job.step = s,
                 Ok(Event::Done(result)) => {
                     let file = job.file.clone();
+                    let job_asked = job.asked.clone();
                     self.underway = None;
                     return match *result {
                         Ok((reading, image)) => {
@@ -203,7 +223,7 @@ impl PhotoView {
                         }
                         Err(Failure::Unreadable(why)) => {
                             self.error = Some(why.clone());
-                            Done::Said(why)
+                            Done::Failed(why, job_asked)
                         }
                         Err(Failure::Stopped) => Done::Said(format!("stopped reading {file}")),
                     };

@@ -66,7 +66,7 @@ pub enum Overlay {
     /// "The radio accepted it?" before a confirmed code book entry is made.
     ConfirmAccept(ConfirmAccept),
     /// The path of a label photo to read (F5).
-    PhotoPath(Input),
+    PhotoPath(super::photo::PhotoAsk),
 }
 
 /// Which overlay is open, without its state.

@@ -326,7 +326,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Overlay::JobForm(form) => job_form::render(form, &theme, area, frame),
         Overlay::CodeFromElsewhere(entry) => entry::render_code(entry, &theme, area, frame),
         Overlay::ConfirmAccept(c) => entry::render_confirm(c, &theme, area, frame),
-        Overlay::PhotoPath(path) => photo::render_ask(path, &theme, area, frame),
+        Overlay::PhotoPath(ask) => photo::render_ask(ask, &theme, area, frame),
         Overlay::None => {}
     }
 }

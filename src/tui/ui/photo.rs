@@ -2,12 +2,12 @@
 //! (the terminal's graphics where it has them, half-blocks elsewhere), and
 //! the popup that asks for a photo's path.
 
+use crate::tui::photo::PhotoAsk;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui_image::Image;
-use tui_input::Input;
 
 use super::serial::visible;
 use super::{Theme, centered, draw};
@@ -39,7 +39,8 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
 }
 
 /// F5: the path of the photo to read.
-pub fn render_ask(path: &Input, theme: &Theme, area: Rect, frame: &mut Frame) {
+pub fn render_ask(ask: &PhotoAsk, theme: &Theme, area: Rect, frame: &mut Frame) {
+    let path = &ask.path;
     let popup = centered(area, 70, 9);
     frame.render_widget(Clear, popup);
     let title = Line::raw(" Read a label photo (F5) ");
@@ -57,10 +58,16 @@ pub fn render_ask(path: &Input, theme: &Theme, area: Rect, frame: &mut Frame) {
             theme.title(),
         ),
         Line::raw(""),
-        Line::styled(
-            "Barcodes first, then the printed text. Enter reads · Esc closes",
-            theme.dim(),
-        ),
+        match &ask.error {
+            Some(e) => Line::styled(
+                crate::finding::visible_text(e).into_owned(),
+                theme.severity(crate::serial::Severity::Error),
+            ),
+            None => Line::styled(
+                "Barcodes first, then the printed text. Enter reads · Esc closes",
+                theme.dim(),
+            ),
+        },
     ];
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
     if inner.height > 1 {
