@@ -84,37 +84,41 @@ impl App {
                 self.notice = Some(why);
             }
             Done::Failed(why, _) => self.notice = Some(why),
-            Done::Read(reading) => {
-                let Some(serial) = &reading.serial else {
-                    // The radio before this photo is not this photo's: its
-                    // serial goes, so no code stands as if read off it.
-                    let before = self.input.value().trim().to_string();
-                    self.input = Input::default();
-                    self.serial_origin = None;
-                    self.revalidate();
-                    self.focus = Focus::Serial;
-                    self.notice = Some(if before.is_empty() {
-                        "no serial read off the photo: type it from the label".into()
-                    } else {
-                        format!(
-                            "no serial read off the photo: type it from the label ({} was the \
-                             radio before, cleared)",
-                            crate::serial::echo_text(&before, 20)
-                        )
-                    });
-                    return;
-                };
-                self.input = Input::new(serial.to_string());
-                self.focus = Focus::Serial;
-                self.revalidate();
-                self.serial_origin = reading.source.map(SerialOrigin::Photo);
-                self.notice = Some(if reading.sure {
-                    format!("read {serial} off the photo: sure")
-                } else {
-                    format!("read {serial} off the photo: not sure, check it on the label")
-                });
-            }
+            Done::Read(reading) => self.took_reading(&reading),
         }
+    }
+
+    /// A photo read: its serial into the field, marked; none clears the
+    /// radio before it.
+    fn took_reading(&mut self, reading: &crate::label::Reading) {
+        let Some(serial) = &reading.serial else {
+            // The radio before this photo is not this photo's: its
+            // serial goes, so no code stands as if read off it.
+            let before = self.input.value().trim().to_string();
+            self.input = Input::default();
+            self.serial_origin = None;
+            self.revalidate();
+            self.focus = Focus::Serial;
+            self.notice = Some(if before.is_empty() {
+                "no serial read off the photo: type it from the label".into()
+            } else {
+                format!(
+                    "no serial read off the photo: type it from the label ({} was the \
+                     radio before, cleared)",
+                    crate::serial::echo_text(&before, 20)
+                )
+            });
+            return;
+        };
+        self.input = Input::new(serial.to_string());
+        self.focus = Focus::Serial;
+        self.revalidate();
+        self.serial_origin = reading.source.map(SerialOrigin::Photo);
+        self.notice = Some(if reading.sure {
+            format!("read {serial} off the photo: sure")
+        } else {
+            format!("read {serial} off the photo: not sure, check it on the label")
+        });
     }
 }
 
