@@ -60,6 +60,7 @@ pub const SPEC: Spec = Spec {
         starts: [&['B', '8'], &['E']],
     }),
     printed_cue: None,
+    brand_words: &["BECKER"],
 };
 
 fn detect(t: &[Typed]) -> Option<Rank> {

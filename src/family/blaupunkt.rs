@@ -62,6 +62,7 @@ pub const SPEC: Spec = Spec {
         starts: [&['B', '8'], &['P']],
     }),
     printed_cue: None,
+    brand_words: &["BLAUPUNKT"],
 };
 
 fn detect(t: &[Typed]) -> Option<Rank> {

@@ -262,6 +262,9 @@ pub struct Spec {
     /// after. Written as the label prints them, compared without spaces,
     /// dashes or dots.
     pub printed_cue: Option<&'static [&'static str]>,
+    /// The maker's names its labels print: a label that names another
+    /// family's maker and not this one's holds no serial of this family.
+    pub brand_words: &'static [&'static str],
 }
 
 /// The models a family's chip dumps belong to: the letters and four digits
@@ -281,6 +284,12 @@ pub struct DumpModels {
 }
 
 impl Spec {
+    /// True when `line` prints one of this family's maker's names.
+    pub fn branded_by(&self, line: &str) -> bool {
+        let upper = line.to_uppercase();
+        self.brand_words.iter().any(|w| upper.contains(w))
+    }
+
     /// True when `line` names this family's serial by one of its cues
     /// (or the family needs none). OCR's `0` for `O` is forgiven.
     pub fn cued_by(&self, line: &str) -> bool {

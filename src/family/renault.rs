@@ -41,6 +41,7 @@ pub const SPEC: Spec = Spec {
     in_barcode: Some(precode_in_barcode),
     run_together: None,
     printed_cue: Some(&["PRE CODE"]),
+    brand_words: &[],
 };
 
 /// A letter and three digits; `T` and a letter and three digits; and, last

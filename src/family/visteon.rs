@@ -44,6 +44,7 @@ pub const SPEC: Spec = Spec {
     in_barcode: None,
     run_together: None,
     printed_cue: None,
+    brand_words: &["VISTEON", "FORD"],
 };
 
 /// `M0` before six digits: labels print it, the serial is `M` + 6 digits.

@@ -343,6 +343,13 @@ fn serial_in_lines(
     near_miss: &mut Vec<Finding>,
 ) -> Option<Found> {
     let mut best: Option<Found> = None;
+    // The makers the label names: a serial of another maker's family is
+    // not on it.
+    let named: Vec<Family> = family::ALL
+        .into_iter()
+        .filter(|f| lines.iter().any(|l| f.spec().branded_by(&l.text)))
+        .collect();
+    let off_brand = |f: Option<Family>| f.is_some_and(|f| !named.is_empty() && !named.contains(&f));
     for (n, line) in lines.iter().enumerate() {
         // A label names a weak-shaped serial on its line or the one before.
         let cued = |f: Option<family::Family>| {
@@ -357,11 +364,30 @@ fn serial_in_lines(
             }
             // A label's long number printed under its barcode holds the
             // serial by the family's barcode rule (281150063RTJ727).
-            if let Some(found) = serial_in_long_number(&piece, line.area) {
+            if let Some(found) = serial_in_long_number(&piece, line.area)
+                && !off_brand(found.family)
+            {
                 best.get_or_insert(found);
                 break;
             }
             let d = serial::diagnose(&piece, None);
+            if d.serial.is_some() && !d.has_errors() && off_brand(d.family) {
+                if !others.iter().any(|o| o.text == piece) {
+                    let makers: Vec<&str> = named.iter().map(|f| f.name()).collect();
+                    let f = d.family.map_or("", |f| f.name());
+                    others.push(Other {
+                        text: piece,
+                        what: format!(
+                            "has the shape of a {f} serial, but the label is a {}: not its serial",
+                            makers.join(" or ")
+                        ),
+                        source: Source::Text,
+                        symbology: None,
+                        area: line.area,
+                    });
+                }
+                continue;
+            }
             if d.serial.is_some() && !d.has_errors() && !cued(d.family) {
                 // The shape alone: a unit number, a part number's group, a
                 // year or a date read as a serial. Never offered.
@@ -612,6 +638,28 @@ mod tests {
         // Far from its cue, a precode's shape is not enough.
         let (serial, _) = read(&["PRE CODE", "RADIO", "J727"]);
         assert_eq!(serial, None);
+    }
+
+    #[test]
+    fn a_serial_of_another_makers_family_is_not_on_a_branded_label() {
+        let (serial, others) = read(&["BLAUPUNKT", "M123456"]);
+        assert_eq!(serial, None);
+        assert!(
+            others
+                .iter()
+                .any(|o| o.what.contains("the label is a Blaupunkt")),
+            "{others:?}"
+        );
+        let (serial, _) = read(&["BECKER", "PRE CODE J727"]);
+        assert_eq!(serial, None);
+        for (lines, want) in [
+            (&["VISTEON", "M123456"][..], "M123456"),
+            (&["Blaupunkt", "SERIAL BP234612345678"], "BP234612345678"),
+            (&["BECKER", "BE4739 12345678"], "BE473912345678"),
+        ] {
+            let (serial, _) = read(lines);
+            assert_eq!(serial.as_deref(), Some(want), "{lines:?}");
+        }
     }
 
     #[test]
