@@ -349,15 +349,7 @@ fn serial_in_lines(
         .into_iter()
         .filter(|f| lines.iter().any(|l| f.spec().branded_by(&l.text)))
         .collect();
-    let off_brand = |f: Option<Family>| f.is_some_and(|f| !named.is_empty() && !named.contains(&f));
     for (n, line) in lines.iter().enumerate() {
-        // A label names a weak-shaped serial on its line or the one before.
-        let cued = |f: Option<family::Family>| {
-            f.is_none_or(|f| {
-                let spec = f.spec();
-                spec.cued_by(&line.text) || n > 0 && spec.cued_by(&lines[n - 1].text)
-            })
-        };
         for piece in pieces(&line.text) {
             if piece.chars().count() < 4 || piece.chars().count() > serial::MAX_INPUT_CHARS {
                 continue;
@@ -365,44 +357,14 @@ fn serial_in_lines(
             // A label's long number printed under its barcode holds the
             // serial by the family's barcode rule (281150063RTJ727).
             if let Some(found) = serial_in_long_number(&piece, line.area)
-                && !off_brand(found.family)
+                && !off_brand(found.family, &named)
             {
                 best.get_or_insert(found);
                 break;
             }
             let d = serial::diagnose(&piece, None);
-            if d.serial.is_some() && !d.has_errors() && off_brand(d.family) {
-                if !others.iter().any(|o| o.text == piece) {
-                    let makers: Vec<&str> = named.iter().map(|f| f.name()).collect();
-                    let f = d.family.map_or("", |f| f.name());
-                    others.push(Other {
-                        text: piece,
-                        what: format!(
-                            "has the shape of a {f} serial, but the label is a {}: not its serial",
-                            makers.join(" or ")
-                        ),
-                        source: Source::Text,
-                        symbology: None,
-                        area: line.area,
-                    });
-                }
-                continue;
-            }
-            if d.serial.is_some() && !d.has_errors() && !cued(d.family) {
-                // The shape alone: a unit number, a part number's group, a
-                // year or a date read as a serial. Never offered.
-                if !others.iter().any(|o| o.text == piece) {
-                    let f = d.family.map_or("", |f| f.name());
-                    others.push(Other {
-                        text: piece,
-                        what: format!(
-                            "has the shape of a {f} serial, but the label does not name it as one"
-                        ),
-                        source: Source::Text,
-                        symbology: None,
-                        area: line.area,
-                    });
-                }
+            if let Some(what) = contradicted(&d, &named, lines, n) {
+                set_aside(others, piece, what, line.area);
                 continue;
             }
             if let Some(serial) = d.serial.clone()
@@ -425,15 +387,7 @@ fn serial_in_lines(
                 break;
             }
             if let Some(what) = not_a_serial(&d) {
-                if !others.iter().any(|o| o.text == piece) {
-                    others.push(Other {
-                        text: piece,
-                        what,
-                        source: Source::Text,
-                        symbology: None,
-                        area: line.area,
-                    });
-                }
+                set_aside(others, piece, what, line.area);
                 break;
             }
             if near_miss.is_empty() && d.family.is_some() && d.findings.len() <= 3 {
@@ -442,6 +396,52 @@ fn serial_in_lines(
         }
     }
     best
+}
+
+/// True when the label names makers and not this family's.
+fn off_brand(f: Option<Family>, named: &[Family]) -> bool {
+    f.is_some_and(|f| !named.is_empty() && !named.contains(&f))
+}
+
+/// Why a valid serial read on line `n` is not this label's: another
+/// maker's family, or a shape that says too little and a label that does
+/// not name it there (a unit number, a part number's group, a year or a
+/// date read as a precode).
+fn contradicted(
+    d: &serial::Diagnosis,
+    named: &[Family],
+    lines: &[Line],
+    n: usize,
+) -> Option<String> {
+    if d.serial.is_none() || d.has_errors() {
+        return None;
+    }
+    let family = d.family?;
+    let f = family.name();
+    if off_brand(Some(family), named) {
+        let makers: Vec<&str> = named.iter().map(|f| f.name()).collect();
+        return Some(format!(
+            "has the shape of a {f} serial, but the label is a {}: not its serial",
+            makers.join(" or ")
+        ));
+    }
+    // A label names a weak-shaped serial on its line or the one before.
+    let spec = family.spec();
+    let cued = spec.cued_by(&lines[n].text) || n > 0 && spec.cued_by(&lines[n - 1].text);
+    (!cued).then(|| format!("has the shape of a {f} serial, but the label does not name it as one"))
+}
+
+/// Keeps a printed number that is not the serial, once, with what it is.
+fn set_aside(others: &mut Vec<Other>, text: String, what: String, area: Area) {
+    if !others.iter().any(|o| o.text == text) {
+        others.push(Other {
+            text,
+            what,
+            source: Source::Text,
+            symbology: None,
+            area,
+        });
+    }
 }
 
 /// A serial inside a label's long number as printed (one word of ten or
