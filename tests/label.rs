@@ -516,6 +516,14 @@ fn a_label_photo_attached_to_a_job_is_read_and_checked_against_its_serial() {
         export.contains("\"serial_read\": \"BP538461234568\""),
         "{export}"
     );
+    // The job list marks the job whose label photo reads another serial.
+    let list = text(&jobs(&["jobs", "list"]));
+    assert!(list.contains("LABEL PHOTO READS BP538461234568"), "{list}");
+    let listed = text(&jobs(&["jobs", "list", "--format", "json"]));
+    assert!(
+        listed.contains("\"label_photo_reads\": \"BP538461234568\""),
+        "{listed}"
+    );
 
     // Other evidence is not read as a label.
     let out = jobs(&[

@@ -492,12 +492,16 @@ fn write_jobs(out: &mut Out, rows: &[JobRow], format: ListFormat) -> anyhow::Res
                 #[serde(flatten)]
                 job: &'a JobRow,
                 suspected_recoded: bool,
+                /// The serial a label photo of the job reads, where it differs.
+                #[serde(skip_serializing_if = "Option::is_none")]
+                label_photo_reads: Option<&'a str>,
             }
             let rows: Vec<JobJson> = rows
                 .iter()
                 .map(|job| JobJson {
                     job,
                     suspected_recoded: job.suspected_recoded().is_some(),
+                    label_photo_reads: job.label_reads_otherwise(),
                 })
                 .collect();
             out.text(&super::output::json_pretty(&rows)?)?;

@@ -312,7 +312,7 @@ impl JobRow {
     /// One line for a list: number, when, vehicle, serial, tries.
     pub fn summary_line(&self) -> String {
         let tries = self.tries_text();
-        format!(
+        let mut line = format!(
             "{:>4}  {:<16}  {:<12}  {:<15}  {}",
             self.id,
             self.created_at.minute(),
@@ -323,15 +323,25 @@ impl JobRow {
             } else {
                 &tries
             }
-        ) + if self.suspected_recoded().is_some() {
-            "  "
-        } else {
-            ""
-        } + if self.suspected_recoded().is_some() {
-            crate::advice::SUSPECTED
-        } else {
-            ""
+        );
+        if self.suspected_recoded().is_some() {
+            line.push_str("  ");
+            line.push_str(crate::advice::SUSPECTED);
         }
+        if let Some(read) = self.label_reads_otherwise() {
+            line.push_str(&format!("  LABEL PHOTO READS {}", echo_text(read, 15)));
+        }
+        line
+    }
+
+    /// The serial a label photo attached to the job reads, where it is not
+    /// the job's: the job was typed from another label, or the label
+    /// misread.
+    pub fn label_reads_otherwise(&self) -> Option<&str> {
+        self.evidence
+            .iter()
+            .map(|e| e.serial_read.as_str())
+            .find(|read| !read.is_empty() && *read != self.serial)
     }
 
     /// The refused try that makes this radio suspect: re-coded or swapped.
