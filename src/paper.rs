@@ -301,11 +301,6 @@ pub fn not_the_serial(d: &Diagnosis) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// A recorded time as a reader wants it: 2026-11-22 09:30:00 UTC.
-fn when(at: crate::store::At) -> String {
-    at.shown()
-}
-
 fn tries_table(attempts: &[Attempt]) -> Block {
     Block::Table {
         head: ["time", "code", "source", "confidence", "the radio"]
@@ -315,7 +310,7 @@ fn tries_table(attempts: &[Attempt]) -> Block {
             .iter()
             .map(|a| {
                 vec![
-                    when(a.at),
+                    a.at.shown(),
                     a.code.to_string(),
                     if a.source.is_empty() {
                         "not recorded".into()
@@ -344,7 +339,7 @@ fn waits(family: Option<Family>, attempts: &[Attempt]) -> Vec<String> {
                 "refusal {refused} ({} at {}) started a {minutes}-minute wait with the radio \
                  on, by the {} rule{}",
                 a.code,
-                when(a.at),
+                a.at.shown(),
                 profile.name,
                 if profile.lockout.borrowed {
                     " (borrowed from another unit)"
@@ -366,7 +361,7 @@ pub fn job_card(job: &JobRow, garage: Option<&str>) -> Doc {
     doc.rows(vec![
         ("garage", garage.unwrap_or_default().to_string()),
         ("job", job.id.to_string()),
-        ("started", when(job.created_at)),
+        ("started", job.created_at.shown()),
         ("vehicle", job.vehicle.clone()),
         ("proof of ownership seen", job.ownership_proof.clone()),
         ("bench", job.workstation.clone()),
@@ -429,7 +424,11 @@ fn outcome_text(job: &JobRow) -> String {
         .iter()
         .find(|a| a.outcome == TryOutcome::Accepted);
     match accepted {
-        Some(a) => format!("Unlocked: the radio accepted {} at {}.", a.code, when(a.at)),
+        Some(a) => format!(
+            "Unlocked: the radio accepted {} at {}.",
+            a.code,
+            a.at.shown()
+        ),
         None if job.attempts.is_empty() => "Not unlocked yet: no code tried.".to_string(),
         None => format!(
             "Not unlocked: {} code{} refused.",
@@ -463,7 +462,7 @@ fn evidence_blocks(doc: &mut Doc, job: &JobRow) {
                         },
                         e.size.to_string(),
                         e.sha256.clone(),
-                        when(e.at),
+                        e.at.shown(),
                     ]
                 })
                 .collect(),
@@ -558,7 +557,7 @@ pub fn request_sheet(
                 .map(|r| {
                     vec![
                         r.attempt.code.to_string(),
-                        when(r.attempt.at),
+                        r.attempt.at.shown(),
                         r.job.to_string(),
                         format!("{} {}", r.attempt.source, r.attempt.confidence_text())
                             .trim()

@@ -379,3 +379,15 @@ pub fn serial_in_barcode(text: &str) -> Option<(String, &'static str)> {
     ALL.into_iter()
         .find_map(|f| f.spec().in_barcode.and_then(|rule| rule(text)))
 }
+
+/// A label's long number printed, typed or scanned whole (a Renault
+/// label's `281150063RTJ727`: one word of ten or more letters and digits)
+/// whose end is a serial by its family's barcode rule: the serial and the
+/// rule in words.
+pub fn serial_in_long_number(text: &str) -> Option<(String, &'static str)> {
+    let t = text.trim();
+    if t.chars().count() < 10 || !t.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    serial_in_barcode(t).filter(|(serial, _)| t.ends_with(serial.as_str()))
+}

@@ -444,17 +444,10 @@ fn set_aside(others: &mut Vec<Other>, text: String, what: String, area: Area) {
     }
 }
 
-/// A serial inside a label's long number as printed (one word of ten or
-/// more letters and digits, the serial at its end), by a family's barcode
-/// rule.
+/// A serial inside a label's long number as printed
+/// ([`family::serial_in_long_number`]).
 fn serial_in_long_number(piece: &str, area: Area) -> Option<Found> {
-    if piece.chars().count() < 10 || !piece.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return None;
-    }
-    let (serial, rule) = family::serial_in_barcode(piece)?;
-    if !piece.ends_with(serial.as_str()) {
-        return None;
-    }
+    let (serial, rule) = family::serial_in_long_number(piece)?;
     let d = serial::diagnose(&serial, None);
     let normal = d.serial.clone().filter(|_| !d.has_errors())?;
     let mut findings = d.findings;

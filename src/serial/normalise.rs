@@ -109,16 +109,9 @@ fn read_after_label_word(input: &str, chosen: Option<Family>, d: &mut Diagnosis)
 /// `281150063RTJ727`): the serial it holds by its family's barcode rule,
 /// which a finding names. Never for text with spaces or marks in it.
 fn read_long_number(input: &str, chosen: Option<Family>, d: &mut Diagnosis) {
-    let t = input.trim();
-    if t.chars().count() < 10 || !t.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return;
-    }
-    let Some((serial, rule)) = family::serial_in_barcode(t) else {
+    let Some((serial, rule)) = family::serial_in_long_number(input) else {
         return;
     };
-    if !t.ends_with(serial.as_str()) {
-        return;
-    }
     let mut alt = Diagnosis::new(chosen);
     read_typed(&serial, &mut alt);
     if alt.has_errors() || alt.serial.is_none() {

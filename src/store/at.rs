@@ -16,10 +16,6 @@ impl At {
     /// Not written yet: the store stamps the time it writes the record.
     pub const UNSTAMPED: At = At(None);
 
-    pub fn now() -> At {
-        At(Some(Timestamp::now()))
-    }
-
     pub fn new(t: Timestamp) -> At {
         At(Some(t))
     }
@@ -36,14 +32,6 @@ impl At {
                 crate::serial::echo_text(text, 40)
             )
         })
-    }
-
-    pub fn timestamp(self) -> Option<Timestamp> {
-        self.0
-    }
-
-    pub fn is_stamped(self) -> bool {
-        self.0.is_some()
     }
 
     /// As the records write it, or none for a record not stamped yet: what

@@ -49,58 +49,48 @@ pub trait Cells {
     }
 }
 
-impl Cells for rusqlite::Row<'_> {
-    fn text(&self, i: usize) -> anyhow::Result<String> {
-        Ok(self.get(i)?)
-    }
-    fn maybe_text(&self, i: usize) -> anyhow::Result<Option<String>> {
-        Ok(self.get(i)?)
-    }
-    fn int(&self, i: usize) -> anyhow::Result<i64> {
-        Ok(self.get(i)?)
-    }
-    fn maybe_int(&self, i: usize) -> anyhow::Result<Option<i64>> {
-        Ok(self.get(i)?)
-    }
-    fn flag(&self, i: usize) -> anyhow::Result<bool> {
-        Ok(self.get(i)?)
-    }
-    fn bytes(&self, i: usize) -> anyhow::Result<Vec<u8>> {
-        Ok(self.get(i)?)
-    }
-    fn words(&self, i: usize) -> anyhow::Result<Vec<String>> {
-        let text: String = self.get(i)?;
-        Ok(text
-            .split(',')
-            .filter(|w| !w.is_empty())
-            .map(str::to_string)
-            .collect())
-    }
+/// `Cells` for a database's row type, whose getter is `$get` (rusqlite's
+/// `get`, postgres's `try_get`); `$words` reads a list of words.
+macro_rules! cells_for {
+    ($row:ty, $get:ident, $words:expr) => {
+        impl Cells for $row {
+            fn text(&self, i: usize) -> anyhow::Result<String> {
+                Ok(self.$get(i)?)
+            }
+            fn maybe_text(&self, i: usize) -> anyhow::Result<Option<String>> {
+                Ok(self.$get(i)?)
+            }
+            fn int(&self, i: usize) -> anyhow::Result<i64> {
+                Ok(self.$get(i)?)
+            }
+            fn maybe_int(&self, i: usize) -> anyhow::Result<Option<i64>> {
+                Ok(self.$get(i)?)
+            }
+            fn flag(&self, i: usize) -> anyhow::Result<bool> {
+                Ok(self.$get(i)?)
+            }
+            fn bytes(&self, i: usize) -> anyhow::Result<Vec<u8>> {
+                Ok(self.$get(i)?)
+            }
+            fn words(&self, i: usize) -> anyhow::Result<Vec<String>> {
+                let words: fn(&Self, usize) -> anyhow::Result<Vec<String>> = $words;
+                words(self, i)
+            }
+        }
+    };
 }
 
-impl Cells for postgres::Row {
-    fn text(&self, i: usize) -> anyhow::Result<String> {
-        Ok(self.try_get(i)?)
-    }
-    fn maybe_text(&self, i: usize) -> anyhow::Result<Option<String>> {
-        Ok(self.try_get(i)?)
-    }
-    fn int(&self, i: usize) -> anyhow::Result<i64> {
-        Ok(self.try_get(i)?)
-    }
-    fn maybe_int(&self, i: usize) -> anyhow::Result<Option<i64>> {
-        Ok(self.try_get(i)?)
-    }
-    fn flag(&self, i: usize) -> anyhow::Result<bool> {
-        Ok(self.try_get(i)?)
-    }
-    fn bytes(&self, i: usize) -> anyhow::Result<Vec<u8>> {
-        Ok(self.try_get(i)?)
-    }
-    fn words(&self, i: usize) -> anyhow::Result<Vec<String>> {
-        Ok(self.try_get(i)?)
-    }
-}
+// A file keeps a list as comma-joined text.
+cells_for!(rusqlite::Row<'_>, get, |r, i| {
+    let text: String = r.get(i)?;
+    Ok(text
+        .split(',')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect())
+});
+// A server keeps it as an array.
+cells_for!(postgres::Row, try_get, |r, i| Ok(r.try_get(i)?));
 
 /// The columns a store selects for each reader, in order; `time` writes a
 /// time column as the store must select it to give the records' text.
