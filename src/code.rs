@@ -74,6 +74,9 @@ pub enum Source {
     /// Typed in by the technician from a document: a Radio Pass card, a
     /// dealer's or a code service's answer, the owner's handbook.
     Entered,
+    /// Worked out from another candidate (a Blaupunkt code's mod-2000
+    /// second try): as sure as a guess, never more, whatever its source.
+    Derived,
 }
 
 impl Source {
@@ -83,6 +86,7 @@ impl Source {
             Source::CodeBook => "code book",
             Source::ChipDump => "chip dump",
             Source::Entered => "entered",
+            Source::Derived => "derived",
         }
     }
 }

@@ -188,14 +188,13 @@ fn the_seeded_public_pairs_answer_without_a_database() {
         codes,
         [
             ("7091", "code-book", "unconfirmed"),
-            ("1091", "code-book", "unconfirmed")
+            ("1091", "derived", "unconfirmed")
         ]
     );
+    let note = rows[0]["candidates"][1]["note"].as_str().unwrap();
     assert!(
-        rows[0]["candidates"][1]["note"]
-            .as_str()
-            .unwrap()
-            .contains("mod 2000")
+        note.contains("mod 2000") && note.contains("from 7091"),
+        "{note}"
     );
     assert_eq!(rows[1]["candidates"][0]["code"], "1222");
     assert_eq!(rows[1]["candidates"][0]["confidence"], "confirmed");

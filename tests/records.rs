@@ -239,11 +239,7 @@ fn blaupunkt_from_the_book_with_the_mod_2000_second_try(f: &Fixture) {
                 Source::CodeBook,
                 Confidence::Unconfirmed
             ),
-            (
-                "1326".to_string(),
-                Source::CodeBook,
-                Confidence::Unconfirmed
-            )
+            ("1326".to_string(), Source::Derived, Confidence::Unconfirmed)
         ]
     );
     let o = decode("BP538469512132", None, r.as_ref());

@@ -555,3 +555,63 @@ fn the_job_search_waits_for_a_pause_and_answers_as_a_message() {
     assert!(a.jobs.rows.is_empty(), "no job matches zz");
     assert!(screen(&a).contains("No job matches 'zz'"), "{}", screen(&a));
 }
+
+#[test]
+fn a_derived_second_try_is_never_confirmed_and_an_accepted_code_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = app_with_records(dir.path(), 120, 40);
+    type_text(&mut a, "BP538461234567");
+    key(&mut a, KeyCode::Enter);
+    key(&mut a, KeyCode::Char('c'));
+    type_text(&mut a, "2468");
+    key(&mut a, KeyCode::Enter);
+    // The radio takes it on a new job.
+    key(&mut a, KeyCode::Char('a'));
+    type_text(&mut a, "AB12 CDE");
+    key(&mut a, KeyCode::Tab);
+    type_text(&mut a, "V5C");
+    key(&mut a, KeyCode::Enter);
+    let s = screen(&a);
+    assert!(s.contains("2468  code book · confirmed"), "{s}");
+    assert!(s.contains("2468: job 1 on"), "confirmed by that job: {s}");
+    assert!(s.contains("0468  derived · unconfirmed"), "{s}");
+    assert!(!s.contains("0468  code book"), "{s}");
+    // The command line says the same.
+    let db = dir.path().join("radiocode.db");
+    let out = common::cli::run(
+        &db,
+        common::cli::NO_CONFIG,
+        &["decode", "--json", "BP538461234567"],
+        &[],
+    );
+    let row: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let c = &row["candidates"];
+    assert_eq!(
+        (c[0]["code"].as_str(), c[0]["confidence"].as_str()),
+        (Some("2468"), Some("confirmed"))
+    );
+    assert_eq!(
+        (
+            c[1]["code"].as_str(),
+            c[1]["source"].as_str(),
+            c[1]["confidence"].as_str()
+        ),
+        (Some("0468"), Some("derived"), Some("unconfirmed"))
+    );
+    assert!(
+        c[1]["note"].as_str().unwrap().contains("from 2468"),
+        "{}",
+        c[1]
+    );
+    let out = common::cli::run(
+        &db,
+        common::cli::NO_CONFIG,
+        &["simulate", "BP538461234567", "--code", "0468"],
+        &[],
+    );
+    let said = common::cli::text(&out);
+    assert!(
+        !said.contains("confirmed") || said.contains("from 2468"),
+        "{said}"
+    );
+}

@@ -185,14 +185,12 @@ impl Outcome {
             }
         }
         // Confirmed entries first, then the algorithm, then weaker book entries;
-        // a stable sort keeps each code's mod-2000 follower right behind it.
-        if candidates.len() > 1 {
-            candidates.sort_by_key(|c| match (c.source, c.confidence) {
-                (Source::CodeBook, Confidence::Confirmed) => 0,
-                (Source::Algorithm, _) => 1,
-                _ => 2,
-            });
-        }
+        // each code's mod-2000 follower right behind it.
+        sort_keeping_followers(candidates, |c| match (c.source, c.confidence) {
+            (Source::CodeBook, Confidence::Confirmed) => 0,
+            (Source::Algorithm, _) => 1,
+            _ => 2,
+        });
         if candidates.is_empty() && spec.algorithm().is_none() {
             d.findings.push(Finding::new(
                 Severity::Info,
@@ -221,20 +219,49 @@ fn book_candidates(family: Family, entries: &[BookEntry]) -> Candidates {
             if out.iter().any(|c| c.code == code) {
                 continue;
             }
-            let note = if i == 0 {
-                e.source.clone()
+            out.push(if i == 0 {
+                Candidate {
+                    code,
+                    source: Source::CodeBook,
+                    confidence: e.confidence,
+                    note: e.source.clone().into(),
+                }
             } else {
-                format!("{MOD_2000_NOTE} (from {})", e.code)
-            };
-            out.push(Candidate {
-                code,
-                source: Source::CodeBook,
-                confidence: e.confidence,
-                note: note.into(),
+                // No radio took this code: it is worked out from the entry.
+                Candidate {
+                    code,
+                    source: Source::Derived,
+                    confidence: Confidence::Unconfirmed,
+                    note: format!(
+                        "{MOD_2000_NOTE}; from {} (code book, {}: {})",
+                        e.code, e.confidence, e.source
+                    )
+                    .into(),
+                }
             });
         }
     }
     out
+}
+
+/// A stable sort of `candidates` by `rank`, where a derived code takes
+/// the rank of the code before it: it stays right behind its source.
+fn sort_keeping_followers(candidates: &mut Candidates, rank: impl Fn(&Candidate) -> u8) {
+    if candidates.len() < 2 {
+        return;
+    }
+    let mut ranks: SmallVec<[u8; 2]> = SmallVec::new();
+    for c in candidates.iter() {
+        let r = match (c.source, ranks.last()) {
+            (Source::Derived, Some(&before)) => before,
+            _ => rank(c),
+        };
+        ranks.push(r);
+    }
+    let mut ranked: SmallVec<[(u8, Candidate); 2]> =
+        ranks.into_iter().zip(candidates.drain(..)).collect();
+    ranked.sort_by_key(|(r, _)| *r);
+    candidates.extend(ranked.into_iter().map(|(_, c)| c));
 }
 
 /// The JSON form of an outcome, as `decode --json` and `batch` print it.
@@ -339,13 +366,12 @@ impl Outcome {
             }
         }
         // A stable sort by strength; confirmed codes and the algorithms keep their lead.
-        self.candidates
-            .sort_by_key(|c| match (c.source, c.confidence) {
-                (Source::CodeBook, Confidence::Confirmed) => 0,
-                (Source::Algorithm, _) => 1,
-                (_, Confidence::Likely) => 2,
-                _ => 3,
-            });
+        sort_keeping_followers(&mut self.candidates, |c| match (c.source, c.confidence) {
+            (Source::CodeBook, Confidence::Confirmed) => 0,
+            (Source::Algorithm, _) => 1,
+            (_, Confidence::Likely) => 2,
+            _ => 3,
+        });
         self.diagnosis
             .findings
             .retain(|f| f.kind != FindingKind::NoPublicAlgorithm);
@@ -360,6 +386,15 @@ impl Outcome {
         if self.status == Status::Invalid {
             return;
         }
+        // A code a radio already accepted (or an algorithm verified) keeps
+        // that word: typed in again, it only moves first.
+        let sure = self.candidates.iter().position(|k| {
+            k.code == c.code && matches!(k.confidence, Confidence::Confirmed | Confidence::Verified)
+        });
+        let c = match sure {
+            Some(i) => self.candidates.remove(i),
+            None => c,
+        };
         self.candidates.retain(|k| k.code != c.code);
         self.candidates.insert(0, c);
         self.diagnosis

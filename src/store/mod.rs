@@ -211,6 +211,9 @@ const PURGED_VEHICLE: &str = "accepted by the radio of [removed]";
 /// Where a confirmed entry from a job came from: the job, its bench and
 /// the day, never the customer's vehicle (that stays in the job log).
 fn accepted_on_job(job: i64, bench: &str, day: &str) -> String {
+    if bench.trim().is_empty() {
+        return format!("job {job} on {day}: accepted by the radio");
+    }
     format!("job {job} at {bench} on {day}: accepted by the radio")
 }
 
