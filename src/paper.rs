@@ -318,7 +318,14 @@ fn tries_table(attempts: &[Attempt]) -> Block {
                         a.source.clone()
                     },
                     a.confidence_text().to_string(),
-                    a.outcome.id().to_string(),
+                    match &a.withdrawn {
+                        None => a.outcome.id().to_string(),
+                        Some(w) => format!(
+                            "{}: WITHDRAWN at {} as recorded by mistake",
+                            a.outcome.id(),
+                            w.at.shown()
+                        ),
+                    },
                 ]
             })
             .collect(),
@@ -332,7 +339,10 @@ fn waits(family: Option<Family>, attempts: &[Attempt]) -> Vec<String> {
     };
     let mut out = Vec::new();
     let mut refused = 0;
-    for a in attempts.iter().filter(|a| a.outcome == TryOutcome::Refused) {
+    let refusals = attempts
+        .iter()
+        .filter(|a| a.stands() && a.outcome == TryOutcome::Refused);
+    for a in refusals {
         refused += 1;
         if let Some(minutes) = profile.wait_after(refused) {
             out.push(format!(
@@ -419,21 +429,19 @@ pub fn job_card(job: &JobRow, garage: Option<&str>) -> Doc {
 
 /// How the job ended, in one sentence.
 fn outcome_text(job: &JobRow) -> String {
-    let accepted = job
-        .attempts
-        .iter()
-        .find(|a| a.outcome == TryOutcome::Accepted);
+    let accepted = job.standing().find(|a| a.outcome == TryOutcome::Accepted);
+    let refused = job.refused_codes().len();
     match accepted {
         Some(a) => format!(
             "Unlocked: the radio accepted {} at {}.",
             a.code,
             a.at.shown()
         ),
-        None if job.attempts.is_empty() => "Not unlocked yet: no code tried.".to_string(),
+        None if refused == 0 => "Not unlocked yet: no code tried.".to_string(),
         None => format!(
             "Not unlocked: {} code{} refused.",
-            job.attempts.len(),
-            if job.attempts.len() == 1 { "" } else { "s" }
+            refused,
+            if refused == 1 { "" } else { "s" }
         ),
     }
 }

@@ -77,6 +77,7 @@ contract!(
     a_nul_character_is_refused_the_same_on_both_stores,
     a_large_import_keeps_the_meaning_of_a_row_at_a_time,
     a_large_copy_keeps_every_record_once_and_in_order,
+    a_withdrawn_refusal_stays_in_the_log_and_counts_for_nothing,
 );
 
 fn entry(serial: &str, code: &str, confidence: Confidence) -> NewEntry {
@@ -841,6 +842,7 @@ fn a_large_copy_keeps_every_record_once_and_in_order(f: &Fixture) {
                 source: "Visteon algorithm".into(),
                 confidence: Some(Confidence::Likely),
                 uid: format!("try-{i}"),
+                withdrawn: None,
             }],
             evidence: if i % 5 == 0 {
                 vec![EvidenceRow {
@@ -864,6 +866,12 @@ fn a_large_copy_keeps_every_record_once_and_in_order(f: &Fixture) {
                     at: at(i + 3),
                     text: format!("note {i}"),
                     uid: format!("note-{i}"),
+                    // Every other one takes back its job's refusal.
+                    withdraws: if i % 6 == 0 {
+                        format!("try-{i}")
+                    } else {
+                        String::new()
+                    },
                 }]
             } else {
                 Vec::new()
@@ -919,6 +927,7 @@ fn a_large_copy_keeps_every_record_once_and_in_order(f: &Fixture) {
         assert_eq!(j.created_at, at(i));
         assert_eq!(j.attempts.len(), 1, "job {i}");
         assert_eq!(j.attempts[0].at, at(i + 1));
+        assert_eq!(j.attempts[0].stands(), !i.is_multiple_of(6), "job {i}");
         assert_eq!(
             j.evidence.len(),
             usize::from(i.is_multiple_of(5)),
@@ -947,4 +956,82 @@ fn a_large_copy_keeps_every_record_once_and_in_order(f: &Fixture) {
             b.serial
         );
     }
+}
+
+fn a_withdrawn_refusal_stays_in_the_log_and_counts_for_nothing(f: &Fixture) {
+    use radiocode::session;
+    let mut r = f.open();
+    let id = r.new_job(&job("J727", "AB12 CDE")).unwrap();
+    // 6586 is the algorithm's verified code; a refusal of it marks the radio.
+    session::record_try_on_job(r.as_mut(), id, code("6586"), TryOutcome::Accepted).unwrap();
+    session::record_try_on_job(r.as_mut(), id, code("6586"), TryOutcome::Refused).unwrap();
+    assert!(
+        !r.warnings("J727").is_empty(),
+        "the refusal makes it suspect"
+    );
+    assert_eq!(session::refused_for(r.as_ref(), "J727").unwrap().len(), 1);
+
+    let gone = session::withdraw_refusal(r.as_mut(), id, code("6586"), "pressed r for a").unwrap();
+    assert_eq!(gone.outcome, TryOutcome::Refused);
+    // A second bench reads the same.
+    let other = f.open();
+    let row = &other.jobs(&JobFilter::job(id)).unwrap()[0];
+    assert_eq!(row.attempts.len(), 2, "both tries stay in the log");
+    let w = row.attempts[1]
+        .withdrawn
+        .as_ref()
+        .expect("marked withdrawn");
+    assert!(w.why.contains("pressed r for a"), "{}", w.why);
+    assert!(w.at >= row.attempts[1].at);
+    assert!(row.notes.contains("withdrew 6586 refused"), "{}", row.notes);
+    assert!(row.suspected_recoded().is_none());
+    assert!(
+        other.warnings("J727").is_empty(),
+        "{:?}",
+        other.warnings("J727")
+    );
+    assert!(
+        session::refused_for(other.as_ref(), "J727")
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(row.tries_text(), "6586 accepted, 6586 refused (withdrawn)");
+    let card = radiocode::paper::job_card(row, None).render(radiocode::paper::Format::Text);
+    assert!(card.contains("Unlocked"), "{card}");
+    assert!(card.contains("WITHDRAWN"), "{card}");
+    assert!(!card.contains("SUSPECTED"), "{card}");
+
+    // Nothing twice, no acceptance, no other job's try.
+    let again = session::withdraw_refusal(r.as_mut(), id, code("6586"), "");
+    assert!(again.is_err());
+    let accepted = row.attempts[0].uid.clone();
+    let e = r.withdraw_try(id, &accepted, "no").unwrap_err();
+    assert!(
+        format!("{e:#}").contains("accepted try cannot be withdrawn"),
+        "{e:#}"
+    );
+    let other_job = r.new_job(&job("J727", "XY99 ZZZ")).unwrap();
+    assert!(
+        r.withdraw_try(other_job, &row.attempts[1].uid, "no")
+            .is_err()
+    );
+    let after = &r.jobs(&JobFilter::job(id)).unwrap()[0];
+    assert_eq!(
+        after.later_notes.len(),
+        1,
+        "the refused writes wrote nothing"
+    );
+
+    // A copy carries the withdrawal with the try.
+    let into = Fixture::sqlite();
+    let mut target = into.open();
+    store::copy(r.as_ref(), target.as_mut()).unwrap();
+    let copied = target
+        .jobs(&JobFilter::serial("J727"))
+        .unwrap()
+        .into_iter()
+        .find(|j| j.vehicle == "AB12 CDE")
+        .unwrap();
+    assert!(copied.attempts[1].withdrawn.is_some());
+    assert!(target.warnings("J727").is_empty());
 }

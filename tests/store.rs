@@ -386,6 +386,7 @@ fn opening_an_older_file_takes_the_vehicle_out_of_its_book_entries() {
     conn.execute_batch(&format!(
         "UPDATE book SET source = 'imported; job {job}: accepted by the radio of AB12 CDE' \
          WHERE job_id = {job}; ALTER TABLE evidence DROP COLUMN serial_read; \
+         ALTER TABLE job_notes DROP COLUMN withdraws; \
          PRAGMA user_version = 4;"
     ))
     .unwrap();
@@ -469,4 +470,50 @@ fn a_time_that_is_not_a_time_is_named_and_nothing_is_lost() {
     }
     let out = rc(&db, &["jobs", "export", "--format", "json"]);
     assert_eq!(String::from_utf8_lossy(&out.stdout), before);
+}
+
+#[test]
+fn a_refusal_recorded_by_mistake_is_withdrawn_from_the_command_line() {
+    let (_dir, db) = temp_db();
+    let ok = |args: &[&str]| {
+        let out = rc(&db, args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            common::cli::text(&out)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    ok(&[
+        "jobs",
+        "add",
+        "J727",
+        "--vehicle",
+        "AB12 CDE",
+        "--proof",
+        "V5C",
+    ]);
+    ok(&["jobs", "try", "1", "6586", "accepted"]);
+    let said = ok(&["jobs", "try", "1", "6586", "refused"]);
+    assert!(said.contains("SUSPECTED"), "{said}");
+    let said = ok(&["jobs", "withdraw", "1", "6586", "--why", "pressed r for a"]);
+    assert!(said.contains("withdrawn"), "{said}");
+    let list = ok(&["jobs", "list"]);
+    assert!(list.contains("6586 refused (withdrawn)"), "{list}");
+    assert!(!list.contains("SUSPECTED"), "{list}");
+    assert!(!ok(&["decode", "J727"]).contains("SUSPECTED"));
+    // Nothing left to withdraw, a bad code, no such job: non-zero, said.
+    for (args, says) in [
+        (&["jobs", "withdraw", "1", "6586"][..], "no refusal of 6586"),
+        (&["jobs", "withdraw", "1", "65"][..], "exactly 4 digits"),
+        (&["jobs", "withdraw", "7", "6586"][..], "no job 7"),
+    ] {
+        let out = rc(&db, args);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            common::cli::text(&out).contains(says),
+            "{}",
+            common::cli::text(&out)
+        );
+    }
 }

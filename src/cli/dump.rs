@@ -270,8 +270,7 @@ fn how_known(
     };
     let jobs = records.jobs(&JobFilter::serial(serial))?;
     if let Some(job) = jobs.iter().find(|j| {
-        j.attempts
-            .iter()
+        j.standing()
             .any(|a| a.code == code && a.outcome == store::TryOutcome::Accepted)
     }) {
         return Ok(Ok(format!("job {}: accepted by the radio", job.id)));

@@ -281,6 +281,17 @@ pub enum JobsCommand {
     },
     /// Add a note to a job.
     Note { job: i64, text: String },
+    /// Take back a refusal recorded by mistake: the try stays in the log,
+    /// marked withdrawn by a note, and counts for nothing from then on
+    /// (waits, the suspicion of a re-coded radio, the job card).
+    Withdraw {
+        job: i64,
+        /// The refused code (its last refusal on the job is withdrawn).
+        code: String,
+        /// Why, for the note.
+        #[arg(long, default_value = "")]
+        why: String,
+    },
     /// Show jobs, newest first.
     List {
         /// Only jobs whose serial or vehicle contains this.

@@ -257,6 +257,23 @@ pub fn jobs(cmd: &JobsCommand, place: &Place, bench: &Bench) -> anyhow::Result<u
                 return Ok(status);
             }
         }
+        JobsCommand::Withdraw { job, code, why } => {
+            let code = match Code::parse(code) {
+                Ok(c) => c,
+                Err(e) => {
+                    say!("radiocode: {e}");
+                    return Ok(EXIT_INVALID);
+                }
+            };
+            let mut records = store::open_writing(place)?;
+            let tried = session::withdraw_refusal(records.as_mut(), *job, code, why)
+                .map_err(|e| e.context(format!("job {job}: nothing was withdrawn")))?;
+            out.line(&format!(
+                "job {job}: {code} refused at {} withdrawn; it stays in the log, marked, and \
+                 counts for nothing",
+                tried.at.shown()
+            ))?;
+        }
         JobsCommand::Note { job, text } => {
             store::open_writing(place)?.add_note(*job, text)?;
             out.line(&format!("job {job}: note added"))?;
@@ -401,6 +418,10 @@ fn leave_out_the_customer(rows: &mut [JobRow]) {
         }
         for a in &mut j.attempts {
             a.source = crate::paper::redact(&a.source, &vehicles);
+            if let Some(w) = &mut a.withdrawn {
+                // Why it was withdrawn is a note: notes are the customer's.
+                w.why.clear();
+            }
         }
     }
 }

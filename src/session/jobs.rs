@@ -35,6 +35,43 @@ pub fn record_try_on_job(
     Ok(t)
 }
 
+/// Withdraws the last refusal of `code` standing on `job`, recorded by
+/// mistake; `why` goes into the note that says so. The refusal stays in
+/// the log, marked; the try plan, the suspicion and the card leave it out.
+pub fn withdraw_refusal(
+    records: &mut dyn Records,
+    job: i64,
+    code: Code,
+    why: &str,
+) -> anyhow::Result<crate::store::Attempt> {
+    let row = one_job(records, job)?;
+    let Some(tried) = row
+        .standing()
+        .filter(|a| a.code == code && a.outcome == TryOutcome::Refused)
+        .last()
+        .cloned()
+    else {
+        let standing = row.tries_text();
+        anyhow::bail!(
+            "job {job} has no refusal of {code} to withdraw (its tries: {})",
+            if standing.is_empty() {
+                "none"
+            } else {
+                &standing
+            }
+        );
+    };
+    let why = why.trim();
+    let note = format!(
+        "withdrew {code} refused at {}: recorded by mistake{}{}",
+        tried.at.shown(),
+        if why.is_empty() { "" } else { ": " },
+        why
+    );
+    records.withdraw_try(job, &tried.uid, &note)?;
+    Ok(tried)
+}
+
 /// One job, or the error that says there is none (exit status 1).
 pub fn one_job(records: &dyn Records, job: i64) -> anyhow::Result<JobRow> {
     records
@@ -51,8 +88,7 @@ pub fn refused_for(records: &dyn Records, serial: &str) -> anyhow::Result<Vec<Re
     let mut out: Vec<Refused> = jobs
         .iter()
         .flat_map(|j| {
-            j.attempts
-                .iter()
+            j.standing()
                 .filter(|a| a.outcome == TryOutcome::Refused)
                 .map(|a| Refused {
                     job: j.id,

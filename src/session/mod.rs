@@ -19,7 +19,7 @@ pub use dump::{
 };
 pub use jobs::{
     JobAsked, JobNeeds, RequestFacts, job_needs, new_job, one_job, record_try_on_job, refused_for,
-    request_facts, tried,
+    request_facts, tried, withdraw_refusal,
 };
 pub use label::{LabelCheck, LabelVerdict, read_label_evidence};
 

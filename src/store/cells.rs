@@ -120,7 +120,7 @@ pub fn evidence_columns(time: fn(&str) -> String) -> String {
 
 /// A later note's columns, after its job's id.
 pub fn note_columns(time: fn(&str) -> String) -> String {
-    format!("job_id, {}, text, uid", time("at"))
+    format!("job_id, {}, text, uid, withdraws", time("at"))
 }
 
 /// A recorded dump's columns.
@@ -190,6 +190,7 @@ impl Attempt {
                 uid: r.text(4)?,
                 source: r.text(5)?,
                 confidence: r.parsed(6, "confidence", try_confidence)?,
+                withdrawn: None,
             },
         ))
     }
@@ -233,6 +234,7 @@ impl JobNote {
                 at: r.time(1, "time")?,
                 text: r.text(2)?,
                 uid: r.text(3)?,
+                withdraws: r.text(4)?,
             },
         ))
     }
@@ -346,6 +348,7 @@ pub fn assembled(
     }
     for job in &mut jobs {
         job.join_notes();
+        job.mark_withdrawn();
     }
     jobs
 }

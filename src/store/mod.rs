@@ -89,6 +89,11 @@ pub trait Records: CodeBook {
     fn record_try(&mut self, job: i64, t: &NewTry) -> anyhow::Result<()>;
     /// Adds a note to a job.
     fn add_note(&mut self, job: i64, note: &str) -> anyhow::Result<()>;
+    /// Withdraws a refused try recorded by mistake (by its identity), with
+    /// a note that says why. The log stays append-only: the try and the
+    /// note are both kept, the note stamped as any record is; from then on
+    /// the try counts for nothing (see [`JobRow::standing`]).
+    fn withdraw_try(&mut self, job: i64, try_uid: &str, why: &str) -> anyhow::Result<()>;
     /// Jobs, newest first.
     fn jobs(&self, filter: &JobFilter) -> anyhow::Result<Vec<JobRow>>;
     /// Records a chip dump as evidence; false when that dump (by its hash)
@@ -126,6 +131,9 @@ trait Tx {
     fn insert_job(&mut self, job: &NewJob, at: Option<&str>) -> anyhow::Result<i64>;
     /// Adds a try unless one with its identity is there; true when new.
     fn insert_try(&mut self, job: i64, t: &NewTry, at: Option<&str>) -> anyhow::Result<bool>;
+    /// A try on a job, by its identity: its outcome, and whether a note
+    /// withdraws it already.
+    fn try_on_job(&mut self, job: i64, uid: &str) -> anyhow::Result<Option<(TryOutcome, bool)>>;
     /// Adds a note unless one with its identity is there; true when new.
     fn insert_note(&mut self, job: i64, n: &JobNote, at: Option<&str>) -> anyhow::Result<bool>;
     /// Adds a book entry, or strengthens the one there.
@@ -327,6 +335,31 @@ fn add_note_in(tx: &mut impl Tx, job: i64, note: &str) -> anyhow::Result<()> {
         at: At::UNSTAMPED,
         text: note.to_string(),
         uid: new_uid(),
+        withdraws: String::new(),
+    };
+    tx.insert_note(job, &n, None)?;
+    Ok(())
+}
+
+fn withdraw_in(tx: &mut impl Tx, job: i64, try_uid: &str, why: &str) -> anyhow::Result<()> {
+    storable("note", &[why])?;
+    tx.job_facts(job)?.ok_or_else(|| no_job(job))?;
+    match tx.try_on_job(job, try_uid)? {
+        None => bail!("job {job} has no such try: nothing was withdrawn"),
+        Some((_, true)) => bail!("that try on job {job} was withdrawn already"),
+        // The radio's acceptance made a confirmed book entry, which other
+        // benches may have used: it is not taken back by a note.
+        Some((TryOutcome::Accepted, false)) => bail!(
+            "an accepted try cannot be withdrawn: it made a confirmed code book entry. Say what \
+             happened with `radiocode jobs note {job} TEXT`"
+        ),
+        Some((TryOutcome::Refused, false)) => {}
+    }
+    let n = JobNote {
+        at: At::UNSTAMPED,
+        text: why.to_string(),
+        uid: new_uid(),
+        withdraws: try_uid.to_string(),
     };
     tx.insert_note(job, &n, None)?;
     Ok(())

@@ -20,7 +20,7 @@ use super::{
     Added, Attempt, BadRow, BookRow, CopyReport, DumpRecord, EvidenceRow, ImportReport, JobFilter,
     JobNote, JobRow, LayoutRecord, NewEntry, NewJob, NewTry, Purged, Records, RecordsEvent,
     Snapshot, Tx, add_note_in, attach_in, job_warnings, new_job_in, purge_in, record_try_in,
-    remove_copies,
+    remove_copies, withdraw_in,
 };
 use crate::decode::{BookEntry, CodeBook};
 
@@ -226,6 +226,10 @@ impl Records for PgStore {
 
     fn add_note(&mut self, job: i64, note: &str) -> anyhow::Result<()> {
         self.in_tx(|tx| add_note_in(tx, job, note))
+    }
+
+    fn withdraw_try(&mut self, job: i64, try_uid: &str, why: &str) -> anyhow::Result<()> {
+        self.in_tx(|tx| withdraw_in(tx, job, try_uid, why))
     }
 
     fn jobs(&self, filter: &JobFilter) -> anyhow::Result<Vec<JobRow>> {

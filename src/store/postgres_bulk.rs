@@ -71,7 +71,7 @@ const TRIES: Stage = Stage {
 
 const NOTES: Stage = Stage {
     table: "rc_stage_notes",
-    columns: "ord bigint, job_uid text, uid text, at text, text text",
+    columns: "ord bigint, job_uid text, uid text, at text, text text, withdraws text",
 };
 
 const EVIDENCE: Stage = Stage {
@@ -127,8 +127,8 @@ const TRIES_INSERT: &str = "
 
 const NOTES_INSERT: &str = "
     WITH written AS (
-        INSERT INTO radiocode.job_notes (uid, job_id, at, text)
-        SELECT s.uid, j.id, coalesce(s.at::timestamptz, now()), s.text
+        INSERT INTO radiocode.job_notes (uid, job_id, at, text, withdraws)
+        SELECT s.uid, j.id, coalesce(s.at::timestamptz, now()), s.text, s.withdraws
         FROM rc_stage_notes s JOIN radiocode.jobs j ON j.uid = s.job_uid ORDER BY s.ord
         ON CONFLICT (uid) DO NOTHING RETURNING 1
     ) SELECT count(*) FROM written";
@@ -381,7 +381,7 @@ fn copy_job_records(
         done,
         ord,
         notes,
-        |w, ord, (job, n)| w.write(&[&ord, &job, &n.uid, &n.at.stored(), &n.text]),
+        |w, ord, (job, n)| w.write(&[&ord, &job, &n.uid, &n.at.stored(), &n.text, &n.withdraws]),
     )?;
     let files = jobs
         .iter()

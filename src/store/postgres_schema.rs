@@ -210,6 +210,11 @@ pub const MIGRATIONS: &[&str] = &[
         length(bytes) <= 196608 AND length(sha256) <= 64 AND length(model) <= 200
         AND length(known_by) <= 4000 AND length(source) <= 10000
         AND length(added_by) <= 4000) NOT VALID;",
+    // 8: a note can withdraw a try recorded by mistake; both stay.
+    "ALTER TABLE radiocode.job_notes ADD COLUMN IF NOT EXISTS withdraws text NOT NULL DEFAULT '';
+    ALTER TABLE radiocode.job_notes DROP CONSTRAINT IF EXISTS job_notes_withdraws_bounded;
+    ALTER TABLE radiocode.job_notes ADD CONSTRAINT job_notes_withdraws_bounded CHECK (
+        length(withdraws) <= 64) NOT VALID;",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -240,7 +245,8 @@ pub const GRANTS: &str = "
         notes, serial_typed) ON radiocode.jobs TO radiocode_technician;
     GRANT INSERT (uid, job_id, at, code, outcome, source, confidence)
         ON radiocode.attempts TO radiocode_technician;
-    GRANT INSERT (uid, job_id, at, text) ON radiocode.job_notes TO radiocode_technician;
+    GRANT INSERT (uid, job_id, at, text, withdraws) ON radiocode.job_notes
+        TO radiocode_technician;
     GRANT INSERT (serial, family, code, confidence, source, added_at, added_by, job_id)
         ON radiocode.book_entries TO radiocode_technician;
     GRANT INSERT (sha256, bytes, model, code, known_by, source, added_at, added_by)

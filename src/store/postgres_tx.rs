@@ -2,8 +2,8 @@
 
 use super::postgres_schema::{RANK, rank};
 use super::{
-    Added, DumpRecord, EvidenceRow, JobNote, LayoutRecord, NewEntry, NewJob, NewTry, Tx, family_of,
-    job_serial,
+    Added, DumpRecord, EvidenceRow, JobNote, LayoutRecord, NewEntry, NewJob, NewTry, TryOutcome,
+    Tx, family_of, job_serial,
 };
 use crate::serial::Family;
 
@@ -73,12 +73,29 @@ impl Tx for postgres::Transaction<'_> {
         Ok(n == 1)
     }
 
+    fn try_on_job(&mut self, job: i64, uid: &str) -> anyhow::Result<Option<(TryOutcome, bool)>> {
+        let row = self.query_opt(
+            "SELECT outcome, EXISTS (SELECT 1 FROM radiocode.job_notes n \
+                 WHERE n.job_id = $1 AND n.withdraws = $2) \
+             FROM radiocode.attempts WHERE job_id = $1 AND uid = $2",
+            &[&job, &uid],
+        )?;
+        row.map(|r| -> anyhow::Result<_> {
+            let outcome: String = r.try_get(0)?;
+            Ok((
+                TryOutcome::parse(&outcome).map_err(anyhow::Error::msg)?,
+                r.try_get(1)?,
+            ))
+        })
+        .transpose()
+    }
+
     fn insert_note(&mut self, job: i64, n: &JobNote, at: Option<&str>) -> anyhow::Result<bool> {
         let n = self.execute(
-            "INSERT INTO radiocode.job_notes (uid, job_id, at, text) \
-             VALUES ($1, $2, coalesce($3::text::timestamptz, now()), $4) \
+            "INSERT INTO radiocode.job_notes (uid, job_id, at, text, withdraws) \
+             VALUES ($1, $2, coalesce($3::text::timestamptz, now()), $4, $5) \
              ON CONFLICT (uid) DO NOTHING",
-            &[&n.uid, &job, &at, &n.text],
+            &[&n.uid, &job, &at, &n.text, &n.withdraws],
         )?;
         Ok(n == 1)
     }

@@ -156,9 +156,27 @@ pub struct Attempt {
     pub confidence: Option<Confidence>,
     #[serde(skip)]
     pub uid: String,
+    /// Set when a later note on the job withdraws this try as recorded by
+    /// mistake: it stays in the log, and counts for nothing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub withdrawn: Option<Withdrawal>,
 }
 
 impl Attempt {
+    /// True unless the try was withdrawn as recorded by mistake.
+    pub fn stands(&self) -> bool {
+        self.withdrawn.is_none()
+    }
+
+    /// "6586 refused", with "(withdrawn)" after a try taken back.
+    pub fn text(&self) -> String {
+        let mut t = format!("{} {}", self.code, self.outcome.id());
+        if !self.stands() {
+            t.push_str(" (withdrawn)");
+        }
+        t
+    }
+
     /// A refusal of a code the radio should have taken: it was confirmed by
     /// a radio before, or comes from a verified algorithm.
     pub fn refused_a_sure_code(&self) -> bool {
@@ -271,6 +289,16 @@ pub struct JobNote {
     pub at: At,
     pub text: String,
     pub uid: String,
+    /// The identity of the try this note withdraws, recorded by mistake
+    /// ("" for a plain note). The try stays in the log, marked.
+    pub withdraws: String,
+}
+
+/// A try taken back: when, and the note that says why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Withdrawal {
+    pub at: At,
+    pub why: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -304,7 +332,7 @@ impl JobRow {
     pub fn tries_text(&self) -> String {
         self.attempts
             .iter()
-            .map(|a| format!("{} {}", a.code, a.outcome.id()))
+            .map(Attempt::text)
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -346,7 +374,25 @@ impl JobRow {
 
     /// The refused try that makes this radio suspect: re-coded or swapped.
     pub fn suspected_recoded(&self) -> Option<&Attempt> {
-        self.attempts.iter().find(|a| a.refused_a_sure_code())
+        self.standing().find(|a| a.refused_a_sure_code())
+    }
+
+    /// The tries that stand: every one not withdrawn, oldest first.
+    pub fn standing(&self) -> impl Iterator<Item = &Attempt> {
+        self.attempts.iter().filter(|a| a.stands())
+    }
+
+    /// The last try that stands.
+    pub fn last_standing(&self) -> Option<&Attempt> {
+        self.standing().last()
+    }
+
+    /// The codes this job's radio refused, in order (withdrawn tries left out).
+    pub fn refused_codes(&self) -> Vec<crate::code::Code> {
+        self.standing()
+            .filter(|a| a.outcome == TryOutcome::Refused)
+            .map(|a| a.code)
+            .collect()
     }
 
     /// The job as it was started, for writing it into another store.
@@ -377,6 +423,23 @@ impl JobRow {
             .filter(|n| !n.is_empty())
             .collect::<Vec<_>>()
             .join("\n");
+    }
+
+    /// Marks each try a later note withdraws; a note naming no try of this
+    /// job changes nothing.
+    pub(super) fn mark_withdrawn(&mut self) {
+        for n in self.later_notes.iter().filter(|n| !n.withdraws.is_empty()) {
+            if let Some(a) = self
+                .attempts
+                .iter_mut()
+                .find(|a| a.uid == n.withdraws && a.withdrawn.is_none())
+            {
+                a.withdrawn = Some(Withdrawal {
+                    at: n.at,
+                    why: n.text.clone(),
+                });
+            }
+        }
     }
 }
 

@@ -14,9 +14,9 @@ use super::cells::{
 use super::sqlite_schema::{self as schema, SCHEMA_VERSION};
 use super::{
     Added, Attempt, BookRow, CopyReport, DumpRecord, EvidenceRow, ImportReport, JobFilter, JobNote,
-    JobRow, LayoutRecord, NewEntry, NewJob, NewTry, Purged, Records, Snapshot, Tx, add_entries_in,
-    add_note_in, attach_in, job_serial, job_warnings, new_job_in, purge_in, record_try_in,
-    remove_copies, seed_entries,
+    JobRow, LayoutRecord, NewEntry, NewJob, NewTry, Purged, Records, Snapshot, TryOutcome, Tx,
+    add_entries_in, add_note_in, attach_in, job_serial, job_warnings, new_job_in, purge_in,
+    record_try_in, remove_copies, seed_entries, withdraw_in,
 };
 use crate::decode::{BookEntry, CodeBook};
 use crate::serial::Family;
@@ -265,13 +265,27 @@ impl Tx for rusqlite::Transaction<'_> {
         Ok(n == 1)
     }
 
+    fn try_on_job(&mut self, job: i64, uid: &str) -> anyhow::Result<Option<(TryOutcome, bool)>> {
+        let row: Option<(String, bool)> = self
+            .query_row(
+                "SELECT outcome, EXISTS (SELECT 1 FROM job_notes n \
+                     WHERE n.job_id = ?1 AND n.withdraws = ?2) \
+                 FROM attempts WHERE job_id = ?1 AND uid = ?2",
+                params![job, uid],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        row.map(|(o, w)| Ok((TryOutcome::parse(&o).map_err(anyhow::Error::msg)?, w)))
+            .transpose()
+    }
+
     fn insert_note(&mut self, job: i64, n: &JobNote, at: Option<&str>) -> anyhow::Result<bool> {
         let n = self.execute(
             &format!(
-                "INSERT INTO job_notes (uid, job_id, at, text) \
-                 VALUES (?1, ?2, coalesce(?3, {NOW}), ?4) ON CONFLICT (uid) DO NOTHING"
+                "INSERT INTO job_notes (uid, job_id, at, text, withdraws) \
+                 VALUES (?1, ?2, coalesce(?3, {NOW}), ?4, ?5) ON CONFLICT (uid) DO NOTHING"
             ),
-            params![n.uid, job, at, n.text],
+            params![n.uid, job, at, n.text, n.withdraws],
         )?;
         Ok(n == 1)
     }
@@ -460,6 +474,10 @@ impl Records for SqliteStore {
 
     fn add_note(&mut self, job: i64, note: &str) -> anyhow::Result<()> {
         in_tx(&mut self.conn, |tx| add_note_in(tx, job, note))
+    }
+
+    fn withdraw_try(&mut self, job: i64, try_uid: &str, why: &str) -> anyhow::Result<()> {
+        in_tx(&mut self.conn, |tx| withdraw_in(tx, job, try_uid, why))
     }
 
     fn jobs(&self, filter: &JobFilter) -> anyhow::Result<Vec<JobRow>> {

@@ -126,6 +126,8 @@ const MIGRATIONS: &[&str] = &[
     WHERE job_id IS NOT NULL AND EXISTS (SELECT 1 FROM jobs WHERE jobs.id = book.job_id);",
     // 6: the serial read off a label photo, kept with the photo.
     "ALTER TABLE evidence ADD COLUMN serial_read TEXT NOT NULL DEFAULT '';",
+    // 7: a note can withdraw a try recorded by mistake; both stay.
+    "ALTER TABLE job_notes ADD COLUMN withdraws TEXT NOT NULL DEFAULT '';",
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -47,13 +47,8 @@ impl App {
             Msg::OpenJob => {
                 if let Some(job) = self.jobs.chosen().cloned() {
                     self.current_job = Some((job.id, job.serial.clone()));
-                    self.last_try = job.attempts.last().map(|t| (t.code, t.outcome));
-                    self.job_refused = job
-                        .attempts
-                        .iter()
-                        .filter(|t| t.outcome == TryOutcome::Refused)
-                        .map(|t| t.code)
-                        .collect();
+                    self.last_try = job.last_standing().map(|t| (t.code, t.outcome));
+                    self.job_refused = job.refused_codes();
                     self.input = Input::new(job.serial.clone());
                     self.view = View::Workbench;
                     self.focus = Focus::Decoder;
