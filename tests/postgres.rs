@@ -395,10 +395,10 @@ fn the_workbench_rides_out_a_server_restart_without_losing_a_try() {
     };
     // Start a job with a refused try while the server is up.
     refuse_on_a_new_job(&mut app, "J727", "AB12 CDE");
-    let (job, _) = app.current_job.clone().expect("a job was started");
+    let job = app.job.as_ref().expect("a job was started").id;
     stop_and_see_offline(&own, &mut app, &events);
     app.update(Msg::RecordTry(TryOutcome::Accepted));
-    app.update(Msg::ConfirmAccept);
+    app.update(Msg::Yes);
     assert!(app.pending.is_some(), "{:?}", app.notice);
     assert!(app.notice.as_deref().unwrap().contains("NOT recorded yet"));
     assert!(app.outcome.is_some(), "the algorithm still answers offline");

@@ -120,7 +120,7 @@ fn a_code_from_a_radio_pass_card_goes_first_and_is_used_like_any_other() {
     assert!(a.simulator.is_some(), "the keypad guide works with it");
     // The radio refuses it: a job is started and the try recorded.
     refuse_on_a_new_job(&mut a);
-    let (job, _) = a.current_job.clone().unwrap();
+    let job = a.job.as_ref().unwrap().id;
     let store = radiocode::store::SqliteStore::open(&dir.path().join("radiocode.db")).unwrap();
     use radiocode::store::Records;
     let jobs = store.jobs(&radiocode::store::JobFilter::job(job)).unwrap();
@@ -137,7 +137,7 @@ fn accepted_is_asked_once_before_it_becomes_a_confirmed_entry() {
     refuse_on_a_new_job(&mut a);
     assert_eq!(a.selected_code().as_deref(), Some("1091"));
     key(&mut a, KeyCode::Char('a'));
-    assert_eq!(a.overlay.kind(), OverlayKind::ConfirmAccept);
+    assert_eq!(a.overlay.kind(), OverlayKind::ConfirmTry);
     let s = screen(&a);
     assert!(
         s.contains("accepted 1091?") && s.contains("CONFIRMED"),
@@ -610,8 +610,151 @@ fn a_derived_second_try_is_never_confirmed_and_an_accepted_code_is() {
         &[],
     );
     let said = common::cli::text(&out);
+    assert!(said.contains("code 0468 (derived, unconfirmed)"), "{said}");
+}
+
+#[test]
+fn a_try_is_asked_before_it_is_written_and_a_mistake_is_withdrawn() {
+    use radiocode::tui::app::OverlayKind;
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = app_with_records(dir.path(), 120, 40);
+    type_text(&mut a, "J727");
+    key(&mut a, KeyCode::Enter);
+    // The first try starts the job (the form is the question).
+    key(&mut a, KeyCode::Char('a'));
+    type_text(&mut a, "AB12 CDE");
+    key(&mut a, KeyCode::Tab);
+    type_text(&mut a, "V5C");
+    key(&mut a, KeyCode::Enter);
+    assert!(a.notice.as_deref().unwrap().contains("6586 accepted"));
+    // r on the same job asks, names the vehicle and says what follows.
+    key(&mut a, KeyCode::Char('r'));
+    assert_eq!(a.overlay.kind(), OverlayKind::ConfirmTry);
+    let s = screen(&a);
+    assert!(s.contains("Job 1 (AB12 CDE): J727 refused 6586?"), "{s}");
     assert!(
-        !said.contains("confirmed") || said.contains("from 2468"),
+        s.contains("SUSPECTED RE-CODED"),
+        "what follows is said: {s}"
+    );
+    key(&mut a, KeyCode::Char('n'));
+    assert!(
+        a.notice
+            .as_deref()
+            .unwrap()
+            .contains("nothing was recorded")
+    );
+    let jobs = |a: &radiocode::tui::app::App| a.job.as_ref().unwrap().attempts.len();
+    assert_eq!(jobs(&a), 1, "n wrote nothing");
+    // It contradicts the acceptance: asked twice.
+    key(&mut a, KeyCode::Char('r'));
+    key(&mut a, KeyCode::Char('y'));
+    assert_eq!(a.overlay.kind(), OverlayKind::ConfirmTry, "asked again");
+    assert!(
+        screen(&a).contains("already has 6586 accepted"),
+        "{}",
+        screen(&a)
+    );
+    assert_eq!(jobs(&a), 1);
+    key(&mut a, KeyCode::Char('y'));
+    assert_eq!(a.overlay.kind(), OverlayKind::None);
+    assert_eq!(jobs(&a), 2);
+    assert!(
+        a.prepared.decoder_text().contains("SUSPECTED"),
+        "{}",
+        a.prepared.decoder_text()
+    );
+    // Withdrawn: asked, then the suspicion goes; the log keeps both.
+    key(&mut a, KeyCode::Char('u'));
+    assert_eq!(a.overlay.kind(), OverlayKind::ConfirmWithdraw);
+    assert!(
+        screen(&a).contains("withdraw the refusal of 6586"),
+        "{}",
+        screen(&a)
+    );
+    key(&mut a, KeyCode::Char('y'));
+    assert!(
+        a.notice.as_deref().unwrap().contains("withdrawn"),
+        "{:?}",
+        a.notice
+    );
+    assert!(
+        !a.prepared.decoder_text().contains("SUSPECTED"),
+        "{}",
+        a.prepared.decoder_text()
+    );
+    let job = a.job.as_ref().unwrap();
+    assert_eq!(job.attempts.len(), 2);
+    assert!(job.attempts[1].withdrawn.is_some());
+    key(&mut a, KeyCode::Char('u'));
+    assert!(
+        a.notice
+            .as_deref()
+            .unwrap()
+            .contains("no refusal to withdraw")
+    );
+}
+
+#[test]
+fn a_serial_on_file_shows_its_jobs_and_offers_a_new_one() {
+    use radiocode::tui::app::OverlayKind;
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut a = app_with_records(dir.path(), 120, 40);
+        type_text(&mut a, "J727");
+        key(&mut a, KeyCode::Enter);
+        key(&mut a, KeyCode::Char('a'));
+        type_text(&mut a, "AB12 CDE");
+        key(&mut a, KeyCode::Tab);
+        type_text(&mut a, "V5C");
+        key(&mut a, KeyCode::Enter);
+    }
+    // Later, another customer's car with the same precode.
+    let mut a = app_with_records(dir.path(), 120, 40);
+    type_text(&mut a, "J727");
+    key(&mut a, KeyCode::Enter);
+    assert!(
+        a.job.is_none(),
+        "a serial on file is not bound to its old job"
+    );
+    let said = a.prepared.decoder_text().replace('\n', " ");
+    assert!(said.contains("On file: job 1"), "{said}");
+    assert!(
+        said.contains("AB12 CDE") && said.contains("unlocked with 6586"),
         "{said}"
     );
+    key(&mut a, KeyCode::Char('r'));
+    assert_eq!(a.overlay.kind(), OverlayKind::ChooseJob);
+    let s = screen(&a);
+    assert!(
+        s.contains("▶ a new job for this customer"),
+        "a closed job: new is the default: {s}"
+    );
+    assert!(s.contains("job 1") && s.contains("AB12 CDE"), "{s}");
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(a.overlay.kind(), OverlayKind::JobForm, "the new job's form");
+    type_text(&mut a, "XY99 ZZZ");
+    key(&mut a, KeyCode::Tab);
+    type_text(&mut a, "V5C");
+    key(&mut a, KeyCode::Enter);
+    let job = a.job.as_ref().unwrap();
+    assert_eq!((job.id, job.vehicle.as_str()), (2, "XY99 ZZZ"));
+    // Choosing the old job instead: its vehicle is in the question.
+    key(&mut a, KeyCode::Char('/'));
+    radiocode::tui::app::App::update(&mut a, radiocode::tui::app::Msg::ClearSerial);
+    type_text(&mut a, "J727");
+    key(&mut a, KeyCode::Enter);
+    key(&mut a, KeyCode::Char('a'));
+    assert_eq!(a.overlay.kind(), OverlayKind::ChooseJob);
+    key(&mut a, KeyCode::Down);
+    key(&mut a, KeyCode::Down);
+    let s = screen(&a);
+    assert!(s.contains("▶ job 1"), "{s}");
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(a.overlay.kind(), OverlayKind::ConfirmTry);
+    assert!(
+        screen(&a).contains("Job 1 (AB12 CDE): J727 accepted"),
+        "{}",
+        screen(&a)
+    );
+    key(&mut a, KeyCode::Esc);
 }

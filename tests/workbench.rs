@@ -215,7 +215,7 @@ fn the_mouse_picks_brands_and_codes() {
         }
         panic!("{needle} not on screen:\n{text}");
     };
-    let (x, y) = find("2. 1091  code book");
+    let (x, y) = find("2. 1091  derived");
     assert_eq!(click(&mut a, x + 3, y), Effect::Copy("1091".into()));
     let (x, y) = find("Visteon");
     click(&mut a, x, y);
@@ -387,9 +387,15 @@ fn recording_tries_starts_a_job_once_and_confirms_an_accepted_code() {
     assert_eq!(a.overlay.kind(), OverlayKind::None);
     assert!(a.notice.as_deref().unwrap().contains("7091 refused"));
     let text = screen(&a);
-    assert!(text.contains("7091 was refused"), "{text}");
-    assert!(text.contains("re-coded radio"), "{text}");
-    let (job, serial) = a.current_job.clone().unwrap();
+    assert!(
+        text.contains("Job 1 (AB12 CDE): 7091 was refused"),
+        "the job names its vehicle: {text}"
+    );
+    assert!(
+        a.prepared.decoder_text().contains("re-coded radio"),
+        "{text}"
+    );
+    let (job, serial) = a.job.as_ref().map(|j| (j.id, j.serial.clone())).unwrap();
     assert_eq!(serial, "BP538464182965");
     let text = screen(&a);
     assert!(
@@ -417,7 +423,7 @@ fn recording_tries_starts_a_job_once_and_confirms_an_accepted_code() {
     key(&mut a, KeyCode::Char('a'));
     assert_eq!(
         a.overlay.kind(),
-        OverlayKind::ConfirmAccept,
+        OverlayKind::ConfirmTry,
         "the same job: no form again, one question"
     );
     key(&mut a, KeyCode::Char('y'));
@@ -479,7 +485,7 @@ fn cancelling_the_form_records_nothing() {
     type_text(&mut a, "XY");
     key(&mut a, KeyCode::Esc);
     assert_eq!(a.overlay.kind(), OverlayKind::None);
-    assert!(a.current_job.is_none());
+    assert!(a.job.is_none());
     assert!(
         a.notice
             .as_deref()

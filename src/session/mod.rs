@@ -209,6 +209,28 @@ impl Session {
         }
     }
 
+    /// Every job for `serial` (valid, normal form), newest first: none
+    /// where there are no records; an error where they cannot be read now.
+    pub fn jobs_for(&self, serial: &str) -> anyhow::Result<Vec<crate::store::JobRow>> {
+        if let Some(why) = self.offline() {
+            anyhow::bail!("the records are offline ({why})");
+        }
+        match self.records() {
+            Some(records) => records.jobs(&crate::store::JobFilter::serial(serial)),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Withdraws the last refusal of `code` on `job`, recorded by mistake.
+    pub fn withdraw_refusal(
+        &mut self,
+        job: i64,
+        code: crate::code::Code,
+        why: &str,
+    ) -> anyhow::Result<crate::store::Attempt> {
+        jobs::withdraw_refusal(self.writable()?, job, code, why)
+    }
+
     /// Why the records cannot be reached, while they cannot.
     pub fn offline(&self) -> Option<&str> {
         match &self.link {

@@ -41,6 +41,16 @@ impl At {
     }
 
     /// The day, as the records write days: 2023-11-22 ("" unstamped).
+    /// This moment, to the second.
+    pub fn now() -> At {
+        At::new(Timestamp::now())
+    }
+
+    /// The moment, unless the record is not stamped yet.
+    pub fn timestamp(self) -> Option<Timestamp> {
+        self.0
+    }
+
     pub fn day(self) -> String {
         self.0
             .map(|t| t.strftime("%Y-%m-%d").to_string())

@@ -377,6 +377,44 @@ impl JobRow {
         self.standing().find(|a| a.refused_a_sure_code())
     }
 
+    /// How the job stands, in a few words: "unlocked with 6586", "2
+    /// refused", "no tries".
+    pub fn outcome_words(&self) -> String {
+        if let Some(a) = self.standing().find(|a| a.outcome == TryOutcome::Accepted) {
+            return format!("unlocked with {}", a.code);
+        }
+        match self.refused_codes().len() {
+            0 => "no tries".to_string(),
+            n => format!("{n} refused"),
+        }
+    }
+
+    /// True when a radio accepted a code on this job.
+    pub fn is_unlocked(&self) -> bool {
+        self.standing().any(|a| a.outcome == TryOutcome::Accepted)
+    }
+
+    /// A job just started, as the records will hold it.
+    pub fn started(id: i64, job: &NewJob) -> JobRow {
+        JobRow {
+            id,
+            created_at: At::now(),
+            workstation: job.workstation.clone(),
+            branch: job.branch.clone(),
+            vehicle: job.vehicle.clone(),
+            ownership_proof: job.ownership_proof.clone(),
+            serial: job.serial.clone(),
+            family: None,
+            notes: job.notes.clone(),
+            attempts: Vec::new(),
+            evidence: Vec::new(),
+            serial_typed: job.serial_typed.clone(),
+            uid: job.uid.clone(),
+            intake_notes: job.notes.clone(),
+            later_notes: Vec::new(),
+        }
+    }
+
     /// The tries that stand: every one not withdrawn, oldest first.
     pub fn standing(&self) -> impl Iterator<Item = &Attempt> {
         self.attempts.iter().filter(|a| a.stands())

@@ -38,11 +38,9 @@ impl App {
             entered: Vec::new(),
             jobs: JobsView::default(),
             dump: DumpView::default(),
-            current_job: None,
-            last_try: None,
-            job_refused: Vec::new(),
-            earlier_refused: Vec::new(),
-            earlier_refused_for: None,
+            job: None,
+            earlier_jobs: Vec::new(),
+            earlier_jobs_for: None,
             decoder_scroll: 0,
             findings_scroll: 0,
             simulator: None,
@@ -109,9 +107,9 @@ impl App {
             .as_ref()
             .and_then(|o| o.diagnosis.serial.as_deref())
             .map(str::to_string);
-        if serial != self.earlier_refused_for {
-            self.earlier_refused = match serial.as_deref().map(|s| self.session.refused_for(s)) {
-                Some(Ok(refused)) => refused.iter().map(|r| r.attempt.code).collect(),
+        if serial != self.earlier_jobs_for {
+            self.earlier_jobs = match serial.as_deref().map(|s| self.session.jobs_for(s)) {
+                Some(Ok(jobs)) => jobs,
                 Some(Err(e)) => {
                     // Not "none refused": the job log could not say.
                     self.notice = Some(format!(
@@ -122,7 +120,17 @@ impl App {
                 }
                 None => Vec::new(),
             };
-            self.earlier_refused_for = serial;
+            self.earlier_jobs_for = serial;
+        }
+        // Another radio on the bench: the job that was open is not its job.
+        if self.job.is_some() && self.job_on_screen().is_none() {
+            self.job = None;
+        }
+        // The job as the records hold it now.
+        if let Some(id) = self.job.as_ref().map(|j| j.id)
+            && let Some(newer) = self.earlier_jobs.iter().find(|j| j.id == id)
+        {
+            self.job = Some(newer.clone());
         }
         // Codes typed in from elsewhere come first, chosen.
         if let Some(o) = &mut self.outcome
@@ -291,15 +299,7 @@ impl App {
                     other => other,
                 }
             }
-            Msg::CloseOverlay => {
-                if matches!(
-                    self.overlay,
-                    Overlay::JobForm(_) | Overlay::ConfirmAccept(_)
-                ) {
-                    self.notice = Some("nothing was recorded".to_string());
-                }
-                self.overlay = Overlay::None;
-            }
+            Msg::CloseOverlay => self.close_overlay(),
             Msg::Resize(w, h) => self.size = (w, h),
             msg @ (Msg::GuideNext
             | Msg::GuidePrev
@@ -320,7 +320,9 @@ impl App {
             | Msg::Copy) => return self.on_decoder_msg(msg),
             msg @ (Msg::RecordTry(_)
             | Msg::Form(_)
-            | Msg::ConfirmAccept
+            | Msg::Yes
+            | Msg::Choose(_)
+            | Msg::Withdraw
             | Msg::Records(_)
             | Msg::Reconnect
             | Msg::WriteCard
@@ -342,10 +344,22 @@ impl App {
         Effect::None
     }
 
+    /// Closes what is open; a question about the records says nothing
+    /// was written.
+    fn close_overlay(&mut self) {
+        self.notice = match std::mem::take(&mut self.overlay) {
+            Overlay::JobForm(_) | Overlay::ConfirmTry(_) | Overlay::ChooseJob(_) => {
+                Some("nothing was recorded".to_string())
+            }
+            Overlay::ConfirmWithdraw(_) => Some("nothing was withdrawn".to_string()),
+            _ => self.notice.take(),
+        };
+    }
+
     /// Looks the serial on screen up again (the records may have changed),
     /// keeping the chosen code.
     pub(super) fn refresh(&mut self) {
-        self.earlier_refused_for = None;
+        self.earlier_jobs_for = None;
         let selected = self.selected;
         self.revalidate();
         self.selected = selected.min(self.candidate_count().saturating_sub(1));

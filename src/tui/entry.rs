@@ -1,11 +1,9 @@
-//! Two small questions the workbench asks: a code from elsewhere (a Radio
-//! Pass card, a dealer, a code service, the handbook) and, before a radio's
-//! answer makes a confirmed code book entry, whether it really accepted it.
+//! A code from elsewhere: a Radio Pass card, a dealer, a code service, the
+//! handbook.
 
 use tui_input::{Input, InputRequest};
 
 use crate::decode::{Candidate, Code, Confidence, Source};
-use crate::store::NewTry;
 
 /// Where a code typed in came from.
 pub const ORIGINS: [&str; 4] = [
@@ -64,12 +62,4 @@ pub fn entered(code: Code, origin: &str) -> Candidate {
         confidence: Confidence::Likely,
         note: origin.to_string().into(),
     }
-}
-
-/// "The radio accepted it?", asked before the answer is recorded.
-#[derive(Clone, Debug)]
-pub struct ConfirmAccept {
-    pub job: i64,
-    pub serial: String,
-    pub tried: NewTry,
 }

@@ -13,6 +13,7 @@ use super::photo::PhotoMsg;
 use super::simulator::SimMode;
 use super::state::{App, BRANDS, Focus, Msg, OverlayKind, View};
 use super::ui;
+use super::visit::ChooseMsg;
 use crate::keypad::Button;
 use crate::store::TryOutcome;
 
@@ -52,6 +53,17 @@ fn on_key(app: &App, key: &KeyEvent, event: &Event) -> Option<Msg> {
     match app.view {
         View::Jobs => on_jobs_key(key, event),
         View::Dump => on_dump_key(key, event),
+        // A letter with Ctrl or Alt is never a pane's command (Ctrl-U is
+        // not u); in the serial it edits, as in any text field.
+        View::Workbench
+            if key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                && matches!(key.code, KeyCode::Char(_))
+                && app.focus != Focus::Serial =>
+        {
+            None
+        }
         View::Workbench => on_workbench_key(app, key).or_else(|| on_pane_key(app, key, event)),
     }
 }
@@ -83,8 +95,17 @@ fn on_overlay_key(kind: OverlayKind, key: &KeyEvent, event: &Event) -> Option<Ms
             KeyCode::Enter => Some(Msg::Entry(EntryMsg::Submit)),
             _ => to_input_request(event).map(|r| Msg::Entry(EntryMsg::Edit(r))),
         },
-        OverlayKind::ConfirmAccept => match key.code {
-            KeyCode::Char('y') => Some(Msg::ConfirmAccept),
+        OverlayKind::ChooseJob => match key.code {
+            KeyCode::Esc => Some(Msg::CloseOverlay),
+            KeyCode::Down | KeyCode::Char('j') | KeyCode::Tab => Some(Msg::Choose(ChooseMsg::Next)),
+            KeyCode::Up | KeyCode::Char('k') | KeyCode::BackTab => {
+                Some(Msg::Choose(ChooseMsg::Prev))
+            }
+            KeyCode::Enter => Some(Msg::Choose(ChooseMsg::Take)),
+            _ => None,
+        },
+        OverlayKind::ConfirmTry | OverlayKind::ConfirmWithdraw => match key.code {
+            KeyCode::Char('y') => Some(Msg::Yes),
             KeyCode::Char('n') | KeyCode::Esc => Some(Msg::CloseOverlay),
             _ => None,
         },
@@ -179,6 +200,7 @@ fn on_pane_key(app: &App, key: &KeyEvent, event: &Event) -> Option<Msg> {
             KeyCode::Char('y') | KeyCode::Enter => Some(Msg::Copy),
             KeyCode::Char('a') => Some(Msg::RecordTry(TryOutcome::Accepted)),
             KeyCode::Char('r') => Some(Msg::RecordTry(TryOutcome::Refused)),
+            KeyCode::Char('u') => Some(Msg::Withdraw),
             KeyCode::Char('d') => Some(Msg::WriteRequest),
             KeyCode::Char('c') => Some(Msg::EnterCode),
             KeyCode::Char('J') => Some(Msg::ShowJobs),
@@ -206,6 +228,7 @@ fn on_keypad_key(app: &App, key: &KeyEvent) -> Option<Msg> {
             KeyCode::Left | KeyCode::Char('h') => Some(Msg::GuidePrev),
             KeyCode::Char('a') => Some(Msg::RecordTry(TryOutcome::Accepted)),
             KeyCode::Char('r') => Some(Msg::RecordTry(TryOutcome::Refused)),
+            KeyCode::Char('u') => Some(Msg::Withdraw),
             KeyCode::Char('c') => Some(Msg::EnterCode),
             _ => None,
         },

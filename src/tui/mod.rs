@@ -19,6 +19,8 @@ pub use signals::CAN_SUSPEND;
 pub mod simulator;
 pub mod state;
 pub mod ui;
+pub mod visit;
+mod visit_work;
 
 use std::io::{self, IsTerminal, Write};
 use std::time::{Duration, Instant};

@@ -39,6 +39,17 @@ impl Prepared {
         self.decoder.as_ref().map_or(0, |p| p.lines.len())
     }
 
+    /// The decoder's whole text, a line each, scrolled or not.
+    pub fn decoder_text(&self) -> String {
+        self.decoder.as_ref().map_or_else(String::new, |p| {
+            p.lines
+                .iter()
+                .map(|l| l.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+    }
+
     /// How many finding lines there are under the serial.
     pub fn findings_lines(&self) -> usize {
         self.serial.as_ref().map_or(0, |p| p.lines.len())

@@ -5,13 +5,12 @@
 
 use tui_input::Input;
 
-use super::entry::ConfirmAccept;
-use super::job_form::{Filled, JobForm};
+use super::job_form::Filled;
 use super::lookups::{Answer, Ask};
 use super::state::{App, Focus, Msg, Overlay, Pending, View};
 use crate::paper;
 use crate::session::{self, JobAsked, JobNeeds};
-use crate::store::{NewJob, NewTry, RecordsEvent, TryOutcome};
+use crate::store::{At, Attempt, JobRow, NewJob, NewTry, RecordsEvent, TryOutcome};
 
 impl App {
     /// A message about the records, the jobs or the documents.
@@ -46,21 +45,17 @@ impl App {
             Msg::Answer(answer) => self.on_answer(answer),
             Msg::OpenJob => {
                 if let Some(job) = self.jobs.chosen().cloned() {
-                    self.current_job = Some((job.id, job.serial.clone()));
-                    self.last_try = job.last_standing().map(|t| (t.code, t.outcome));
-                    self.job_refused = job.refused_codes();
                     self.input = Input::new(job.serial.clone());
+                    self.job = Some(job.clone());
                     self.view = View::Workbench;
                     self.focus = Focus::Decoder;
                     self.revalidate();
                     self.notice = Some(format!("job {} ({})", job.id, job.vehicle));
                 }
             }
-            Msg::ConfirmAccept => {
-                if let Overlay::ConfirmAccept(c) = std::mem::take(&mut self.overlay) {
-                    self.write_try(c.job, c.tried);
-                }
-            }
+            Msg::Yes => self.on_yes(),
+            Msg::Choose(msg) => self.on_choose(msg),
+            Msg::Withdraw => self.ask_withdraw(),
             _ => {}
         }
     }
@@ -105,34 +100,6 @@ impl App {
         self.lookups.waiting() > 0
     }
 
-    fn record_try(&mut self, outcome: TryOutcome) {
-        let Some(code) = self
-            .outcome
-            .as_ref()
-            .and_then(|o| o.candidates.get(self.selected))
-            .map(|c| c.code)
-        else {
-            self.notice = Some("choose a code first: there is none to record".to_string());
-            return;
-        };
-        let tried = session::tried(self.outcome.as_ref(), code, outcome);
-        let serial = self.serial_for_records();
-        match &self.current_job {
-            Some((job, for_serial)) if *for_serial == serial => {
-                let job = *job;
-                if outcome == TryOutcome::Accepted {
-                    // It makes a confirmed code book entry: asked once.
-                    self.overlay = Overlay::ConfirmAccept(ConfirmAccept { job, serial, tried });
-                } else {
-                    self.write_try(job, tried);
-                }
-            }
-            _ => {
-                self.overlay = Overlay::JobForm(Box::new(JobForm::new(tried)));
-            }
-        }
-    }
-
     /// Starts the job the form was filled in for, then records its first try.
     fn start_job(&mut self, filled: Filled) {
         let typed = self.input.value().to_string();
@@ -160,9 +127,7 @@ impl App {
     fn write_job(&mut self, job: NewJob, tried: NewTry) {
         match self.session.start_job(&job) {
             Ok(id) => {
-                self.current_job = Some((id, job.serial.clone()));
-                self.last_try = None;
-                self.job_refused.clear();
+                self.job = Some(JobRow::started(id, &job));
                 self.overlay = Overlay::None;
                 self.write_try(id, tried);
             }
@@ -179,7 +144,7 @@ impl App {
         }
     }
 
-    fn write_try(&mut self, job: i64, t: NewTry) {
+    pub(super) fn write_try(&mut self, job: i64, t: NewTry) {
         let (code, outcome) = (t.code, t.outcome);
         match self.session.record_try(job, &t) {
             Ok(()) => {
@@ -190,13 +155,21 @@ impl App {
                     TryOutcome::Refused => format!("job {job}: {code} refused"),
                 });
                 self.pending = None;
-                self.last_try = Some((code, outcome));
-                if outcome == TryOutcome::Refused {
-                    self.job_refused.push(code);
+                // Kept here at once; the records' own copy replaces it below.
+                if let Some(j) = self.job.as_mut().filter(|j| j.id == job) {
+                    j.attempts.push(Attempt {
+                        at: At::now(),
+                        code,
+                        outcome,
+                        source: t.source.clone(),
+                        confidence: t.confidence,
+                        uid: t.uid.clone(),
+                        withdrawn: None,
+                    });
                 }
                 let selected = self.selected;
-                // The job log changed: its refusals are read again.
-                self.earlier_refused_for = None;
+                // The job log changed: its jobs are read again.
+                self.earlier_jobs_for = None;
                 self.revalidate();
                 // Move on to the first code this radio has not refused yet.
                 let refused = self.refused_on_screen();
@@ -242,7 +215,7 @@ impl App {
         };
         let facts = match self
             .session
-            .request_facts(&serial, self.job_on_screen().map(|(id, _)| id))
+            .request_facts(&serial, self.job_on_screen().map(|j| j.id))
         {
             Ok(facts) => facts,
             Err(e) => {

@@ -5,17 +5,18 @@
 use tui_input::{Input, InputRequest};
 
 use super::dump_view::{DumpMsg, DumpView};
-use super::entry::{CodeFromElsewhere, ConfirmAccept, EntryMsg};
+use super::entry::{CodeFromElsewhere, EntryMsg};
 use super::job_form::{FormMsg, JobForm};
 use super::jobs::{JobsMsg, JobsView};
 use super::photo::{PhotoMsg, PhotoView, SerialOrigin};
 use super::prepared::Prepared;
 use super::simulator::Simulator;
+use super::visit::{ChooseJob, ConfirmTry, ConfirmWithdraw};
 use crate::decode::{Candidate, Code, Outcome};
 use crate::keypad::Button;
 use crate::serial::{Family, FindingKind};
 use crate::session::Session;
-use crate::store::{NewJob, NewTry, RecordsEvent, TryOutcome};
+use crate::store::{JobRow, NewJob, NewTry, RecordsEvent, TryOutcome};
 
 /// The brand selector's choices, left to right: Auto-detect, then every family.
 pub const BRANDS: [Option<Family>; crate::family::ALL.len() + 1] = brands();
@@ -63,8 +64,13 @@ pub enum Overlay {
     JobForm(Box<JobForm>),
     /// A code from elsewhere: its digits and where it came from.
     CodeFromElsewhere(CodeFromElsewhere),
-    /// "The radio accepted it?" before a confirmed code book entry is made.
-    ConfirmAccept(ConfirmAccept),
+    /// "The radio accepted (or refused) it?", naming the job, before the
+    /// try is written; asked twice where it contradicts the job.
+    ConfirmTry(ConfirmTry),
+    /// The serial has earlier jobs: continue one, or start a new one.
+    ChooseJob(ChooseJob),
+    /// Withdraw a refusal recorded by mistake?
+    ConfirmWithdraw(ConfirmWithdraw),
     /// The path of a label photo to read (F5).
     PhotoPath(super::photo::PhotoAsk),
 }
@@ -76,7 +82,9 @@ pub enum OverlayKind {
     Help,
     JobForm,
     CodeFromElsewhere,
-    ConfirmAccept,
+    ConfirmTry,
+    ChooseJob,
+    ConfirmWithdraw,
     PhotoPath,
 }
 
@@ -87,7 +95,9 @@ impl Overlay {
             Overlay::Help => OverlayKind::Help,
             Overlay::JobForm(_) => OverlayKind::JobForm,
             Overlay::CodeFromElsewhere(_) => OverlayKind::CodeFromElsewhere,
-            Overlay::ConfirmAccept(_) => OverlayKind::ConfirmAccept,
+            Overlay::ConfirmTry(_) => OverlayKind::ConfirmTry,
+            Overlay::ChooseJob(_) => OverlayKind::ChooseJob,
+            Overlay::ConfirmWithdraw(_) => OverlayKind::ConfirmWithdraw,
             Overlay::PhotoPath(_) => OverlayKind::PhotoPath,
         }
     }
@@ -132,8 +142,12 @@ pub enum Msg {
     EnterCode,
     /// In that form.
     Entry(EntryMsg),
-    /// Yes, the radio accepted the code: record it.
-    ConfirmAccept,
+    /// Yes to the question open (the try, or the withdrawal).
+    Yes,
+    /// In the list of a serial's earlier jobs.
+    Choose(super::visit::ChooseMsg),
+    /// Withdraw the last refusal on the job on screen (recorded by mistake).
+    Withdraw,
     Paste(String),
     CandidateNext,
     CandidatePrev,
@@ -258,17 +272,14 @@ pub struct App {
     pub(super) entered: Vec<(String, Candidate)>,
     pub jobs: JobsView,
     pub dump: DumpView,
-    /// The job being worked on: its number and the serial it is for.
-    pub current_job: Option<(i64, String)>,
-    /// The last try recorded on the current job.
-    pub last_try: Option<(Code, TryOutcome)>,
-    /// Codes the radio of the current job has refused, in order.
-    pub(super) job_refused: Vec<Code>,
-    /// Codes this serial's radio refused on any job in the records.
-    pub(super) earlier_refused: Vec<Code>,
-    /// The serial `earlier_refused` was read for: the job log is asked once
+    /// The job being worked on, as the records hold it; it goes when
+    /// another serial is typed (a new radio on the bench).
+    pub job: Option<JobRow>,
+    /// Every job in the records for the serial on screen, newest first.
+    pub earlier_jobs: Vec<JobRow>,
+    /// The serial `earlier_jobs` was read for: the job log is asked once
     /// a serial, not on every key, and again after the records change.
-    pub(super) earlier_refused_for: Option<String>,
+    pub(super) earlier_jobs_for: Option<String>,
     /// The first decoder line shown, when its text is longer than the pane.
     pub decoder_scroll: usize,
     /// The first finding line shown under the serial.
@@ -334,20 +345,21 @@ impl App {
         self.simulator.as_ref().is_some_and(Simulator::wants_ticks) || self.jobs.wants_ticks()
     }
 
-    /// The current job and its last try, when the job is for the serial on screen.
-    pub fn job_on_screen(&self) -> Option<(i64, Option<(Code, TryOutcome)>)> {
-        let (job, serial) = self.current_job.as_ref()?;
-        (*serial == self.serial_for_records()).then_some((*job, self.last_try))
+    /// The current job, when it is for the serial on screen.
+    pub fn job_on_screen(&self) -> Option<&JobRow> {
+        self.job
+            .as_ref()
+            .filter(|j| j.serial == self.serial_for_records())
     }
 
-    /// Codes already refused by the radio on screen (its current job).
+    /// Codes already refused by the radio on screen, on any of its jobs
+    /// (withdrawn refusals left out), oldest first.
     pub fn refused_on_screen(&self) -> Vec<Code> {
-        let mut out = self.earlier_refused.clone();
-        if self.job_on_screen().is_some() {
-            for c in &self.job_refused {
-                if !out.contains(c) {
-                    out.push(*c);
-                }
+        let mut out: Vec<Code> = Vec::new();
+        let jobs = self.earlier_jobs.iter().rev().chain(self.job_on_screen());
+        for c in jobs.flat_map(JobRow::refused_codes) {
+            if !out.contains(&c) {
+                out.push(c);
             }
         }
         out

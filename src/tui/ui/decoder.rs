@@ -104,16 +104,7 @@ fn decoded(l: &mut Lines, app: &App, o: &Outcome, theme: &Theme) -> Vec<(usize, 
         }
         l.out.push(Line::from(line));
     }
-    if let Some((job, last)) = app.job_on_screen() {
-        let text = match last {
-            Some((code, TryOutcome::Refused)) => crate::advice::refused_on_job(job, code),
-            Some((code, TryOutcome::Accepted)) => {
-                format!("Job {job}: {code} was accepted and is in the code book.")
-            }
-            None => format!("Job {job}: no tries recorded yet."),
-        };
-        l.wrapped(0, &text, theme.severity(Severity::Warning));
-    }
+    job_lines(l, app, theme);
     if let Some(c) = o.candidates.get(app.selected) {
         l.wrapped(2, &format!("{}: {}", c.code, c.note), theme.dim());
     }
@@ -128,6 +119,56 @@ fn decoded(l: &mut Lines, app: &App, o: &Outcome, theme: &Theme) -> Vec<(usize, 
         }
     }
     starts
+}
+
+/// The job on screen and how it stands, or the serial's jobs on file.
+fn job_lines(l: &mut Lines, app: &App, theme: &Theme) {
+    if let Some(job) = app.job_on_screen() {
+        let id = job.id;
+        let text = match job.last_standing().map(|a| (a.code, a.outcome)) {
+            Some((code, TryOutcome::Refused)) => crate::advice::refused_on_job(id, code),
+            Some((code, TryOutcome::Accepted)) => {
+                format!("Job {id}: {code} was accepted and is in the code book.")
+            }
+            None => format!("Job {id}: no tries recorded yet."),
+        };
+        let text = text.replacen(
+            &format!("Job {id}:"),
+            &format!("Job {id} ({}):", crate::serial::echo_text(&job.vehicle, 16)),
+            1,
+        );
+        l.wrapped(0, &text, theme.severity(Severity::Warning));
+    } else if !app.earlier_jobs.is_empty() {
+        // A serial on file: its jobs, so a try is put on the right one.
+        let jobs: Vec<String> = app
+            .earlier_jobs
+            .iter()
+            .take(3)
+            .map(|j| {
+                format!(
+                    "job {} {} {} {}",
+                    j.id,
+                    j.created_at.day(),
+                    crate::serial::echo_text(&j.vehicle, 12),
+                    j.outcome_words()
+                )
+            })
+            .collect();
+        let more = app.earlier_jobs.len().saturating_sub(3);
+        l.wrapped(
+            0,
+            &format!(
+                "On file: {}{}. a/r asks which job (or a new one)",
+                jobs.join("; "),
+                if more > 0 {
+                    format!("; {more} more (F2)")
+                } else {
+                    String::new()
+                }
+            ),
+            theme.dim(),
+        );
+    }
 }
 
 /// Why there is no code, and the routes that get one.

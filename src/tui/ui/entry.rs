@@ -1,4 +1,4 @@
-//! The two small questions: a code from elsewhere, and "accepted?".
+//! The code from elsewhere: its four digits and where they came from.
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
@@ -8,7 +8,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use super::serial::visible;
 use super::{Theme, centered, draw};
 use crate::serial::Severity;
-use crate::tui::entry::{CodeFromElsewhere, ConfirmAccept, ORIGINS};
+use crate::tui::entry::{CodeFromElsewhere, ORIGINS};
 
 /// An input box: the text, in brackets, padded to `width`.
 pub(super) fn boxed(value: &str, width: usize) -> String {
@@ -57,26 +57,4 @@ pub fn render_code(entry: &CodeFromElsewhere, theme: &Theme, area: Rect, frame: 
             inner.y,
         ));
     }
-}
-
-pub fn render_confirm(c: &ConfirmAccept, theme: &Theme, area: Rect, frame: &mut Frame) {
-    let popup = centered(area, 60, 8);
-    frame.render_widget(Clear, popup);
-    let title = Line::raw(" The radio accepted it? ");
-    let inner = draw::pane(frame.buffer_mut(), popup, &title, true, theme);
-    let lines = vec![
-        Line::from(vec![
-            Span::raw("Job "),
-            Span::styled(c.job.to_string(), theme.title()),
-            Span::raw(": "),
-            Span::styled(c.serial.clone(), theme.title()),
-            Span::raw(" accepted "),
-            Span::styled(c.tried.code.to_string(), theme.title()),
-            Span::raw("?"),
-        ]),
-        Line::raw("It becomes a CONFIRMED code book entry for this serial."),
-        Line::raw(""),
-        Line::styled("y yes, record it · n or Esc no", theme.dim()),
-    ];
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

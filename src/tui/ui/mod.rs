@@ -13,6 +13,7 @@ mod photo;
 mod serial;
 mod side;
 mod status;
+mod visit;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -325,7 +326,9 @@ pub fn render(app: &App, frame: &mut Frame) {
         Overlay::Help => help::render(&app.session.records_text(), &theme, area, frame),
         Overlay::JobForm(form) => job_form::render(form, &theme, area, frame),
         Overlay::CodeFromElsewhere(entry) => entry::render_code(entry, &theme, area, frame),
-        Overlay::ConfirmAccept(c) => entry::render_confirm(c, &theme, area, frame),
+        Overlay::ConfirmTry(c) => visit::render_confirm(c, &theme, area, frame),
+        Overlay::ChooseJob(c) => visit::render_choose(c, &theme, area, frame),
+        Overlay::ConfirmWithdraw(w) => visit::render_withdraw(w, &theme, area, frame),
         Overlay::PhotoPath(ask) => photo::render_ask(ask, &theme, area, frame),
         Overlay::None => {}
     }

@@ -16,7 +16,9 @@ pub fn keys(app: &App) -> &'static str {
         (OverlayKind::CodeFromElsewhere, ..) => {
             "the 4 digits · Tab where from · Enter put first · Esc cancel"
         }
-        (OverlayKind::ConfirmAccept, ..) => "y the radio accepted it · n or Esc no",
+        (OverlayKind::ConfirmTry, ..) => "y yes, record it · n or Esc no, nothing is recorded",
+        (OverlayKind::ChooseJob, ..) => "↑/↓ choose · Enter take it · Esc nothing is recorded",
+        (OverlayKind::ConfirmWithdraw, ..) => "y withdraw it · n or Esc keep it",
         (OverlayKind::PhotoPath, ..) => "type or drop the photo's path · Enter read it · Esc close",
         (_, View::Jobs, _) => {
             "type to search · ↑/↓ choose · Enter open job · F4 write its card · Esc back"
