@@ -501,6 +501,16 @@ fn a_scanner_burst_is_marked_scanned_and_typing_is_not() {
     s.send(b"M123456\r");
     s.wait_for("Serial: scanned");
     assert!(s.screen().contains("M123456"), "{}", s.screen());
+    // A second scan lands in the serial too, though the focus is in the
+    // codes now: its J is not the jobs view, its Enter copies nothing.
+    s.send(b"281150063RTJ727\r");
+    s.wait_for("scanned 281150063RTJ727");
+    s.wait_for("Renault precode algorithm");
+    let screen = s.screen();
+    assert!(
+        !screen.contains("copied") && !screen.contains("Search"),
+        "{screen}"
+    );
     // Back to the field (Enter left it) and cleared, then typed a key at a
     // time as a person types.
     s.send(b"\x1b");

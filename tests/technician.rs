@@ -758,3 +758,92 @@ fn a_serial_on_file_shows_its_jobs_and_offers_a_new_one() {
     );
     key(&mut a, KeyCode::Esc);
 }
+
+/// A scanner's burst: `text` and Enter, 3 ms apart, through the
+/// workbench's own gate; what the workbench was asked to do.
+fn scan(
+    a: &mut radiocode::tui::app::App,
+    gate: &mut radiocode::tui::scan::Gate,
+    text: &str,
+    t: std::time::Instant,
+) -> Vec<radiocode::tui::app::Effect> {
+    use ratatui::crossterm::event::{Event, KeyEvent, KeyModifiers};
+    let mut out = Vec::new();
+    let mut at = t;
+    for c in text.chars().map(KeyCode::Char).chain([KeyCode::Enter]) {
+        let ev = Event::Key(KeyEvent::new(c, KeyModifiers::NONE));
+        out.extend(radiocode::tui::feed(a, gate, Some(ev), at));
+        at += std::time::Duration::from_millis(3);
+    }
+    out.extend(radiocode::tui::feed(
+        a,
+        gate,
+        None,
+        at + std::time::Duration::from_secs(1),
+    ));
+    common::tui::settle(a);
+    out.into_iter().map(|(e, _)| e).collect()
+}
+
+#[test]
+fn a_scan_is_a_serial_wherever_the_focus_is() {
+    use radiocode::tui::app::{Effect, Focus, OverlayKind, View};
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = app_with_records(dir.path(), 120, 40);
+    // A job on file for J727, so a stray J or Enter would show.
+    type_text(&mut a, "J727");
+    key(&mut a, KeyCode::Enter);
+    refuse_on_a_new_job(&mut a);
+    let mut gate = radiocode::tui::scan::Gate::default();
+    let t0 = std::time::Instant::now();
+    // First scan: the focus is in the codes, where y, J, Enter are commands.
+    assert_eq!(a.focus, Focus::Decoder);
+    let effects = scan(&mut a, &mut gate, "BP538464182965", t0);
+    assert!(effects.iter().all(|e| *e == Effect::None), "{effects:?}");
+    assert_eq!(a.input.value(), "BP538464182965");
+    assert_eq!(a.view, View::Workbench);
+    assert_eq!(a.overlay.kind(), OverlayKind::None);
+    assert!(screen(&a).contains("Serial: scanned"), "{}", screen(&a));
+    // A second scan replaces it; its J is not the jobs view, its Enter no job.
+    let effects = scan(
+        &mut a,
+        &mut gate,
+        "281150063RTJ727",
+        t0 + std::time::Duration::from_secs(2),
+    );
+    assert!(effects.iter().all(|e| *e == Effect::None), "{effects:?}");
+    assert_eq!(a.input.value(), "281150063RTJ727");
+    assert_eq!(a.view, View::Workbench);
+    assert_eq!(a.overlay.kind(), OverlayKind::None);
+    assert_eq!(
+        a.outcome.as_ref().unwrap().diagnosis.serial.as_deref(),
+        Some("J727")
+    );
+    assert!(a.job.is_none(), "no job was opened by the scan");
+    // From the jobs view, a scan comes back to the workbench with it.
+    key(&mut a, KeyCode::F(2));
+    scan(
+        &mut a,
+        &mut gate,
+        "M123456",
+        t0 + std::time::Duration::from_secs(4),
+    );
+    assert_eq!((a.view, a.input.value()), (View::Workbench, "M123456"));
+    // Typed keys are unchanged: y in the codes copies, a key at a time.
+    let y = ratatui::crossterm::event::Event::Key(ratatui::crossterm::event::KeyEvent::new(
+        KeyCode::Char('y'),
+        ratatui::crossterm::event::KeyModifiers::NONE,
+    ));
+    let t = t0 + std::time::Duration::from_secs(6);
+    assert!(
+        radiocode::tui::feed(&mut a, &mut gate, Some(y), t).is_empty(),
+        "held a moment"
+    );
+    let later = radiocode::tui::feed(
+        &mut a,
+        &mut gate,
+        None,
+        t + std::time::Duration::from_millis(50),
+    );
+    assert!(matches!(later[..], [(Effect::Copy(_), true)]), "{later:?}");
+}

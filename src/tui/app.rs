@@ -10,7 +10,6 @@ use super::jobs::JobsView;
 use super::lookups::Lookups;
 use super::photo::PhotoView;
 use super::prepared::Prepared;
-use super::scan::Burst;
 use super::simulator::Simulator;
 use crate::decode::{Candidate, Code, CodeBook, decode};
 use crate::keypad::profile_for;
@@ -49,7 +48,6 @@ impl App {
             prepared: Prepared::default(),
             photo: PhotoView::default(),
             serial_origin: None,
-            scan: Burst::default(),
             lookups: Lookups::default(),
         }
     }
@@ -249,7 +247,7 @@ impl App {
     fn apply(&mut self, msg: Msg) -> Effect {
         if !matches!(
             msg,
-            Msg::Resize(..) | Msg::Tick(_) | Msg::Records(_) | Msg::Reconnect | Msg::KeyAt(..)
+            Msg::Resize(..) | Msg::Tick(_) | Msg::Records(_) | Msg::Reconnect
         ) {
             self.notice = None;
         }
@@ -270,7 +268,7 @@ impl App {
                 }
             }
             Msg::Photo(msg) => self.on_photo(msg),
-            Msg::KeyAt(key, at) => self.on_scan_key(key, at),
+            Msg::Scanned(text) => self.on_scanned(&text),
             Msg::EnterCode => self.open_code_entry(),
             Msg::Entry(msg) => {
                 if let Overlay::CodeFromElsewhere(entry) = &mut self.overlay

@@ -1,31 +1,31 @@
 //! The serial from the label itself: a photo read (its serial put in the
 //! field, marked), a USB barcode scanner's burst of keys, and text pasted.
 
-use std::time::Instant;
-
 use tui_input::Input;
 
 use super::paste::{MAX_PASTE, insert_text};
 use super::photo::{Done, PhotoAsk, PhotoMsg, SerialOrigin, photo_path};
-use super::scan::ScanKey;
 use super::state::{App, Focus, Overlay, View};
 
 impl App {
-    /// A key and when it came: a burst of characters ended by Enter or
-    /// Tab, faster than a person types, is a barcode scanner's.
-    pub(super) fn on_scan_key(&mut self, key: ScanKey, at: Instant) {
-        if self.focus != Focus::Serial || self.overlay.is_open() || self.view != View::Workbench {
-            return;
+    /// A barcode scanner's burst, wherever the focus was: it replaces the
+    /// serial, and its Enter does nothing else.
+    pub(super) fn on_scanned(&mut self, text: &str) {
+        if matches!(self.overlay, Overlay::Help) {
+            self.overlay = Overlay::None;
         }
-        match key {
-            ScanKey::Char => self.scan.char_at(at),
-            ScanKey::End => {
-                if self.scan.end_at(at) && !self.input.value().is_empty() {
-                    self.serial_origin = Some(SerialOrigin::Scanned);
-                }
-            }
-            ScanKey::Other => self.scan.other(),
-        }
+        self.view = View::Workbench;
+        let text: String = text.trim().chars().take(MAX_PASTE).collect();
+        self.input = Input::new(text.clone());
+        self.revalidate();
+        self.serial_origin = Some(SerialOrigin::Scanned);
+        let valid = self
+            .outcome
+            .as_ref()
+            .is_some_and(|o| o.diagnosis.serial.is_some());
+        // A serial read goes on to its codes; one that is not, stays to be put right.
+        self.focus = if valid { Focus::Decoder } else { Focus::Serial };
+        self.notice = Some(format!("scanned {}", crate::serial::echo_text(&text, 24)));
     }
 
     /// Reading a label photo: its serial goes into the field, marked.

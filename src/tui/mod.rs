@@ -12,7 +12,7 @@ pub mod paste;
 pub mod photo;
 pub mod prepared;
 mod records_work;
-mod scan;
+pub mod scan;
 mod signals;
 
 pub use signals::CAN_SUSPEND;
@@ -143,9 +143,13 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
     };
     // Drawn when something changed: an idle workbench leaves the terminal alone.
     let mut changed = true;
-    let interrupted = loop {
+    let mut gate = scan::Gate::default();
+    let interrupted = 'run: loop {
         // Reading happens outside the lock: only updates hold it.
-        let ev = match draw_and_read(&mut terminal, &app, std::mem::take(&mut changed)) {
+        let wait = gate.deadline().map_or(Duration::from_millis(100), |d| {
+            d.saturating_duration_since(Instant::now()) + Duration::from_millis(1)
+        });
+        let ev = match draw_and_read(&mut terminal, &app, std::mem::take(&mut changed), wait) {
             Ok(ev) => ev,
             Err(e) => {
                 // A terminal that went away brings a hang-up signal with it:
@@ -163,21 +167,14 @@ pub fn run(store: Option<Box<dyn Records>>, place: Place, bench: Bench) -> anyho
         }
         let now = Instant::now();
         changed |= news(&mut app, events.as_ref(), &mut clocks, now);
-        if let Some(k) = ev.as_ref().and_then(scan::ScanKey::of) {
-            app.update(app::Msg::KeyAt(k, now));
-        }
-        let effect = match ev.and_then(|ev| keymap::on_event(&app, &ev)) {
-            Some(msg) => {
-                changed = true;
-                app.update(msg)
-            }
-            None => Effect::None,
-        };
+        let effects = feed(&mut app, &mut gate, ev, now);
         *updating = not_recorded(&app);
         drop(updating);
-        changed |= effect != Effect::None;
-        if let Some(interrupted) = carry_out(effect, &mut terminal, &mut clipboard, &mut app)? {
-            break interrupted;
+        for (effect, acted) in effects {
+            changed |= acted || effect != Effect::None;
+            if let Some(interrupted) = carry_out(effect, &mut terminal, &mut clipboard, &mut app)? {
+                break 'run interrupted;
+            }
         }
     };
     drop(_guard);
@@ -306,15 +303,52 @@ fn draw_and_read(
     terminal: &mut ratatui::DefaultTerminal,
     app: &App,
     changed: bool,
+    wait: Duration,
 ) -> io::Result<Option<event::Event>> {
     if changed {
         terminal.draw(|frame| ui::render(app, frame))?;
     }
-    if event::poll(Duration::from_millis(100))? {
+    if event::poll(wait)? {
         Ok(Some(event::read()?))
     } else {
         Ok(None)
     }
+}
+
+/// A terminal event (or none, when the wait ran out) through the scanner's
+/// gate and the keymap into the workbench: what each message asked the
+/// loop to do, and whether a message came at all. A scan is taken whole,
+/// wherever the focus is; held keys go through as typed once their moment
+/// passes.
+pub fn feed(
+    app: &mut App,
+    gate: &mut scan::Gate,
+    ev: Option<event::Event>,
+    now: Instant,
+) -> Vec<(Effect, bool)> {
+    let gated = match ev {
+        Some(ev) => {
+            let hold = app.takes_scans();
+            gate.event(ev, now, hold)
+        }
+        None => gate.due(now),
+    };
+    let mut out = Vec::new();
+    for g in gated {
+        let msg = match g {
+            scan::Gated::Scan(text) => Some(app::Msg::Scanned(text)),
+            scan::Gated::Event(ev) => keymap::on_event(app, &ev),
+        };
+        if let Some(msg) = msg {
+            let effect = app.update(msg);
+            let stop = matches!(effect, Effect::Quit | Effect::Interrupted);
+            out.push((effect, true));
+            if stop {
+                break;
+            }
+        }
+    }
+    out
 }
 
 /// What to say on the way out about a try the records never got.

@@ -193,9 +193,8 @@ pub enum Msg {
     WriteRequest,
     /// Reading a label photo.
     Photo(PhotoMsg),
-    /// A key and when it came, before what it does: a scanner's burst is
-    /// told by its timing.
-    KeyAt(super::scan::ScanKey, std::time::Instant),
+    /// A barcode scanner's burst, taken whole: the serial it read.
+    Scanned(String),
     /// What the records answered to a question asked off the keys' thread.
     Answer(super::lookups::Answer),
 }
@@ -296,8 +295,6 @@ pub struct App {
     pub photo: PhotoView,
     /// Where the serial in the field came from, when it was not typed.
     pub serial_origin: Option<SerialOrigin>,
-    /// The keys typed into the serial field, timed: a scanner's burst.
-    pub(super) scan: super::scan::Burst,
     /// The records read on a thread of their own.
     pub(super) lookups: super::lookups::Lookups,
 }
@@ -338,6 +335,13 @@ impl App {
 
     pub(super) fn candidate_count(&self) -> usize {
         self.outcome.as_ref().map_or(0, |o| o.candidates.len())
+    }
+
+    /// True when a scanner's burst can land: no form with text fields is
+    /// open, so a scan is held and taken as a serial wherever the focus is.
+    pub fn takes_scans(&self) -> bool {
+        matches!(self.overlay, Overlay::None | Overlay::Help)
+            && matches!(self.view, View::Workbench | View::Jobs)
     }
 
     /// Whether the loop should send real-time ticks.
