@@ -89,3 +89,56 @@ fn exit_status_and_the_code_flag() {
     assert_eq!(last["button"], "5");
     assert_eq!(visteon["hard_limit"], 13);
 }
+
+#[test]
+fn the_plan_starts_from_the_refusals_on_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("radiocode.db");
+    let rc = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_radiocode"))
+            .env("RADIOCODE_DB", &db)
+            .env("RADIOCODE_CONFIG", "/nonexistent/radiocode.toml")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let said = |out: &Output| String::from_utf8_lossy(&out.stdout).into_owned();
+    let fresh = said(&rc(&["simulate", "BP538464182965"]));
+    assert!(fresh.contains("No refusals on record"), "{fresh}");
+    assert!(fresh.contains("code 7091"), "{fresh}");
+    for args in [
+        &[
+            "jobs",
+            "add",
+            "BP538464182965",
+            "--vehicle",
+            "AB12 CDE",
+            "--proof",
+            "V5C",
+        ][..],
+        &["jobs", "try", "1", "7091", "refused"][..],
+    ] {
+        assert!(rc(args).status.success(), "{args:?}");
+    }
+    let out = said(&rc(&["simulate", "BP538464182965"]));
+    assert!(
+        out.contains("On record: 1 refusal of this radio (7091 on job 1"),
+        "{out}"
+    );
+    assert!(
+        out.contains("code 1091"),
+        "the next code not refused: {out}"
+    );
+    assert!(
+        out.contains("1. 1091") && !out.contains("2. 7091"),
+        "the refused code is out of the plan: {out}"
+    );
+    assert!(
+        out.contains("(2 of 24 before the lock)"),
+        "it counts: {out}"
+    );
+    // A refusal withdrawn as a mistake no longer counts.
+    assert!(rc(&["jobs", "withdraw", "1", "7091"]).status.success());
+    let out = said(&rc(&["simulate", "BP538464182965"]));
+    assert!(out.contains("No refusals on record"), "{out}");
+}

@@ -847,3 +847,56 @@ fn a_scan_is_a_serial_wherever_the_focus_is() {
     );
     assert!(matches!(later[..], [(Effect::Copy(_), true)]), "{later:?}");
 }
+
+#[test]
+fn after_a_refusal_the_keypad_panel_shows_the_wait_running_and_when_it_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = app_with_records(dir.path(), 120, 40);
+    // Renault: a wait follows every refusal from the first (its profile).
+    type_text(&mut a, "BP538464182965");
+    key(&mut a, KeyCode::Enter);
+    refuse_on_a_new_job(&mut a);
+    key(&mut a, KeyCode::Char('r'));
+    key(&mut a, KeyCode::Char('y'));
+    assert!(
+        !screen(&a).contains("WAIT until"),
+        "two refusals: no wait yet"
+    );
+    // A third code, from the owner's card, refused too: the Blaupunkt
+    // rule's wait starts now.
+    key(&mut a, KeyCode::Char('c'));
+    type_text(&mut a, "1234");
+    key(&mut a, KeyCode::Enter);
+    key(&mut a, KeyCode::Char('r'));
+    key(&mut a, KeyCode::Char('y'));
+    let sim = a.simulator.as_ref().expect("a keypad panel");
+    assert_eq!(sim.refused_at.len(), 3);
+    let profile = sim.profile;
+    assert_eq!(profile.wait_after(3), Some(60));
+    let panel = screen(&a);
+    assert!(panel.contains("WAIT until"), "{panel}");
+    assert!(
+        panel.contains("60 min left") || panel.contains("59 min left"),
+        "{panel}"
+    );
+    assert!(panel.contains("3 refused on record"), "{panel}");
+    // A refusal an hour and more ago started a wait that is over.
+    let long_ago = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(5);
+    assert!(
+        profile
+            .wait_running(&[long_ago, long_ago], jiff::Timestamp::now())
+            .is_none()
+    );
+    // Refusals at the count that starts a wait, a minute ago: it runs.
+    let n = (1..30).find(|n| profile.wait_after(*n).is_some()).unwrap();
+    let minute_ago = jiff::Timestamp::now() - jiff::SignedDuration::from_mins(1);
+    let times = vec![minute_ago; n as usize];
+    let (ends, minutes) = profile
+        .wait_running(&times, jiff::Timestamp::now())
+        .unwrap();
+    assert_eq!(Some(minutes), profile.wait_after(n));
+    assert_eq!(
+        ends,
+        minute_ago + jiff::SignedDuration::from_mins(i64::from(minutes))
+    );
+}

@@ -478,7 +478,7 @@ pub fn run(cmd: Command, place: Place, bench: Bench) -> anyhow::Result<u8> {
     match cmd {
         Command::Decode(args) => decode::run(&args, session::reading_book(&place).as_ref()),
         Command::Batch(args) => batch::run(&args, session::loaded_book(&place).as_ref()),
-        Command::Simulate(args) => simulate::run(&args, session::reading_book(&place).as_ref()),
+        Command::Simulate(args) => simulate::run(&args, session::open_for_reading(&place)),
         Command::Book(cmd) => records::book(&cmd, &place),
         Command::Jobs(cmd) => {
             if matches!(cmd, JobsCommand::Attach { .. }) {

@@ -8,7 +8,9 @@ use serde::Serialize;
 use super::{EXIT_INVALID, Out, SimulateArgs};
 use crate::decode::{Code, CodeBook, Outcome, Status, decode, routes};
 use crate::keypad::{Step, UnitProfile, guide, minutes_text, profile_for, try_plan};
+use crate::paper::Refused;
 use crate::serial::{Severity, echo_text};
+use crate::store::Records;
 
 #[derive(Serialize)]
 struct SimulationJson<'a> {
@@ -22,7 +24,17 @@ struct SimulationJson<'a> {
     sources: Vec<String>,
 }
 
-pub fn run(args: &SimulateArgs, book: &dyn CodeBook) -> anyhow::Result<u8> {
+pub fn run(args: &SimulateArgs, records: Option<Box<dyn Records>>) -> anyhow::Result<u8> {
+    // The radio's refusals on record count against its lock.
+    let refused = |serial: &str| match records.as_deref() {
+        Some(r) => crate::session::refused_for(r, serial).map_err(|e| format!("{e:#}")),
+        None => Ok(Vec::new()),
+    };
+    let shipped = crate::session::shipped_pairs();
+    let book: &dyn CodeBook = match records.as_deref() {
+        Some(r) => r,
+        None => shipped.as_ref(),
+    };
     let Some(text) = args.serial.to_str() else {
         say!("radiocode: the serial is not UTF-8 text");
         return Ok(EXIT_INVALID);
@@ -48,7 +60,8 @@ pub fn run(args: &SimulateArgs, book: &dyn CodeBook) -> anyhow::Result<u8> {
             return Ok(EXIT_INVALID);
         }
     };
-    let Some(code) = given.or_else(|| outcome.candidates.first().map(|c| c.code)) else {
+    let on_record = refused(serial);
+    let Some(code) = given.or_else(|| first_to_try(&outcome, &on_record)) else {
         let why = outcome.no_code_reason().unwrap_or_default();
         say!("radiocode: no code to enter for {serial}: {why}");
         for r in routes(Some(family)) {
@@ -78,10 +91,31 @@ pub fn run(args: &SimulateArgs, book: &dyn CodeBook) -> anyhow::Result<u8> {
         out.flush()?;
         return Ok(0);
     }
-    let text = report(&outcome, serial, code, given.is_some(), profile, &steps);
+    let text = report(
+        &outcome,
+        serial,
+        code,
+        given.is_some(),
+        profile,
+        &steps,
+        &on_record,
+    );
     out.line(&text)?;
     out.flush()?;
     Ok(0)
+}
+
+/// The first code this radio has not refused on record, else the first.
+fn first_to_try(outcome: &Outcome, on_record: &Result<Vec<Refused>, String>) -> Option<Code> {
+    let refused_before = |c: Code| {
+        on_record
+            .as_ref()
+            .is_ok_and(|r| r.iter().any(|r| r.attempt.code == c))
+    };
+    let codes = || outcome.candidates.iter().map(|c| c.code);
+    codes()
+        .find(|c| !refused_before(*c))
+        .or_else(|| codes().next())
 }
 
 /// What `simulate` prints: the code and where it came from, the button
@@ -93,6 +127,7 @@ fn report(
     given: bool,
     profile: &UnitProfile,
     steps: &[Step],
+    on_record: &Result<Vec<Refused>, String>,
 ) -> String {
     let mut s = String::new();
     // Where a code came from, as the decoder said.
@@ -114,7 +149,12 @@ fn report(
     for (i, step) in steps.iter().enumerate() {
         let _ = writeln!(s, "  {:>2}. [{}]  {}", i + 1, step.display, step.text);
     }
-    try_plan_lines(&mut s, outcome, code, profile, &provenance);
+    let refused = match on_record {
+        Ok(r) => r.as_slice(),
+        Err(_) => &[],
+    };
+    record_lines(&mut s, on_record, profile);
+    try_plan_lines(&mut s, outcome, code, profile, &provenance, refused);
     let _ = writeln!(s);
     let _ = writeln!(
         s,
@@ -138,22 +178,83 @@ fn report(
     s.trim_end().to_string()
 }
 
-/// The try plan: every candidate in order, with the waits between them.
+/// What the job log holds of this radio: the refusals the plan starts
+/// from, and a wait they started that runs now.
+fn record_lines(s: &mut String, on_record: &Result<Vec<Refused>, String>, profile: &UnitProfile) {
+    let _ = writeln!(s);
+    let refused = match on_record {
+        Ok(r) if r.is_empty() => {
+            let _ = writeln!(
+                s,
+                "No refusals on record for this radio: the plan starts from none."
+            );
+            return;
+        }
+        Ok(r) => r,
+        Err(e) => {
+            let _ = writeln!(
+                s,
+                "The job log cannot be read ({e}): the plan starts from no refusals. Check the \
+                 job log before trying a code"
+            );
+            return;
+        }
+    };
+    let list: Vec<String> = refused
+        .iter()
+        .map(|r| {
+            format!(
+                "{} on job {} at {}",
+                r.attempt.code,
+                r.job,
+                r.attempt.at.shown()
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        s,
+        "On record: {} refusal{} of this radio ({}); the plan starts from them.",
+        refused.len(),
+        if refused.len() == 1 { "" } else { "s" },
+        list.join(", ")
+    );
+    let times: Vec<jiff::Timestamp> = refused
+        .iter()
+        .filter_map(|r| r.attempt.at.timestamp())
+        .collect();
+    if let Some((ends, minutes)) = profile.wait_running(&times, jiff::Timestamp::now()) {
+        let left = (ends.duration_since(jiff::Timestamp::now()).as_secs().max(0) + 59) / 60;
+        let _ = writeln!(
+            s,
+            "WAIT running: a {} wait until {}, {left} min left. Keep the radio on",
+            minutes_text(minutes),
+            ends.strftime("%H:%M UTC")
+        );
+    }
+}
+
+/// The try plan: every candidate in order, with the waits between them;
+/// codes the radio refused on record are out of it but count.
 fn try_plan_lines(
     s: &mut String,
     outcome: &Outcome,
     code: Code,
     profile: &UnitProfile,
     provenance: &dyn Fn(Code) -> Option<String>,
+    refused: &[Refused],
 ) {
+    let was_refused = |c: &Code| refused.iter().any(|r| r.attempt.code == *c);
     let mut codes = vec![code];
     codes.extend(
         outcome
             .candidates
             .iter()
             .map(|c| c.code)
-            .filter(|c| *c != code),
+            .filter(|c| *c != code && !was_refused(c)),
     );
+    if was_refused(&code) {
+        let _ = writeln!(s, "\nWarning: {code} was already refused by this radio.");
+    }
     let _ = writeln!(s);
     let l = &profile.lockout;
     let limit = match profile.hard_limit() {
@@ -167,7 +268,10 @@ fn try_plan_lines(
         if l.tries_before_wait == 1 { "" } else { "s" },
         minutes_text(l.wait_minutes)
     );
-    for (i, planned) in try_plan(profile, &codes, 0).iter().enumerate() {
+    for (i, planned) in try_plan(profile, &codes, refused.len() as u32)
+        .iter()
+        .enumerate()
+    {
         let origin = provenance(planned.code).unwrap_or_else(|| "given".to_string());
         let n = planned.try_number;
         let mut count = profile

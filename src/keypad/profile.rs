@@ -95,6 +95,22 @@ impl UnitProfile {
         (wrong + 1..wrong + 100).find_map(|m| self.wait_after(m).map(|w| (m - wrong - 1, w)))
     }
 
+    /// The wait running at `now` after the refusals recorded at `refused`
+    /// (oldest first): when it ends and how long it is. Only the last
+    /// refusal's wait can be running: no code is taken during one.
+    pub fn wait_running(
+        &self,
+        refused: &[jiff::Timestamp],
+        now: jiff::Timestamp,
+    ) -> Option<(jiff::Timestamp, u32)> {
+        let last = *refused.last()?;
+        let minutes = self.wait_after(refused.len() as u32)?;
+        let ends = last
+            .checked_add(jiff::SignedDuration::from_mins(i64::from(minutes)))
+            .ok()?;
+        (ends > now).then_some((ends, minutes))
+    }
+
     /// After `wrong` refusals, what the next ones cost, e.g. "2 more refusals
     /// allowed before a 60-minute wait".
     pub fn refusals_left_text(&self, wrong: u32) -> Option<String> {

@@ -201,10 +201,12 @@ impl App {
             return;
         };
         let refused = self.refused_on_screen();
+        let refused_at = self.refusal_times();
         if self.simulator.as_ref().is_some_and(|s| {
             s.code == chosen.code
                 && s.profile.family == family
                 && s.already_refused == refused.len() as u32
+                && s.refused_at == refused_at
         }) {
             return;
         }
@@ -216,8 +218,10 @@ impl App {
             .filter(|c| !refused.contains(c))
             .collect();
         let already = refused.len() as u32;
-        self.simulator =
-            profile_for(family).map(|p| Simulator::new(p, chosen.code, &codes, already));
+        self.simulator = profile_for(family).map(|p| Simulator {
+            refused_at,
+            ..Simulator::new(p, chosen.code, &codes, already)
+        });
     }
 
     /// Applies one message; the panes' text is then worked out again, so a

@@ -25,6 +25,9 @@ pub struct Simulator {
     pub held: Option<Button>,
     /// Codes this radio has already refused (from the job log).
     pub already_refused: u32,
+    /// When each of those refusals was recorded, oldest first: a wait
+    /// they started may be running now.
+    pub refused_at: Vec<jiff::Timestamp>,
 }
 
 impl Simulator {
@@ -46,7 +49,14 @@ impl Simulator {
             plan: try_plan(profile, codes, already_refused),
             held: None,
             already_refused,
+            refused_at: Vec::new(),
         }
+    }
+
+    /// The wait the recorded refusals started that is running at `now`:
+    /// when it ends, and its length in minutes.
+    pub fn recorded_wait(&self, now: jiff::Timestamp) -> Option<(jiff::Timestamp, u32)> {
+        self.profile.wait_running(&self.refused_at, now)
     }
 
     pub fn next_step(&mut self) {
@@ -124,12 +134,15 @@ impl Simulator {
 
     /// Whether real time matters now: a hold or a timer is running.
     pub fn wants_ticks(&self) -> bool {
-        self.mode == SimMode::Practice
-            && (self.held.is_some()
-                || matches!(
-                    self.radio.state(),
-                    RadioState::Idle { .. } | RadioState::Error { .. } | RadioState::Waiting { .. }
-                ))
+        self.recorded_wait(jiff::Timestamp::now()).is_some()
+            || self.mode == SimMode::Practice
+                && (self.held.is_some()
+                    || matches!(
+                        self.radio.state(),
+                        RadioState::Idle { .. }
+                            | RadioState::Error { .. }
+                            | RadioState::Waiting { .. }
+                    ))
     }
 
     /// The button the current guide step presses, to highlight it.

@@ -369,6 +369,22 @@ impl App {
         out
     }
 
+    /// When the radio on screen refused a code, on any of its jobs
+    /// (withdrawn refusals left out), oldest first.
+    pub fn refusal_times(&self) -> Vec<jiff::Timestamp> {
+        let mut seen: Vec<&str> = Vec::new();
+        let mut out = Vec::new();
+        let jobs = self.earlier_jobs.iter().chain(self.job_on_screen());
+        for a in jobs.flat_map(JobRow::standing) {
+            if a.outcome == TryOutcome::Refused && !seen.contains(&a.uid.as_str()) {
+                seen.push(&a.uid);
+                out.extend(a.at.timestamp());
+            }
+        }
+        out.sort();
+        out
+    }
+
     /// The serial a try is recorded against: the normalised one when valid.
     pub(super) fn serial_for_records(&self) -> String {
         let typed = self.input.value();

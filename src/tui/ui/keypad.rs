@@ -232,6 +232,13 @@ fn plan_lines(sim: &Simulator, theme: &Theme, width: usize) -> Vec<Line<'static>
             lines.push(Line::styled(format!(" {piece}"), style));
         }
     };
+    if let Some((ends, minutes)) = sim.recorded_wait(jiff::Timestamp::now()) {
+        say(
+            &mut lines,
+            &wait_text(sim, ends, minutes),
+            theme.severity(Severity::Error),
+        );
+    }
     let planned = sim.plan.iter().find(|p| p.code == sim.code);
     let wrong_so_far = match sim.mode {
         SimMode::Guide => planned.map_or(sim.already_refused, |p| p.try_number - 1),
@@ -259,7 +266,11 @@ fn plan_lines(sim: &Simulator, theme: &Theme, width: usize) -> Vec<Line<'static>
             theme.title(),
         );
     }
+    let on_record = sim.refused_at.len();
     let lock = match sim.profile.hard_limit() {
+        Some(n) if on_record > 0 => {
+            format!("locked for good after {n} wrong codes ({on_record} refused on record)")
+        }
         Some(n) => format!("locked for good after {n} wrong codes"),
         None => "no permanent lock reported".to_string(),
     };
@@ -270,6 +281,23 @@ fn plan_lines(sim: &Simulator, theme: &Theme, width: usize) -> Vec<Line<'static>
     };
     say(&mut lines, &format!("{lock}{borrowed}"), theme.dim());
     lines
+}
+
+/// The wait running now, from the recorded refusals: "WAIT until 14:32
+/// UTC, 12 min left (60-minute wait: refusal 3 at 13:32 UTC). Keep the
+/// radio on".
+fn wait_text(sim: &Simulator, ends: jiff::Timestamp, minutes: u32) -> String {
+    let hm = |t: jiff::Timestamp| t.strftime("%H:%M UTC").to_string();
+    let left = ends.duration_since(jiff::Timestamp::now()).as_secs().max(0);
+    let left = (left + 59) / 60;
+    let started = sim.refused_at.last().copied().unwrap_or(ends);
+    format!(
+        "WAIT until {}, {left} min left ({} wait: refusal {} at {}). Keep the radio on",
+        hm(ends),
+        crate::keypad::minutes_text(minutes),
+        sim.refused_at.len(),
+        hm(started)
+    )
 }
 
 /// The segments (a-g, bits 0-6) that draw a character on the display.
