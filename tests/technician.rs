@@ -900,3 +900,33 @@ fn after_a_refusal_the_keypad_panel_shows_the_wait_running_and_when_it_ends() {
         minute_ago + jiff::SignedDuration::from_mins(i64::from(minutes))
     );
 }
+
+#[test]
+fn a_long_practice_keeps_its_newest_events_and_its_foot_in_view() {
+    let mut a = app(120, 40);
+    type_text(&mut a, "BP538464182965");
+    key(&mut a, KeyCode::Tab);
+    key(&mut a, KeyCode::Tab);
+    key(&mut a, KeyCode::Char('p'));
+    // Wrong codes until the radio locks for good (24 on this unit's rule).
+    for _ in 0..40 {
+        key(&mut a, KeyCode::Char('1'));
+        key(&mut a, KeyCode::Char('h'));
+        a.update(radiocode::tui::app::Msg::Tick(12_000));
+        key(&mut a, KeyCode::Char('h'));
+        for _ in 0..7 {
+            key(&mut a, KeyCode::Char('F'));
+        }
+    }
+    let sim = a.simulator.as_ref().unwrap();
+    assert!(sim.radio.timeline().len() > 30, "a long practice");
+    let s = screen(&a);
+    assert!(s.contains("LOCKED FOR GOOD"), "the lock is in view: {s}");
+    assert!(s.contains("earlier events"), "{s}");
+    assert!(
+        s.contains("locked for good after 24"),
+        "the foot stays: {s}"
+    );
+    let lock_lines = s.lines().filter(|l| l.contains("LOCKED FOR GOOD")).count();
+    assert_eq!(lock_lines, 1, "each event once: {s}");
+}

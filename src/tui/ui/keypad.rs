@@ -502,13 +502,29 @@ fn guide_steps(out: &mut Said, sim: &Simulator, theme: &Theme) {
     }
 }
 
-/// What the practice radio did, on its own clock.
+/// The most timeline events shown: the newest, so the panel's foot (the
+/// refusals left, the lock) stays on screen however long the practice.
+const TIMELINE_SHOWN: usize = 8;
+
+/// What the practice radio did, on its own clock: its newest events.
 fn practice_timeline(out: &mut Said, sim: &Simulator, theme: &Theme) {
     let warn = theme.severity(Severity::Warning);
     out.lines.push(Line::styled(" Timeline:", theme.title()));
-    out.lines
-        .push(Line::styled("   0:00 radio switched on", theme.dim()));
-    for (at, m) in sim.radio.timeline() {
+    let timeline = sim.radio.timeline();
+    let earlier = timeline.len().saturating_sub(TIMELINE_SHOWN);
+    if earlier == 0 {
+        out.lines
+            .push(Line::styled("   0:00 radio switched on", theme.dim()));
+    } else {
+        out.lines.push(Line::styled(
+            format!(
+                "   … {earlier} earlier event{}",
+                if earlier == 1 { "" } else { "s" }
+            ),
+            theme.dim(),
+        ));
+    }
+    for (at, m) in &timeline[earlier..] {
         let style = match m {
             Moment::Tried { accepted: true, .. } => theme.code(),
             Moment::Locked | Moment::Relocked => theme.severity(Severity::Error),
