@@ -177,7 +177,7 @@ fn paste_a_label_choose_a_code_and_quit_with_ctrl_c() {
     s.send(b"\x1b[200~bp 5384 6 4182965\x1b[201~");
     s.wait_for("7091");
     s.send(b"\t");
-    s.wait_for("a/r accepted/refused");
+    s.wait_for("a accepted · r refused");
     s.send(b"j");
     s.wait_for("1091: second try");
     s.send(b"\x03");

@@ -127,8 +127,18 @@ fn tab_moves_focus_and_q_quits_only_outside_the_input() {
     key(&mut a, KeyCode::BackTab);
     assert_eq!(a.focus, Focus::Decoder);
     assert_eq!(key(&mut a, KeyCode::Char('q')), Effect::Quit);
+    // Esc on an empty serial never quits on its own: a second Esc does,
+    // with the word said between them.
     let mut a = app(80, 24);
+    assert_eq!(key(&mut a, KeyCode::Esc), Effect::None);
+    assert!(screen(&a).contains("Esc again quits"), "{}", screen(&a));
     assert_eq!(key(&mut a, KeyCode::Esc), Effect::Quit);
+    // Anything between the two disarms it.
+    let mut a = app(80, 24);
+    key(&mut a, KeyCode::Esc);
+    key(&mut a, KeyCode::Tab);
+    key(&mut a, KeyCode::BackTab);
+    assert_eq!(key(&mut a, KeyCode::Esc), Effect::None);
     let mut a = app(80, 24);
     assert_eq!(ctrl(&mut a, 'c'), Effect::Interrupted);
 }
@@ -260,7 +270,15 @@ fn help_opens_and_closes() {
     let mut a = app(80, 24);
     key(&mut a, KeyCode::F(1));
     assert_eq!(a.overlay.kind(), OverlayKind::Help);
-    assert!(screen(&a).contains("Never disconnect the battery"));
+    // Every key is in it: it scrolls to the end, where the rules are.
+    for _ in 0..10 {
+        key(&mut a, KeyCode::PageDown);
+    }
+    assert!(
+        screen(&a).contains("Never disconnect the battery"),
+        "{}",
+        screen(&a)
+    );
     assert_eq!(
         key(&mut a, KeyCode::Esc),
         Effect::None,

@@ -49,6 +49,9 @@ impl App {
             photo: PhotoView::default(),
             serial_origin: None,
             lookups: Lookups::default(),
+            help_scroll: 0,
+            said: None,
+            quit_armed: false,
         }
     }
 
@@ -228,6 +231,9 @@ impl App {
     /// frame only draws it.
     pub fn update(&mut self, msg: Msg) -> Effect {
         let effect = self.apply(msg);
+        if let Some(n) = &self.notice {
+            self.said = Some(n.clone());
+        }
         let made = crate::files::take_created();
         if let Some(dir) = made.first() {
             let said = self
@@ -249,11 +255,17 @@ impl App {
     }
 
     fn apply(&mut self, msg: Msg) -> Effect {
-        if !matches!(
+        let passive = matches!(
             msg,
-            Msg::Resize(..) | Msg::Tick(_) | Msg::Records(_) | Msg::Reconnect
-        ) {
+            Msg::Resize(..) | Msg::Tick(_) | Msg::Records(_) | Msg::Reconnect | Msg::Answer(_)
+        );
+        if !passive {
             self.notice = None;
+        }
+        // Only a second Esc, next, quits.
+        let armed = std::mem::take(&mut self.quit_armed);
+        if passive {
+            self.quit_armed = armed;
         }
         match msg {
             Msg::Quit => return Effect::Quit,
@@ -285,7 +297,18 @@ impl App {
                 self.input = Input::default();
                 self.serial_origin = None;
                 self.revalidate();
+                self.quit_armed = true;
                 self.notice = Some("serial cleared: Esc again quits".into());
+            }
+            Msg::EscOnEmpty if armed => return Effect::Quit,
+            Msg::EscOnEmpty => {
+                self.quit_armed = true;
+                self.notice = Some("Esc again quits (q quits from the other panes)".into());
+            }
+            Msg::ScrollHelp(by) => {
+                // No further than the help is long at the narrowest.
+                let most = 2 * crate::tui::keys::BINDINGS.len();
+                self.help_scroll = self.help_scroll.saturating_add_signed(by).min(most);
             }
             Msg::Paste(text) => self.on_paste(&text),
             Msg::Tick(ms) => {
@@ -295,6 +318,7 @@ impl App {
                 self.with_simulator(|s| s.tick(ms));
             }
             Msg::ToggleHelp => {
+                self.help_scroll = 0;
                 self.overlay = match std::mem::take(&mut self.overlay) {
                     Overlay::Help => Overlay::None,
                     Overlay::None => Overlay::Help,

@@ -6,6 +6,7 @@ pub mod entry;
 pub mod job_form;
 pub mod jobs;
 pub mod keymap;
+pub mod keys;
 mod label_input;
 pub mod lookups;
 pub mod paste;

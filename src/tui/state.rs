@@ -132,6 +132,10 @@ pub enum Msg {
     Edit(InputRequest),
     /// Empty the serial field.
     ClearSerial,
+    /// Esc on an empty serial: quits when said twice in a row.
+    EscOnEmpty,
+    /// Scroll the help by rows.
+    ScrollHelp(isize),
     /// Scroll the decoder pane by rows.
     ScrollDecoder(isize),
     /// Scroll the findings under the serial by rows.
@@ -295,6 +299,12 @@ pub struct App {
     pub photo: PhotoView,
     /// Where the serial in the field came from, when it was not typed.
     pub serial_origin: Option<SerialOrigin>,
+    /// The last notice said, kept whole for the help to show.
+    pub said: Option<String>,
+    /// The first help line shown.
+    pub help_scroll: usize,
+    /// Esc was pressed on an empty serial (or cleared it): a second quits.
+    pub(super) quit_armed: bool,
     /// The records read on a thread of their own.
     pub(super) lookups: super::lookups::Lookups,
 }

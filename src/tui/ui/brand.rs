@@ -59,8 +59,3 @@ pub fn hit(area: Rect, x: u16, _y: u16) -> Option<usize> {
         })
         .map(|(i, _)| i)
 }
-
-/// The number keys that choose a brand: `1-5`.
-pub fn number_keys() -> String {
-    format!("1-{}", BRANDS.len())
-}

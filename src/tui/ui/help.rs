@@ -1,50 +1,103 @@
-//! The help overlay.
+//! The help overlay: every key there is, from the one table of bindings,
+//! the words the decoder uses, and the last message said in full.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::{Theme, centered, draw};
+use crate::tui::keys::{self, Scope};
+use crate::tui::state::App;
 
-const HELP: &[&str] = &[
-    "Anywhere  Tab pane · / or s serial · ? F1 help · F2 jobs",
-    "          F3 chip dump · Esc back, clears the serial, then quits",
-    "Brand     ←/→ or {brands} choose · Enter to the serial",
-    "Serial    type or paste the label · Ctrl-U clear · Enter codes",
-    "Photo     F5, or drop a label photo on the serial: read for you",
-    "Decoder   ↑/↓ choose · y copy · a/r radio accepted/refused it",
-    "          c a code from a card or dealer · d request sheet",
-    "          PgUp/PgDn scroll a long pane · Jobs: F4 job card",
-    "Keypad    ←/→ guide steps · p practice: 1-6 o press, h hold,",
-    "          f/F clock +1/+10 min, b battery off, n new radio",
+/// The scopes in the order the help lists them.
+const ORDER: [Scope; 17] = [
+    Scope::Workbench,
+    Scope::Brand,
+    Scope::Serial,
+    Scope::Decoder,
+    Scope::Keypad,
+    Scope::Guide,
+    Scope::Practice,
+    Scope::Jobs,
+    Scope::Dump,
+    Scope::PhotoPath,
+    Scope::Reading,
+    Scope::CodeForm,
+    Scope::JobForm,
+    Scope::ChooseJob,
+    Scope::Question,
+    Scope::Help,
+    Scope::Always,
+];
+
+const AFTER: &[&str] = &[
     "Mouse     click a brand, the serial, a code (copies), a button",
+    "Scanner   a USB barcode scanner's scan lands in the serial, wherever you are",
     "Under a character: ~ read as something else (O as 0), ^ wrong.",
     "verified     algorithm checked against a published list",
     "assumed      algorithm confirmed on related (Ford) units",
     "confirmed    a radio accepted this code",
     "likely       good but indirect evidence (a card, a dealer)",
     "unconfirmed  posted somewhere; nobody reported it worked",
+    "derived      worked out from another code (a second try); nobody took it",
     crate::advice::RECODED_SENTENCE,
     crate::advice::BATTERY,
 ];
 
-/// The help, with the records this workbench uses (a file, or a server's
-/// host and database; never a password).
-pub fn render(records: &str, theme: &Theme, area: Rect, frame: &mut Frame) {
-    let popup = centered(area, 66, HELP.len() as u16 + 3);
-    frame.render_widget(Clear, popup);
+/// Every line of the help, wrapped to `width`.
+pub fn lines(app: &App, theme: &Theme, width: usize) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    // `head` padded to `indent`, then `text` wrapped beside it.
+    let mut say = |head: &str, text: &str, style: ratatui::style::Style, indent: usize| {
+        let indent = indent.max(head.chars().count() + usize::from(!head.is_empty()));
+        for (i, piece) in super::wrap(text, width.saturating_sub(indent).max(8))
+            .into_iter()
+            .enumerate()
+        {
+            let lead = if i == 0 { head } else { "" };
+            out.push(Line::styled(format!("{lead:<indent$}{piece}"), style));
+        }
+    };
+    if let Some(said) = &app.said {
+        say("Last:", said, theme.title(), 10);
+    }
+    for scope in ORDER {
+        let entries: Vec<String> = keys::of(scope)
+            .filter(|b| !b.label.is_empty())
+            .map(|b| format!("{} {}", b.label, b.does))
+            .collect();
+        say(
+            scope.title(),
+            &entries.join(" · "),
+            ratatui::style::Style::new(),
+            10,
+        );
+    }
+    for l in AFTER {
+        say("", l, ratatui::style::Style::new(), 0);
+    }
+    say("Records", &app.session.records_text(), theme.title(), 10);
+    out
+}
+
+/// The help over the workbench, scrolled to `app.help_scroll`.
+pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
+    let width = 76.min(area.width);
+    let all = lines(app, theme, width.saturating_sub(2) as usize);
+    let height = (all.len() as u16 + 2).min(area.height);
+    let popup = centered(area, width, height);
+    frame.render_widget(ratatui::widgets::Clear, popup);
     let title = Line::raw(if crate::tui::CAN_SUSPEND {
-        " Help: Esc or ? closes "
+        " Help: Esc or ? closes · ↑/↓ PgUp/PgDn scroll "
     } else {
-        " Help: Esc or ? closes · Windows has no Ctrl-Z suspend "
+        " Help: Esc or ? closes · ↑/↓ scroll · no Ctrl-Z on Windows "
     });
     let inner = draw::pane(frame.buffer_mut(), popup, &title, true, theme);
-    let brands = super::brand::number_keys();
-    let mut lines: Vec<Line> = HELP
-        .iter()
-        .map(|l| Line::raw(l.replace("{brands}", &brands)))
-        .collect();
-    lines.push(Line::styled(format!("Records   {records}"), theme.title()));
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    draw::scrolled(
+        frame.buffer_mut(),
+        inner,
+        &all,
+        app.help_scroll,
+        theme.dim(),
+    );
 }

@@ -323,7 +323,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     }
     status::render(app, &theme, areas.status, frame);
     match &app.overlay {
-        Overlay::Help => help::render(&app.session.records_text(), &theme, area, frame),
+        Overlay::Help => help::render(app, &theme, area, frame),
         Overlay::JobForm(form) => job_form::render(form, &theme, area, frame),
         Overlay::CodeFromElsewhere(entry) => entry::render_code(entry, &theme, area, frame),
         Overlay::ConfirmTry(c) => visit::render_confirm(c, &theme, area, frame),

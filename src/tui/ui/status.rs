@@ -6,52 +6,27 @@ use ratatui::text::{Line, Span};
 
 use super::{Theme, draw};
 use crate::serial::Severity;
-use crate::tui::simulator::SimMode;
-use crate::tui::state::{App, Focus, OverlayKind, View};
+use crate::tui::keymap;
+use crate::tui::keys::Scope;
+use crate::tui::state::{App, View};
 
-pub fn keys(app: &App) -> &'static str {
-    match (app.overlay.kind(), app.view, app.focus) {
-        (OverlayKind::Help, ..) => "Esc or ? close the help",
-        (OverlayKind::JobForm, ..) => "Tab next field · Enter save · Esc cancel",
-        (OverlayKind::CodeFromElsewhere, ..) => {
-            "the 4 digits · Tab where from · Enter put first · Esc cancel"
-        }
-        (OverlayKind::ConfirmTry, ..) => "y yes, record it · n or Esc no, nothing is recorded",
-        (OverlayKind::ChooseJob, ..) => "↑/↓ choose · Enter take it · Esc nothing is recorded",
-        (OverlayKind::ConfirmWithdraw, ..) => "y withdraw it · n or Esc keep it",
-        (OverlayKind::PhotoPath, ..) => "type or drop the photo's path · Enter read it · Esc close",
-        (_, View::Jobs, _) => {
-            "type to search · ↑/↓ choose · Enter open job · F4 write its card · Esc back"
-        }
-        (_, View::Dump, _) => "type the path · Enter read · ↑/↓ PgUp/PgDn scroll · Esc back",
-        (_, _, Focus::Brand) => brand_keys(),
-        (_, _, Focus::Serial) if app.input.value().is_empty() => {
-            "type the label · F5 photo · Enter codes · F2 jobs · F3 dump · ? help · Esc quit"
-        }
-        (_, _, Focus::Serial) => {
-            "type the label · F5 photo · Enter codes · F2 jobs · F3 dump · ? help · Esc clear"
-        }
-        (_, _, Focus::Keypad) => match app.simulator.as_ref().map(|s| s.mode) {
-            Some(SimMode::Practice) => {
-                "1-6/o press · h hold · f +1 min · F +10 · b battery · n new radio · p guide"
+/// The keys that work now, from the one table of bindings: those of
+/// what is open, or of the pane with the focus, then the workbench's.
+pub fn keys(app: &App) -> String {
+    let scopes = if app.overlay.is_open() {
+        vec![keymap::overlay_scope(app.overlay.kind())]
+    } else {
+        match app.view {
+            View::Jobs => vec![Scope::Jobs],
+            View::Dump => vec![Scope::Dump],
+            View::Workbench => {
+                let mut scopes = keymap::workbench_scopes(app);
+                scopes.rotate_left(1);
+                scopes
             }
-            _ => "←/→ step · p practise · ↑/↓ code · a/r accepted/refused · / serial · ? help",
-        },
-        (_, _, Focus::Decoder) => {
-            "↑/↓ code · y copy · a/r accepted/refused · c code · / serial · ? help · q quit"
         }
-    }
-}
-
-/// The brand pane's keys: one number for each choice.
-fn brand_keys() -> &'static str {
-    static KEYS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    KEYS.get_or_init(|| {
-        format!(
-            "←/→ or {} brand · Enter serial · Tab next · F2 jobs · ? help · q quit",
-            super::brand::number_keys()
-        )
-    })
+    };
+    crate::tui::keys::status_line(&scopes)
 }
 
 pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
@@ -75,12 +50,18 @@ pub fn render(app: &App, theme: &Theme, area: Rect, frame: &mut Frame) {
         // must be, leaving room for the help key.
         let room = width.saturating_sub(used + 10);
         let text = fit_words(notice, room.saturating_sub(2));
+        // Cut: the help shows it whole.
+        let text = if text.ends_with('…') {
+            fit_words(notice, room.saturating_sub(16)) + " (? reads all)"
+        } else {
+            text
+        };
         used += text.chars().count() + 3;
         spans.push(Span::styled(format!(" {text} "), theme.selected()));
         spans.push(Span::raw(" "));
     }
     spans.push(Span::styled(
-        fit_keys(keys(app), width.saturating_sub(used)),
+        fit_keys(&keys(app), width.saturating_sub(used)),
         theme.dim(),
     ));
     draw::lines(frame.buffer_mut(), area, &[Line::from(spans)]);
