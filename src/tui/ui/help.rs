@@ -30,18 +30,18 @@ const ORDER: [Scope; 17] = [
     Scope::Always,
 ];
 
-const AFTER: &[&str] = &[
-    "Mouse     click a brand, the serial, a code (copies), a button",
-    "Scanner   a USB barcode scanner's scan lands in the serial, wherever you are",
-    "Under a character: ~ read as something else (O as 0), ^ wrong.",
-    "verified     algorithm checked against a published list",
-    "assumed      algorithm confirmed on related (Ford) units",
-    "confirmed    a radio accepted this code",
-    "likely       good but indirect evidence (a card, a dealer)",
-    "unconfirmed  posted somewhere; nobody reported it worked",
-    "derived      worked out from another code (a second try); nobody took it",
-    crate::advice::RECODED_SENTENCE,
-    crate::advice::BATTERY,
+const AFTER: &[(&str, &str, usize)] = &[
+    ("Mouse", "click a brand, the serial, a code (copies), a button", 10),
+    ("Scanner", "a USB barcode scanner's scan lands in the serial, wherever you are", 10),
+    ("", "Under a character: ~ read as something else (O as 0), ^ wrong.", 0),
+    ("verified", "algorithm checked against a published list", 13),
+    ("assumed", "algorithm confirmed on related (Ford) units", 13),
+    ("confirmed", "a radio accepted this code", 13),
+    ("likely", "good but indirect evidence (a card, a dealer)", 13),
+    ("unconfirmed", "posted somewhere; nobody reported it worked", 13),
+    ("derived", "worked out from another code (a second try); nobody took it", 13),
+    ("", crate::advice::RECODED_SENTENCE, 0),
+    ("", crate::advice::BATTERY, 0),
 ];
 
 /// Every line of the help, wrapped to `width`.
@@ -73,8 +73,8 @@ pub fn lines(app: &App, theme: &Theme, width: usize) -> Vec<Line<'static>> {
             10,
         );
     }
-    for l in AFTER {
-        say("", l, ratatui::style::Style::new(), 0);
+    for (head, text, indent) in AFTER {
+        say(head, text, ratatui::style::Style::new(), *indent);
     }
     say("Records", &app.session.records_text(), theme.title(), 10);
     out
