@@ -640,3 +640,59 @@ fn ctrl_c_during_a_photo_reading_ends_tesseract_and_its_children() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[test]
+fn a_serial_on_file_is_a_new_visit_and_a_mistaken_refusal_is_withdrawn() {
+    let mut s = Session::workbench();
+    let slow = |s: &mut Session, keys: &[u8]| {
+        for k in keys {
+            s.send(&[*k]);
+            std::thread::sleep(Duration::from_millis(60));
+        }
+    };
+    // The first customer: J727 accepted 6586 on job 1.
+    slow(&mut s, b"J727\r");
+    s.wait_for("Renault precode algorithm");
+    s.send(b"a");
+    s.wait_for("Registration / VIN");
+    s.send(b"AB12 CDE\tV5C\r");
+    s.wait_for("6586 accepted");
+    // Another radio, then J727 again: its job is on file, not bound to it.
+    // Esc goes back to the serial, and then clears it.
+    s.send(b"\x1b");
+    std::thread::sleep(Duration::from_millis(200));
+    s.send(b"\x1b");
+    s.wait_for("serial cleared: Esc again quits");
+    slow(&mut s, b"M123456\r");
+    s.wait_for("Visteon");
+    s.send(b"\x1b");
+    std::thread::sleep(Duration::from_millis(200));
+    s.send(b"\x1b");
+    s.wait_for("serial cleared");
+    slow(&mut s, b"J727\r");
+    s.wait_for("On file: job 1");
+    // r asks which job: a closed job, so a new one is the default.
+    s.send(b"r");
+    s.wait_for("Which job is it for?");
+    s.wait_for("▶ a new job for this customer");
+    s.wait_for("AB12 CDE");
+    // The old job instead: r asks, naming its vehicle, and asks twice.
+    s.send(b"\x1b[B");
+    s.wait_for("▶ job 1");
+    s.send(b"\r");
+    s.wait_for("Job 1 (AB12 CDE): J727 refused 6586?");
+    s.send(b"y");
+    s.wait_for("Asked twice");
+    s.send(b"y");
+    s.wait_for("SUSPECTED RE-CODED");
+    // A refusal recorded a moment ago: the wait runs, and when it ends.
+    s.wait_for("WAIT until");
+    // Withdrawn: the suspicion goes, the log keeps both.
+    s.send(b"u");
+    s.wait_for("withdraw the refusal of 6586");
+    s.send(b"y");
+    s.wait_for("is withdrawn");
+    assert!(!s.screen().contains("SUSPECTED"), "{}", s.screen());
+    s.send(b"\x03");
+    assert_eq!(s.wait_exit(), 130);
+}

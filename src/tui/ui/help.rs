@@ -31,15 +31,39 @@ const ORDER: [Scope; 17] = [
 ];
 
 const AFTER: &[(&str, &str, usize)] = &[
-    ("Mouse", "click a brand, the serial, a code (copies), a button", 10),
-    ("Scanner", "a USB barcode scanner's scan lands in the serial, wherever you are", 10),
-    ("", "Under a character: ~ read as something else (O as 0), ^ wrong.", 0),
+    (
+        "Mouse",
+        "click a brand, the serial, a code (copies), a button",
+        10,
+    ),
+    (
+        "Scanner",
+        "a USB barcode scanner's scan lands in the serial, wherever you are",
+        10,
+    ),
+    (
+        "",
+        "Under a character: ~ read as something else (O as 0), ^ wrong.",
+        0,
+    ),
     ("verified", "algorithm checked against a published list", 13),
     ("assumed", "algorithm confirmed on related (Ford) units", 13),
     ("confirmed", "a radio accepted this code", 13),
-    ("likely", "good but indirect evidence (a card, a dealer)", 13),
-    ("unconfirmed", "posted somewhere; nobody reported it worked", 13),
-    ("derived", "worked out from another code (a second try); nobody took it", 13),
+    (
+        "likely",
+        "good but indirect evidence (a card, a dealer)",
+        13,
+    ),
+    (
+        "unconfirmed",
+        "posted somewhere; nobody reported it worked",
+        13,
+    ),
+    (
+        "derived",
+        "worked out from another code (a second try); nobody took it",
+        13,
+    ),
     ("", crate::advice::RECODED_SENTENCE, 0),
     ("", crate::advice::BATTERY, 0),
 ];

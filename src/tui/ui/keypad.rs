@@ -146,6 +146,7 @@ pub(super) fn small_lines(sim: &Simulator, theme: &Theme, width: u16) -> Vec<Lin
         lines,
         width: width as usize,
     };
+    recorded_wait(&mut out, sim, theme);
     let warn = theme.severity(Severity::Warning);
     let planned = sim.plan.iter().find(|p| p.code == sim.code);
     match sim.mode {
@@ -232,13 +233,6 @@ fn plan_lines(sim: &Simulator, theme: &Theme, width: usize) -> Vec<Line<'static>
             lines.push(Line::styled(format!(" {piece}"), style));
         }
     };
-    if let Some((ends, minutes)) = sim.recorded_wait(jiff::Timestamp::now()) {
-        say(
-            &mut lines,
-            &wait_text(sim, ends, minutes),
-            theme.severity(Severity::Error),
-        );
-    }
     let planned = sim.plan.iter().find(|p| p.code == sim.code);
     let wrong_so_far = match sim.mode {
         SimMode::Guide => planned.map_or(sim.already_refused, |p| p.try_number - 1),
@@ -281,6 +275,18 @@ fn plan_lines(sim: &Simulator, theme: &Theme, width: usize) -> Vec<Line<'static>
     };
     say(&mut lines, &format!("{lock}{borrowed}"), theme.dim());
     lines
+}
+
+/// A wait the recorded refusals started that runs now: said first, above
+/// the steps, for nothing else matters until it ends.
+fn recorded_wait(out: &mut Said, sim: &Simulator, theme: &Theme) {
+    if let Some((ends, minutes)) = sim.recorded_wait(jiff::Timestamp::now()) {
+        out.say(
+            "",
+            &wait_text(sim, ends, minutes),
+            theme.severity(Severity::Error),
+        );
+    }
 }
 
 /// The wait running now, from the recorded refusals: "WAIT until 14:32
@@ -431,6 +437,7 @@ pub(super) fn large_lines(sim: &Simulator, theme: &Theme, width: u16) -> Vec<Lin
         lines: large_display(sim, theme, scale),
         width: width as usize,
     };
+    recorded_wait(&mut out, sim, theme);
     match sim.mode {
         SimMode::Guide => guide_steps(&mut out, sim, theme),
         SimMode::Practice => practice_timeline(&mut out, sim, theme),
