@@ -38,6 +38,7 @@ pub mod finding;
 pub mod keypad;
 pub mod label;
 pub mod paper;
+pub mod phone;
 pub mod serial;
 pub mod session;
 pub mod settings;

@@ -19,6 +19,17 @@ pub struct Settings {
     pub workstation: Option<String>,
     /// The garage's name and address, printed on job cards and requests.
     pub garage: Option<String>,
+    /// The phone page's settings.
+    pub phone: Option<PhoneSettings>,
+}
+
+/// `[phone]` in the config file.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct PhoneSettings {
+    /// The address (and port) the phone page listens on: "127.0.0.1"
+    /// keeps it on the bench (default: the bench's network address).
+    pub bind: Option<String>,
 }
 
 /// Where the config file is read from.
@@ -109,6 +120,9 @@ pub struct Bench {
     pub branch: String,
     /// The garage's name for documents, if the config file gives one.
     pub garage: Option<String>,
+    /// Where the phone page listens (`RADIOCODE_PHONE_BIND`, else the
+    /// config file's `phone.bind`); none: the bench's network address.
+    pub phone_bind: Option<String>,
 }
 
 impl Bench {
@@ -124,6 +138,8 @@ impl Bench {
                 .or_else(|| settings.branch.clone())
                 .unwrap_or_default(),
             garage: settings.garage.clone(),
+            phone_bind: env("RADIOCODE_PHONE_BIND")
+                .or_else(|| settings.phone.as_ref().and_then(|p| p.bind.clone())),
         }
     }
 }

@@ -659,16 +659,16 @@ fn a_serial_on_file_is_a_new_visit_and_a_mistaken_refusal_is_withdrawn() {
     s.wait_for("6586 accepted");
     // Another radio, then J727 again: its job is on file, not bound to it.
     // Esc goes back to the serial, and then clears it.
-    s.send(b"\x1b");
-    std::thread::sleep(Duration::from_millis(200));
-    s.send(b"\x1b");
-    s.wait_for("serial cleared: Esc again quits");
+    let clear = |s: &mut Session| {
+        s.send(b"\x1b");
+        std::thread::sleep(Duration::from_millis(200));
+        s.send(b"\x1b");
+        s.wait_for("serial cleared: Esc again quits");
+    };
+    clear(&mut s);
     slow(&mut s, b"M123456\r");
     s.wait_for("Visteon");
-    s.send(b"\x1b");
-    std::thread::sleep(Duration::from_millis(200));
-    s.send(b"\x1b");
-    s.wait_for("serial cleared");
+    clear(&mut s);
     slow(&mut s, b"J727\r");
     s.wait_for("On file: job 1");
     // r asks which job: a closed job, so a new one is the default.

@@ -3,7 +3,9 @@
 
 mod common;
 
-use common::tui::{app, app_with_records, key, refuse_on_a_new_job, screen, type_text};
+use common::tui::{
+    accept_on_a_new_job, app, app_with_records, key, refuse_on_a_new_job, screen, type_text,
+};
 use radiocode::tui::app::Msg;
 use ratatui::crossterm::event::KeyCode;
 
@@ -568,11 +570,7 @@ fn a_derived_second_try_is_never_confirmed_and_an_accepted_code_is() {
     type_text(&mut a, "2468");
     key(&mut a, KeyCode::Enter);
     // The radio takes it on a new job.
-    key(&mut a, KeyCode::Char('a'));
-    type_text(&mut a, "AB12 CDE");
-    key(&mut a, KeyCode::Tab);
-    type_text(&mut a, "V5C");
-    key(&mut a, KeyCode::Enter);
+    accept_on_a_new_job(&mut a);
     let s = screen(&a);
     assert!(s.contains("2468  code book · confirmed"), "{s}");
     assert!(s.contains("2468: job 1 on"), "confirmed by that job: {s}");
@@ -623,11 +621,7 @@ fn a_try_is_asked_before_it_is_written_and_a_mistake_is_withdrawn() {
     type_text(&mut a, "J727");
     key(&mut a, KeyCode::Enter);
     // The first try starts the job (the form is the question).
-    key(&mut a, KeyCode::Char('a'));
-    type_text(&mut a, "AB12 CDE");
-    key(&mut a, KeyCode::Tab);
-    type_text(&mut a, "V5C");
-    key(&mut a, KeyCode::Enter);
+    accept_on_a_new_job(&mut a);
     assert!(a.notice.as_deref().unwrap().contains("6586 accepted"));
     // r on the same job asks, names the vehicle and says what follows.
     key(&mut a, KeyCode::Char('r'));
@@ -704,11 +698,7 @@ fn a_serial_on_file_shows_its_jobs_and_offers_a_new_one() {
         let mut a = app_with_records(dir.path(), 120, 40);
         type_text(&mut a, "J727");
         key(&mut a, KeyCode::Enter);
-        key(&mut a, KeyCode::Char('a'));
-        type_text(&mut a, "AB12 CDE");
-        key(&mut a, KeyCode::Tab);
-        type_text(&mut a, "V5C");
-        key(&mut a, KeyCode::Enter);
+        accept_on_a_new_job(&mut a);
     }
     // Later, another customer's car with the same precode.
     let mut a = app_with_records(dir.path(), 120, 40);

@@ -64,15 +64,11 @@ pub fn run(args: &LabelArgs) -> anyhow::Result<u8> {
                 if reading.serial.is_none() {
                     status = status.max(exit::NO_CODE);
                 }
-                let said = if args.json {
-                    super::output::json_text(&Line {
-                        file,
-                        reading: &reading,
-                    })?
-                } else if i > 0 {
-                    format!("\n{}", report(path, &reading))
+                let said = said_of(path, &reading, args.json)?;
+                let said = if i > 0 && !args.json {
+                    format!("\n{said}")
                 } else {
-                    report(path, &reading)
+                    said
                 };
                 (Some(said), None)
             }
@@ -109,6 +105,18 @@ pub fn run(args: &LabelArgs) -> anyhow::Result<u8> {
     progress.finish();
     out.flush()?;
     Ok(status)
+}
+
+/// What `label` prints of one photo read: its report, or its JSON line.
+pub fn said_of(path: &Path, reading: &Reading, json: bool) -> anyhow::Result<String> {
+    if json {
+        super::output::json_text(&Line {
+            file: path_text(path),
+            reading,
+        })
+    } else {
+        Ok(report(path, reading))
+    }
 }
 
 /// The plain-text report for one photo.

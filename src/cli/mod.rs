@@ -8,6 +8,7 @@ mod label;
 mod man;
 pub mod output;
 mod paper;
+mod phone;
 mod progress;
 mod records;
 mod simulate;
@@ -106,6 +107,10 @@ pub enum Command {
     /// how it was read and how sure. Exit status 0 when every photo gave a
     /// serial, 1 when one gave none, 3 when a file cannot be read.
     Label(label::LabelArgs),
+    /// The phone at the bench: a QR code and an address the phone opens to
+    /// send the label's photo, read as `label` reads it. Exit status as
+    /// `label`; the page is served until the photos came, Ctrl-C or 10 min.
+    Phone(phone::PhoneArgs),
     /// Chip dumps (EEPROM reads): the code through a layout learned from the
     /// garage's own radios.
     #[command(subcommand)]
@@ -493,6 +498,10 @@ pub fn run(cmd: Command, place: Place, bench: Bench) -> anyhow::Result<u8> {
             label::run(&args)
         }
         Command::Request(args) => paper::request(&args, &place, &bench),
+        Command::Phone(args) => {
+            end_readings_with_the_process();
+            phone::run(&args, &bench)
+        }
         Command::Completions { shell } => {
             let mut out = Out::stdout();
             clap_complete::generate(shell, &mut command(), "radiocode", out.writer());

@@ -78,12 +78,8 @@ fn book_add(
         );
         return Ok(EXIT_INVALID);
     };
-    let code = match Code::parse(code) {
-        Ok(c) => c,
-        Err(e) => {
-            say!("radiocode: {e}");
-            return Ok(EXIT_INVALID);
-        }
+    let Some(code) = code_given(code) else {
+        return Ok(EXIT_INVALID);
     };
     let confidence = match Confidence::parse_book(confidence) {
         Ok(c) => c,
@@ -258,12 +254,8 @@ pub fn jobs(cmd: &JobsCommand, place: &Place, bench: &Bench) -> anyhow::Result<u
             }
         }
         JobsCommand::Withdraw { job, code, why } => {
-            let code = match Code::parse(code) {
-                Ok(c) => c,
-                Err(e) => {
-                    say!("radiocode: {e}");
-                    return Ok(EXIT_INVALID);
-                }
+            let Some(code) = code_given(code) else {
+                return Ok(EXIT_INVALID);
             };
             let mut records = store::open_writing(place)?;
             let tried = session::withdraw_refusal(records.as_mut(), *job, code, why)
@@ -357,6 +349,12 @@ fn jobs_add(out: &mut Out, bench: &Bench, place: &Place, cmd: &JobsCommand) -> a
     Ok(0)
 }
 
+/// The code given on the command line, or `None` once it is said why
+/// it is not one (status 2).
+fn code_given(text: &str) -> Option<Code> {
+    Code::parse(text).map_err(|e| say!("radiocode: {e}")).ok()
+}
+
 /// `jobs try`: a code tried on a job's radio, with where it came from.
 fn jobs_try(
     out: &mut Out,
@@ -366,12 +364,8 @@ fn jobs_try(
     outcome: super::TryArg,
 ) -> anyhow::Result<u8> {
     let outcome = crate::store::TryOutcome::from(outcome);
-    let code = match Code::parse(code) {
-        Ok(c) => c,
-        Err(e) => {
-            say!("radiocode: {e}");
-            return Ok(EXIT_INVALID);
-        }
+    let Some(code) = code_given(code) else {
+        return Ok(EXIT_INVALID);
     };
     let mut records = store::open_writing(place)?;
     let tried = session::record_try_on_job(records.as_mut(), job, code, outcome).map_err(|e| {

@@ -389,6 +389,18 @@ impl JobRow {
         }
     }
 
+    /// The job as a visit, in one line: "job 1  2026-12-05  AB12 CDE
+    /// unlocked with 6586", the vehicle cut to `vehicle_width`.
+    pub fn visit_text(&self, vehicle_width: usize) -> String {
+        format!(
+            "job {}  {}  {}  {}",
+            self.id,
+            self.created_at.day(),
+            echo_text(&self.vehicle, vehicle_width),
+            self.outcome_words()
+        )
+    }
+
     /// True when a radio accepted a code on this job.
     pub fn is_unlocked(&self) -> bool {
         self.standing().any(|a| a.outcome == TryOutcome::Accepted)

@@ -72,15 +72,7 @@ impl ChooseJob {
     /// One line for each choice.
     pub fn lines(&self) -> Vec<String> {
         std::iter::once("a new job for this customer".to_string())
-            .chain(self.jobs.iter().map(|j| {
-                format!(
-                    "job {}  {}  {}  {}",
-                    j.id,
-                    j.created_at.day(),
-                    crate::serial::echo_text(&j.vehicle, 16),
-                    j.outcome_words()
-                )
-            }))
+            .chain(self.jobs.iter().map(|j| j.visit_text(16)))
             .collect()
     }
 }

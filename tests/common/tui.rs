@@ -91,7 +91,16 @@ pub fn app_with_records(dir: &std::path::Path, w: u16, h: u16) -> App {
 /// The radio refuses the chosen code on its first try: `r`, then the job
 /// form filled (registration AB12 CDE, proof V5C) and saved.
 pub fn refuse_on_a_new_job(app: &mut App) {
-    key(app, KeyCode::Char('r'));
+    on_a_new_job(app, 'r');
+}
+
+/// The radio accepts the chosen code on its first try, as above with `a`.
+pub fn accept_on_a_new_job(app: &mut App) {
+    on_a_new_job(app, 'a');
+}
+
+fn on_a_new_job(app: &mut App, answer: char) {
+    key(app, KeyCode::Char(answer));
     type_text(app, "AB12 CDE");
     key(app, KeyCode::Tab);
     type_text(app, "V5C");

@@ -144,15 +144,7 @@ fn job_lines(l: &mut Lines, app: &App, theme: &Theme) {
             .earlier_jobs
             .iter()
             .take(3)
-            .map(|j| {
-                format!(
-                    "job {} {} {} {}",
-                    j.id,
-                    j.created_at.day(),
-                    crate::serial::echo_text(&j.vehicle, 12),
-                    j.outcome_words()
-                )
-            })
+            .map(|j| j.visit_text(12))
             .collect();
         let more = app.earlier_jobs.len().saturating_sub(3);
         l.wrapped(
