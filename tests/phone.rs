@@ -217,3 +217,94 @@ fn the_command_prints_the_address_and_what_the_phone_sent() {
         serde_json::from_slice(out.stdout.split(|b| *b == b'\n').next().unwrap()).unwrap();
     assert_eq!(line["serial"], "M123456");
 }
+
+/// The QR code on a drawn screen (the cells dark on light), read back.
+fn qr_on_screen(t: &ratatui::Terminal<ratatui::backend::TestBackend>) -> String {
+    let buf = t.backend().buffer();
+    let lines: Vec<String> = (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .filter(|x| buf[(*x, y)].bg == ratatui::style::Color::White)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .filter(|l| !l.is_empty())
+        .collect();
+    let qr = radiocode::phone::Qr::from_lines(&lines);
+    // Four pixels a module, as a camera would see the screen.
+    let scale = 4;
+    let side = qr.width * scale;
+    let mut pixels = vec![255u8; side * side];
+    for y in 0..side {
+        for x in 0..side {
+            if qr.dark(x / scale, y / scale) {
+                pixels[y * side + x] = 0;
+            }
+        }
+    }
+    rxing::helpers::detect_in_luma(
+        pixels,
+        side as u32,
+        side as u32,
+        Some(rxing::BarcodeFormat::QR_CODE),
+    )
+    .expect("the QR code on the screen reads")
+    .getText()
+    .to_string()
+}
+
+#[test]
+fn the_phone_view_shows_its_address_as_a_qr_and_a_photo_lands_in_the_serial() {
+    use common::tui::{app_with_records, draw, key, screen};
+    use ratatui::crossterm::event::KeyCode;
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = app_with_records(dir.path(), 80, 24);
+    a.session.bench.phone_bind = Some("127.0.0.1".into());
+    key(&mut a, KeyCode::F(6));
+    let url = a
+        .phone
+        .as_ref()
+        .expect("the page is served")
+        .url()
+        .to_string();
+    let s = screen(&a);
+    assert!(s.contains(&url), "the address in full, within 80x24: {s}");
+    assert!(
+        qr_on_screen(&draw(&a)).eq_ignore_ascii_case(&url),
+        "the QR is the address shown"
+    );
+    // The phone sends a label photo: the serial lands in the field.
+    let (host, page) = parts(&url);
+    let sent = std::thread::spawn(move || {
+        http(
+            &host,
+            "POST",
+            &format!("{page}photo"),
+            &[],
+            &label_jpeg("M123456"),
+        )
+    });
+    let started = std::time::Instant::now();
+    while a.input.value() != "M123456" && started.elapsed() < Duration::from_secs(20) {
+        if let Some(msg) = a.phone_news() {
+            a.update(msg);
+        }
+        a.update(radiocode::tui::app::Msg::Photo(
+            radiocode::tui::photo::PhotoMsg::Poll,
+        ));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(a.input.value(), "M123456");
+    let (status, body) = sent.join().unwrap();
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("M123456"), "the page is told: {body}");
+    key(&mut a, KeyCode::Esc);
+    assert!(a.phone.is_none(), "closing the view closes the page");
+    assert!(
+        screen(&a).contains("read from the phone's photo"),
+        "{}",
+        screen(&a)
+    );
+    let (host, _) = parts(&url);
+    assert!(TcpStream::connect(&host).is_err(), "and its port");
+}

@@ -50,6 +50,7 @@ impl App {
             serial_origin: None,
             lookups: Lookups::default(),
             help_scroll: 0,
+            phone: None,
             said: None,
             quit_armed: false,
         }
@@ -285,6 +286,7 @@ impl App {
             }
             Msg::Photo(msg) => self.on_photo(msg),
             Msg::Scanned(text) => self.on_scanned(&text),
+            msg @ (Msg::ShowPhone | Msg::PhonePhoto(_) | Msg::PhoneGone) => self.on_phone(msg),
             Msg::EnterCode => self.open_code_entry(),
             Msg::Entry(msg) => {
                 if let Overlay::CodeFromElsewhere(entry) = &mut self.overlay
@@ -293,22 +295,8 @@ impl App {
                     self.take_entered(c);
                 }
             }
-            Msg::ClearSerial => {
-                self.input = Input::default();
-                self.serial_origin = None;
-                self.revalidate();
-                self.quit_armed = true;
-                self.notice = Some("serial cleared: Esc again quits".into());
-            }
-            Msg::EscOnEmpty if armed => return Effect::Quit,
-            Msg::EscOnEmpty => {
-                self.quit_armed = true;
-                self.notice = Some("Esc again quits (q quits from the other panes)".into());
-            }
-            Msg::ScrollHelp(by) => {
-                // No further than the help is long at the narrowest.
-                let most = 2 * crate::tui::keys::BINDINGS.len();
-                self.help_scroll = self.help_scroll.saturating_add_signed(by).min(most);
+            msg @ (Msg::ClearSerial | Msg::EscOnEmpty | Msg::ScrollHelp(_)) => {
+                return self.on_esc_and_help(msg, armed);
             }
             Msg::Paste(text) => self.on_paste(&text),
             Msg::Tick(ms) => {
@@ -370,6 +358,32 @@ impl App {
         Effect::None
     }
 
+    /// Esc in the serial (clear it, then quit when pressed again next), and
+    /// the help's scrolling.
+    fn on_esc_and_help(&mut self, msg: Msg, armed: bool) -> Effect {
+        match msg {
+            Msg::ClearSerial => {
+                self.input = Input::default();
+                self.serial_origin = None;
+                self.revalidate();
+                self.quit_armed = true;
+                self.notice = Some("serial cleared: Esc again quits".into());
+            }
+            Msg::EscOnEmpty if armed => return Effect::Quit,
+            Msg::EscOnEmpty => {
+                self.quit_armed = true;
+                self.notice = Some("Esc again quits (q quits from the other panes)".into());
+            }
+            Msg::ScrollHelp(by) => {
+                // No further than the help is long at the narrowest.
+                let most = 2 * crate::tui::keys::BINDINGS.len();
+                self.help_scroll = self.help_scroll.saturating_add_signed(by).min(most);
+            }
+            _ => {}
+        }
+        Effect::None
+    }
+
     /// Closes what is open; a question about the records says nothing
     /// was written.
     fn close_overlay(&mut self) {
@@ -378,6 +392,11 @@ impl App {
                 Some("nothing was recorded".to_string())
             }
             Overlay::ConfirmWithdraw(_) => Some("nothing was withdrawn".to_string()),
+            Overlay::Phone => {
+                // Closing the view closes the port.
+                self.phone = None;
+                Some("the phone page is closed".to_string())
+            }
             _ => self.notice.take(),
         };
     }

@@ -100,6 +100,7 @@ pub fn overlay_scope(kind: OverlayKind) -> Scope {
         OverlayKind::ConfirmTry | OverlayKind::ConfirmWithdraw => Scope::Question,
         OverlayKind::ChooseJob => Scope::ChooseJob,
         OverlayKind::PhotoPath => Scope::PhotoPath,
+        OverlayKind::Phone => Scope::Phone,
     }
 }
 

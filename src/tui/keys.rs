@@ -27,6 +27,8 @@ pub enum Scope {
     Question,
     ChooseJob,
     PhotoPath,
+    /// The phone view (F6).
+    Phone,
     Jobs,
     Dump,
     /// The workbench, whichever pane has the focus.
@@ -52,6 +54,7 @@ impl Scope {
             Scope::Question => "Questions",
             Scope::ChooseJob => "Which job",
             Scope::PhotoPath => "Photo (F5)",
+            Scope::Phone => "Phone (F6)",
             Scope::Jobs => "Jobs (F2)",
             Scope::Dump => "Dump (F3)",
             Scope::Workbench => "Anywhere",
@@ -275,6 +278,14 @@ pub static BINDINGS: &[Binding] = &[
     b(PhotoPath, &[Kc(Esc)], "Esc", "close", true, |_, _| {
         Some(Msg::Photo(PhotoMsg::Stop))
     }),
+    b(
+        Phone,
+        &[Kc(Esc), Kc(KeyCode::F(6))],
+        "Esc",
+        "close (the page stops)",
+        true,
+        |_, _| Some(Msg::CloseOverlay),
+    ),
     b(Jobs, &[], "type", "to search", true, edits),
     b(
         Jobs,
@@ -385,6 +396,14 @@ pub static BINDINGS: &[Binding] = &[
         "photo",
         true,
         |_, _| Some(Msg::Photo(PhotoMsg::Ask)),
+    ),
+    b(
+        Workbench,
+        &[Kc(KeyCode::F(6))],
+        "F6",
+        "phone",
+        true,
+        |_, _| Some(Msg::ShowPhone),
     ),
     // Esc never throws typed work away on one press, nor quits on one.
     b(

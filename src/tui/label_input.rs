@@ -4,8 +4,10 @@
 use tui_input::Input;
 
 use super::paste::{MAX_PASTE, insert_text};
+use super::phone_view::PhoneLink;
 use super::photo::{Done, PhotoAsk, PhotoMsg, SerialOrigin, photo_path};
-use super::state::{App, Focus, Overlay, View};
+use super::state::{App, Focus, Msg, Overlay, View};
+use crate::phone::Answer;
 
 impl App {
     /// A barcode scanner's burst, wherever the focus was: it replaces the
@@ -26,6 +28,68 @@ impl App {
         // A serial read goes on to its codes; one that is not, stays to be put right.
         self.focus = if valid { Focus::Decoder } else { Focus::Serial };
         self.notice = Some(format!("scanned {}", crate::serial::echo_text(&text, 24)));
+    }
+
+    /// The phone view: opened (the page served), a photo from the phone
+    /// read as F5 reads one, and closed when its time is over.
+    pub(super) fn on_phone(&mut self, msg: Msg) {
+        match msg {
+            Msg::ShowPhone => {
+                if self.phone.is_none() {
+                    let folder = self
+                        .session
+                        .documents_folder()
+                        .map(|d| d.join("phone"))
+                        .unwrap_or_else(|| {
+                            std::env::temp_dir()
+                                .join(format!("radiocode-phone-{}", std::process::id()))
+                        });
+                    let bind = self.session.bench.phone_bind.clone();
+                    match PhoneLink::open(bind.as_deref(), folder) {
+                        Ok(link) => self.phone = Some(link),
+                        Err(e) => {
+                            self.notice = Some(format!("the phone page cannot be served: {e:#}"));
+                            return;
+                        }
+                    }
+                }
+                self.overlay = Overlay::Phone;
+            }
+            Msg::PhonePhoto(path) => {
+                self.notice = Some("a photo came from the phone: reading it".into());
+                self.on_photo(PhotoMsg::ReadPath(path));
+            }
+            Msg::PhoneGone => {
+                self.phone = None;
+                if matches!(self.overlay, Overlay::Phone) {
+                    self.overlay = Overlay::None;
+                }
+                self.notice =
+                    Some("the phone page's ten minutes are over: F6 opens it again".into());
+            }
+            _ => {}
+        }
+    }
+
+    /// What the phone page brought since last asked: a photo to read, or
+    /// the end of its time.
+    pub fn phone_news(&mut self) -> Option<Msg> {
+        let link = self.phone.as_mut()?;
+        if let Some(path) = link.next_photo() {
+            return Some(Msg::PhonePhoto(path));
+        }
+        (!link.is_open()).then_some(Msg::PhoneGone)
+    }
+
+    /// What the bench made of a photo, for the phone page waiting for it.
+    fn answer_phone(&mut self, answer: Result<Answer, String>) -> bool {
+        match self.phone.as_mut().filter(|p| p.is_waiting()) {
+            Some(link) => {
+                link.answer(answer);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Reading a label photo: its serial goes into the field, marked.
@@ -63,7 +127,16 @@ impl App {
                 self.overlay = Overlay::None;
                 PhotoMsg::ReadTyped(typed)
             }
-            PhotoMsg::ReadPath(_) | PhotoMsg::ReadTyped(_) | PhotoMsg::Stop => {
+            PhotoMsg::Stop => {
+                if matches!(self.overlay, Overlay::PhotoPath(_)) {
+                    self.overlay = Overlay::None;
+                }
+                if self.photo.reading().is_some() {
+                    self.answer_phone(Err("the reading was stopped at the bench".into()));
+                }
+                msg
+            }
+            PhotoMsg::ReadPath(_) | PhotoMsg::ReadTyped(_) => {
                 if matches!(self.overlay, Overlay::PhotoPath(_)) {
                     self.overlay = Overlay::None;
                 }
@@ -71,9 +144,22 @@ impl App {
             }
             PhotoMsg::Poll => msg,
         };
-        match self.photo.update(msg) {
+        let done = self.photo.update(msg);
+        self.took(done);
+    }
+
+    /// What a reading gave: said, the dialog back with its error, or the
+    /// serial into the field; a phone waiting for it is told.
+    fn took(&mut self, done: Done) {
+        match done {
             Done::Nothing => {}
-            Done::Said(text) => self.notice = Some(text),
+            Done::Said(text) => {
+                self.answer_phone(Err(text.clone()));
+                self.notice = Some(text);
+            }
+            Done::Failed(why, _) if self.answer_phone(Err(why.clone())) => {
+                self.notice = Some(format!("the phone's photo could not be read: {why}"));
+            }
             // A path typed in the dialog that did not give a photo: the
             // dialog comes back with it, and says why, to put it right.
             Done::Failed(why, Some(typed)) if !self.overlay.is_open() => {
@@ -84,7 +170,17 @@ impl App {
                 self.notice = Some(why);
             }
             Done::Failed(why, _) => self.notice = Some(why),
-            Done::Read(reading) => self.took_reading(&reading),
+            Done::Read(reading) => {
+                let from_phone = self.answer_phone(Ok(Answer::of(&reading)));
+                self.took_reading(&reading);
+                if from_phone && reading.serial.is_some() {
+                    self.serial_origin = reading.source.map(SerialOrigin::Phone);
+                    self.notice = self
+                        .notice
+                        .take()
+                        .map(|n| n.replace("off the photo", "off the phone's photo"));
+                }
+            }
         }
     }
 

@@ -10,6 +10,7 @@ pub mod keys;
 mod label_input;
 pub mod lookups;
 pub mod paste;
+pub mod phone_view;
 pub mod photo;
 pub mod prepared;
 mod records_work;
@@ -263,6 +264,11 @@ fn news(
         changed = true;
     }
     clocks.last = now;
+    // A photo from the phone, and the page's time running out.
+    if let Some(msg) = app.phone_news() {
+        app.update(msg);
+        changed = true;
+    }
     // A label photo being read: its step, and its answer once there.
     if app.photo.reading().is_some() {
         app.update(app::Msg::Photo(photo::PhotoMsg::Poll));

@@ -46,6 +46,8 @@ pub enum SerialOrigin {
     Photo(label::Source),
     /// A USB barcode scanner typed it.
     Scanned,
+    /// Read off a photo the technician's phone sent.
+    Phone(label::Source),
 }
 
 impl SerialOrigin {
@@ -54,6 +56,10 @@ impl SerialOrigin {
             SerialOrigin::Photo(label::Source::Barcode) => "read from the photo (barcode)",
             SerialOrigin::Photo(label::Source::Text) => "read from the photo (printed text)",
             SerialOrigin::Scanned => "scanned",
+            SerialOrigin::Phone(label::Source::Barcode) => "read from the phone's photo (barcode)",
+            SerialOrigin::Phone(label::Source::Text) => {
+                "read from the phone's photo (printed text)"
+            }
         }
     }
 }

@@ -73,6 +73,8 @@ pub enum Overlay {
     ConfirmWithdraw(ConfirmWithdraw),
     /// The path of a label photo to read (F5).
     PhotoPath(super::photo::PhotoAsk),
+    /// The phone page's QR code and address (F6): served while open.
+    Phone,
 }
 
 /// Which overlay is open, without its state.
@@ -86,6 +88,7 @@ pub enum OverlayKind {
     ChooseJob,
     ConfirmWithdraw,
     PhotoPath,
+    Phone,
 }
 
 impl Overlay {
@@ -99,6 +102,7 @@ impl Overlay {
             Overlay::ChooseJob(_) => OverlayKind::ChooseJob,
             Overlay::ConfirmWithdraw(_) => OverlayKind::ConfirmWithdraw,
             Overlay::PhotoPath(_) => OverlayKind::PhotoPath,
+            Overlay::Phone => OverlayKind::Phone,
         }
     }
 
@@ -199,6 +203,12 @@ pub enum Msg {
     Photo(PhotoMsg),
     /// A barcode scanner's burst, taken whole: the serial it read.
     Scanned(String),
+    /// Open the phone view and serve the phone page (F6).
+    ShowPhone,
+    /// A photo the phone sent, saved at this path: read it as F5 does.
+    PhonePhoto(std::path::PathBuf),
+    /// The phone page's time is over: the view closes.
+    PhoneGone,
     /// What the records answered to a question asked off the keys' thread.
     Answer(super::lookups::Answer),
 }
@@ -305,6 +315,8 @@ pub struct App {
     pub help_scroll: usize,
     /// Esc was pressed on an empty serial (or cleared it): a second quits.
     pub(super) quit_armed: bool,
+    /// The phone page, while the phone view is open.
+    pub phone: Option<super::phone_view::PhoneLink>,
     /// The records read on a thread of their own.
     pub(super) lookups: super::lookups::Lookups,
 }

@@ -10,7 +10,7 @@ use crate::tui::keys::{self, Scope};
 use crate::tui::state::App;
 
 /// The scopes in the order the help lists them.
-const ORDER: [Scope; 17] = [
+const ORDER: [Scope; 18] = [
     Scope::Workbench,
     Scope::Brand,
     Scope::Serial,
@@ -21,6 +21,7 @@ const ORDER: [Scope; 17] = [
     Scope::Jobs,
     Scope::Dump,
     Scope::PhotoPath,
+    Scope::Phone,
     Scope::Reading,
     Scope::CodeForm,
     Scope::JobForm,

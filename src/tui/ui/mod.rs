@@ -9,6 +9,7 @@ mod help;
 mod job_form;
 mod jobs;
 mod keypad;
+mod phone;
 mod photo;
 mod serial;
 mod side;
@@ -330,6 +331,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Overlay::ChooseJob(c) => visit::render_choose(c, &theme, area, frame),
         Overlay::ConfirmWithdraw(w) => visit::render_withdraw(w, &theme, area, frame),
         Overlay::PhotoPath(ask) => photo::render_ask(ask, &theme, area, frame),
+        Overlay::Phone => phone::render(app, &theme, area, frame),
         Overlay::None => {}
     }
 }
