@@ -73,6 +73,8 @@ pub type Reader = Box<dyn Fn(&Path) -> Result<Answer, String> + Send + Sync>;
 /// The page being served. Dropping it (or [`Phone::close`]) closes the port.
 pub struct Phone {
     url: String,
+    /// Where it listens, to see the port closed.
+    listening: SocketAddr,
     stop: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -116,8 +118,14 @@ impl Phone {
         };
         let flag = stop.clone();
         let thread = std::thread::spawn(move || serve(server, serving, &flag));
+        let listening_ip = match addr.ip() {
+            IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+            ip => ip,
+        };
         Ok(Phone {
             url,
+            listening: SocketAddr::new(listening_ip, port),
             stop,
             thread: Some(thread),
         })
@@ -140,8 +148,18 @@ impl Phone {
 
     fn shut(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
+        let Some(t) = self.thread.take() else {
+            return;
+        };
+        let _ = t.join();
+        // The server's own thread lets go of the port a moment after it is
+        // dropped: wait for it (at most two seconds), so closed is closed.
+        let until = Instant::now() + Duration::from_secs(2);
+        while Instant::now() < until
+            && std::net::TcpStream::connect_timeout(&self.listening, Duration::from_millis(100))
+                .is_ok()
+        {
+            std::thread::sleep(Duration::from_millis(20));
         }
     }
 }
