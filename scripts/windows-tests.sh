@@ -34,7 +34,7 @@ wineserver=$(command -v wineserver || echo /usr/lib/wine/wineserver)
 
 status=0
 targets=(cli_decode cli_batch cli_simulate store records paper dump workbench technician
-  serial vectors keypad props label label_workbench)
+  serial vectors keypad props label label_workbench phone)
 args=(--lib)
 for t in "${targets[@]}"; do args+=(--test "$t"); done
 cargo test --target "$target" --no-run --quiet "$@" "${args[@]}"
@@ -120,7 +120,7 @@ same_batch() {
 }
 check batch-renault-keyspace same_batch
 
-# The workbench opens in a terminal and Esc closes it with status 0.
+# The workbench opens in a terminal and Esc, twice, closes it with status 0.
 workbench_opens_and_closes() {
   command -v tmux >/dev/null || { echo "  tmux is not installed"; return 1; }
   local t="tmux -L radiocode-wine"
@@ -129,6 +129,12 @@ workbench_opens_and_closes() {
   local i
   for i in $(seq 1 60); do
     $t capture-pane -p -t rc 2>/dev/null | grep -q 'Decoder' && break
+    sleep 1
+  done
+  # One Esc on an empty serial says it would quit; the second, next, quits.
+  $t send-keys -t rc Escape
+  for i in $(seq 1 30); do
+    $t capture-pane -p -t rc 2>/dev/null | grep -q 'Esc again quits' && break
     sleep 1
   done
   $t send-keys -t rc Escape
