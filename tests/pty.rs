@@ -2,6 +2,8 @@
 //! and check the terminal is handed back as it was found.
 #![cfg(unix)]
 
+mod common;
+
 use std::io::{Read, Write};
 use std::num::NonZeroU16;
 use std::os::fd::RawFd;
@@ -36,6 +38,8 @@ impl Session {
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env("RADIOCODE_DB", dir.path().join("radiocode.db"));
+        // The phone page stays on the loopback.
+        cmd.env("RADIOCODE_PHONE_BIND", "127.0.0.1");
         // Never the desktop's own clipboard: the terminal's (OSC 52) is what
         // a session without one uses.
         cmd.env_remove("DISPLAY");
@@ -695,4 +699,100 @@ fn a_serial_on_file_is_a_new_visit_and_a_mistaken_refusal_is_withdrawn() {
     assert!(!s.screen().contains("SUSPECTED"), "{}", s.screen());
     s.send(b"\x03");
     assert_eq!(s.wait_exit(), 130);
+}
+
+#[test]
+fn the_phone_view_in_a_terminal_is_a_qr_of_its_address_and_a_photo_fills_the_serial() {
+    use std::net::TcpStream;
+    let mut s = Session::workbench();
+    s.send(b"\x1b[17~");
+    s.wait_for("http://127.0.0.1:");
+    let screen = s.screen();
+    let url = screen
+        .split_whitespace()
+        .flat_map(|w| w.split('┃'))
+        .find(|w| w.starts_with("http://127.0.0.1:"))
+        .unwrap()
+        .to_string();
+    // The QR as the terminal shows it: the cells drawn dark on light.
+    let lines: Vec<String> = {
+        let seen = s.seen.lock().unwrap();
+        let grid = seen.0.screen();
+        let (rows, cols) = grid.size();
+        let (rows, cols) = (rows.get(), cols.get());
+        (0..rows)
+            .map(|y| {
+                (0..cols)
+                    .filter_map(|x| grid.cell(y, x))
+                    .filter(|c| {
+                        c.bgcolor() == vt100::Color::Idx(7) || c.bgcolor() == vt100::Color::Idx(15)
+                    })
+                    .map(|c| {
+                        if c.contents().is_empty() {
+                            " ".to_string()
+                        } else {
+                            c.contents().to_string()
+                        }
+                    })
+                    .collect::<String>()
+            })
+            .filter(|l| !l.is_empty())
+            .collect()
+    };
+    let qr = radiocode::phone::Qr::from_lines(&lines);
+    assert!(qr.width > 20, "a QR code on the screen: {lines:?}");
+    let scale = 4;
+    let side = qr.width * scale;
+    let pixels: Vec<u8> = (0..side * side)
+        .map(|i| {
+            if qr.dark(i % side / scale, i / side / scale) {
+                0
+            } else {
+                255
+            }
+        })
+        .collect();
+    let read = rxing::helpers::detect_in_luma(
+        pixels,
+        side as u32,
+        side as u32,
+        Some(rxing::BarcodeFormat::QR_CODE),
+    )
+    .expect("the QR on the screen reads");
+    assert!(
+        read.getText().eq_ignore_ascii_case(&url),
+        "{} vs {url}",
+        read.getText()
+    );
+    // A label photo posted to it: the serial is in the field.
+    let (host, page) = url.trim_start_matches("http://").split_once('/').unwrap();
+    let body = common::labels::jpeg(
+        &common::labels::photo(
+            &common::labels::Label::code128("M123456"),
+            common::labels::Shot::default(),
+        ),
+        90,
+    );
+    let mut c = TcpStream::connect(host).unwrap();
+    write!(
+        c,
+        "POST /{page}photo HTTP/1.1\r\nHost: {host}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    c.write_all(&body).unwrap();
+    let mut answer = String::new();
+    c.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let sent = Instant::now();
+    s.wait_for("read M123456 off the phone's photo");
+    assert!(
+        sent.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        sent.elapsed()
+    );
+    s.send(b"\x1b");
+    s.wait_for("Serial: read from the phone's photo (barcode)");
+    s.send(b"\x03");
+    s.wait_exit();
 }
