@@ -307,4 +307,17 @@ fn the_phone_view_shows_its_address_as_a_qr_and_a_photo_lands_in_the_serial() {
     );
     let (host, _) = parts(&url);
     assert!(TcpStream::connect(&host).is_err(), "and its port");
+    // The photo is kept as the label photo of the job this radio gets.
+    key(&mut a, KeyCode::Enter);
+    common::tui::accept_on_a_new_job(&mut a);
+    let job = a.job.as_ref().expect("a job").id;
+    let store = radiocode::store::SqliteStore::open(&dir.path().join("radiocode.db")).unwrap();
+    use radiocode::store::Records;
+    let row = &store.jobs(&radiocode::store::JobFilter::job(job)).unwrap()[0];
+    assert_eq!(row.evidence.len(), 1, "{:?}", a.notice);
+    assert_eq!(
+        row.evidence[0].kind,
+        radiocode::store::EvidenceKind::LabelPhoto
+    );
+    assert_eq!(row.evidence[0].serial_read, "M123456");
 }

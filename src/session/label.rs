@@ -17,6 +17,26 @@ pub enum LabelVerdict {
     Unreadable,
 }
 
+/// A label photo already read, as evidence to keep: its size, SHA-256,
+/// full path and the serial read off it.
+pub fn label_photo_row(
+    file: &std::path::Path,
+    serial_read: Option<&str>,
+) -> Result<crate::store::EvidenceRow, String> {
+    let (size, sha256) = crate::files::fingerprint(file)?;
+    let path = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
+    Ok(crate::store::EvidenceRow {
+        at: crate::store::At::UNSTAMPED,
+        kind: crate::store::EvidenceKind::LabelPhoto,
+        path: crate::files::path_text(&path),
+        size,
+        sha256,
+        copy_path: String::new(),
+        serial_read: serial_read.unwrap_or_default().to_string(),
+        uid: crate::store::new_uid(),
+    })
+}
+
 /// Reads the serial off a label photo being attached to a job into its
 /// evidence row, and checks it against the job's serial.
 pub fn read_label_evidence(

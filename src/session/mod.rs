@@ -21,7 +21,7 @@ pub use jobs::{
     JobAsked, JobNeeds, RequestFacts, job_needs, new_job, one_job, record_try_on_job, refused_for,
     request_facts, tried, withdraw_refusal,
 };
-pub use label::{LabelCheck, LabelVerdict, read_label_evidence};
+pub use label::{LabelCheck, LabelVerdict, label_photo_row, read_label_evidence};
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -219,6 +219,11 @@ impl Session {
             Some(records) => records.jobs(&crate::store::JobFilter::serial(serial)),
             None => Ok(Vec::new()),
         }
+    }
+
+    /// Keeps evidence files on a job.
+    pub fn attach(&mut self, job: i64, rows: &[crate::store::EvidenceRow]) -> anyhow::Result<()> {
+        self.writable()?.attach(job, rows)
     }
 
     /// Withdraws the last refusal of `code` on `job`, recorded by mistake.

@@ -51,6 +51,8 @@ impl App {
             lookups: Lookups::default(),
             help_scroll: 0,
             phone: None,
+            phone_photo: None,
+            evidence_waiting: Vec::new(),
             said: None,
             quit_armed: false,
         }

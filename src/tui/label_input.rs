@@ -57,6 +57,7 @@ impl App {
             }
             Msg::PhonePhoto(path) => {
                 self.notice = Some("a photo came from the phone: reading it".into());
+                self.phone_photo = Some(path.clone());
                 self.on_photo(PhotoMsg::ReadPath(path));
             }
             Msg::PhoneGone => {
@@ -79,6 +80,29 @@ impl App {
             return Some(Msg::PhonePhoto(path));
         }
         (!link.is_open()).then_some(Msg::PhoneGone)
+    }
+
+    /// A label photo from the phone kept as evidence: on the job open for
+    /// the serial on screen, else on the next job started for its serial.
+    fn keep_phone_photo(&mut self, photo: &std::path::Path, serial: Option<&str>) {
+        let row = match crate::session::label_photo_row(photo, serial) {
+            Ok(row) => row,
+            Err(e) => {
+                self.notice = Some(format!("the phone's photo is not kept as evidence: {e}"));
+                return;
+            }
+        };
+        let said = self.notice.take().unwrap_or_default();
+        self.notice = Some(match self.job_on_screen().map(|j| j.id) {
+            Some(job) => match self.session.attach(job, std::slice::from_ref(&row)) {
+                Ok(()) => format!("{said}; kept on job {job} as its label photo"),
+                Err(e) => format!("{said}; the photo is NOT kept on job {job}: {e:#}"),
+            },
+            None => {
+                self.evidence_waiting.push(row);
+                format!("{said}; kept for the job this radio gets")
+            }
+        });
     }
 
     /// What the bench made of a photo, for the phone page waiting for it.
@@ -173,6 +197,9 @@ impl App {
             Done::Read(reading) => {
                 let from_phone = self.answer_phone(Ok(Answer::of(&reading)));
                 self.took_reading(&reading);
+                if let Some(photo) = self.phone_photo.take().filter(|_| from_phone) {
+                    self.keep_phone_photo(&photo, reading.serial.as_deref());
+                }
                 if from_phone && reading.serial.is_some() {
                     self.serial_origin = reading.source.map(SerialOrigin::Phone);
                     self.notice = self

@@ -129,6 +129,7 @@ impl App {
             Ok(id) => {
                 self.job = Some(JobRow::started(id, &job));
                 self.overlay = Overlay::None;
+                self.keep_waiting_evidence(id, &job.serial);
                 self.write_try(id, tried);
             }
             Err(e) if self.session.is_shared() => {
@@ -235,6 +236,22 @@ impl App {
         );
         let name = format!("request-{serial}.html");
         self.write_document(&name, &doc.render(paper::Format::Html));
+    }
+
+    /// Label photos from the phone read before the job started: kept on it
+    /// when they hold its serial.
+    fn keep_waiting_evidence(&mut self, job: i64, serial: &str) {
+        let (theirs, others): (Vec<_>, Vec<_>) = std::mem::take(&mut self.evidence_waiting)
+            .into_iter()
+            .partition(|r| r.serial_read == serial);
+        self.evidence_waiting = others;
+        if !theirs.is_empty()
+            && let Err(e) = self.session.attach(job, &theirs)
+        {
+            self.notice = Some(format!(
+                "the phone's label photo is NOT kept on job {job}: {e:#}"
+            ));
+        }
     }
 
     /// What a watched server said.
