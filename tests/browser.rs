@@ -10,8 +10,6 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::labels::{Label, Shot, jpeg, photo};
-use common::tui::{app_with_records, key};
-use ratatui::crossterm::event::KeyCode;
 
 /// ChromeDriver, where this machine has it.
 fn chromedriver() -> Option<std::path::PathBuf> {
@@ -118,15 +116,7 @@ fn a_photo_sent_from_the_page_in_a_real_browser_lands_in_the_serial() {
         jpeg(&photo(&Label::code128("M123456"), Shot::default()), 90),
     )
     .unwrap();
-    let mut a = app_with_records(dir.path(), 80, 24);
-    a.session.bench.phone_bind = Some("127.0.0.1".into());
-    key(&mut a, KeyCode::F(6));
-    let url = a
-        .phone
-        .as_ref()
-        .expect("the page is served")
-        .url()
-        .to_string();
+    let (mut a, url) = common::tui::with_the_phone_view(dir.path());
     let port = driver.1;
     let photo_path = file.to_string_lossy().into_owned();
     // The WebDriver client's TLS needs a provider named (none is used here).
@@ -139,16 +129,7 @@ fn a_photo_sent_from_the_page_in_a_real_browser_lands_in_the_serial() {
             .block_on(send_from_the_page(port, url, photo_path))
     });
     // The workbench's loop, meanwhile: the phone's photo, read as F5 reads one.
-    let until = Instant::now() + Duration::from_secs(90);
-    while !browser.is_finished() && Instant::now() < until {
-        if let Some(msg) = a.phone_news() {
-            a.update(msg);
-        }
-        a.update(radiocode::tui::app::Msg::Photo(
-            radiocode::tui::photo::PhotoMsg::Poll,
-        ));
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    common::tui::pump_the_phone(&mut a, |_| browser.is_finished());
     let shown = browser.join().unwrap();
     assert_eq!(shown.as_deref(), Ok("M123456"), "the page shows the serial");
     assert_eq!(

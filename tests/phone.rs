@@ -255,18 +255,10 @@ fn qr_on_screen(t: &ratatui::Terminal<ratatui::backend::TestBackend>) -> String 
 
 #[test]
 fn the_phone_view_shows_its_address_as_a_qr_and_a_photo_lands_in_the_serial() {
-    use common::tui::{app_with_records, draw, key, screen};
+    use common::tui::{draw, key, screen, with_the_phone_view};
     use ratatui::crossterm::event::KeyCode;
     let dir = tempfile::tempdir().unwrap();
-    let mut a = app_with_records(dir.path(), 80, 24);
-    a.session.bench.phone_bind = Some("127.0.0.1".into());
-    key(&mut a, KeyCode::F(6));
-    let url = a
-        .phone
-        .as_ref()
-        .expect("the page is served")
-        .url()
-        .to_string();
+    let (mut a, url) = with_the_phone_view(dir.path());
     let s = screen(&a);
     assert!(s.contains(&url), "the address in full, within 80x24: {s}");
     assert!(
@@ -284,16 +276,7 @@ fn the_phone_view_shows_its_address_as_a_qr_and_a_photo_lands_in_the_serial() {
             &label_jpeg("M123456"),
         )
     });
-    let started = std::time::Instant::now();
-    while a.input.value() != "M123456" && started.elapsed() < Duration::from_secs(20) {
-        if let Some(msg) = a.phone_news() {
-            a.update(msg);
-        }
-        a.update(radiocode::tui::app::Msg::Photo(
-            radiocode::tui::photo::PhotoMsg::Poll,
-        ));
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    common::tui::pump_the_phone(&mut a, |a| a.input.value() == "M123456");
     assert_eq!(a.input.value(), "M123456");
     let (status, body) = sent.join().unwrap();
     assert_eq!(status, 200, "{body}");

@@ -106,3 +106,31 @@ fn on_a_new_job(app: &mut App, answer: char) {
     type_text(app, "V5C");
     key(app, KeyCode::Enter);
 }
+
+/// A workbench at 80x24 with records in `dir` and its phone view open on
+/// the loopback; the page's address.
+pub fn with_the_phone_view(dir: &std::path::Path) -> (App, String) {
+    let mut a = app_with_records(dir, 80, 24);
+    a.session.bench.phone_bind = Some("127.0.0.1".into());
+    key(&mut a, KeyCode::F(6));
+    let url = a
+        .phone
+        .as_ref()
+        .expect("the page is served")
+        .url()
+        .to_string();
+    (a, url)
+}
+
+/// What the terminal loop does for the phone view until `done` or 90 s:
+/// a photo the phone sent is read, and the reading's answer taken.
+pub fn pump_the_phone(app: &mut App, done: impl Fn(&App) -> bool) {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(90);
+    while !done(app) && std::time::Instant::now() < until {
+        if let Some(msg) = app.phone_news() {
+            app.update(msg);
+        }
+        app.update(Msg::Photo(radiocode::tui::photo::PhotoMsg::Poll));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
