@@ -60,8 +60,8 @@ async fn send_from_the_page(port: u16, url: String, photo: String) -> Result<Str
             "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
         }),
     );
-    let client = ClientBuilder::rustls()
-        .map_err(|e| e.to_string())?
+    // Plain HTTP to the local driver: no TLS in the way.
+    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(caps)
         .connect(&format!("http://127.0.0.1:{port}"))
         .await
@@ -119,8 +119,6 @@ fn a_photo_sent_from_the_page_in_a_real_browser_lands_in_the_serial() {
     let (mut a, url) = common::tui::with_the_phone_view(dir.path());
     let port = driver.1;
     let photo_path = file.to_string_lossy().into_owned();
-    // The WebDriver client's TLS needs a provider named (none is used here).
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let browser = std::thread::spawn(move || {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()
