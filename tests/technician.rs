@@ -922,3 +922,31 @@ fn a_long_practice_keeps_its_newest_events_and_its_foot_in_view() {
     let lock_lines = s.lines().filter(|l| l.contains("LOCKED FOR GOOD")).count();
     assert_eq!(lock_lines, 1, "each event once: {s}");
 }
+
+#[test]
+fn a_scan_while_a_question_is_open_never_answers_it() {
+    use radiocode::tui::app::{Effect, OverlayKind};
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = app_with_records(dir.path(), 120, 40);
+    type_text(&mut a, "J727");
+    key(&mut a, KeyCode::Enter);
+    accept_on_a_new_job(&mut a);
+    key(&mut a, KeyCode::Char('r'));
+    assert_eq!(a.overlay.kind(), OverlayKind::ConfirmTry);
+    let mut gate = radiocode::tui::scan::Gate::default();
+    // A label whose barcode holds a y: the question is closed, not answered.
+    let effects = scan(&mut a, &mut gate, "yy1234567", std::time::Instant::now());
+    assert!(effects.iter().all(|e| *e == Effect::None), "{effects:?}");
+    assert_eq!(a.overlay.kind(), OverlayKind::None);
+    assert_eq!(a.input.value(), "yy1234567");
+    assert!(
+        a.notice
+            .as_deref()
+            .unwrap()
+            .contains("nothing was recorded")
+    );
+    let store = radiocode::store::SqliteStore::open(&dir.path().join("radiocode.db")).unwrap();
+    use radiocode::store::Records;
+    let jobs = store.jobs(&radiocode::store::JobFilter::default()).unwrap();
+    assert_eq!(jobs[0].attempts.len(), 1, "no refusal was written");
+}

@@ -13,7 +13,12 @@ impl App {
     /// A barcode scanner's burst, wherever the focus was: it replaces the
     /// serial, and its Enter does nothing else.
     pub(super) fn on_scanned(&mut self, text: &str) {
-        if matches!(self.overlay, Overlay::Help) {
+        // What was open goes, unanswered; the phone view stays served.
+        let unanswered = matches!(
+            self.overlay,
+            Overlay::ConfirmTry(_) | Overlay::ChooseJob(_) | Overlay::ConfirmWithdraw(_)
+        );
+        if !matches!(self.overlay, Overlay::Phone) {
             self.overlay = Overlay::None;
         }
         self.view = View::Workbench;
@@ -27,7 +32,15 @@ impl App {
             .is_some_and(|o| o.diagnosis.serial.is_some());
         // A serial read goes on to its codes; one that is not, stays to be put right.
         self.focus = if valid { Focus::Decoder } else { Focus::Serial };
-        self.notice = Some(format!("scanned {}", crate::serial::echo_text(&text, 24)));
+        self.notice = Some(format!(
+            "scanned {}{}",
+            crate::serial::echo_text(&text, 24),
+            if unanswered {
+                "; the question open was closed: nothing was recorded"
+            } else {
+                ""
+            }
+        ));
     }
 
     /// The phone view: opened (the page served), a photo from the phone

@@ -365,10 +365,19 @@ impl App {
     }
 
     /// True when a scanner's burst can land: no form with text fields is
-    /// open, so a scan is held and taken as a serial wherever the focus is.
+    /// open, so a scan is held and taken as a serial wherever the focus is
+    /// (a question open is closed by it, unanswered: a scan's `y` is never
+    /// a yes).
     pub fn takes_scans(&self) -> bool {
-        matches!(self.overlay, Overlay::None | Overlay::Help)
-            && matches!(self.view, View::Workbench | View::Jobs)
+        matches!(
+            self.overlay,
+            Overlay::None
+                | Overlay::Help
+                | Overlay::ConfirmTry(_)
+                | Overlay::ChooseJob(_)
+                | Overlay::ConfirmWithdraw(_)
+                | Overlay::Phone
+        ) && matches!(self.view, View::Workbench | View::Jobs)
     }
 
     /// Whether the loop should send real-time ticks.
