@@ -304,3 +304,45 @@ fn the_phone_view_shows_its_address_as_a_qr_and_a_photo_lands_in_the_serial() {
     );
     assert_eq!(row.evidence[0].serial_read, "M123456");
 }
+
+#[test]
+fn a_label_photo_read_with_f5_is_kept_once_on_the_job_open() {
+    use common::tui::{accept_on_a_new_job, app_with_records, key, type_text};
+    use radiocode::store::Records;
+    use radiocode::tui::app::Msg;
+    use radiocode::tui::photo::PhotoMsg;
+    use ratatui::crossterm::event::KeyCode;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("label.jpg");
+    std::fs::write(&file, label_jpeg("M123456")).unwrap();
+    let mut a = app_with_records(dir.path(), 120, 40);
+    type_text(&mut a, "M123456");
+    key(&mut a, KeyCode::Enter);
+    accept_on_a_new_job(&mut a);
+    let job = a.job.as_ref().expect("a job").id;
+    let evidence = |dir: &std::path::Path| {
+        let store = radiocode::store::SqliteStore::open(&dir.join("radiocode.db")).unwrap();
+        store.jobs(&radiocode::store::JobFilter::job(job)).unwrap()[0]
+            .evidence
+            .clone()
+    };
+    for _ in 0..2 {
+        a.update(Msg::Photo(PhotoMsg::ReadPath(file.clone())));
+        let until = std::time::Instant::now() + Duration::from_secs(60);
+        while a.photo.reading().is_some() && std::time::Instant::now() < until {
+            a.update(Msg::Photo(PhotoMsg::Poll));
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+    let kept = evidence(dir.path());
+    assert_eq!(kept.len(), 1, "kept once: {:?}", a.notice);
+    assert_eq!(kept[0].serial_read, "M123456");
+    assert!(
+        a.notice
+            .as_deref()
+            .unwrap()
+            .contains("has this photo already"),
+        "{:?}",
+        a.notice
+    );
+}

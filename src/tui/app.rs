@@ -51,7 +51,7 @@ impl App {
             lookups: Lookups::default(),
             help_scroll: 0,
             phone: None,
-            phone_photo: None,
+            photo_file: None,
             evidence_waiting: Vec::new(),
             said: None,
             quit_armed: false,

@@ -70,7 +70,6 @@ impl App {
             }
             Msg::PhonePhoto(path) => {
                 self.notice = Some("a photo came from the phone: reading it".into());
-                self.phone_photo = Some(path.clone());
                 self.on_photo(PhotoMsg::ReadPath(path));
             }
             Msg::PhoneGone => {
@@ -95,23 +94,34 @@ impl App {
         (!link.is_open()).then_some(Msg::PhoneGone)
     }
 
-    /// A label photo from the phone kept as evidence: on the job open for
-    /// the serial on screen, else on the next job started for its serial.
-    fn keep_phone_photo(&mut self, photo: &std::path::Path, serial: Option<&str>) {
+    /// A label photo read (F5 or the phone's) kept as evidence: on the job
+    /// open for the serial on screen, else on the next job started for the
+    /// serial it holds. The same photo twice is kept once.
+    fn keep_label_photo(&mut self, photo: &std::path::Path, serial: Option<&str>) {
         let row = match crate::session::label_photo_row(photo, serial) {
             Ok(row) => row,
             Err(e) => {
-                self.notice = Some(format!("the phone's photo is not kept as evidence: {e}"));
+                self.notice = Some(format!("the photo is not kept as evidence: {e}"));
                 return;
             }
         };
         let said = self.notice.take().unwrap_or_default();
-        self.notice = Some(match self.job_on_screen().map(|j| j.id) {
-            Some(job) => match self.session.attach(job, std::slice::from_ref(&row)) {
-                Ok(()) => format!("{said}; kept on job {job} as its label photo"),
+        let job = self.job_on_screen().map(|j| (j.id, j.evidence.clone()));
+        self.notice = Some(match job {
+            Some((job, kept)) if kept.iter().any(|e| e.sha256 == row.sha256) => {
+                format!("{said}; job {job} has this photo already")
+            }
+            Some((job, _)) => match self.session.attach(job, std::slice::from_ref(&row)) {
+                Ok(()) => {
+                    // The job as the records hold it now, the photo on it.
+                    self.earlier_jobs_for = None;
+                    self.revalidate();
+                    format!("{said}; kept on job {job} as its label photo")
+                }
                 Err(e) => format!("{said}; the photo is NOT kept on job {job}: {e:#}"),
             },
             None => {
+                self.evidence_waiting.retain(|r| r.sha256 != row.sha256);
                 self.evidence_waiting.push(row);
                 format!("{said}; kept for the job this radio gets")
             }
@@ -174,6 +184,11 @@ impl App {
                 msg
             }
             PhotoMsg::ReadPath(_) | PhotoMsg::ReadTyped(_) => {
+                self.photo_file = Some(match &msg {
+                    PhotoMsg::ReadTyped(typed) => crate::session::typed_path(typed),
+                    PhotoMsg::ReadPath(path) => path.clone(),
+                    _ => std::path::PathBuf::new(),
+                });
                 if matches!(self.overlay, Overlay::PhotoPath(_)) {
                     self.overlay = Overlay::None;
                 }
@@ -210,8 +225,10 @@ impl App {
             Done::Read(reading) => {
                 let from_phone = self.answer_phone(Ok(Answer::of(&reading)));
                 self.took_reading(&reading);
-                if let Some(photo) = self.phone_photo.take().filter(|_| from_phone) {
-                    self.keep_phone_photo(&photo, reading.serial.as_deref());
+                if let Some(photo) = self.photo_file.take()
+                    && reading.serial.is_some()
+                {
+                    self.keep_label_photo(&photo, reading.serial.as_deref());
                 }
                 if from_phone && reading.serial.is_some() {
                     self.serial_origin = reading.source.map(SerialOrigin::Phone);

@@ -315,8 +315,9 @@ pub struct App {
     pub help_scroll: usize,
     /// Esc was pressed on an empty serial (or cleared it): a second quits.
     pub(super) quit_armed: bool,
-    /// The photo from the phone being read now.
-    pub(super) phone_photo: Option<std::path::PathBuf>,
+    /// The label photo being read now (F5 or the phone's), kept as
+    /// evidence once it gives a serial.
+    pub(super) photo_file: Option<std::path::PathBuf>,
     /// Label photos from the phone read while no job was open: kept on the
     /// next job started for the serial they hold.
     pub(super) evidence_waiting: Vec<crate::store::EvidenceRow>,
