@@ -45,7 +45,7 @@ pub const AFTER_A_REFUSAL: &str = "Check the serial was read right; a swapped or
                                    refuses a correct code. Keep the radio switched on through \
                                    any wait: disconnecting the battery restarts it.";
 
-/// A code refused on a job, and what to do next.
-pub fn refused_on_job(job: i64, code: impl Display) -> String {
-    format!("Job {job}: {code} was refused. {AFTER_A_REFUSAL}")
+/// A code refused on a job ("Job 1 (AB12 CDE)"), and what to do next.
+pub fn refused_on_job(job: &str, code: impl Display) -> String {
+    format!("{job}: {code} was refused. {AFTER_A_REFUSAL}")
 }

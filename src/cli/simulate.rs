@@ -222,14 +222,8 @@ fn record_lines(s: &mut String, on_record: &Result<Vec<Refused>, String>, profil
         .iter()
         .filter_map(|r| r.attempt.at.timestamp())
         .collect();
-    if let Some((ends, minutes)) = profile.wait_running(&times, jiff::Timestamp::now()) {
-        let left = (ends.duration_since(jiff::Timestamp::now()).as_secs().max(0) + 59) / 60;
-        let _ = writeln!(
-            s,
-            "WAIT running: a {} wait until {}, {left} min left. Keep the radio on",
-            minutes_text(minutes),
-            ends.strftime("%H:%M UTC")
-        );
+    if let Some(wait) = profile.wait_running_text(&times, jiff::Timestamp::now()) {
+        let _ = writeln!(s, "{wait}");
     }
 }
 

@@ -111,6 +111,27 @@ impl UnitProfile {
         (ends > now).then_some((ends, minutes))
     }
 
+    /// The wait the refusals recorded at `refused` started, said, while it
+    /// runs at `now`: "WAIT until 14:32 UTC, 12 min left (60-minute wait:
+    /// refusal 3 at 13:32 UTC). Keep the radio on".
+    pub fn wait_running_text(
+        &self,
+        refused: &[jiff::Timestamp],
+        now: jiff::Timestamp,
+    ) -> Option<String> {
+        let (ends, minutes) = self.wait_running(refused, now)?;
+        let hm = |t: jiff::Timestamp| t.strftime("%H:%M UTC").to_string();
+        let left = (ends.duration_since(now).as_secs().max(0) + 59) / 60;
+        let started = refused.last().copied().unwrap_or(ends);
+        Some(format!(
+            "WAIT until {}, {left} min left ({} wait: refusal {} at {}). Keep the radio on",
+            hm(ends),
+            minutes_text(minutes),
+            refused.len(),
+            hm(started)
+        ))
+    }
+
     /// After `wrong` refusals, what the next ones cost, e.g. "2 more refusals
     /// allowed before a 60-minute wait".
     pub fn refusals_left_text(&self, wrong: u32) -> Option<String> {

@@ -28,7 +28,6 @@ use std::path::PathBuf;
 
 use crate::decode::CodeBook;
 use crate::exit;
-use crate::paper::Refused;
 use crate::settings::{Bench, Settings};
 use crate::store::{self, NewJob, NewTry, Place, Records};
 
@@ -195,18 +194,6 @@ impl Session {
             );
         }
         request_facts(self.records(), serial, job)
-    }
-
-    /// The codes refused on earlier jobs for `serial`: none where there are
-    /// no records; an error where there are records that cannot be read now.
-    pub fn refused_for(&self, serial: &str) -> anyhow::Result<Vec<Refused>> {
-        if let Some(why) = self.offline() {
-            anyhow::bail!("the records are offline ({why})");
-        }
-        match self.records() {
-            Some(records) => refused_for(records, serial),
-            None => Ok(Vec::new()),
-        }
     }
 
     /// Every job for `serial` (valid, normal form), newest first: none

@@ -224,18 +224,11 @@ impl App {
             Done::Failed(why, _) => self.notice = Some(why),
             Done::Read(reading) => {
                 let from_phone = self.answer_phone(Ok(Answer::of(&reading)));
-                self.took_reading(&reading);
+                self.took_reading(&reading, from_phone);
                 if let Some(photo) = self.photo_file.take()
                     && reading.serial.is_some()
                 {
                     self.keep_label_photo(&photo, reading.serial.as_deref());
-                }
-                if from_phone && reading.serial.is_some() {
-                    self.serial_origin = reading.source.map(SerialOrigin::Phone);
-                    self.notice = self
-                        .notice
-                        .take()
-                        .map(|n| n.replace("off the photo", "off the phone's photo"));
                 }
             }
         }
@@ -243,7 +236,7 @@ impl App {
 
     /// A photo read: its serial into the field, marked; none clears the
     /// radio before it.
-    fn took_reading(&mut self, reading: &crate::label::Reading) {
+    fn took_reading(&mut self, reading: &crate::label::Reading, from_phone: bool) {
         let Some(serial) = &reading.serial else {
             // The radio before this photo is not this photo's: its
             // serial goes, so no code stands as if read off it.
@@ -266,11 +259,16 @@ impl App {
         self.input = Input::new(serial.to_string());
         self.focus = Focus::Serial;
         self.revalidate();
-        self.serial_origin = reading.source.map(SerialOrigin::Photo);
-        self.notice = Some(if reading.sure {
-            format!("read {serial} off the photo: sure")
+        let (origin, photo): (fn(_) -> _, _) = if from_phone {
+            (SerialOrigin::Phone, "the phone's photo")
         } else {
-            format!("read {serial} off the photo: not sure, check it on the label")
+            (SerialOrigin::Photo, "the photo")
+        };
+        self.serial_origin = reading.source.map(origin);
+        self.notice = Some(if reading.sure {
+            format!("read {serial} off {photo}: sure")
+        } else {
+            format!("read {serial} off {photo}: not sure, check it on the label")
         });
     }
 }

@@ -53,10 +53,9 @@ impl Simulator {
         }
     }
 
-    /// The wait the recorded refusals started that is running at `now`:
-    /// when it ends, and its length in minutes.
-    pub fn recorded_wait(&self, now: jiff::Timestamp) -> Option<(jiff::Timestamp, u32)> {
-        self.profile.wait_running(&self.refused_at, now)
+    /// The wait the recorded refusals started that is running at `now`, said.
+    pub fn recorded_wait(&self, now: jiff::Timestamp) -> Option<String> {
+        self.profile.wait_running_text(&self.refused_at, now)
     }
 
     pub fn next_step(&mut self) {

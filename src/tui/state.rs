@@ -397,29 +397,35 @@ impl App {
     /// (withdrawn refusals left out), oldest first.
     pub fn refused_on_screen(&self) -> Vec<Code> {
         let mut out: Vec<Code> = Vec::new();
-        let jobs = self.earlier_jobs.iter().rev().chain(self.job_on_screen());
-        for c in jobs.flat_map(JobRow::refused_codes) {
-            if !out.contains(&c) {
-                out.push(c);
+        for a in self.refusals() {
+            if !out.contains(&a.code) {
+                out.push(a.code);
             }
         }
+        out
+    }
+
+    /// Every standing refusal of the radio on screen, on any of its jobs
+    /// (the job on screen once, though it is among them), oldest first.
+    fn refusals(&self) -> Vec<&crate::store::Attempt> {
+        let mut out: Vec<&crate::store::Attempt> = Vec::new();
+        let jobs = self.earlier_jobs.iter().chain(self.job_on_screen());
+        for a in jobs.flat_map(JobRow::standing) {
+            if a.outcome == TryOutcome::Refused && !out.iter().any(|b| b.uid == a.uid) {
+                out.push(a);
+            }
+        }
+        out.sort_by_key(|a| a.at);
         out
     }
 
     /// When the radio on screen refused a code, on any of its jobs
     /// (withdrawn refusals left out), oldest first.
     pub fn refusal_times(&self) -> Vec<jiff::Timestamp> {
-        let mut seen: Vec<&str> = Vec::new();
-        let mut out = Vec::new();
-        let jobs = self.earlier_jobs.iter().chain(self.job_on_screen());
-        for a in jobs.flat_map(JobRow::standing) {
-            if a.outcome == TryOutcome::Refused && !seen.contains(&a.uid.as_str()) {
-                seen.push(&a.uid);
-                out.extend(a.at.timestamp());
-            }
-        }
-        out.sort();
-        out
+        self.refusals()
+            .iter()
+            .filter_map(|a| a.at.timestamp())
+            .collect()
     }
 
     /// The serial a try is recorded against: the normalised one when valid.

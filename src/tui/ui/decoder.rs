@@ -124,19 +124,18 @@ fn decoded(l: &mut Lines, app: &App, o: &Outcome, theme: &Theme) -> Vec<(usize, 
 /// The job on screen and how it stands, or the serial's jobs on file.
 fn job_lines(l: &mut Lines, app: &App, theme: &Theme) {
     if let Some(job) = app.job_on_screen() {
-        let id = job.id;
-        let text = match job.last_standing().map(|a| (a.code, a.outcome)) {
-            Some((code, TryOutcome::Refused)) => crate::advice::refused_on_job(id, code),
-            Some((code, TryOutcome::Accepted)) => {
-                format!("Job {id}: {code} was accepted and is in the code book.")
-            }
-            None => format!("Job {id}: no tries recorded yet."),
-        };
-        let text = text.replacen(
-            &format!("Job {id}:"),
-            &format!("Job {id} ({}):", crate::serial::echo_text(&job.vehicle, 16)),
-            1,
+        let who = format!(
+            "Job {} ({})",
+            job.id,
+            crate::serial::echo_text(&job.vehicle, 16)
         );
+        let text = match job.last_standing().map(|a| (a.code, a.outcome)) {
+            Some((code, TryOutcome::Refused)) => crate::advice::refused_on_job(&who, code),
+            Some((code, TryOutcome::Accepted)) => {
+                format!("{who}: {code} was accepted and is in the code book.")
+            }
+            None => format!("{who}: no tries recorded yet."),
+        };
         l.wrapped(0, &text, theme.severity(Severity::Warning));
     } else if !app.earlier_jobs.is_empty() {
         // A serial on file: its jobs, so a try is put on the right one.

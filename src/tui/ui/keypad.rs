@@ -280,30 +280,9 @@ fn plan_lines(sim: &Simulator, theme: &Theme, width: usize) -> Vec<Line<'static>
 /// A wait the recorded refusals started that runs now: said first, above
 /// the steps, for nothing else matters until it ends.
 fn recorded_wait(out: &mut Said, sim: &Simulator, theme: &Theme) {
-    if let Some((ends, minutes)) = sim.recorded_wait(jiff::Timestamp::now()) {
-        out.say(
-            "",
-            &wait_text(sim, ends, minutes),
-            theme.severity(Severity::Error),
-        );
+    if let Some(text) = sim.recorded_wait(jiff::Timestamp::now()) {
+        out.say("", &text, theme.severity(Severity::Error));
     }
-}
-
-/// The wait running now, from the recorded refusals: "WAIT until 14:32
-/// UTC, 12 min left (60-minute wait: refusal 3 at 13:32 UTC). Keep the
-/// radio on".
-fn wait_text(sim: &Simulator, ends: jiff::Timestamp, minutes: u32) -> String {
-    let hm = |t: jiff::Timestamp| t.strftime("%H:%M UTC").to_string();
-    let left = ends.duration_since(jiff::Timestamp::now()).as_secs().max(0);
-    let left = (left + 59) / 60;
-    let started = sim.refused_at.last().copied().unwrap_or(ends);
-    format!(
-        "WAIT until {}, {left} min left ({} wait: refusal {} at {}). Keep the radio on",
-        hm(ends),
-        crate::keypad::minutes_text(minutes),
-        sim.refused_at.len(),
-        hm(started)
-    )
 }
 
 /// The segments (a-g, bits 0-6) that draw a character on the display.
