@@ -2,6 +2,15 @@
 //! `label_set DIR [--big]` makes DIR/*.jpg|png and DIR/truth.csv
 //! (file,serial,what), the serial empty where the photo holds none.
 //! With `--big`, 12-megapixel phone photos with the label small in them.
+//! With `--wide [SEED]`, the widened set: 120 labels as the makers print
+//! them (104 with a serial, 16 without: invoices, radio fronts, labels of
+//! other numbers) in proportional, OCR-B and dot-matrix faces, on white,
+//! silver and yellowed paper, tilted, turned a quarter or half a turn, with
+//! glare, shadow, clutter and decoy stickers; each SEED a set of its own
+//! (serials, faces and shots all drawn from it).
+
+#[path = "label_wide.rs"]
+mod label_wide;
 
 #[path = "../tests/common/labels.rs"]
 mod labels;
@@ -18,19 +27,42 @@ fn main() {
         eprintln!("usage: label_set DIR [--big]");
         std::process::exit(2);
     };
-    let big = args.next().is_some_and(|a| a == "--big");
+    let rest: Vec<String> = args.map(|a| a.to_string_lossy().into_owned()).collect();
+    let big = rest.iter().any(|a| a == "--big");
+    let wide = rest.iter().position(|a| a == "--wide").map(|i| {
+        rest.get(i + 1)
+            .and_then(|s| s.parse::<u64>().ok())
+            .unwrap_or(1)
+    });
     if let Err(e) = std::fs::create_dir_all(&dir) {
         eprintln!("cannot make {}: {e}", dir.display());
         std::process::exit(3);
     }
     let mut truth = String::from("file,serial,what\n");
-    let cases = cases(big);
+    if let Some(seed) = wide
+        && labels::Face::ALL.iter().any(|f| !f.installed())
+    {
+        eprintln!(
+            "the widened set prints in the distribution's faces: install fonts-liberation \
+             fonts-freefont-ttf fonts-noto-core fonts-ocr-b (seed {seed})"
+        );
+        std::process::exit(3);
+    }
+    let cases = match wide {
+        Some(seed) => label_wide::cases(big, seed),
+        None => cases(big),
+    };
     for (i, (name, label, serial, shot, as_png)) in cases.into_iter().enumerate() {
         let img = photo(&label, shot);
+        let quality = if wide.is_some() {
+            60 + (shot.seed % 31) as u8
+        } else {
+            80
+        };
         let (file, bytes) = if as_png {
             (format!("{i:03}-{name}.png"), png(&img))
         } else {
-            (format!("{i:03}-{name}.jpg"), jpeg(&img, 80))
+            (format!("{i:03}-{name}.jpg"), jpeg(&img, quality))
         };
         if let Err(e) = std::fs::write(dir.join(&file), bytes) {
             eprintln!("cannot write {file}: {e}");
@@ -44,7 +76,7 @@ fn main() {
     }
 }
 
-type Case = (String, Label, String, Shot, bool);
+pub type Case = (String, Label, String, Shot, bool);
 
 fn cases(big: bool) -> Vec<Case> {
     let serials: [(&str, F, &str); 8] = [

@@ -34,6 +34,9 @@ pub struct Seen {
     pub symbology: &'static str,
     /// Where on the photo, in its pixels.
     pub area: Area,
+    /// The way a 1D barcode reads on the photo, degrees from left to right
+    /// (clockwise on screen): the way its label's print runs.
+    pub reads_at: Option<f32>,
 }
 
 /// The symbologies read, with the names radiocode gives them.
@@ -121,8 +124,20 @@ fn decode_into(
         if text.is_empty() || seen.iter().any(|s| s.text == text) {
             continue;
         }
-        let points = r.getPoints().iter().map(|p| to_photo(p.x, p.y));
-        let mut area = Area::around(points).unwrap_or_default();
+        let ends: Vec<(f32, f32)> = r.getPoints().iter().map(|p| to_photo(p.x, p.y)).collect();
+        let two_d = matches!(
+            r.getBarcodeFormat(),
+            BarcodeFormat::QR_CODE | BarcodeFormat::DATA_MATRIX
+        );
+        // A 1D reader gives the start and the end of the barcode in the
+        // order it reads, however the photo lies.
+        let reads_at = match ends.as_slice() {
+            [(x0, y0), (x1, y1), ..] if !two_d && (x1 - x0).hypot(y1 - y0) > 1.0 => {
+                Some((y1 - y0).atan2(x1 - x0).to_degrees())
+            }
+            _ => None,
+        };
+        let mut area = Area::around(ends).unwrap_or_default();
         // A 1D barcode's points lie on one line across it: give the box the
         // barcode's height (a sixth of its length), whichever way it lies.
         if area.height < area.width / 6 {
@@ -143,6 +158,7 @@ fn decode_into(
             text,
             symbology: name_of(r.getBarcodeFormat()),
             area,
+            reads_at,
         });
     }
 }

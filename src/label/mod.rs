@@ -10,6 +10,9 @@
 //! must agree, or neither is sure.
 
 mod barcode;
+mod clean;
+mod find;
+mod look;
 mod photo;
 mod text;
 
@@ -237,27 +240,15 @@ pub fn read_photo(grey: &Grey, options: &Options) -> Result<Reading, Failure> {
     let mut near_miss: Vec<Finding> = Vec::new();
     if options.text {
         (options.step)(Step::Text);
-        // A label prints its serial beside its barcode: read the text in a
-        // band around the barcodes (a quarter of their length either side,
-        // twice their height above and below), at full resolution; the
-        // whole photo where no barcode was seen.
-        let around = Area::around(seen.iter().flat_map(|s| {
-            let a = s.area;
-            let (w, h) = (a.width as f32, a.height.max(a.width / 6) as f32);
-            let (x, y) = (a.x as f32, a.y as f32);
-            [(x - w / 4.0, y - 2.0 * h), (x + w * 1.25, y + 3.0 * h)]
-        }));
-        match text::read(grey, around, options.stop) {
-            text::Outcome::Read(lines) => {
-                reading.printed_text = TextRead::Read(lines.len());
-                from_text = serial_in_lines(&lines, &mut reading.others, &mut near_miss);
+        let settled = from_barcodes.first().is_some_and(|f| f.exact);
+        let looked = look::look(grey, &seen, settled, options.stop)?;
+        reading.printed_text = looked.state;
+        from_text = looked.found;
+        near_miss = looked.near_miss;
+        for other in looked.others {
+            if !reading.others.iter().any(|o| o.text == other.text) {
+                reading.others.push(other);
             }
-            text::Outcome::NotInstalled(how) => {
-                reading.printed_text =
-                    TextRead::NotTried(format!("Tesseract is not installed: {how}"));
-            }
-            text::Outcome::Failed(why) => reading.printed_text = TextRead::Failed(why),
-            text::Outcome::Stopped => return Err(Failure::Stopped),
         }
     }
     settle(&mut reading, from_barcodes, from_text, near_miss);
@@ -305,164 +296,6 @@ fn from_barcode(s: &Seen) -> Result<Found, String> {
     Err(match family::normal_form(text) {
         Some(f) => format!("has the shape of a {} serial but is not one", f.name()),
         None => "not a serial radiocode knows".to_string(),
-    })
-}
-
-/// The pieces of one printed line that may hold a serial: the whole line,
-/// what follows a colon, each word, and each two words together (a `BE`
-/// model and its serial number printed apart, a part number in groups).
-fn pieces(line: &str) -> Vec<String> {
-    let words: Vec<&str> = line
-        .split(|c: char| c.is_whitespace() || c == ':')
-        .filter(|w| !w.is_empty())
-        .collect();
-    let mut out = vec![line.trim().to_string()];
-    out.extend(words.iter().map(|w| w.to_string()));
-    out.extend(words.windows(2).map(|w| format!("{} {}", w[0], w[1])));
-    out.extend(words.windows(4).map(|w| w.join(" ")));
-    // A serial run together with the word before it
-    // ("SERIALBP234612345678"), by each family's own rule.
-    for w in &words {
-        let chars: Vec<char> = w.chars().collect();
-        for rule in family::ALL.iter().filter_map(|f| f.spec().run_together) {
-            if chars.len() > rule.len {
-                out.extend(rule.stretches(&chars));
-            }
-        }
-    }
-    out.dedup();
-    out
-}
-
-/// The first serial in the printed lines (the one with fewest findings where
-/// there are several); numbers that are not a serial go to `others`, and the
-/// findings of the line that came closest to a serial go to `near_miss`.
-fn serial_in_lines(
-    lines: &[Line],
-    others: &mut Vec<Other>,
-    near_miss: &mut Vec<Finding>,
-) -> Option<Found> {
-    let mut best: Option<Found> = None;
-    // The makers the label names: a serial of another maker's family is
-    // not on it.
-    let named: Vec<Family> = family::ALL
-        .into_iter()
-        .filter(|f| lines.iter().any(|l| f.spec().branded_by(&l.text)))
-        .collect();
-    for (n, line) in lines.iter().enumerate() {
-        for piece in pieces(&line.text) {
-            if piece.chars().count() < 4 || piece.chars().count() > serial::MAX_INPUT_CHARS {
-                continue;
-            }
-            // A label's long number printed under its barcode holds the
-            // serial by the family's barcode rule (281150063RTJ727).
-            if let Some(found) = serial_in_long_number(&piece, line.area)
-                && !off_brand(found.family, &named)
-            {
-                best.get_or_insert(found);
-                break;
-            }
-            let d = serial::diagnose(&piece, None);
-            if let Some(what) = contradicted(&d, &named, lines, n) {
-                set_aside(others, piece, what, line.area);
-                continue;
-            }
-            if let Some(serial) = d.serial.clone()
-                && !d.has_errors()
-            {
-                let better = best
-                    .as_ref()
-                    .is_none_or(|b| d.findings.len() < b.findings.len());
-                if better {
-                    best = Some(Found {
-                        exact: serial == piece,
-                        serial,
-                        family: d.family,
-                        findings: d.findings,
-                        raw: piece,
-                        area: line.area,
-                        symbology: None,
-                    });
-                }
-                break;
-            }
-            if let Some(what) = not_a_serial(&d) {
-                set_aside(others, piece, what, line.area);
-                break;
-            }
-            if near_miss.is_empty() && d.family.is_some() && d.findings.len() <= 3 {
-                near_miss.clone_from(&d.findings);
-            }
-        }
-    }
-    best
-}
-
-/// True when the label names makers and not this family's.
-fn off_brand(f: Option<Family>, named: &[Family]) -> bool {
-    f.is_some_and(|f| !named.is_empty() && !named.contains(&f))
-}
-
-/// Why a valid serial read on line `n` is not this label's: another
-/// maker's family, or a shape that says too little and a label that does
-/// not name it there (a unit number, a part number's group, a year or a
-/// date read as a precode).
-fn contradicted(
-    d: &serial::Diagnosis,
-    named: &[Family],
-    lines: &[Line],
-    n: usize,
-) -> Option<String> {
-    if d.serial.is_none() || d.has_errors() {
-        return None;
-    }
-    let family = d.family?;
-    let f = family.name();
-    if off_brand(Some(family), named) {
-        let makers: Vec<&str> = named.iter().map(|f| f.name()).collect();
-        return Some(format!(
-            "has the shape of a {f} serial, but the label is a {}: not its serial",
-            makers.join(" or ")
-        ));
-    }
-    // A label names a weak-shaped serial on its line or the one before.
-    let spec = family.spec();
-    let cued = spec.cued_by(&lines[n].text) || n > 0 && spec.cued_by(&lines[n - 1].text);
-    (!cued).then(|| format!("has the shape of a {f} serial, but the label does not name it as one"))
-}
-
-/// Keeps a printed number that is not the serial, once, with what it is.
-fn set_aside(others: &mut Vec<Other>, text: String, what: String, area: Area) {
-    if !others.iter().any(|o| o.text == text) {
-        others.push(Other {
-            text,
-            what,
-            source: Source::Text,
-            symbology: None,
-            area,
-        });
-    }
-}
-
-/// A serial inside a label's long number as printed
-/// ([`family::serial_in_long_number`]).
-fn serial_in_long_number(piece: &str, area: Area) -> Option<Found> {
-    let (serial, rule) = family::serial_in_long_number(piece)?;
-    let d = serial::diagnose(&serial, None);
-    let normal = d.serial.clone().filter(|_| !d.has_errors())?;
-    let mut findings = d.findings;
-    findings.insert(
-        0,
-        Finding::new(Severity::Warning, K::PrefixRemoved, None, rule),
-    );
-    Some(Found {
-        exact: false,
-        serial: normal,
-        family: d.family,
-        findings,
-        raw: piece.to_string(),
-        area,
-        symbology: None,
     })
 }
 
@@ -569,97 +402,5 @@ fn no_serial_message(reading: &Reading) -> Cow<'static, str> {
              serial is elsewhere on the label"
         )
         .into()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn read(lines: &[&str]) -> (Option<String>, Vec<Other>) {
-        let lines: Vec<Line> = lines
-            .iter()
-            .map(|t| Line {
-                text: t.to_string(),
-                area: Area::default(),
-            })
-            .collect();
-        let (mut others, mut near) = (Vec::new(), Vec::new());
-        let found = serial_in_lines(&lines, &mut others, &mut near);
-        (found.map(|f| f.serial.to_string()), others)
-    }
-
-    #[test]
-    fn a_number_with_a_precodes_shape_is_no_serial_unless_the_label_names_it() {
-        for lines in [
-            &["BLAUPUNKT", "8 635 123 394"][..],
-            &["28185 9U10A"],
-            &["2006"],
-            &["KW 07/07"],
-            &["WARRANTY VOID"],
-            &["Mexico 2000"],
-            &["E11 10R-020122"],
-        ] {
-            let (serial, _) = read(lines);
-            assert_eq!(serial, None, "{lines:?}");
-        }
-        // Each is said as what it is.
-        let (_, others) = read(&["BLAUPUNKT", "8 635 123 394"]);
-        assert!(
-            others.iter().any(|o| o.what.contains("unit number")),
-            "{others:?}"
-        );
-        let (_, others) = read(&["2006"]);
-        assert!(
-            others.iter().any(|o| o.what.contains("does not name it")),
-            "{others:?}"
-        );
-    }
-
-    #[test]
-    fn a_precode_the_label_names_is_read() {
-        for (lines, want) in [
-            (&["PRE CODE: J727"][..], "J727"),
-            (&["PRECODE", "J727"], "J727"),
-            (&["PRE-CODE T 295"], "T295"),
-            (&["PREC0DE V010"], "V010"),
-            (&["281150063RTJ727"], "J727"),
-        ] {
-            let (serial, _) = read(lines);
-            assert_eq!(serial.as_deref(), Some(want), "{lines:?}");
-        }
-        // Far from its cue, a precode's shape is not enough.
-        let (serial, _) = read(&["PRE CODE", "RADIO", "J727"]);
-        assert_eq!(serial, None);
-    }
-
-    #[test]
-    fn a_serial_of_another_makers_family_is_not_on_a_branded_label() {
-        let (serial, others) = read(&["BLAUPUNKT", "M123456"]);
-        assert_eq!(serial, None);
-        assert!(
-            others
-                .iter()
-                .any(|o| o.what.contains("the label is a Blaupunkt")),
-            "{others:?}"
-        );
-        let (serial, _) = read(&["BECKER", "PRE CODE J727"]);
-        assert_eq!(serial, None);
-        for (lines, want) in [
-            (&["VISTEON", "M123456"][..], "M123456"),
-            (&["Blaupunkt", "SERIAL BP234612345678"], "BP234612345678"),
-            (&["BECKER", "BE4739 12345678"], "BE473912345678"),
-        ] {
-            let (serial, _) = read(lines);
-            assert_eq!(serial.as_deref(), Some(want), "{lines:?}");
-        }
-    }
-
-    #[test]
-    fn strong_shapes_need_no_cue() {
-        let (serial, _) = read(&["RADIO", "SERIAL BP234612345678"]);
-        assert_eq!(serial.as_deref(), Some("BP234612345678"));
-        let (serial, _) = read(&["M123456"]);
-        assert_eq!(serial.as_deref(), Some("M123456"));
     }
 }

@@ -153,6 +153,47 @@ impl Grey {
     }
 }
 
+impl Grey {
+    /// Turned by `quarters` quarter turns clockwise, exactly.
+    pub fn quarter(&self, quarters: u8) -> Grey {
+        let (w, h) = (self.width as usize, self.height as usize);
+        let q = quarters % 4;
+        if q == 0 {
+            return self.clone();
+        }
+        let (nw, nh) = if q == 2 { (w, h) } else { (h, w) };
+        let mut pixels = Vec::with_capacity(w * h);
+        for y in 0..nh {
+            for x in 0..nw {
+                let (sx, sy) = match q {
+                    1 => (y, h - 1 - x),
+                    2 => (w - 1 - x, h - 1 - y),
+                    _ => (w - 1 - y, x),
+                };
+                pixels.push(self.pixels[sy * w + sx]);
+            }
+        }
+        Grey {
+            width: nw as u32,
+            height: nh as u32,
+            pixels,
+        }
+    }
+}
+
+/// Where a point of a photo turned by `quarters` clockwise quarter turns
+/// (as [`Grey::quarter`] turns it) lies on the photo before the turn, whose
+/// size was `width` by `height`.
+pub fn unturned(x: f32, y: f32, quarters: u8, width: u32, height: u32) -> (f32, f32) {
+    let (w, h) = (width as f32, height as f32);
+    match quarters % 4 {
+        0 => (x, y),
+        1 => (y, h - x),
+        2 => (w - x, h - y),
+        _ => (w - y, x),
+    }
+}
+
 /// The first grey level, taken in the order `levels` gives, past which more
 /// than `cut` pixels have been counted.
 fn past(histogram: &[u64; 256], cut: u64, levels: impl Iterator<Item = usize>) -> Option<i32> {

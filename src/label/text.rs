@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::photo::{Area, Grey};
+use super::photo::{Area, Grey, unturned};
 
 /// Tesseract is stopped after this long: a photo it cannot make sense of
 /// is not worth a technician's wait.
@@ -17,6 +17,41 @@ const LIMIT: Duration = Duration::from_secs(30);
 pub struct Line {
     pub text: String,
     pub area: Area,
+    /// Tesseract's confidence in the line's words, 0-100 (their mean).
+    pub confidence: u8,
+}
+
+/// How the photo is handed to Tesseract: which part of it, turned and
+/// levelled how, in grey or in black and white, read as what layout.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct View {
+    /// The part read (the whole photo where `None`).
+    pub area: Option<Area>,
+    /// Clockwise quarter turns that set the print upright.
+    pub quarters: u8,
+    /// Degrees (anticlockwise) that level the print after the turn.
+    pub level: f32,
+    /// The print alone ([`super::clean::print_only`]): black and white by
+    /// each pixel's neighbourhood, bars and edges taken out. Otherwise the
+    /// grey photo, left to Tesseract's own black and white.
+    pub clean: bool,
+    /// Tesseract's page segmentation mode: 11 sparse text, 6 one block.
+    pub psm: u8,
+    /// The long side it is read at, at most (shrunk by a whole factor).
+    pub long: u32,
+}
+
+impl Default for View {
+    fn default() -> View {
+        View {
+            area: None,
+            quarters: 0,
+            level: 0.0,
+            clean: true,
+            psm: 11,
+            long: 2400,
+        }
+    }
 }
 
 /// What became of reading the printed text.
@@ -57,30 +92,77 @@ fn program() -> PathBuf {
     PathBuf::from("tesseract")
 }
 
-/// Reads the printed lines of `area` of `photo` (the whole photo where
-/// `None`), scaled back to the photo's pixels. `stop` is asked while
-/// Tesseract works, and ends it when it says so.
-pub fn read(photo: &Grey, area: Option<Area>, stop: &dyn Fn() -> bool) -> Outcome {
+/// Reads the printed lines of `photo` as `view` says, each line's box in the
+/// photo's pixels. `stop` is asked while Tesseract works, and ends it when it
+/// says so.
+pub fn read(photo: &Grey, view: &View, stop: &dyn Fn() -> bool) -> Outcome {
     // Print on a label is read best at 20-40 pixels a letter: a phone
     // photo's full resolution only slows Tesseract down.
-    let (cut, factor) = photo.prepared(area, 2400);
-    let area = area.map_or(Area::default(), |a| a.clamped(photo.width, photo.height));
-    let Some(png) = png_of(cut) else {
+    let (cut, factor) = photo.prepared(view.area, view.long);
+    let area = view
+        .area
+        .map_or(Area::default(), |a| a.clamped(photo.width, photo.height));
+    let cut = if view.clean {
+        super::clean::print_only(&cut)
+    } else {
+        cut
+    };
+    let (cw, ch) = (cut.width, cut.height);
+    let mut turned = cut.quarter(view.quarters);
+    if view.level.abs() > 0.5 {
+        turned = turned.rotate(view.level);
+    }
+    let (tw, th) = (turned.width, turned.height);
+    let Some(png) = png_of(turned) else {
         return Outcome::Failed("the photo could not be handed to Tesseract".to_string());
     };
-    let tsv = match run(png, stop) {
+    if let Some(dir) = std::env::var_os("RADIOCODE_DEBUG_LABEL") {
+        let name = format!(
+            "{}/view-{}-{}-{}-{}.png",
+            dir.to_string_lossy(),
+            view.quarters,
+            view.clean as u8,
+            view.psm,
+            view.long
+        );
+        let _ = std::fs::write(name, &png);
+    }
+    let png = png;
+    let Some(png) = Some(png) else {
+        return Outcome::Failed("the photo could not be handed to Tesseract".to_string());
+    };
+    let tsv = match run(png, view.psm, stop) {
         Ok(Some(tsv)) => tsv,
         Ok(None) => return Outcome::Stopped,
         Err(outcome) => return outcome,
     };
+    let (sin, cos) = view.level.to_radians().sin_cos();
+    let (cx, cy) = (tw as f32 / 2.0, th as f32 / 2.0);
+    // A point Tesseract gives, back on the photo.
+    let back = |x: f32, y: f32| {
+        let (dx, dy) = (x - cx, y - cy);
+        let (x, y) = if view.level.abs() > 0.5 {
+            (cos * dx - sin * dy + cx, sin * dx + cos * dy + cy)
+        } else {
+            (x, y)
+        };
+        let (x, y) = unturned(x, y, view.quarters, cw, ch);
+        (
+            x * factor as f32 + area.x as f32,
+            y * factor as f32 + area.y as f32,
+        )
+    };
     let mut lines = lines_of(&tsv);
     for line in &mut lines {
-        line.area = Area {
-            x: line.area.x * factor + area.x,
-            y: line.area.y * factor + area.y,
-            width: line.area.width * factor,
-            height: line.area.height * factor,
-        };
+        let a = line.area;
+        let (x0, y0, x1, y1) = (
+            a.x as f32,
+            a.y as f32,
+            (a.x + a.width) as f32,
+            (a.y + a.height) as f32,
+        );
+        line.area = Area::around([back(x0, y0), back(x1, y0), back(x0, y1), back(x1, y1)])
+            .unwrap_or_default();
     }
     Outcome::Read(lines)
 }
@@ -125,12 +207,12 @@ pub fn end_all() {
 
 /// Runs Tesseract on a PNG given on its standard input; its TSV output, or
 /// `None` when stopped.
-fn run(png: Vec<u8>, stop: &dyn Fn() -> bool) -> Result<Option<String>, Outcome> {
+fn run(png: Vec<u8>, psm: u8, stop: &dyn Fn() -> bool) -> Result<Option<String>, Outcome> {
     let program = program();
     let mut command = Command::new(&program);
-    // Sparse text: a label's lines stand apart, in no page layout.
+    let psm = psm.to_string();
     command
-        .args(["stdin", "stdout", "--psm", "11", "tsv"])
+        .args(["stdin", "stdout", "--psm", psm.as_str(), "tsv"])
         .env("OMP_THREAD_LIMIT", "1")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -223,7 +305,7 @@ fn talk(
 /// The lines of Tesseract's TSV output: its words joined by line, each
 /// line's box the one around its words.
 fn lines_of(tsv: &str) -> Vec<Line> {
-    let mut lines: Vec<((u32, u32, u32, u32), Line)> = Vec::new();
+    let mut lines: Vec<((u32, u32, u32, u32), Line, u32)> = Vec::new();
     for row in tsv.lines().skip(1) {
         let f: Vec<&str> = row.split('\t').collect();
         if f.len() < 12 || f[0] != "5" {
@@ -235,14 +317,18 @@ fn lines_of(tsv: &str) -> Vec<Line> {
             continue;
         }
         let key = (n(1), n(2), n(3), n(4));
+        let confidence = f[10].trim().parse::<f32>().unwrap_or(0.0).clamp(0.0, 100.0) as u8;
         let area = Area {
             x: n(6),
             y: n(7),
             width: n(8),
             height: n(9),
         };
-        match lines.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, line)) => {
+        match lines.iter_mut().find(|(k, _, _)| *k == key) {
+            Some((_, line, words)) => {
+                *words += 1;
+                line.confidence =
+                    ((line.confidence as u32 * (*words - 1) + confidence as u32) / *words) as u8;
                 line.text.push(' ');
                 line.text.push_str(word);
                 let (x1, y1) = (
@@ -259,9 +345,11 @@ fn lines_of(tsv: &str) -> Vec<Line> {
                 Line {
                     text: word.to_string(),
                     area,
+                    confidence,
                 },
+                1,
             )),
         }
     }
-    lines.into_iter().map(|(_, l)| l).collect()
+    lines.into_iter().map(|(_, l, _)| l).collect()
 }

@@ -1,0 +1,221 @@
+//! The print of a label alone, for Tesseract: black ink on white paper by
+//! each pixel's neighbourhood, and everything taller than print taken out
+//! (barcode bars, the label's edge, shadows' borders), which Tesseract
+//! would otherwise take for a picture and read nothing around.
+
+use super::photo::Grey;
+
+/// Black ink and white paper by each pixel's neighbourhood (Sauvola's
+/// rule): print on silver, on yellowed paper, under a shadow or beside a
+/// glare spot comes out black on white alike.
+pub fn binarised(grey: &Grey) -> Grey {
+    let (w, h) = (grey.width as usize, grey.height as usize);
+    if w < 3 || h < 3 {
+        return grey.clone();
+    }
+    // A window a few letters wide.
+    let r = (w.min(h) / 40).clamp(7, 40);
+    let stride = w + 1;
+    let mut sum = vec![0u64; stride * (h + 1)];
+    let mut sq = vec![0u64; stride * (h + 1)];
+    for y in 0..h {
+        let (mut row, mut row_sq) = (0u64, 0u64);
+        for x in 0..w {
+            let v = grey.pixels[y * w + x] as u64;
+            row += v;
+            row_sq += v * v;
+            sum[(y + 1) * stride + x + 1] = sum[y * stride + x + 1] + row;
+            sq[(y + 1) * stride + x + 1] = sq[y * stride + x + 1] + row_sq;
+        }
+    }
+    let mut pixels = Vec::with_capacity(w * h);
+    for y in 0..h {
+        let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(h));
+        for x in 0..w {
+            let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(w));
+            let n = ((y1 - y0) * (x1 - x0)) as f64;
+            let at = |t: &[u64], yy: usize, xx: usize| t[yy * stride + xx] as f64;
+            let s = at(&sum, y1, x1) - at(&sum, y0, x1) - at(&sum, y1, x0) + at(&sum, y0, x0);
+            let q = at(&sq, y1, x1) - at(&sq, y0, x1) - at(&sq, y1, x0) + at(&sq, y0, x0);
+            let mean = s / n;
+            let sd = (q / n - mean * mean).max(0.0).sqrt();
+            let threshold = mean * (1.0 + 0.3 * (sd / 128.0 - 1.0));
+            let v = grey.pixels[y * w + x] as f64;
+            // Flat paper stays paper, however grey.
+            pixels.push(if v < threshold && sd > 20.0 { 0 } else { 255 });
+        }
+    }
+    Grey {
+        width: grey.width,
+        height: grey.height,
+        pixels,
+    }
+}
+
+/// Black and white (as [`binarised`]), with every blot of ink taller than
+/// the print around it, or wider than a third of the photo, made paper.
+pub fn print_only(grey: &Grey) -> Grey {
+    let mut out = binarised(grey);
+    let blots = blots(&out);
+    let Some(print) = print_height(&blots) else {
+        return out;
+    };
+    let (w, h) = (out.width, out.height);
+    let tall = print * 2.2;
+    let gone: Vec<bool> = blots
+        .iter()
+        .map(|b| b.height() as f32 > tall || b.width() > w / 3 || b.height() > h / 3)
+        .collect();
+    if !gone.iter().any(|&g| g) {
+        return out;
+    }
+    // Each pixel's blot, found again by the same walk.
+    let labels = label(&out);
+    for (p, l) in out.pixels.iter_mut().zip(&labels) {
+        if *l != u32::MAX && gone[*l as usize] {
+            *p = 255;
+        }
+    }
+    out
+}
+
+/// One connected blot of ink: its box and size.
+#[derive(Clone, Copy, Debug)]
+struct Blot {
+    x0: u32,
+    y0: u32,
+    x1: u32,
+    y1: u32,
+    pixels: u32,
+}
+
+impl Blot {
+    fn width(&self) -> u32 {
+        self.x1 - self.x0 + 1
+    }
+    fn height(&self) -> u32 {
+        self.y1 - self.y0 + 1
+    }
+}
+
+/// Each black pixel's blot number (`u32::MAX` for paper), blots numbered
+/// in the order they are met row by row.
+fn label(img: &Grey) -> Vec<u32> {
+    walk(img).0
+}
+
+fn blots(img: &Grey) -> Vec<Blot> {
+    walk(img).1
+}
+
+/// The blots of ink (8-connected) of a black and white photo.
+fn walk(img: &Grey) -> (Vec<u32>, Vec<Blot>) {
+    let (w, h) = (img.width as usize, img.height as usize);
+    let mut labels = vec![u32::MAX; w * h];
+    let mut found = Vec::new();
+    let mut stack = Vec::new();
+    for start in 0..w * h {
+        if img.pixels[start] != 0 || labels[start] != u32::MAX {
+            continue;
+        }
+        let id = found.len() as u32;
+        let (sx, sy) = ((start % w) as u32, (start / w) as u32);
+        let mut blot = Blot {
+            x0: sx,
+            y0: sy,
+            x1: sx,
+            y1: sy,
+            pixels: 0,
+        };
+        labels[start] = id;
+        stack.push(start);
+        while let Some(at) = stack.pop() {
+            let (x, y) = (at % w, at / w);
+            blot.x0 = blot.x0.min(x as u32);
+            blot.x1 = blot.x1.max(x as u32);
+            blot.y0 = blot.y0.min(y as u32);
+            blot.y1 = blot.y1.max(y as u32);
+            blot.pixels += 1;
+            for dy in -1i64..=1 {
+                for dx in -1i64..=1 {
+                    let (nx, ny) = (x as i64 + dx, y as i64 + dy);
+                    if nx < 0 || ny < 0 || nx >= w as i64 || ny >= h as i64 {
+                        continue;
+                    }
+                    let n = ny as usize * w + nx as usize;
+                    if img.pixels[n] == 0 && labels[n] == u32::MAX {
+                        labels[n] = id;
+                        stack.push(n);
+                    }
+                }
+            }
+        }
+        found.push(blot);
+    }
+    (labels, found)
+}
+
+/// The height of the print: the middle height of the blots shaped like
+/// letters (not bars, not specks); `None` when there are too few.
+fn print_height(blots: &[Blot]) -> Option<f32> {
+    let mut heights: Vec<u32> = blots
+        .iter()
+        .filter(|b| b.height() >= 8 && b.pixels >= 20 && b.height() < 5 * b.width())
+        .map(|b| b.height())
+        .collect();
+    if heights.len() < 5 {
+        return None;
+    }
+    heights.sort_unstable();
+    Some(heights[heights.len() / 2] as f32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draw(w: u32, h: u32, boxes: &[(u32, u32, u32, u32)]) -> Grey {
+        let mut g = Grey::new(w, h);
+        for &(x, y, bw, bh) in boxes {
+            for yy in y..y + bh {
+                for xx in x..x + bw {
+                    g.pixels[(yy * w + xx) as usize] = 0;
+                }
+            }
+        }
+        g
+    }
+
+    #[test]
+    fn bars_taller_than_the_print_go_and_the_print_stays() {
+        // Ten letters 20 high, and ten bars 80 high.
+        let mut boxes: Vec<(u32, u32, u32, u32)> =
+            (0..10).map(|i| (10 + i * 20, 150, 12, 20)).collect();
+        boxes.extend((0..10).map(|i| (10 + i * 10, 20, 4, 80)));
+        let out = print_only(&draw(300, 200, &boxes));
+        let ink = |x: u32, y: u32| out.pixels[(y * 300 + x) as usize] == 0;
+        assert!(ink(15, 160), "a letter stays");
+        assert!(!ink(11, 50), "a bar goes");
+    }
+
+    #[test]
+    fn a_grey_label_on_a_darker_bench_comes_out_black_on_white() {
+        // Paper 190, print 70, bench 60: the print is read, the bench edge
+        // is not ink inside the paper.
+        let (w, h) = (200u32, 100u32);
+        let mut g = Grey::new(w, h);
+        for (i, p) in g.pixels.iter_mut().enumerate() {
+            let (x, y) = (i as u32 % w, i as u32 / w);
+            *p = if x < 20 {
+                60
+            } else if (60..70).contains(&x) && (40..60).contains(&y) {
+                70
+            } else {
+                190
+            };
+        }
+        let out = binarised(&g);
+        assert_eq!(out.pixels[(50 * w + 65) as usize], 0);
+        assert_eq!(out.pixels[(50 * w + 120) as usize], 255);
+    }
+}
