@@ -56,7 +56,13 @@ pub fn binarised(grey: &Grey) -> Grey {
 /// the print around it, or wider than a third of the photo, made paper.
 pub fn print_only(grey: &Grey) -> Grey {
     let mut out = binarised(grey);
-    let blots = blots(&out);
+    let mut blots = blots(&out);
+    // Dot-matrix print: its letters are rows of round dots, which
+    // Tesseract reads as specks. The dots are joined into strokes first.
+    if let Some(dot) = dot_size(&blots) {
+        out = closed(&out, dot.div_ceil(2));
+        blots = self::blots(&out);
+    }
     let Some(print) = print_height(&blots) else {
         return out;
     };
@@ -155,6 +161,82 @@ fn walk(img: &Grey) -> (Vec<u32>, Vec<Blot>) {
     (labels, found)
 }
 
+/// The size of a dot-matrix printer's dots, when most blots are small
+/// round dots of one size and there are many of them.
+fn dot_size(blots: &[Blot]) -> Option<u32> {
+    let mut dots: Vec<u32> = blots
+        .iter()
+        .filter(|b| b.width() <= 16 && b.height() <= 16 && b.pixels >= 3)
+        .map(|b| b.width().min(b.height()))
+        .collect();
+    if dots.len() < 150 || dots.len() * 5 < blots.len() * 3 {
+        return None;
+    }
+    dots.sort_unstable();
+    Some(dots[dots.len() / 2])
+}
+
+/// Ink grown by `r` pixels each way and shrunk back: dots `r` apart become
+/// one stroke, and strokes keep their width.
+fn closed(img: &Grey, r: u32) -> Grey {
+    let grown = spread(img, r, 0);
+    spread(&grown, r, 255)
+}
+
+/// Each pixel made `to` where any pixel within `r` (a square) is `to`.
+fn spread(img: &Grey, r: u32, to: u8) -> Grey {
+    let (w, h, r) = (img.width as usize, img.height as usize, r as usize);
+    let mut across = img.pixels.clone();
+    for y in 0..h {
+        let row = &img.pixels[y * w..(y + 1) * w];
+        let mut last = usize::MAX;
+        // The nearest `to` pixel to the left, then to the right.
+        for x in 0..w {
+            if row[x] == to {
+                last = x;
+            }
+            if last != usize::MAX && x - last <= r {
+                across[y * w + x] = to;
+            }
+        }
+        last = usize::MAX;
+        for x in (0..w).rev() {
+            if row[x] == to {
+                last = x;
+            }
+            if last != usize::MAX && last - x <= r {
+                across[y * w + x] = to;
+            }
+        }
+    }
+    let mut out = across.clone();
+    for x in 0..w {
+        let mut last = usize::MAX;
+        for y in 0..h {
+            if across[y * w + x] == to {
+                last = y;
+            }
+            if last != usize::MAX && y - last <= r {
+                out[y * w + x] = to;
+            }
+        }
+        last = usize::MAX;
+        for y in (0..h).rev() {
+            if across[y * w + x] == to {
+                last = y;
+            }
+            if last != usize::MAX && last - y <= r {
+                out[y * w + x] = to;
+            }
+        }
+    }
+    Grey {
+        width: img.width,
+        height: img.height,
+        pixels: out,
+    }
+}
+
 /// The height of the print: the middle height of the blots shaped like
 /// letters (not bars, not specks); `None` when there are too few.
 fn print_height(blots: &[Blot]) -> Option<f32> {
@@ -163,7 +245,7 @@ fn print_height(blots: &[Blot]) -> Option<f32> {
         .filter(|b| b.height() >= 8 && b.pixels >= 20 && b.height() < 5 * b.width())
         .map(|b| b.height())
         .collect();
-    if heights.len() < 5 {
+    if heights.len() < 12 {
         return None;
     }
     heights.sort_unstable();
@@ -196,6 +278,18 @@ mod tests {
         let ink = |x: u32, y: u32| out.pixels[(y * 300 + x) as usize] == 0;
         assert!(ink(15, 160), "a letter stays");
         assert!(!ink(11, 50), "a bar goes");
+    }
+
+    #[test]
+    fn dot_matrix_dots_are_joined_into_strokes() {
+        // A row of 200 dots, 4 pixels wide, 6 apart: one stroke after.
+        let boxes: Vec<(u32, u32, u32, u32)> = (0..200)
+            .map(|i| (5 + (i % 50) * 6, 10 + (i / 50) * 20, 4, 4))
+            .collect();
+        let out = print_only(&draw(320, 100, &boxes));
+        let ink = |x: u32, y: u32| out.pixels[(y * 320 + x) as usize] == 0;
+        assert!(ink(10, 12), "the gap between two dots is ink");
+        assert!(!ink(10, 22), "rows 20 apart stay apart");
     }
 
     #[test]

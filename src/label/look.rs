@@ -5,7 +5,7 @@
 //! The first view that gives a serial ends the looking.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::barcode::Seen;
 use super::find::serial_in_lines;
@@ -24,80 +24,144 @@ pub(super) struct Looked {
     pub near_miss: Vec<Finding>,
 }
 
-/// Reads the printed text of `photo`, where `seen` are its barcodes. With
+/// A first glance at the print, taken while the barcodes are read: the
+/// whole photo the way it lies, at half its size where it is large.
+pub(super) fn glance(photo: &Grey) -> View {
+    let long = photo.width.max(photo.height);
+    View {
+        long: if long >= 1000 {
+            long.min(2400) / 2
+        } else {
+            long
+        },
+        ..View::default()
+    }
+}
+
+/// What the looking has found so far.
+struct Looking<'a> {
+    numbers: Vec<&'a str>,
+    best: Option<(u32, Looked)>,
+    lines_read: usize,
+}
+
+impl Looking<'_> {
+    /// Takes in one view's outcome: `Ok(Some)` when it ends the looking.
+    fn take(&mut self, outcome: text::Outcome) -> Result<Option<Looked>, Failure> {
+        let lines = match outcome {
+            text::Outcome::Read(lines) => lines,
+            text::Outcome::NotInstalled(how) => {
+                return Ok(Some(nothing(TextRead::NotTried(format!(
+                    "Tesseract is not installed: {how}"
+                )))));
+            }
+            text::Outcome::Failed(why) => {
+                // A view read before keeps what it gave.
+                return Ok(Some(match self.best.take() {
+                    Some((_, looked)) => looked,
+                    None => nothing(TextRead::Failed(why)),
+                }));
+            }
+            text::Outcome::Stopped => return Err(Failure::Stopped),
+        };
+        self.lines_read = self.lines_read.max(lines.len());
+        let (mut others, mut near_miss) = (Vec::new(), Vec::new());
+        let found = serial_in_lines(&lines, &self.numbers, &mut others, &mut near_miss);
+        // How much sure text this view holds: the right way up reads best.
+        let score: u32 = lines
+            .iter()
+            .filter(|l| l.confidence >= 60)
+            .map(|l| l.text.chars().filter(|c| c.is_alphanumeric()).count() as u32)
+            .sum();
+        let looked = Looked {
+            state: TextRead::Read(self.lines_read),
+            found,
+            others,
+            near_miss,
+        };
+        if looked.found.is_some() {
+            return Ok(Some(looked));
+        }
+        if self.best.as_ref().is_none_or(|(s, _)| score > *s) {
+            self.best = Some((score, looked));
+        }
+        Ok(None)
+    }
+
+    fn end(self) -> Looked {
+        let lines_read = self.lines_read;
+        self.best.map_or_else(
+            || nothing(TextRead::Read(0)),
+            |(_, mut looked)| {
+                looked.state = TextRead::Read(lines_read);
+                looked
+            },
+        )
+    }
+}
+
+/// How long the views after the first few may take in all: a label that
+/// has not given its serial by then is not worth a longer wait.
+const MORE_VIEWS: Duration = Duration::from_secs(5);
+
+/// Reads the printed text of `photo`, where `seen` are its barcodes and
+/// `glanced` the first glance's outcome (taken as [`glance`] says). With
 /// `settled` (a barcode holds the serial exactly), one view is enough.
 pub(super) fn look(
     photo: &Grey,
     seen: &[Seen],
     settled: bool,
+    glanced: Option<text::Outcome>,
     stop: &dyn Fn() -> bool,
 ) -> Result<Looked, Failure> {
-    let views = views(photo, seen, settled);
-    let numbers: Vec<&str> = seen.iter().map(|s| s.text.as_str()).collect();
-    let mut best: Option<(u32, Looked)> = None;
-    let mut lines_read = 0;
-    // Two views at a time, one Tesseract on each core.
-    let (quick, rest) = views.split_at(1);
-    for pair in std::iter::once(quick).chain(rest.chunks(2)) {
-        let outcomes = read_two(photo, pair, stop);
-        for outcome in outcomes {
-            let lines = match outcome {
-                text::Outcome::Read(lines) => lines,
-                text::Outcome::NotInstalled(how) => {
-                    return Ok(nothing(TextRead::NotTried(format!(
-                        "Tesseract is not installed: {how}"
-                    ))));
-                }
-                text::Outcome::Failed(why) => {
-                    // A view read before keeps what it gave.
-                    return Ok(match best {
-                        Some((_, looked)) => looked,
-                        None => nothing(TextRead::Failed(why)),
-                    });
-                }
-                text::Outcome::Stopped => return Err(Failure::Stopped),
-            };
-            lines_read = lines_read.max(lines.len());
-            let (mut others, mut near_miss) = (Vec::new(), Vec::new());
-            let found = serial_in_lines(&lines, &numbers, &mut others, &mut near_miss);
-            // How much sure text this view holds: the right way up reads best.
-            let score: u32 = lines
-                .iter()
-                .filter(|l| l.confidence >= 60)
-                .map(|l| l.text.chars().filter(|c| c.is_alphanumeric()).count() as u32)
-                .sum();
-            let looked = Looked {
-                state: TextRead::Read(lines_read),
-                found,
-                others,
-                near_miss,
-            };
-            if std::env::var_os("RADIOCODE_DEBUG_LABEL").is_some() {
-                eprintln!(
-                    "view {:?}: {} lines, score {score}, found {:?}",
-                    pair,
-                    looked.state == TextRead::Read(0),
-                    looked.found.as_ref().map(|f| f.serial.clone())
-                );
+    let mut views = views(photo, seen, settled);
+    let mut looking = Looking {
+        numbers: seen.iter().map(|s| s.text.as_str()).collect(),
+        best: None,
+        lines_read: 0,
+    };
+    // The glance stands for the first view where it looked the same way.
+    let first = views[0];
+    if let Some(outcome) = glanced
+        && first.quarters == 0
+        && first.level.abs() < 3.0
+    {
+        if let Some(done) = looking.take(outcome)? {
+            return Ok(done);
+        }
+        if settled {
+            return Ok(looking.end());
+        }
+        // The first view at half size was the glance's.
+        if views.len() > 1 && views[0].long < View::default().long {
+            views.remove(0);
+        }
+    }
+    let started = Instant::now();
+    let mut batches: Vec<&[View]> = Vec::new();
+    let (one, rest) = views.split_at(1.min(views.len()));
+    batches.push(one);
+    batches.extend(rest.chunks(2));
+    for (i, batch) in batches.into_iter().enumerate() {
+        if batch.is_empty() || i > 1 && started.elapsed() > MORE_VIEWS {
+            break;
+        }
+        let limit = started + MORE_VIEWS + Duration::from_secs(1);
+        let within = || stop() || i > 1 && Instant::now() > limit;
+        for outcome in read_two(photo, batch, &within) {
+            // Out of time, not stopped: what was read stands.
+            if outcome == text::Outcome::Stopped && !stop() {
+                return Ok(looking.end());
             }
-            if looked.found.is_some() {
-                return Ok(looked);
-            }
-            if best.as_ref().is_none_or(|(s, _)| score > *s) {
-                best = Some((score, looked));
+            if let Some(done) = looking.take(outcome)? {
+                return Ok(done);
             }
         }
         if stop() {
             return Err(Failure::Stopped);
         }
     }
-    Ok(best.map_or_else(
-        || nothing(TextRead::Read(0)),
-        |(_, mut looked)| {
-            looked.state = TextRead::Read(lines_read);
-            looked
-        },
-    ))
+    Ok(looking.end())
 }
 
 /// Reads one or two views at once: the second on a thread of its own, ended
@@ -169,36 +233,36 @@ fn views(photo: &Grey, seen: &[Seen], settled: bool) -> Vec<View> {
             ..first
         }];
     }
-    // Label print is large on most photos: a first look at half the
-    // size is quick and often enough; then the full size.
-    let (w, h) = first
+    // Label print is large on most photos: each way up is looked at half
+    // size first, which is quick and mostly enough; then at full size.
+    let long = first
         .area
-        .map_or((photo.width, photo.height), |a| (a.width, a.height));
-    let mut views = Vec::new();
-    if w.max(h) >= 1400 {
-        views.push(View {
-            long: w.max(h).min(2400) / 2,
-            ..first
-        });
-    }
-    views.push(first);
+        .map_or(photo.width.max(photo.height), |a| a.width.max(a.height))
+        .min(2400);
+    let quick = |v: View| View {
+        long: if long >= 1000 { long / 2 } else { long },
+        ..v
+    };
+    let mut views = vec![quick(first)];
     let others: Vec<u8> = match reads_at {
         // The barcode says which way up: the print may still run apart.
         Some(_) => vec![(first.quarters + 2) % 4],
         None => vec![2, 1, 3],
     };
     for q in others {
-        views.push(View {
+        views.push(quick(View {
             quarters: q,
             level: 0.0,
             ..first
-        });
+        }));
     }
+    views.push(first);
     views.push(View {
         clean: false,
         ..first
     });
     views.push(View { psm: 6, ..first });
+    views.dedup();
     views
 }
 
@@ -213,9 +277,9 @@ fn band(seen: &[Seen]) -> Option<Area> {
     }))
 }
 
-/// The label's likely extent: the barcodes read and as much again around
-/// them each way (a label is seldom more than three times its barcode's
-/// length); the whole photo where none was read.
+/// The label's likely extent: the barcodes read and twice their length
+/// around them each way (a label with a short part number's barcode may
+/// print five lines beside it); the whole photo where none was read.
 fn label_area(photo: &Grey, seen: &[Seen]) -> Option<Area> {
     let around = Area::around(seen.iter().flat_map(|s| {
         let a = s.area;
@@ -224,7 +288,7 @@ fn label_area(photo: &Grey, seen: &[Seen]) -> Option<Area> {
             ((a.x + a.width) as f32, (a.y + a.height) as f32),
         ]
     }))?;
-    let grow = around.width.max(around.height);
+    let grow = 2 * around.width.max(around.height);
     let area = around.grown(grow).clamped(photo.width, photo.height);
     // Most of the photo: read it whole.
     let whole = photo.width as u64 * photo.height as u64;

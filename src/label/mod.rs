@@ -18,6 +18,7 @@ mod text;
 
 use std::borrow::Cow;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use compact_str::CompactString;
 use serde::Serialize;
@@ -215,8 +216,48 @@ pub fn read_photo(grey: &Grey, options: &Options) -> Result<Reading, Failure> {
         height: grey.height,
     };
     (options.step)(Step::Barcodes);
-    let enough = |seen: &[Seen]| seen.iter().any(|s| from_barcode(s).is_ok());
-    let seen = barcode::read(grey, &enough, options.stop);
+    // A first glance at the print on the other core while the barcodes
+    // are read. Where it finds a serial and the barcodes read so far are
+    // other numbers, the barcodes' closer look is not waited for.
+    let halt = AtomicBool::new(false);
+    let printed = AtomicBool::new(false);
+    let enough = |seen: &[Seen]| {
+        seen.iter().any(|s| from_barcode(s).is_ok())
+            || !seen.is_empty() && printed.load(Ordering::Relaxed)
+    };
+    let (seen, glanced) = std::thread::scope(|scope| {
+        let glancing = options.text.then(|| {
+            let view = look::glance(grey);
+            let (halt, printed) = (&halt, &printed);
+            scope.spawn(move || {
+                let outcome = text::read(grey, &view, &|| halt.load(Ordering::Relaxed));
+                if let text::Outcome::Read(lines) = &outcome
+                    && find::serial_in_lines(lines, &[], &mut Vec::new(), &mut Vec::new()).is_some()
+                {
+                    printed.store(true, Ordering::Relaxed);
+                }
+                outcome
+            })
+        });
+        let stop = || {
+            let stop = (options.stop)();
+            if stop {
+                halt.store(true, Ordering::Relaxed);
+            }
+            stop
+        };
+        let seen = barcode::read(grey, &enough, &stop);
+        let glanced = glancing.map(|g| {
+            while !g.is_finished() {
+                if stop() {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            g.join().unwrap_or(text::Outcome::Stopped)
+        });
+        (seen, glanced)
+    });
     if (options.stop)() {
         return Err(Failure::Stopped);
     }
@@ -241,7 +282,7 @@ pub fn read_photo(grey: &Grey, options: &Options) -> Result<Reading, Failure> {
     if options.text {
         (options.step)(Step::Text);
         let settled = from_barcodes.first().is_some_and(|f| f.exact);
-        let looked = look::look(grey, &seen, settled, options.stop)?;
+        let looked = look::look(grey, &seen, settled, glanced, options.stop)?;
         reading.printed_text = looked.state;
         from_text = looked.found;
         near_miss = looked.near_miss;

@@ -116,21 +116,6 @@ pub fn read(photo: &Grey, view: &View, stop: &dyn Fn() -> bool) -> Outcome {
     let Some(png) = png_of(turned) else {
         return Outcome::Failed("the photo could not be handed to Tesseract".to_string());
     };
-    if let Some(dir) = std::env::var_os("RADIOCODE_DEBUG_LABEL") {
-        let name = format!(
-            "{}/view-{}-{}-{}-{}.png",
-            dir.to_string_lossy(),
-            view.quarters,
-            view.clean as u8,
-            view.psm,
-            view.long
-        );
-        let _ = std::fs::write(name, &png);
-    }
-    let png = png;
-    let Some(png) = Some(png) else {
-        return Outcome::Failed("the photo could not be handed to Tesseract".to_string());
-    };
     let tsv = match run(png, view.psm, stop) {
         Ok(Some(tsv)) => tsv,
         Ok(None) => return Outcome::Stopped,
