@@ -270,9 +270,9 @@ mod tests {
 
     #[test]
     fn bars_taller_than_the_print_go_and_the_print_stays() {
-        // Ten letters 20 high, and ten bars 80 high.
+        // Fourteen letters 20 high, and ten bars 80 high.
         let mut boxes: Vec<(u32, u32, u32, u32)> =
-            (0..10).map(|i| (10 + i * 20, 150, 12, 20)).collect();
+            (0..14).map(|i| (10 + i * 20, 150, 12, 20)).collect();
         boxes.extend((0..10).map(|i| (10 + i * 10, 20, 4, 80)));
         let out = print_only(&draw(300, 200, &boxes));
         let ink = |x: u32, y: u32| out.pixels[(y * 300 + x) as usize] == 0;

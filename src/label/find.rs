@@ -175,7 +175,7 @@ fn model_and_number_apart(
                     .chars()
                     .take_while(|c| c.is_ascii_digit())
                     .collect();
-                (digits.len() == 4).then(|| (digits, l.area))
+                (digits.len() == 4).then_some((digits, l.area))
             })
             .collect();
         let numbers: Vec<(String, Area, bool)> = lines
@@ -391,6 +391,41 @@ mod tests {
             let (serial, _) = read(lines);
             assert_eq!(serial.as_deref(), Some(want), "{lines:?}");
         }
+    }
+
+    #[test]
+    fn a_becker_model_and_number_printed_apart_make_one_serial() {
+        let (serial, _) = read(&["Becker", "Model No: BE 4757", "Serial No: 12345678"]);
+        assert_eq!(serial.as_deref(), Some("BE475712345678"));
+        // The number in a barcode, the model in print.
+        let lines = [Line {
+            text: "MODEL NO. BE4739".to_string(),
+            area: Area::default(),
+            confidence: 90,
+        }];
+        let found = serial_in_lines(&lines, &["87654321"], &mut Vec::new(), &mut Vec::new());
+        assert_eq!(
+            found.map(|f| f.serial.to_string()).as_deref(),
+            Some("BE473987654321")
+        );
+        // Two numbers: not read well enough to choose.
+        let (serial, _) = read(&["Model No: BE 4757", "Serial No: 12345678", "87654321"]);
+        assert_eq!(serial, None);
+        // A model that is no Nissan unit's makes no serial.
+        let (serial, _) = read(&["Model No: BE 1234", "Serial No: 12345678"]);
+        assert_eq!(serial, None);
+    }
+
+    #[test]
+    fn a_serial_the_labels_part_number_contradicts_is_not_offered() {
+        let (serial, others) = read(&["7 645 384 318", "S/N BP2346 6 4182965"]);
+        assert_eq!(serial, None);
+        assert!(
+            others.iter().any(|o| o.what.contains("part number")),
+            "{others:?}"
+        );
+        let (serial, _) = read(&["7 645 384 318", "S/N BP5384 6 4182965"]);
+        assert_eq!(serial.as_deref(), Some("BP538464182965"));
     }
 
     #[test]

@@ -290,7 +290,10 @@ fn talk(
 /// The lines of Tesseract's TSV output: its words joined by line, each
 /// line's box the one around its words.
 fn lines_of(tsv: &str) -> Vec<Line> {
-    let mut lines: Vec<((u32, u32, u32, u32), Line, u32)> = Vec::new();
+    // Each line by its place in the page (block, paragraph, line), with how
+    // many words it has so far.
+    type Key = (u32, u32, u32, u32);
+    let mut lines: Vec<(Key, Line, u32)> = Vec::new();
     for row in tsv.lines().skip(1) {
         let f: Vec<&str> = row.split('\t').collect();
         if f.len() < 12 || f[0] != "5" {

@@ -448,8 +448,8 @@ fn clutter(bench: &mut GrayImage, dice: &mut Dice, keep_clear: (f32, f32, f32)) 
         }
     }
     // A sticker of another part, away from the label.
-    let sticker = Label::code128(*dice.pick(&["284059U10A", "7642346318", "25915BC60A"]))
-        .line(*dice.pick(&["2006", "KW 07/07", "WARRANTY VOID", "28185 9U10A"]));
+    let sticker = Label::code128(dice.pick::<&str>(&["284059U10A", "7642346318", "25915BC60A"]))
+        .line(dice.pick::<&str>(&["2006", "KW 07/07", "WARRANTY VOID", "28185 9U10A"]));
     let fill_w = w * dice.between(0.12, 0.2);
     let img = scaled_label(&sticker, fill_w);
     let (cx, cy, r) = keep_clear;

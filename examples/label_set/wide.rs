@@ -33,7 +33,7 @@ fn with_serial(dice: &mut Dice, kind: u64) -> (Label, String, &'static str) {
                 .with(F::CODE_128, &serial)
                 .caption(&format!("S/N BP{t} {year} {run}"))
                 .line("8 635 123 392")
-                .line(*dice.pick(&["MADE IN PORTUGAL", "KW 07/07", "MADE IN MALAYSIA"]));
+                .line(dice.pick::<&str>(&["MADE IN PORTUGAL", "KW 07/07", "MADE IN MALAYSIA"]));
             (label, serial, "bp-barcode")
         }
         // Blaupunkt printed only: the serial after S/N, grouped or dashed,
@@ -51,11 +51,11 @@ fn with_serial(dice: &mut Dice, kind: u64) -> (Label, String, &'static str) {
             };
             let label = Label::default()
                 .line("BLAUPUNKT")
-                .line(*dice.pick(&["MM CD-K", "MMR CD-G", "MM CD-J"]))
+                .line(dice.pick::<&str>(&["MM CD-K", "MMR CD-G", "MM CD-J"]))
                 .with(F::CODE_128, &part)
                 .caption(&format!("7 64{} {} 318", &t[0..1], &t[1..]))
                 .line(&shown)
-                .line(*dice.pick(&["2006", "12V  7A", "E1 022135"]));
+                .line(dice.pick::<&str>(&["2006", "12V  7A", "E1 022135"]));
             (label, serial, "bp-printed")
         }
         // Blaupunkt with the 815 label prefix (or CM).
@@ -123,7 +123,7 @@ fn with_serial(dice: &mut Dice, kind: u64) -> (Label, String, &'static str) {
             let serial = format!("M{n}");
             let label = Label::default()
                 .line("VISTEON")
-                .line(*dice.pick(&["CAR RADIO", "RADIO CD"]))
+                .line(dice.pick::<&str>(&["CAR RADIO", "RADIO CD"]))
                 .line(&format!("SERIAL M0{n}"))
                 .line("MADE IN PORTUGAL");
             (label, serial, "visteon-printed")
@@ -135,7 +135,7 @@ fn with_serial(dice: &mut Dice, kind: u64) -> (Label, String, &'static str) {
             let label = Label::default()
                 .with(F::CODE_128, &long)
                 .line(&format!("PRE CODE: {precode}"))
-                .line(*dice.pick(&["UPDATE LIST", "NISSAN", "MADE IN FRANCE"]));
+                .line(dice.pick::<&str>(&["UPDATE LIST", "NISSAN", "MADE IN FRANCE"]));
             (label, precode, "renault-barcode")
         }
         _ => {
@@ -146,7 +146,7 @@ fn with_serial(dice: &mut Dice, kind: u64) -> (Label, String, &'static str) {
                 .line("NISSAN")
                 .with(F::CODE_128, &part)
                 .line(&format!("{cue} {precode}"))
-                .line(*dice.pick(&["2006", "KW 07/07", "E11 10R-020122"]));
+                .line(dice.pick::<&str>(&["2006", "KW 07/07", "E11 10R-020122"]));
             (label, precode, "renault-printed")
         }
     }

@@ -9,10 +9,9 @@
 //! glare, shadow, clutter and decoy stickers; each SEED a set of its own
 //! (serials, faces and shots all drawn from it).
 
-#[path = "label_wide.rs"]
-mod label_wide;
+mod wide;
 
-#[path = "../tests/common/labels.rs"]
+#[path = "../../tests/common/labels.rs"]
 mod labels;
 
 use std::fmt::Write as _;
@@ -49,7 +48,7 @@ fn main() {
         std::process::exit(3);
     }
     let cases = match wide {
-        Some(seed) => label_wide::cases(big, seed),
+        Some(seed) => wide::cases(big, seed),
         None => cases(big),
     };
     for (i, (name, label, serial, shot, as_png)) in cases.into_iter().enumerate() {
