@@ -103,6 +103,49 @@ pub(super) fn serial_in_lines(
     best.or_else(|| model_and_number_apart(lines, barcodes, &named, &parts))
 }
 
+/// Where the label prints a model after `prefix` (`Model No: BE 4757`):
+/// its four digits and the line's box.
+fn models_printed(lines: &[Line], prefix: &str) -> Vec<(String, Area)> {
+    lines
+        .iter()
+        .filter_map(|l| {
+            let squeezed: String = l
+                .text
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect::<String>()
+                .to_uppercase();
+            let at = squeezed.find(prefix)?;
+            let digits: String = squeezed[at + prefix.len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_digit())
+                .collect();
+            (digits.len() == 4).then_some((digits, l.area))
+        })
+        .collect()
+}
+
+/// The eight-digit numbers printed on the label or held by its barcodes,
+/// each with its line's box and whether a barcode held it.
+fn numbers_of_eight(lines: &[Line], barcodes: &[&str]) -> Vec<(String, Area, bool)> {
+    lines
+        .iter()
+        .flat_map(|l| {
+            l.text
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|w| w.len() == 8)
+                .map(|w| (w.to_string(), l.area, false))
+                .collect::<Vec<_>>()
+        })
+        .chain(
+            barcodes
+                .iter()
+                .filter(|b| b.len() == 8 && b.chars().all(|c| c.is_ascii_digit()))
+                .map(|b| (b.to_string(), Area::default(), true)),
+        )
+        .collect()
+}
+
 /// The part numbers the label prints (squeezed to their digits): a serial
 /// read off it must be of the type they name.
 fn part_numbers(lines: &[Line]) -> Vec<String> {
@@ -160,40 +203,8 @@ fn model_and_number_apart(
         if off_brand(Some(f), named) {
             continue;
         }
-        // Where the label prints the model.
-        let model_at: Vec<(String, Area)> = lines
-            .iter()
-            .filter_map(|l| {
-                let squeezed: String = l
-                    .text
-                    .chars()
-                    .filter(|c| c.is_alphanumeric())
-                    .collect::<String>()
-                    .to_uppercase();
-                let at = squeezed.find(models.prefix)?;
-                let digits: String = squeezed[at + models.prefix.len()..]
-                    .chars()
-                    .take_while(|c| c.is_ascii_digit())
-                    .collect();
-                (digits.len() == 4).then_some((digits, l.area))
-            })
-            .collect();
-        let numbers: Vec<(String, Area, bool)> = lines
-            .iter()
-            .flat_map(|l| {
-                l.text
-                    .split(|c: char| !c.is_ascii_digit())
-                    .filter(|w| w.len() == 8)
-                    .map(|w| (w.to_string(), l.area, false))
-                    .collect::<Vec<_>>()
-            })
-            .chain(
-                barcodes
-                    .iter()
-                    .filter(|b| b.len() == 8 && b.chars().all(|c| c.is_ascii_digit()))
-                    .map(|b| (b.to_string(), Area::default(), true)),
-            )
-            .collect();
+        let model_at = models_printed(lines, models.prefix);
+        let numbers = numbers_of_eight(lines, barcodes);
         for (model, model_area) in &model_at {
             for (number, area, from_barcode) in &numbers {
                 let key = format!("{}{model}{number}", models.prefix);

@@ -216,48 +216,7 @@ pub fn read_photo(grey: &Grey, options: &Options) -> Result<Reading, Failure> {
         height: grey.height,
     };
     (options.step)(Step::Barcodes);
-    // A first glance at the print on the other core while the barcodes
-    // are read. Where it finds a serial and the barcodes read so far are
-    // other numbers, the barcodes' closer look is not waited for.
-    let halt = AtomicBool::new(false);
-    let printed = AtomicBool::new(false);
-    let enough = |seen: &[Seen]| {
-        seen.iter().any(|s| from_barcode(s).is_ok())
-            || !seen.is_empty() && printed.load(Ordering::Relaxed)
-    };
-    let (seen, glanced) = std::thread::scope(|scope| {
-        let glancing = options.text.then(|| {
-            let view = look::glance(grey);
-            let (halt, printed) = (&halt, &printed);
-            scope.spawn(move || {
-                let outcome = text::read(grey, &view, &|| halt.load(Ordering::Relaxed));
-                if let text::Outcome::Read(lines) = &outcome
-                    && find::serial_in_lines(lines, &[], &mut Vec::new(), &mut Vec::new()).is_some()
-                {
-                    printed.store(true, Ordering::Relaxed);
-                }
-                outcome
-            })
-        });
-        let stop = || {
-            let stop = (options.stop)();
-            if stop {
-                halt.store(true, Ordering::Relaxed);
-            }
-            stop
-        };
-        let seen = barcode::read(grey, &enough, &stop);
-        let glanced = glancing.map(|g| {
-            while !g.is_finished() {
-                if stop() {
-                    break;
-                }
-                std::thread::sleep(std::time::Duration::from_millis(5));
-            }
-            g.join().unwrap_or(text::Outcome::Stopped)
-        });
-        (seen, glanced)
-    });
+    let (seen, glanced) = barcodes_and_glance(grey, options);
     if (options.stop)() {
         return Err(Failure::Stopped);
     }
@@ -294,6 +253,52 @@ pub fn read_photo(grey: &Grey, options: &Options) -> Result<Reading, Failure> {
     }
     settle(&mut reading, from_barcodes, from_text, near_miss);
     Ok(reading)
+}
+
+/// The photo's barcodes, with a first glance at its print (where printed
+/// text is asked for) taken on the other core meanwhile. Where the glance
+/// finds a serial and the barcodes read so far are other numbers, the
+/// barcodes' closer look is not waited for.
+fn barcodes_and_glance(grey: &Grey, options: &Options) -> (Vec<Seen>, Option<text::Outcome>) {
+    let halt = AtomicBool::new(false);
+    let printed = AtomicBool::new(false);
+    let enough = |seen: &[Seen]| {
+        seen.iter().any(|s| from_barcode(s).is_ok())
+            || !seen.is_empty() && printed.load(Ordering::Relaxed)
+    };
+    std::thread::scope(|scope| {
+        let glancing = options.text.then(|| {
+            let view = look::glance(grey);
+            let (halt, printed) = (&halt, &printed);
+            scope.spawn(move || {
+                let outcome = text::read(grey, &view, &|| halt.load(Ordering::Relaxed));
+                if let text::Outcome::Read(lines) = &outcome
+                    && find::serial_in_lines(lines, &[], &mut Vec::new(), &mut Vec::new()).is_some()
+                {
+                    printed.store(true, Ordering::Relaxed);
+                }
+                outcome
+            })
+        });
+        let stop = || {
+            let stop = (options.stop)();
+            if stop {
+                halt.store(true, Ordering::Relaxed);
+            }
+            stop
+        };
+        let seen = barcode::read(grey, &enough, &stop);
+        let glanced = glancing.map(|g| {
+            while !g.is_finished() {
+                if stop() {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            g.join().unwrap_or(text::Outcome::Stopped)
+        });
+        (seen, glanced)
+    })
 }
 
 /// The serial a barcode's text holds, or what the text is instead.
