@@ -100,8 +100,9 @@ impl Looking<'_> {
     }
 }
 
-/// How long the views after the first few may take in all: a label that
-/// has not given its serial by then is not worth a longer wait.
+/// How long the views after the glance may take in all (and a second more
+/// for the last batch to end): a label that has not given its serial by
+/// then is not worth a longer wait.
 const MORE_VIEWS: Duration = Duration::from_secs(5);
 
 /// Reads the printed text of `photo`, where `seen` are its barcodes and
@@ -147,7 +148,7 @@ pub(super) fn look(
             break;
         }
         let limit = started + MORE_VIEWS + Duration::from_secs(1);
-        let within = || stop() || i > 1 && Instant::now() > limit;
+        let within = || stop() || Instant::now() > limit;
         for outcome in read_two(photo, batch, &within) {
             // Out of time, not stopped: what was read stands.
             if outcome == text::Outcome::Stopped && !stop() {
