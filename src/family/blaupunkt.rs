@@ -113,9 +113,51 @@ fn split_part_number(body: &mut Body) -> Option<PartNumber> {
     }
 }
 
+/// One character of the label's `815CM`/`815BP` misread, as OCR does: the
+/// 8 lost (`15CM…`), or the C read as `€`, `(`, `[`, `<` or `G`. Repaired
+/// only where the 12 digits a serial needs follow, and said.
+fn repair_prefix(t: &mut Body, findings: &mut Vec<Finding>) {
+    let digits_from = |t: &[Typed], from: usize| {
+        t.len() == from + 12 && t[from..].iter().all(|c| digit_like(c.up))
+    };
+    let bp_or_cm = |a: char, b: char| matches!((a, b), ('C', 'M') | ('B', 'P'));
+    if t.len() == 16
+        && t[0].up == '1'
+        && t[1].up == '5'
+        && bp_or_cm(t[2].up, t[3].up)
+        && digits_from(t, 4)
+    {
+        findings.push(Finding::new(
+            Severity::Warning,
+            K::PrefixRewritten,
+            Some(t[0].at()),
+            "read 15… as the label's 815…: its 8 is lost (one character misread); dropped \
+             with it",
+        ));
+        t.drop_front(2);
+    } else if t.len() == 17
+        && (t[0].up, t[1].up, t[2].up) == ('8', '1', '5')
+        && matches!(t[3].up, '€' | '(' | '[' | '<' | 'G')
+        && t[4].up == 'M'
+        && digits_from(t, 5)
+    {
+        findings.push(Finding::new(
+            Severity::Warning,
+            K::PrefixRewritten,
+            Some(t[3].at()),
+            format!(
+                "read '{}' as C in the label's 815CM (one character misread)",
+                t[3].typed
+            ),
+        ));
+        t[3].up = 'C';
+    }
+}
+
 /// `815` before a BP serial, and `CM` for `BP`, as printed on some labels.
 fn strip_prefixes(t: &mut Body, findings: &mut Vec<Finding>) {
     let starts = |t: &[Typed], a: char, b: char| t.len() >= 2 && t[0].up == a && t[1].up == b;
+    repair_prefix(t, findings);
     if t.len() > 5
         && (t[0].up, t[1].up, t[2].up) == ('8', '1', '5')
         && (starts(&t[3..], 'B', 'P') || starts(&t[3..], 'C', 'M') || starts(&t[3..], '8', 'P'))

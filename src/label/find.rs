@@ -219,9 +219,9 @@ fn model_and_number_apart(
                 }
                 let mut findings = d.findings;
                 let where_from = if *from_barcode {
-                    "the serial number from its barcode"
+                    " (the number read from its barcode)"
                 } else {
-                    "the serial number printed apart"
+                    ""
                 };
                 findings.insert(
                     0,
@@ -231,7 +231,7 @@ fn model_and_number_apart(
                         None,
                         format!(
                             "the label prints the model {}{model} and the serial number \
-                             {number} apart: put together as {serial} ({where_from})",
+                             {number} apart: put together as {serial}{where_from}",
                             models.prefix
                         ),
                     ),
@@ -437,6 +437,25 @@ mod tests {
         );
         let (serial, _) = read(&["7 645 384 318", "S/N BP5384 6 4182965"]);
         assert_eq!(serial.as_deref(), Some("BP538464182965"));
+    }
+
+    #[test]
+    fn an_815cm_serial_with_one_character_misread_is_read_and_said() {
+        for line in ["815€M538461234567", "15CM538461234567", "815(M538461234567"] {
+            let (serial, _) = read(&["BLAUPUNKT", line]);
+            assert_eq!(serial.as_deref(), Some("BP538461234567"), "{line}");
+        }
+        let d = serial::diagnose("815€M538461234567", None);
+        assert!(
+            d.findings
+                .iter()
+                .any(|f| f.message.contains("one character misread")),
+            "{:?}",
+            d.findings
+        );
+        // Two characters off: not repaired.
+        let (serial, _) = read(&["BLAUPUNKT", "15€M538461234567"]);
+        assert_eq!(serial, None);
     }
 
     #[test]
