@@ -475,18 +475,21 @@ fn evidence_blocks(doc: &mut Doc, job: &JobRow) {
                 })
                 .collect(),
         });
-        // The serial each label photo gave, beside the job's: both shown,
-        // and a difference said.
+        // The serial each label photo gave, beside the job's, with the photo
+        // it came from: both shown, and a difference said.
         for e in job.evidence.iter().filter(|e| !e.serial_read.is_empty()) {
+            let photo = std::path::Path::new(&e.path)
+                .file_name()
+                .map_or_else(|| e.path.clone(), |n| n.to_string_lossy().into_owned());
             let text = if e.serial_read == job.serial {
                 format!(
-                    "Label photo read: {} (the job's serial: {}).",
+                    "Label photo {photo} read: {} (the job's serial: {}).",
                     e.serial_read, job.serial
                 )
             } else {
                 format!(
-                    "LABEL PHOTO READS {}, BUT THE JOB'S SERIAL IS {}: they differ. Check the \
-                     label before any code is tried.",
+                    "LABEL PHOTO {photo} READS {}, BUT THE JOB'S SERIAL IS {}: they differ. \
+                     Check the label before any code is tried.",
                     e.serial_read,
                     if job.serial.is_empty() {
                         job.serial_typed.as_str()

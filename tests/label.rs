@@ -500,11 +500,15 @@ fn a_label_photo_attached_to_a_job_is_read_and_checked_against_its_serial() {
     assert!(t.contains("THE LABEL PHOTO READS BP538461234568 (barcode, sure) BUT THE JOB'S SERIAL IS BP538461234567"), "{t}");
     let card = text(&jobs(&["jobs", "card", "1"]));
     assert!(
-        card.contains("Label photo read: BP538461234567 (the job's serial: BP538461234567)."),
+        card.contains(
+            "Label photo right.png read: BP538461234567 (the job's serial: BP538461234567)."
+        ),
         "{card}"
     );
     assert!(
-        card.contains("LABEL PHOTO READS BP538461234568, BUT THE JOB'S SERIAL IS BP538461234567"),
+        card.contains(
+            "LABEL PHOTO wrong.jpg READS BP538461234568, BUT THE JOB'S SERIAL IS BP538461234567"
+        ),
         "{card}"
     );
     assert!(

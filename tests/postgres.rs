@@ -1085,7 +1085,7 @@ fn a_label_photo_read_on_one_bench_travels_to_the_server() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let card = text(&rc(&url, &["jobs", "card", "1"]));
     assert!(
-        card.contains("LABEL PHOTO READS M123456, BUT THE JOB'S SERIAL IS M123457"),
+        card.contains("READS M123456, BUT THE JOB'S SERIAL IS M123457"),
         "{card}"
     );
     // From a bench's file, by db copy.
