@@ -56,12 +56,12 @@ pub fn binarised(grey: &Grey) -> Grey {
 /// the print around it, or wider than a third of the photo, made paper.
 pub fn print_only(grey: &Grey) -> Grey {
     let mut out = binarised(grey);
-    let mut blots = blots(&out);
+    let (mut labels, mut blots) = walk(&out);
     // Dot-matrix print: its letters are rows of round dots, which
     // Tesseract reads as specks. The dots are joined into strokes first.
     if let Some(dot) = dot_size(&blots) {
         out = closed(&out, dot.div_ceil(2));
-        blots = self::blots(&out);
+        (labels, blots) = walk(&out);
     }
     let Some(print) = print_height(&blots) else {
         return out;
@@ -75,8 +75,6 @@ pub fn print_only(grey: &Grey) -> Grey {
     if !gone.iter().any(|&g| g) {
         return out;
     }
-    // Each pixel's blot, found again by the same walk.
-    let labels = label(&out);
     for (p, l) in out.pixels.iter_mut().zip(&labels) {
         if *l != u32::MAX && gone[*l as usize] {
             *p = 255;
@@ -104,17 +102,9 @@ impl Blot {
     }
 }
 
-/// Each black pixel's blot number (`u32::MAX` for paper), blots numbered
-/// in the order they are met row by row.
-fn label(img: &Grey) -> Vec<u32> {
-    walk(img).0
-}
-
-fn blots(img: &Grey) -> Vec<Blot> {
-    walk(img).1
-}
-
-/// The blots of ink (8-connected) of a black and white photo.
+/// The blots of ink (8-connected) of a black and white photo, and each
+/// pixel's blot number (`u32::MAX` for paper), numbered in the order they
+/// are met row by row.
 fn walk(img: &Grey) -> (Vec<u32>, Vec<Blot>) {
     let (w, h) = (img.width as usize, img.height as usize);
     let mut labels = vec![u32::MAX; w * h];
