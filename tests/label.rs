@@ -211,6 +211,40 @@ fn bench_photos_are_read_turned_blurred_noised_and_compressed() {
 }
 
 #[test]
+fn a_blurred_barcode_small_on_the_bench_is_read_sharpened() {
+    // A phone's focus and a JPEG's smoothing run the bars together: read as
+    // photographed, this label gives nothing; sharpened, its bars part.
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for angle in [0.0, 90.0] {
+        let l = Label::code128("815BP334934788282").line("BLAUPUNKT");
+        let shot = Shot {
+            blur: 2,
+            fill: 0.45,
+            angle,
+            ink: 30,
+            paper: 230,
+            noise: 8,
+            ..Shot::default()
+        };
+        files.push(write(
+            dir.path(),
+            &format!("blurred-{angle}.jpg"),
+            jpeg(&photo(&l, shot), 80),
+        ));
+    }
+    let refs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    let out = label(dir.path(), &["--no-text"], &refs, false);
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 2, "{}", text(&out));
+    for j in &lines {
+        assert_eq!(j["serial"], "BP334934788282", "{j}");
+        assert_eq!(j["source"], "barcode", "{j}");
+    }
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
+
+#[test]
 fn label_rules_give_the_serial_but_not_sure() {
     let dir = tempfile::tempdir().unwrap();
     let prefixed = write(

@@ -137,20 +137,36 @@ fn repair_prefix(t: &mut Body, findings: &mut Vec<Finding>) {
         t.drop_front(2);
     } else if t.len() == 17
         && (t[0].up, t[1].up, t[2].up) == ('8', '1', '5')
-        && matches!(t[3].up, '€' | '(' | '[' | '<' | 'G')
-        && t[4].up == 'M'
         && digits_from(t, 5)
+        && (t[3].up, t[4].up) != ('8', 'P')
     {
+        // One of the two letters after 815 misread (OCR-B's C read as 0 or
+        // €, an M as N): 815CM and 815BP both mean the same BP serial, so
+        // only one serial can be meant.
+        let (a, b) = (t[3].up, t[4].up);
+        let Some((i, want, prefix)) = [('C', 'M', "815CM"), ('B', 'P', "815BP")]
+            .into_iter()
+            .find(|&(x, y, _)| (x == a) != (y == b))
+            .map(|(x, y, prefix)| {
+                if x == a {
+                    (4, y, prefix)
+                } else {
+                    (3, x, prefix)
+                }
+            })
+        else {
+            return;
+        };
         findings.push(Finding::new(
             Severity::Warning,
             K::PrefixRewritten,
-            Some(t[3].at()),
+            Some(t[i].at()),
             format!(
-                "read '{}' as C in the label's 815CM (one character misread)",
-                t[3].typed
+                "read '{}' as {want} in the label's {prefix} (one character misread)",
+                t[i].typed
             ),
         ));
-        t[3].up = 'C';
+        t[i].up = want;
     }
 }
 

@@ -17,6 +17,7 @@ use rxing::{
     BarcodeFormat, BinaryBitmap, DecodeHints, Luma8LuminanceSource, MultiUseMultiFormatReader,
 };
 
+use super::clean::binarised;
 use super::photo::{Area, Grey};
 
 /// The long side of the whole-photo pass.
@@ -25,6 +26,48 @@ pub const OVERVIEW: u32 = 1280;
 const CUT_OUT: u32 = 1800;
 /// How many places that look like barcodes are read in the second pass.
 const PLACES: usize = 4;
+/// How many of the places read nothing are read again sharpened.
+const SHARPENED: usize = 2;
+/// The 1D symbologies: the first of [`FORMATS`].
+const LINEAR: usize = 6;
+
+/// A place that looks like a barcode, cut out of the photo at full
+/// resolution (or shrunk to [`CUT_OUT`]) and turned upright by its bars.
+struct Cut {
+    area: Area,
+    factor: u32,
+    angle: f32,
+    width: u32,
+    height: u32,
+    upright: Grey,
+}
+
+impl Cut {
+    fn new(photo: &Grey, place: LikelyBarcode) -> Cut {
+        let area = place.area.clamped(photo.width, photo.height);
+        let (cut, factor) = photo.prepared(Some(area), CUT_OUT);
+        Cut {
+            area,
+            factor,
+            angle: place.angle,
+            width: cut.width,
+            height: cut.height,
+            upright: cut.rotate(place.angle),
+        }
+    }
+
+    /// A point on the upright cut-out, on the photo.
+    fn to_photo(&self, x: f32, y: f32) -> (f32, f32) {
+        let (sin, cos) = self.angle.to_radians().sin_cos();
+        let (cx, cy) = (self.width as f32 / 2.0, self.height as f32 / 2.0);
+        let (dx, dy) = (x - cx, y - cy);
+        let (sx, sy) = (cos * dx - sin * dy + cx, sin * dx + cos * dy + cy);
+        (
+            sx * self.factor as f32 + self.area.x as f32,
+            sy * self.factor as f32 + self.area.y as f32,
+        )
+    }
+}
 
 /// One barcode read off the photo.
 #[derive(Clone, Debug, PartialEq)]
@@ -68,28 +111,48 @@ pub fn read(photo: &Grey, enough: Enough, stop: &dyn Fn() -> bool) -> Vec<Seen> 
     let mut seen = Vec::new();
     let (overview, factor) = photo.prepared(None, OVERVIEW);
     let to_photo = |x: f32, y: f32| (x * factor as f32, y * factor as f32);
-    decode_into(overview, &to_photo, None, &mut seen);
+    decode_into(overview, &to_photo, None, &FORMATS, &mut seen);
     if enough(&seen) || stop() {
         return seen;
     }
+    let mut unread = Vec::new();
     for place in likely_barcodes(photo).into_iter().take(PLACES) {
+        if stop() {
+            return seen;
+        }
+        let cut = Cut::new(photo, place);
+        let before = seen.len();
+        decode_into(
+            cut.upright.clone(),
+            &|x, y| cut.to_photo(x, y),
+            Some(cut.area),
+            &FORMATS,
+            &mut seen,
+        );
+        if enough(&seen) {
+            return seen;
+        }
+        if seen.len() == before {
+            unread.push(cut);
+        }
+    }
+    // Nothing read at a place: its bars may be blurred together (a phone's
+    // focus, a JPEG's smoothing). Sharpened, they part again, and in black
+    // and white by their own neighbourhood the label's paper and the bench
+    // around it no longer share one threshold along a row. Tried last, and
+    // at two places at most: it is the slowest reading, and seldom needed.
+    for cut in unread.into_iter().take(SHARPENED) {
         if stop() {
             break;
         }
-        let area = place.area.clamped(photo.width, photo.height);
-        let (cut, factor) = photo.prepared(Some(area), CUT_OUT);
-        let upright = cut.rotate(place.angle);
-        let (sin, cos) = place.angle.to_radians().sin_cos();
-        let (cx, cy) = (cut.width as f32 / 2.0, cut.height as f32 / 2.0);
-        let to_photo = |x: f32, y: f32| {
-            let (dx, dy) = (x - cx, y - cy);
-            let (sx, sy) = (cos * dx - sin * dy + cx, sin * dx + cos * dy + cy);
-            (
-                sx * factor as f32 + area.x as f32,
-                sy * factor as f32 + area.y as f32,
-            )
-        };
-        decode_into(upright, &to_photo, Some(area), &mut seen);
+        let sharp = binarised(&cut.upright.sharpened(2));
+        decode_into(
+            sharp,
+            &|x, y| cut.to_photo(x, y),
+            Some(cut.area),
+            &FORMATS[..LINEAR],
+            &mut seen,
+        );
         if enough(&seen) {
             break;
         }
@@ -104,6 +167,7 @@ fn decode_into(
     grey: Grey,
     to_photo: &dyn Fn(f32, f32) -> (f32, f32),
     place: Option<Area>,
+    formats: &[(BarcodeFormat, &str)],
     seen: &mut Vec<Seen>,
 ) {
     let Ok(source) = Luma8LuminanceSource::new(grey.pixels, grey.width, grey.height) else {
@@ -112,7 +176,7 @@ fn decode_into(
     let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
     let hints = DecodeHints {
         TryHarder: Some(true),
-        PossibleFormats: Some(FORMATS.iter().map(|(f, _)| *f).collect::<HashSet<_>>()),
+        PossibleFormats: Some(formats.iter().map(|(f, _)| *f).collect::<HashSet<_>>()),
         ..DecodeHints::default()
     };
     let mut reader = GenericMultipleBarcodeReader::new(MultiUseMultiFormatReader::default());

@@ -441,7 +441,14 @@ mod tests {
 
     #[test]
     fn an_815cm_serial_with_one_character_misread_is_read_and_said() {
-        for line in ["815€M538461234567", "15CM538461234567", "815(M538461234567"] {
+        for line in [
+            "815€M538461234567",
+            "15CM538461234567",
+            "815(M538461234567",
+            "8150M538461234567",
+            "815CN538461234567",
+            "815BF538461234567",
+        ] {
             let (serial, _) = read(&["BLAUPUNKT", line]);
             assert_eq!(serial.as_deref(), Some("BP538461234567"), "{line}");
         }
@@ -454,8 +461,10 @@ mod tests {
             d.findings
         );
         // Two characters off: not repaired.
-        let (serial, _) = read(&["BLAUPUNKT", "15€M538461234567"]);
-        assert_eq!(serial, None);
+        for line in ["15€M538461234567", "81500538461234567", "815XY538461234567"] {
+            let (serial, _) = read(&["BLAUPUNKT", line]);
+            assert_eq!(serial, None, "{line}");
+        }
     }
 
     #[test]

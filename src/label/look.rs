@@ -122,10 +122,8 @@ pub(super) fn look(
         lines_read: 0,
     };
     // The glance stands for the first view where it looked the same way.
-    let first = views[0];
     if let Some(outcome) = glanced
-        && first.quarters == 0
-        && first.level.abs() < 3.0
+        && glance_serves(photo, seen)
     {
         if let Some(done) = looking.take(outcome)? {
             return Ok(done);
@@ -197,8 +195,17 @@ fn nothing(state: TextRead) -> Looked {
     }
 }
 
-/// The views to try, in order.
-fn views(photo: &Grey, seen: &[Seen], settled: bool) -> Vec<View> {
+/// Whether the glance stands for the first view that [`look`] reads: it
+/// looked the same way up and as level. Where it does not, it need not be
+/// waited for.
+pub(super) fn glance_serves(photo: &Grey, seen: &[Seen]) -> bool {
+    let (first, _) = first_view(photo, seen);
+    first.quarters == 0 && first.level.abs() < 3.0
+}
+
+/// The first view: the label area, set upright and level by the way the
+/// biggest 1D barcode reads where one was read; and that way.
+fn first_view(photo: &Grey, seen: &[Seen]) -> (View, Option<f32>) {
     let area = label_area(photo, seen);
     // The way the print runs: the way the biggest 1D barcode reads.
     let reads_at = seen
@@ -226,6 +233,12 @@ fn views(photo: &Grey, seen: &[Seen], settled: bool) -> Vec<View> {
             ..View::default()
         },
     };
+    (first, reads_at)
+}
+
+/// The views to try, in order.
+fn views(photo: &Grey, seen: &[Seen], settled: bool) -> Vec<View> {
+    let (first, reads_at) = first_view(photo, seen);
     if settled {
         // The serial is sure already: the print beside the barcodes is
         // read only to see it agrees, in a band around them.

@@ -288,6 +288,11 @@ fn barcodes_and_glance(grey: &Grey, options: &Options) -> (Vec<Seen>, Option<tex
             stop
         };
         let seen = barcode::read(grey, &enough, &stop);
+        // The barcodes turn the label's print another way than the glance
+        // looked: what it reads would not be used.
+        if !look::glance_serves(grey, &seen) {
+            halt.store(true, Ordering::Relaxed);
+        }
         let glanced = glancing.map(|g| {
             while !g.is_finished() {
                 if stop() {
