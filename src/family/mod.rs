@@ -293,6 +293,17 @@ impl Spec {
     /// True when `line` names this family's serial by one of its cues
     /// (or the family needs none). OCR's `0` for `O` is forgiven.
     pub fn cued_by(&self, line: &str) -> bool {
+        self.cue_in(line, false)
+    }
+
+    /// Whether `line` is the cue and nothing else (`PRE CODE:`): the
+    /// serial it names is on the next line. A cue with more after it has
+    /// named what follows it on its own line.
+    pub fn cue_alone(&self, line: &str) -> bool {
+        self.cue_in(line, true)
+    }
+
+    fn cue_in(&self, line: &str, alone: bool) -> bool {
         let Some(cues) = self.printed_cue else {
             return true;
         };
@@ -306,7 +317,12 @@ impl Spec {
             .collect();
         cues.iter().any(|cue| {
             let cue: String = cue.chars().filter(|c| c.is_alphanumeric()).collect();
-            squeezed.contains(&cue.to_ascii_uppercase())
+            let cue = cue.to_ascii_uppercase();
+            if alone {
+                squeezed == cue
+            } else {
+                squeezed.contains(&cue)
+            }
         })
     }
 }

@@ -35,6 +35,41 @@ fn pieces(line: &str) -> Vec<String> {
     out
 }
 
+/// Symbols that print is read as in place of a letter: `$` and `§` for S.
+/// (A C read as `€` is the Blaupunkt 815CM rule's.)
+const SYMBOLS: [(char, char); 2] = [('$', 'S'), ('§', 'S')];
+
+/// `piece` with its one symbol read as the letter it stands for, and a
+/// finding that says so; as it is where it holds none, or more than one.
+fn symbol_read(piece: &str) -> (String, Option<Finding>) {
+    let at: Vec<(usize, char, char)> = piece
+        .chars()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            SYMBOLS
+                .iter()
+                .find(|(symbol, _)| *symbol == c)
+                .map(|&(s, l)| (i, s, l))
+        })
+        .collect();
+    let [(i, symbol, letter)] = at[..] else {
+        return (piece.to_string(), None);
+    };
+    let read: String = piece
+        .chars()
+        .map(|c| if c == symbol { letter } else { c })
+        .collect();
+    let finding = Finding::new(
+        Severity::Warning,
+        K::InvalidCharacter,
+        Some(i),
+        format!(
+            "read '{symbol}' as {letter}: the print's {letter} read as a symbol (one character misread)"
+        ),
+    );
+    (read, Some(finding))
+}
+
 /// The first serial in the printed lines (the one with fewest findings where
 /// there are several); numbers that are not a serial go to `others`, and the
 /// findings of the line that came closest to a serial go to `near_miss`.
@@ -65,7 +100,9 @@ pub(super) fn serial_in_lines(
                 best.get_or_insert(found);
                 break;
             }
-            let d = serial::diagnose(&piece, None);
+            let (piece, symbol) = symbol_read(&piece);
+            let mut d = serial::diagnose(&piece, None);
+            d.findings.splice(0..0, symbol);
             if let Some(what) =
                 contradicted(&d, &named, lines, n).or_else(|| against_part_number(&d, &parts))
             {
@@ -279,9 +316,10 @@ fn contradicted(
             makers.join(" or ")
         ));
     }
-    // A label names a weak-shaped serial on its line or the one before.
+    // A label names a weak-shaped serial on its line, or on the line
+    // before where that line is the name alone.
     let spec = family.spec();
-    let cued = spec.cued_by(&lines[n].text) || n > 0 && spec.cued_by(&lines[n - 1].text);
+    let cued = spec.cued_by(&lines[n].text) || n > 0 && spec.cue_alone(&lines[n - 1].text);
     (!cued).then(|| format!("has the shape of a {f} serial, but the label does not name it as one"))
 }
 
@@ -377,9 +415,15 @@ mod tests {
             let (serial, _) = read(lines);
             assert_eq!(serial.as_deref(), Some(want), "{lines:?}");
         }
-        // Far from its cue, a precode's shape is not enough.
+        // Far from its cue, a precode's shape is not enough; nor the line
+        // after a cue that named its own line's text.
         let (serial, _) = read(&["PRE CODE", "RADIO", "J727"]);
         assert_eq!(serial, None);
+        let (serial, _) = read(&["NISSAN", "Precode #205", "KW 07/07"]);
+        assert_eq!(serial, None);
+        // A symbol the print's letter was read as: read, and said.
+        let (serial, _) = read(&["NISSAN", "Precode $205", "KW 07/07"]);
+        assert_eq!(serial.as_deref(), Some("S205"));
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use super::barcode::Seen;
+use super::clean;
 use super::find::serial_in_lines;
 use super::photo::{Area, Grey};
 use super::text::{self, View};
@@ -25,18 +26,24 @@ pub(super) struct Looked {
 }
 
 /// A first glance at the print, taken while the barcodes are read: the
-/// whole photo the way it lies, at half its size where it is large.
+/// whole photo the way it lies, at half its size where it is large, and
+/// levelled where its print leans further than Tesseract reads.
 pub(super) fn glance(photo: &Grey) -> View {
     let long = photo.width.max(photo.height);
+    let level = clean::lean(photo).filter(|a| a.abs() >= LEANS);
     View {
         long: if long >= 1000 {
             long.min(2400) / 2
         } else {
             long
         },
+        level: level.unwrap_or(0.0),
         ..View::default()
     }
 }
+
+/// A lean Tesseract reads through, degrees; the print is levelled beyond.
+const LEANS: f32 = 5.0;
 
 /// What the looking has found so far.
 struct Looking<'a> {
@@ -64,6 +71,11 @@ impl Looking<'_> {
             }
             text::Outcome::Stopped => return Err(Failure::Stopped),
         };
+            eprintln!(
+                "VIEW {:?}",
+                lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>()
+            );
+        }
         self.lines_read = self.lines_read.max(lines.len());
         let (mut others, mut near_miss) = (Vec::new(), Vec::new());
         let found = serial_in_lines(&lines, &self.numbers, &mut others, &mut near_miss);
@@ -112,18 +124,19 @@ pub(super) fn look(
     photo: &Grey,
     seen: &[Seen],
     settled: bool,
-    glanced: Option<text::Outcome>,
+    glanced: Option<(View, text::Outcome)>,
     stop: &dyn Fn() -> bool,
 ) -> Result<Looked, Failure> {
-    let mut views = views(photo, seen, settled);
+    let print_level = glanced.as_ref().map_or(0.0, |(view, _)| view.level);
+    let mut views = views(photo, seen, settled, print_level);
     let mut looking = Looking {
         numbers: seen.iter().map(|s| s.text.as_str()).collect(),
         best: None,
         lines_read: 0,
     };
     // The glance stands for the first view where it looked the same way.
-    if let Some(outcome) = glanced
-        && glance_serves(photo, seen)
+    if let Some((glance, outcome)) = glanced
+        && glance_serves(&glance, photo, seen)
     {
         if let Some(done) = looking.take(outcome)? {
             return Ok(done);
@@ -198,14 +211,15 @@ fn nothing(state: TextRead) -> Looked {
 /// Whether the glance stands for the first view that [`look`] reads: it
 /// looked the same way up and as level. Where it does not, it need not be
 /// waited for.
-pub(super) fn glance_serves(photo: &Grey, seen: &[Seen]) -> bool {
-    let (first, _) = first_view(photo, seen);
-    first.quarters == 0 && first.level.abs() < 3.0
+pub(super) fn glance_serves(glance: &View, photo: &Grey, seen: &[Seen]) -> bool {
+    let (first, _) = first_view(photo, seen, glance.level);
+    first.quarters == glance.quarters && (first.level - glance.level).abs() < 3.0
 }
 
 /// The first view: the label area, set upright and level by the way the
-/// biggest 1D barcode reads where one was read; and that way.
-fn first_view(photo: &Grey, seen: &[Seen]) -> (View, Option<f32>) {
+/// biggest 1D barcode reads where one was read (else levelled by
+/// `print_level`, the print's own lean); and that way.
+fn first_view(photo: &Grey, seen: &[Seen], print_level: f32) -> (View, Option<f32>) {
     let area = label_area(photo, seen);
     // The way the print runs: the way the biggest 1D barcode reads.
     let reads_at = seen
@@ -230,6 +244,7 @@ fn first_view(photo: &Grey, seen: &[Seen]) -> (View, Option<f32>) {
         }
         None => View {
             area,
+            level: print_level,
             ..View::default()
         },
     };
@@ -237,8 +252,8 @@ fn first_view(photo: &Grey, seen: &[Seen]) -> (View, Option<f32>) {
 }
 
 /// The views to try, in order.
-fn views(photo: &Grey, seen: &[Seen], settled: bool) -> Vec<View> {
-    let (first, reads_at) = first_view(photo, seen);
+fn views(photo: &Grey, seen: &[Seen], settled: bool, print_level: f32) -> Vec<View> {
+    let (first, reads_at) = first_view(photo, seen, print_level);
     if settled {
         // The serial is sure already: the print beside the barcodes is
         // read only to see it agrees, in a band around them.
@@ -266,7 +281,8 @@ fn views(photo: &Grey, seen: &[Seen], settled: bool) -> Vec<View> {
     for q in others {
         views.push(quick(View {
             quarters: q,
-            level: 0.0,
+            // A quarter turn leaves the print's own lean as it was.
+            level: if reads_at.is_some() { 0.0 } else { first.level },
             ..first
         }));
     }
@@ -276,6 +292,14 @@ fn views(photo: &Grey, seen: &[Seen], settled: bool) -> Vec<View> {
         ..first
     });
     views.push(View { psm: 6, ..first });
+    // The lean measured on the print may be the bench's (a cable, a box):
+    // the photo as it lies, last.
+    if reads_at.is_none() && first.level != 0.0 {
+        views.push(View {
+            level: 0.0,
+            ..first
+        });
+    }
     views.dedup();
     views
 }

@@ -259,16 +259,19 @@ pub fn read_photo(grey: &Grey, options: &Options) -> Result<Reading, Failure> {
 /// text is asked for) taken on the other core meanwhile. Where the glance
 /// finds a serial and the barcodes read so far are other numbers, the
 /// barcodes' closer look is not waited for.
-fn barcodes_and_glance(grey: &Grey, options: &Options) -> (Vec<Seen>, Option<text::Outcome>) {
+fn barcodes_and_glance(
+    grey: &Grey,
+    options: &Options,
+) -> (Vec<Seen>, Option<(text::View, text::Outcome)>) {
     let halt = AtomicBool::new(false);
     let printed = AtomicBool::new(false);
     let enough = |seen: &[Seen]| {
         seen.iter().any(|s| from_barcode(s).is_ok())
             || !seen.is_empty() && printed.load(Ordering::Relaxed)
     };
+    let glance = options.text.then(|| look::glance(grey));
     std::thread::scope(|scope| {
-        let glancing = options.text.then(|| {
-            let view = look::glance(grey);
+        let glancing = glance.map(|view| {
             let (halt, printed) = (&halt, &printed);
             scope.spawn(move || {
                 let outcome = text::read(grey, &view, &|| halt.load(Ordering::Relaxed));
@@ -290,7 +293,9 @@ fn barcodes_and_glance(grey: &Grey, options: &Options) -> (Vec<Seen>, Option<tex
         let seen = barcode::read(grey, &enough, &stop);
         // The barcodes turn the label's print another way than the glance
         // looked: what it reads would not be used.
-        if !look::glance_serves(grey, &seen) {
+        if let Some(view) = &glance
+            && !look::glance_serves(view, grey, &seen)
+        {
             halt.store(true, Ordering::Relaxed);
         }
         let glanced = glancing.map(|g| {
@@ -302,7 +307,7 @@ fn barcodes_and_glance(grey: &Grey, options: &Options) -> (Vec<Seen>, Option<tex
             }
             g.join().unwrap_or(text::Outcome::Stopped)
         });
-        (seen, glanced)
+        (seen, glance.zip(glanced))
     })
 }
 

@@ -430,7 +430,7 @@ fn from_bytes(bytes: &[u8], format: ImageFormat) -> Result<Opened, String> {
 
 /// The mean of the square `2 * r + 1` around each pixel (clipped at the
 /// edges), by running sums along the rows and then the columns.
-fn box_mean(pixels: &[u8], w: usize, h: usize, r: usize) -> Vec<u8> {
+pub(super) fn box_mean(pixels: &[u8], w: usize, h: usize, r: usize) -> Vec<u8> {
     let mut rows = vec![0u16; w * h];
     let mut line = vec![0u32; w + 1];
     for y in 0..h {
