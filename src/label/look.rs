@@ -71,11 +71,6 @@ impl Looking<'_> {
             }
             text::Outcome::Stopped => return Err(Failure::Stopped),
         };
-            eprintln!(
-                "VIEW {:?}",
-                lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>()
-            );
-        }
         self.lines_read = self.lines_read.max(lines.len());
         let (mut others, mut near_miss) = (Vec::new(), Vec::new());
         let found = serial_in_lines(&lines, &self.numbers, &mut others, &mut near_miss);
