@@ -102,15 +102,15 @@ pub fn read(photo: &Grey, view: &View, stop: &dyn Fn() -> bool) -> Outcome {
     let area = view
         .area
         .map_or(Area::default(), |a| a.clamped(photo.width, photo.height));
-    let cut = if view.clean {
-        super::clean::print_only(&cut)
-    } else {
-        cut
-    };
     let (cw, ch) = (cut.width, cut.height);
     let mut turned = cut.quarter(view.quarters);
     if view.level.abs() > 0.5 {
         turned = turned.rotate(view.level);
+    }
+    // Cleaned the way up it is read: the print's height is its letters',
+    // and a turned barcode's bars stand taller than them.
+    if view.clean {
+        turned = super::clean::print_only(&turned);
     }
     let (tw, th) = (turned.width, turned.height);
     let Some(png) = png_of(turned) else {
