@@ -241,7 +241,23 @@ fn model_and_number_apart(
             continue;
         }
         let model_at = models_printed(lines, models.prefix);
-        let numbers = numbers_of_eight(lines, barcodes);
+        let mut numbers = numbers_of_eight(lines, barcodes);
+        // Two numbers, one printed and in a barcode alike: two witnesses
+        // outweigh one (a barcode's bars misread as another symbology).
+        let twice = |n: &str| {
+            numbers.iter().any(|(m, _, b)| m == n && *b)
+                && numbers.iter().any(|(m, _, b)| m == n && !*b)
+        };
+        let mut witnessed: Vec<String> = numbers
+            .iter()
+            .map(|(n, _, _)| n.clone())
+            .filter(|n| twice(n))
+            .collect();
+        witnessed.dedup();
+        if let [one] = &witnessed[..] {
+            let one = one.clone();
+            numbers.retain(|(n, _, _)| *n == one);
+        }
         for (model, model_area) in &model_at {
             for (number, area, from_barcode) in &numbers {
                 let key = format!("{}{model}{number}", models.prefix);
@@ -466,6 +482,25 @@ mod tests {
         // Two numbers: not read well enough to choose.
         let (serial, _) = read(&["Model No: BE 4757", "Serial No: 12345678", "87654321"]);
         assert_eq!(serial, None);
+        // Two numbers, one of them printed and in a barcode alike: that one.
+        let lines: Vec<Line> = ["MODEL NO. BE4739", "SERIAL NO. 92180400"]
+            .iter()
+            .map(|t| Line {
+                text: t.to_string(),
+                area: Area::default(),
+                confidence: 90,
+            })
+            .collect();
+        let found = serial_in_lines(
+            &lines,
+            &["92180400", "12412181"],
+            &mut Vec::new(),
+            &mut Vec::new(),
+        );
+        assert_eq!(
+            found.map(|f| f.serial.to_string()).as_deref(),
+            Some("BE473992180400")
+        );
         // A model that is no Nissan unit's makes no serial.
         let (serial, _) = read(&["Model No: BE 1234", "Serial No: 12345678"]);
         assert_eq!(serial, None);
