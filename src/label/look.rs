@@ -295,6 +295,19 @@ fn views(photo: &Grey, seen: &[Seen], settled: bool, print_level: f32) -> Vec<Vi
             ..first
         });
     }
+    // The barcodes read may be a decoy's (a part number's sticker beside
+    // the label): the whole photo, each other way up, last. (The glance
+    // looked at it the way it lies.)
+    if first.area.is_some() {
+        let whole = photo.width.max(photo.height).min(2400);
+        for quarters in [1, 3, 2] {
+            views.push(View {
+                quarters,
+                long: if whole >= 1000 { whole / 2 } else { whole },
+                ..View::default()
+            });
+        }
+    }
     views.dedup();
     views
 }
