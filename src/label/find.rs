@@ -137,7 +137,66 @@ pub(super) fn serial_in_lines(
             }
         }
     }
-    best.or_else(|| model_and_number_apart(lines, barcodes, &named, &parts))
+    best.map(|found| mended_by_barcode(found, barcodes))
+        .or_else(|| model_and_number_apart(lines, barcodes, &named, &parts))
+}
+
+/// A serial read from print whose digits a barcode beside it holds with one
+/// or two different (a Becker's number under its own barcode): the print was
+/// misread, and the barcode's digits are taken, said, where exactly one
+/// barcode and one place in the serial fit and the result is a serial.
+fn mended_by_barcode(found: Found, barcodes: &[&str]) -> Found {
+    let serial: Vec<char> = found.serial.chars().collect();
+    let mut fits: Vec<(usize, &str)> = Vec::new();
+    for &b in barcodes {
+        let digits: Vec<char> = b.chars().collect();
+        if digits.len() < 6 || digits.len() > serial.len() || !b.chars().all(|c| c.is_ascii_digit())
+        {
+            continue;
+        }
+        for start in 0..=serial.len() - digits.len() {
+            let window = &serial[start..start + digits.len()];
+            if !window.iter().all(char::is_ascii_digit) {
+                continue;
+            }
+            match window.iter().zip(&digits).filter(|(a, b)| a != b).count() {
+                // Print and barcode agree.
+                0 => return found,
+                1 | 2 => fits.push((start, b)),
+                _ => {}
+            }
+        }
+    }
+    let [(start, b)] = fits[..] else {
+        return found;
+    };
+    let mut mended: String = serial[..start].iter().collect();
+    mended.push_str(b);
+    mended.extend(&serial[start + b.len()..]);
+    let d = serial::diagnose(&mended, found.family);
+    let Some(serial) = d.serial.clone().filter(|_| !d.has_errors()) else {
+        return found;
+    };
+    let mut findings = found.findings;
+    findings.insert(
+        0,
+        Finding::new(
+            Severity::Warning,
+            K::LabelDisagrees,
+            None,
+            format!(
+                "the print reads {}, but the barcode beside it holds {b}: the print was misread, \
+                 and the barcode's digits are taken ({serial})",
+                found.serial
+            ),
+        ),
+    );
+    Found {
+        serial,
+        exact: false,
+        findings,
+        ..found
+    }
 }
 
 /// Where the label prints a model after `prefix` (`Model No: BE 4757`):
@@ -501,6 +560,33 @@ mod tests {
             found.map(|f| f.serial.to_string()).as_deref(),
             Some("BE473992180400")
         );
+        // The print's number misread, its barcode beside it: the barcode's
+        // digits are taken, and said.
+        let lines: Vec<Line> = ["BE473911899657", "MODEL NO. BE4739"]
+            .iter()
+            .map(|t| Line {
+                text: t.to_string(),
+                area: Area::default(),
+                confidence: 90,
+            })
+            .collect();
+        let mut near = Vec::new();
+        let found =
+            serial_in_lines(&lines, &["11099657"], &mut Vec::new(), &mut near).expect("a serial");
+        assert_eq!(found.serial, "BE473911099657");
+        assert!(
+            found.findings[0].message.contains("misread"),
+            "{:?}",
+            found.findings
+        );
+        // Three digits apart, or agreeing: the print stands.
+        for barcode in ["11077757", "11899657"] {
+            let found = serial_in_lines(&lines, &[barcode], &mut Vec::new(), &mut Vec::new());
+            assert_eq!(
+                found.map(|f| f.serial.to_string()).as_deref(),
+                Some("BE473911899657")
+            );
+        }
         // A model that is no Nissan unit's makes no serial.
         let (serial, _) = read(&["Model No: BE 1234", "Serial No: 12345678"]);
         assert_eq!(serial, None);
