@@ -438,6 +438,12 @@ mod tests {
     use super::*;
 
     fn read(lines: &[&str]) -> (Option<String>, Vec<Other>) {
+        let (found, others) = beside(lines, &[]);
+        (found.map(|f| f.serial.to_string()), others)
+    }
+
+    /// The serial in `lines` printed beside barcodes holding `barcodes`.
+    fn beside(lines: &[&str], barcodes: &[&str]) -> (Option<Found>, Vec<Other>) {
         let lines: Vec<Line> = lines
             .iter()
             .map(|t| Line {
@@ -447,8 +453,12 @@ mod tests {
             })
             .collect();
         let (mut others, mut near) = (Vec::new(), Vec::new());
-        let found = serial_in_lines(&lines, &[], &mut others, &mut near);
-        (found.map(|f| f.serial.to_string()), others)
+        let found = serial_in_lines(&lines, barcodes, &mut others, &mut near);
+        (found, others)
+    }
+
+    fn serial_beside(lines: &[&str], barcodes: &[&str]) -> Option<String> {
+        beside(lines, barcodes).0.map(|f| f.serial.to_string())
     }
 
     #[test]
@@ -528,51 +538,23 @@ mod tests {
         let (serial, _) = read(&["Becker", "Model No: BE 4757", "Serial No: 12345678"]);
         assert_eq!(serial.as_deref(), Some("BE475712345678"));
         // The number in a barcode, the model in print.
-        let lines = [Line {
-            text: "MODEL NO. BE4739".to_string(),
-            area: Area::default(),
-            confidence: 90,
-        }];
-        let found = serial_in_lines(&lines, &["87654321"], &mut Vec::new(), &mut Vec::new());
         assert_eq!(
-            found.map(|f| f.serial.to_string()).as_deref(),
+            serial_beside(&["MODEL NO. BE4739"], &["87654321"]).as_deref(),
             Some("BE473987654321")
         );
         // Two numbers: not read well enough to choose.
         let (serial, _) = read(&["Model No: BE 4757", "Serial No: 12345678", "87654321"]);
         assert_eq!(serial, None);
         // Two numbers, one of them printed and in a barcode alike: that one.
-        let lines: Vec<Line> = ["MODEL NO. BE4739", "SERIAL NO. 92180400"]
-            .iter()
-            .map(|t| Line {
-                text: t.to_string(),
-                area: Area::default(),
-                confidence: 90,
-            })
-            .collect();
-        let found = serial_in_lines(
-            &lines,
-            &["92180400", "12412181"],
-            &mut Vec::new(),
-            &mut Vec::new(),
-        );
+        let printed = ["MODEL NO. BE4739", "SERIAL NO. 92180400"];
         assert_eq!(
-            found.map(|f| f.serial.to_string()).as_deref(),
+            serial_beside(&printed, &["92180400", "12412181"]).as_deref(),
             Some("BE473992180400")
         );
         // The print's number misread, its barcode beside it: the barcode's
         // digits are taken, and said.
-        let lines: Vec<Line> = ["BE473911899657", "MODEL NO. BE4739"]
-            .iter()
-            .map(|t| Line {
-                text: t.to_string(),
-                area: Area::default(),
-                confidence: 90,
-            })
-            .collect();
-        let mut near = Vec::new();
-        let found =
-            serial_in_lines(&lines, &["11099657"], &mut Vec::new(), &mut near).expect("a serial");
+        let printed = ["BE473911899657", "MODEL NO. BE4739"];
+        let found = beside(&printed, &["11099657"]).0.expect("a serial");
         assert_eq!(found.serial, "BE473911099657");
         assert!(
             found.findings[0].message.contains("misread"),
@@ -581,9 +563,8 @@ mod tests {
         );
         // Three digits apart, or agreeing: the print stands.
         for barcode in ["11077757", "11899657"] {
-            let found = serial_in_lines(&lines, &[barcode], &mut Vec::new(), &mut Vec::new());
             assert_eq!(
-                found.map(|f| f.serial.to_string()).as_deref(),
+                serial_beside(&printed, &[barcode]).as_deref(),
                 Some("BE473911899657")
             );
         }
