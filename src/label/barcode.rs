@@ -37,8 +37,7 @@ struct Cut {
     area: Area,
     factor: u32,
     angle: f32,
-    width: u32,
-    height: u32,
+    /// The cut-out turned by `angle` (the same size).
     upright: Grey,
 }
 
@@ -50,8 +49,6 @@ impl Cut {
             area,
             factor,
             angle: place.angle,
-            width: cut.width,
-            height: cut.height,
             upright: cut.rotate(place.angle),
         }
     }
@@ -59,7 +56,10 @@ impl Cut {
     /// A point on the upright cut-out, on the photo.
     fn to_photo(&self, x: f32, y: f32) -> (f32, f32) {
         let (sin, cos) = self.angle.to_radians().sin_cos();
-        let (cx, cy) = (self.width as f32 / 2.0, self.height as f32 / 2.0);
+        let (cx, cy) = (
+            self.upright.width as f32 / 2.0,
+            self.upright.height as f32 / 2.0,
+        );
         let (dx, dy) = (x - cx, y - cy);
         let (sx, sy) = (cos * dx - sin * dy + cx, sin * dx + cos * dy + cy);
         (

@@ -312,6 +312,7 @@ fn model_and_number_apart(
             .map(|(n, _, _)| n.clone())
             .filter(|n| twice(n))
             .collect();
+        witnessed.sort();
         witnessed.dedup();
         if let [one] = &witnessed[..] {
             let one = one.clone();

@@ -29,17 +29,19 @@ pub(super) struct Looked {
 /// whole photo the way it lies, at half its size where it is large, and
 /// levelled where its print leans further than Tesseract reads.
 pub(super) fn glance(photo: &Grey) -> View {
-    let long = photo.width.max(photo.height);
     let level = clean::lean(photo).filter(|a| a.abs() >= LEANS);
     View {
-        long: if long >= 1000 {
-            long.min(2400) / 2
-        } else {
-            long
-        },
+        long: quick_size(photo.width.max(photo.height)),
         level: level.unwrap_or(0.0),
         ..View::default()
     }
+}
+
+/// The long side a quick look reads a part `long` pixels long at: half
+/// size where it is large (label print is large on most photos).
+fn quick_size(long: u32) -> u32 {
+    let long = long.min(View::default().long);
+    if long >= 1000 { long / 2 } else { long }
 }
 
 /// A lean Tesseract reads through, degrees; the print is levelled beyond.
@@ -261,10 +263,9 @@ fn views(photo: &Grey, seen: &[Seen], settled: bool, print_level: f32) -> Vec<Vi
     // size first, which is quick and mostly enough; then at full size.
     let long = first
         .area
-        .map_or(photo.width.max(photo.height), |a| a.width.max(a.height))
-        .min(2400);
+        .map_or(photo.width.max(photo.height), |a| a.width.max(a.height));
     let quick = |v: View| View {
-        long: if long >= 1000 { long / 2 } else { long },
+        long: quick_size(long),
         ..v
     };
     let mut views = vec![quick(first)];
@@ -299,11 +300,10 @@ fn views(photo: &Grey, seen: &[Seen], settled: bool, print_level: f32) -> Vec<Vi
     // the label): the whole photo, each other way up, last. (The glance
     // looked at it the way it lies.)
     if first.area.is_some() {
-        let whole = photo.width.max(photo.height).min(2400);
         for quarters in [1, 3, 2] {
             views.push(View {
                 quarters,
-                long: if whole >= 1000 { whole / 2 } else { whole },
+                long: quick_size(photo.width.max(photo.height)),
                 ..View::default()
             });
         }
