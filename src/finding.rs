@@ -57,6 +57,8 @@ pub enum FindingKind {
     SuspectedRecoded,
     /// A label's barcode and printed text (or two barcodes) give different serials.
     LabelDisagrees,
+    /// A label printed by a dot-matrix printer, whose print reads poorly.
+    DotMatrixPrint,
 }
 
 /// One thing worth telling the technician about the text they typed.

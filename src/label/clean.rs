@@ -3,7 +3,7 @@
 //! (barcode bars, the label's edge, shadows' borders), which Tesseract
 //! would otherwise take for a picture and read nothing around.
 
-use super::photo::{Grey, box_mean};
+use super::photo::{Area, Grey, box_mean};
 
 /// Black ink and white paper by each pixel's neighbourhood (Sauvola's
 /// rule): print on silver, on yellowed paper, under a shadow or beside a
@@ -293,6 +293,60 @@ fn spread(img: &Grey, r: u32, to: u8) -> Grey {
     }
 }
 
+/// The pitch of a dot-matrix printer's dots (photo pixels from one dot's
+/// centre to the next) in the line of print that `area` holds; `None` for
+/// print of solid strokes.
+///
+/// Along a dot-matrix letter's strokes the ink comes and goes once a pitch,
+/// across and down alike: the ink's likeness to itself shifted rises again
+/// at the pitch in both ways. Solid strokes are less like themselves the
+/// further they are shifted, up to the spacing of whole letters.
+pub fn dot_pitch(photo: &Grey, area: Area) -> Option<f32> {
+    let area = area.clamped(photo.width, photo.height);
+    let short = area.width.min(area.height);
+    if short < 14 {
+        return None;
+    }
+    // A line some 80 pixels high is plenty to see its dots in.
+    let factor = short.div_ceil(80).max(1);
+    let line = photo.crop(area).shrink(factor);
+    let (w, h) = (line.width as usize, line.height as usize);
+    // Dots a pitch apart: seven to ten to a letter's height.
+    let most = (w.min(h) / 4).clamp(4, 24);
+    let ink: Vec<f32> = line.pixels.iter().map(|&p| 255.0 - p as f32).collect();
+    let mean = ink.iter().sum::<f32>() / ink.len() as f32;
+    let ink: Vec<f32> = ink.into_iter().map(|v| v - mean).collect();
+    let like = |dx: usize, dy: usize| -> f32 {
+        let mut sum = 0.0;
+        for y in 0..h - dy {
+            let (row, moved) = (&ink[y * w..][..w - dx], &ink[(y + dy) * w + dx..][..w - dx]);
+            sum += row.iter().zip(moved).map(|(a, b)| a * b).sum::<f32>();
+        }
+        sum / ((h - dy) * (w - dx)) as f32
+    };
+    let across: Vec<f32> = (0..=most).map(|l| like(l, 0)).collect();
+    let down: Vec<f32> = (0..=most).map(|l| like(0, l)).collect();
+    let (a, d) = (first_rise(&across)?, first_rise(&down)?);
+    let (a, d) = (a as f32, d as f32);
+    ((a - d).abs() * 4.0 <= a.max(d)).then_some((a + d) / 2.0 * factor as f32)
+}
+
+/// The first shift (3 or more) at which `like` peaks clearly above its
+/// lowest since half that shift.
+fn first_rise(like: &[f32]) -> Option<usize> {
+    if like[0] <= 0.0 {
+        return None;
+    }
+    (3..like.len() - 1).find(|&l| {
+        let peak = like[l] >= like[l - 1] && like[l] > like[l + 1];
+        let low = like[l.div_ceil(2)..l]
+            .iter()
+            .copied()
+            .fold(f32::INFINITY, f32::min);
+        peak && (like[l] - low) / like[0] > 0.02
+    })
+}
+
 /// The height of the print: the middle height of the blots shaped like
 /// letters (not bars, not specks); `None` when there are too few.
 fn print_height(blots: &[Blot]) -> Option<f32> {
@@ -322,6 +376,49 @@ mod tests {
             }
         }
         g
+    }
+
+    #[test]
+    fn dot_matrix_print_shows_its_pitch_and_solid_print_none() {
+        // A line of 24 letters 70 high: each a 5x7 grid of dots 10 apart,
+        // some struck and some not; and the same letters in solid strokes.
+        let (w, h) = (24 * 60 + 20, 90);
+        let mut dots = Vec::new();
+        let mut strokes = Vec::new();
+        let mut seed = 7u64;
+        for letter in 0..24u32 {
+            let x0 = 10 + letter * 60;
+            for col in 0..5u32 {
+                for row in 0..7u32 {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    if !(seed >> 33).is_multiple_of(3) {
+                        dots.push((x0 + col * 10 + 2, 10 + row * 10 + 2, 7, 7));
+                    }
+                }
+            }
+            strokes.push((x0, 10, 8, 70));
+            strokes.push((x0, 10, 45, 8));
+            strokes.push((x0 + 37, 10 + (letter % 3) * 20, 8, 40));
+            strokes.push((x0, 72, 45, 8));
+        }
+        let area = Area {
+            x: 0,
+            y: 0,
+            width: w,
+            height: h,
+        };
+        let pitch = dot_pitch(&draw(w, h, &dots), area).expect("dots seen");
+        assert!((9.0..=11.0).contains(&pitch), "pitch {pitch}");
+        assert_eq!(dot_pitch(&draw(w, h, &strokes), area), None);
+        // Too small to tell: no answer.
+        let small = Area {
+            width: 10,
+            height: 10,
+            ..area
+        };
+        assert_eq!(dot_pitch(&draw(w, h, &dots), small), None);
     }
 
     #[test]

@@ -300,24 +300,7 @@ fn model_and_number_apart(
             continue;
         }
         let model_at = models_printed(lines, models.prefix);
-        let mut numbers = numbers_of_eight(lines, barcodes);
-        // Two numbers, one printed and in a barcode alike: two witnesses
-        // outweigh one (a barcode's bars misread as another symbology).
-        let twice = |n: &str| {
-            numbers.iter().any(|(m, _, b)| m == n && *b)
-                && numbers.iter().any(|(m, _, b)| m == n && !*b)
-        };
-        let mut witnessed: Vec<String> = numbers
-            .iter()
-            .map(|(n, _, _)| n.clone())
-            .filter(|n| twice(n))
-            .collect();
-        witnessed.sort();
-        witnessed.dedup();
-        if let [one] = &witnessed[..] {
-            let one = one.clone();
-            numbers.retain(|(n, _, _)| *n == one);
-        }
+        let numbers = witnessed(numbers_of_eight(lines, barcodes));
         for (model, model_area) in &model_at {
             for (number, area, from_barcode) in &numbers {
                 let key = format!("{}{model}{number}", models.prefix);
@@ -325,9 +308,7 @@ fn model_and_number_apart(
                 let Some(serial) = d.serial.clone().filter(|_| !d.has_errors()) else {
                     continue;
                 };
-                if against_part_number(&d, parts).is_some()
-                    || found.iter().any(|x| x.serial == serial)
-                {
+                if against_part_number(&d, parts).is_some() {
                     continue;
                 }
                 let mut findings = d.findings;
@@ -349,7 +330,7 @@ fn model_and_number_apart(
                         ),
                     ),
                 );
-                found.push(Found {
+                let mut put = Found {
                     exact: false,
                     serial,
                     family: d.family,
@@ -357,12 +338,42 @@ fn model_and_number_apart(
                     raw: format!("{}{model} {number}", models.prefix),
                     area: if *from_barcode { *model_area } else { *area },
                     symbology: None,
-                });
+                };
+                // A printed number a digit or two off the barcode's is the
+                // barcode's number misread.
+                if !from_barcode {
+                    put = mended_by_barcode(put, barcodes);
+                }
+                if !found.iter().any(|x| x.serial == put.serial) {
+                    found.push(put);
+                }
             }
         }
     }
     // Two models or two numbers: the label is not read well enough.
     (found.len() == 1).then(|| found.remove(0))
+}
+
+/// Of the numbers read (each with where, and whether from a barcode), the
+/// one printed and in a barcode alike where there is one such: two
+/// witnesses outweigh one (a barcode's bars misread as another symbology).
+fn witnessed(mut numbers: Vec<(String, Area, bool)>) -> Vec<(String, Area, bool)> {
+    let twice = |n: &str| {
+        numbers.iter().any(|(m, _, b)| m == n && *b)
+            && numbers.iter().any(|(m, _, b)| m == n && !*b)
+    };
+    let mut both: Vec<String> = numbers
+        .iter()
+        .map(|(n, _, _)| n.clone())
+        .filter(|n| twice(n))
+        .collect();
+    both.sort();
+    both.dedup();
+    if let [one] = &both[..] {
+        let one = one.clone();
+        numbers.retain(|(n, _, _)| *n == one);
+    }
+    numbers
 }
 
 /// True when the label names makers and not this family's.
@@ -562,6 +573,18 @@ mod tests {
             "{:?}",
             found.findings
         );
+        // Printed apart, the number misread (dot-matrix 8 as 5) and its
+        // barcode beside it: one serial, the barcode's, said.
+        let apart = ["SERIAL WO. 71761507", "BECKER", "MODEL WO. BE4739"];
+        let found = beside(&apart, &["71761807"]).0.expect("a serial");
+        assert_eq!(found.serial, "BE473971761807");
+        assert!(
+            found.findings.iter().any(|f| f.message.contains("misread")),
+            "{:?}",
+            found.findings
+        );
+        // Three digits off: two numbers, neither chosen.
+        assert_eq!(serial_beside(&apart, &["71700007"]), None);
         // Three digits apart, or agreeing: the print stands.
         for barcode in ["11077757", "11899657"] {
             assert_eq!(

@@ -23,6 +23,8 @@ pub(super) struct Looked {
     /// Tesseract was surest of.
     pub others: Vec<Other>,
     pub near_miss: Vec<Finding>,
+    /// The print is a dot-matrix printer's.
+    pub dotted: bool,
 }
 
 /// A first glance at the print, taken while the barcodes are read: the
@@ -49,14 +51,24 @@ const LEANS: f32 = 5.0;
 
 /// What the looking has found so far.
 struct Looking<'a> {
+    photo: &'a Grey,
     numbers: Vec<&'a str>,
     best: Option<(u32, Looked)>,
     lines_read: usize,
+    /// Whether the print is still to be measured for dots.
+    measure: bool,
+    /// The print's dots, where it is dot-matrix print: the view to read
+    /// it softened, and whether that was read yet.
+    dots: Option<(View, bool)>,
+    /// A serial read from dot-matrix print as it lies, held while the print
+    /// is read softened.
+    held: Option<Looked>,
 }
 
 impl Looking<'_> {
-    /// Takes in one view's outcome: `Ok(Some)` when it ends the looking.
-    fn take(&mut self, outcome: text::Outcome) -> Result<Option<Looked>, Failure> {
+    /// Takes in the outcome of reading `view`: `Ok(Some)` when it ends the
+    /// looking.
+    fn take(&mut self, view: &View, outcome: text::Outcome) -> Result<Option<Looked>, Failure> {
         let lines = match outcome {
             text::Outcome::Read(lines) => lines,
             text::Outcome::NotInstalled(how) => {
@@ -66,9 +78,9 @@ impl Looking<'_> {
             }
             text::Outcome::Failed(why) => {
                 // A view read before keeps what it gave.
-                return Ok(Some(match self.best.take() {
-                    Some((_, looked)) => looked,
-                    None => nothing(TextRead::Failed(why)),
+                return Ok(Some(match (self.held.take(), self.best.take()) {
+                    (Some(looked), _) | (None, Some((_, looked))) => looked,
+                    (None, None) => nothing(TextRead::Failed(why)),
                 }));
             }
             text::Outcome::Stopped => return Err(Failure::Stopped),
@@ -82,13 +94,23 @@ impl Looking<'_> {
             .filter(|l| l.confidence >= 60)
             .map(|l| l.text.chars().filter(|c| c.is_alphanumeric()).count() as u32)
             .sum();
+        if self.measure && lines.iter().any(worded) {
+            self.measure = false;
+            self.dots = dotted(self.photo, view, &lines).map(|v| (v, false));
+        }
         let looked = Looked {
             state: TextRead::Read(self.lines_read),
             found,
             others,
             near_miss,
+            dotted: self.dots.is_some(),
         };
         if looked.found.is_some() {
+            // Dot-matrix print read as it lies: softened, it reads surer.
+            if self.dots.is_some_and(|(_, read)| !read) && self.held.is_none() {
+                self.held = Some(looked);
+                return Ok(None);
+            }
             return Ok(Some(looked));
         }
         if self.best.as_ref().is_none_or(|(s, _)| score > *s) {
@@ -98,14 +120,15 @@ impl Looking<'_> {
     }
 
     fn end(self) -> Looked {
-        let lines_read = self.lines_read;
-        self.best.map_or_else(
-            || nothing(TextRead::Read(0)),
-            |(_, mut looked)| {
-                looked.state = TextRead::Read(lines_read);
-                looked
-            },
-        )
+        let (lines_read, dotted) = (self.lines_read, self.dots.is_some());
+        let mut looked = match (self.held, self.best) {
+            (Some(held), _) => held,
+            (None, Some((_, best))) => best,
+            (None, None) => nothing(TextRead::Read(0)),
+        };
+        looked.state = TextRead::Read(lines_read);
+        looked.dotted = dotted;
+        looked
     }
 }
 
@@ -127,15 +150,19 @@ pub(super) fn look(
     let print_level = glanced.as_ref().map_or(0.0, |(view, _)| view.level);
     let mut views = views(photo, seen, settled, print_level);
     let mut looking = Looking {
+        photo,
         numbers: seen.iter().map(|s| s.text.as_str()).collect(),
         best: None,
         lines_read: 0,
+        measure: !settled,
+        dots: None,
+        held: None,
     };
     // The glance stands for the first view where it looked the same way.
     if let Some((glance, outcome)) = glanced
         && glance_serves(&glance, photo, seen)
     {
-        if let Some(done) = looking.take(outcome)? {
+        if let Some(done) = looking.take(&glance, outcome)? {
             return Ok(done);
         }
         if settled {
@@ -147,30 +174,86 @@ pub(super) fn look(
         }
     }
     let started = Instant::now();
-    let mut batches: Vec<&[View]> = Vec::new();
-    let (one, rest) = views.split_at(1.min(views.len()));
-    batches.push(one);
-    batches.extend(rest.chunks(2));
-    for (i, batch) in batches.into_iter().enumerate() {
-        if batch.is_empty() || i > 1 && started.elapsed() > MORE_VIEWS {
+    let mut views = std::collections::VecDeque::from(views);
+    // One view first, then two at a time (one a core).
+    for i in 0.. {
+        // Dot-matrix print, once seen, is read softened next.
+        if let Some((view, read)) = &mut looking.dots
+            && !*read
+        {
+            *read = true;
+            views.push_front(View { psm: 11, ..*view });
+            views.push_front(*view);
+        }
+        if views.is_empty() || i > 1 && started.elapsed() > MORE_VIEWS {
             break;
         }
+        let two = i > 0 || views[0].dots > 0.0;
+        let batch: Vec<View> = views.drain(..views.len().min(1 + two as usize)).collect();
         let limit = started + MORE_VIEWS + Duration::from_secs(1);
         let within = || stop() || Instant::now() > limit;
-        for outcome in read_two(photo, batch, &within) {
+        for (view, outcome) in batch.iter().zip(read_two(photo, &batch, &within)) {
             // Out of time, not stopped: what was read stands.
             if outcome == text::Outcome::Stopped && !stop() {
                 return Ok(looking.end());
             }
-            if let Some(done) = looking.take(outcome)? {
+            if let Some(done) = looking.take(view, outcome)? {
                 return Ok(done);
             }
         }
         if stop() {
             return Err(Failure::Stopped);
         }
+        // Softened, the dot-matrix print gave no serial: the one read as
+        // it lies stands.
+        if batch.iter().any(|v| v.dots > 0.0)
+            && let Some(held) = looking.held.take()
+        {
+            return Ok(held);
+        }
     }
     Ok(looking.end())
+}
+
+/// A line of print with words in it, worth measuring.
+fn worded(line: &text::Line) -> bool {
+    line.text.chars().filter(|c| c.is_alphanumeric()).count() >= 4
+}
+
+/// The view that reads dot-matrix print softened, where the worded lines
+/// `view` read are dot-matrix print: most of them show the dots' pitch.
+fn dotted(photo: &Grey, view: &View, lines: &[text::Line]) -> Option<View> {
+    let worded: Vec<&text::Line> = lines.iter().filter(|l| worded(l)).take(8).collect();
+    let dotted: Vec<(&text::Line, f32)> = worded
+        .iter()
+        .filter_map(|l| Some((*l, clean::dot_pitch(photo, l.area)?)))
+        .collect();
+    let mut pitches: Vec<f32> = dotted.iter().map(|(_, p)| *p).collect();
+    if pitches.len() < 2 || pitches.len() * 5 < worded.len() * 2 {
+        return None;
+    }
+    pitches.sort_by(f32::total_cmp);
+    // Where the dotted lines are (grown to take in a line between them),
+    // at full size where that is not too large: the dots are softened
+    // where they stand apart.
+    let around = Area::around(dotted.iter().flat_map(|(l, _)| {
+        let a = l.area;
+        [
+            (a.x as f32, a.y as f32),
+            ((a.x + a.width) as f32, (a.y + a.height) as f32),
+        ]
+    }))?;
+    let area = around
+        .grown(around.width.min(around.height) / 3)
+        .clamped(photo.width, photo.height);
+    Some(View {
+        area: Some(area),
+        dots: pitches[pitches.len() / 2] / 2.0,
+        long: View::default().long,
+        clean: false,
+        psm: 6,
+        ..*view
+    })
 }
 
 /// Reads one or two views at once: the second on a thread of its own, ended
@@ -202,6 +285,7 @@ fn nothing(state: TextRead) -> Looked {
         found: None,
         others: Vec::new(),
         near_miss: Vec::new(),
+        dotted: false,
     }
 }
 

@@ -238,6 +238,7 @@ pub fn read_photo(grey: &Grey, options: &Options) -> Result<Reading, Failure> {
     from_barcodes.sort_by_key(|f| !f.exact);
     let mut from_text: Option<Found> = None;
     let mut near_miss: Vec<Finding> = Vec::new();
+    let mut dotted = false;
     if options.text {
         (options.step)(Step::Text);
         let settled = from_barcodes.first().is_some_and(|f| f.exact);
@@ -245,6 +246,7 @@ pub fn read_photo(grey: &Grey, options: &Options) -> Result<Reading, Failure> {
         reading.printed_text = looked.state;
         from_text = looked.found;
         near_miss = looked.near_miss;
+        dotted = looked.dotted;
         for other in looked.others {
             if !reading.others.iter().any(|o| o.text == other.text) {
                 reading.others.push(other);
@@ -252,6 +254,20 @@ pub fn read_photo(grey: &Grey, options: &Options) -> Result<Reading, Failure> {
         }
     }
     settle(&mut reading, from_barcodes, from_text, near_miss);
+    if dotted && !reading.sure {
+        reading.findings.push(Finding::new(
+            Severity::Warning,
+            K::DotMatrixPrint,
+            None,
+            if reading.serial.is_some() {
+                "the label is printed in dots (a dot-matrix printer), which reads poorly: check \
+                 every character of the serial against the label by eye before trying a code"
+            } else {
+                "the label is printed in dots (a dot-matrix printer), which could not be read: \
+                 read the serial off the label by eye and type it"
+            },
+        ));
+    }
     Ok(reading)
 }
 

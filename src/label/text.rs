@@ -39,6 +39,10 @@ pub struct View {
     pub psm: u8,
     /// The long side it is read at, at most (shrunk by a whole factor).
     pub long: u32,
+    /// How far the photo is softened first, photo pixels (a box mean's
+    /// radius, taken three times): about half a dot-matrix printer's dot
+    /// pitch runs its dots into strokes. 0 for print of solid strokes.
+    pub dots: f32,
 }
 
 impl Default for View {
@@ -50,6 +54,7 @@ impl Default for View {
             clean: true,
             psm: 11,
             long: 2400,
+            dots: 0.0,
         }
     }
 }
@@ -98,7 +103,10 @@ fn program() -> PathBuf {
 pub fn read(photo: &Grey, view: &View, stop: &dyn Fn() -> bool) -> Outcome {
     // Print on a label is read best at 20-40 pixels a letter: a phone
     // photo's full resolution only slows Tesseract down.
-    let (cut, factor) = photo.prepared(view.area, view.long);
+    let (mut cut, factor) = photo.prepared(view.area, view.long);
+    if view.dots > 0.0 {
+        cut = cut.softened((view.dots / factor as f32).round() as u32);
+    }
     let area = view
         .area
         .map_or(Area::default(), |a| a.clamped(photo.width, photo.height));
