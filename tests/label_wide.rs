@@ -207,6 +207,13 @@ fn labels_as_the_makers_print_them_are_read_and_nothing_else() {
         "{}",
         said("becker-model-and-number-apart")
     );
+    // The barcode that held the number is named as the serial's number.
+    assert!(
+        said("becker-number-in-its-barcode-turned")
+            .contains("the serial number in BE473987654321, without its model"),
+        "{}",
+        said("becker-number-in-its-barcode-turned")
+    );
     assert!(
         said("a-serial-its-part-number-contradicts").contains("part number"),
         "{}",

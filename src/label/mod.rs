@@ -254,6 +254,23 @@ pub fn read_photo(grey: &Grey, options: &Options) -> Result<Reading, Failure> {
         }
     }
     settle(&mut reading, from_barcodes, from_text, near_miss);
+    said_after(&mut reading, dotted);
+    Ok(reading)
+}
+
+/// What is said once the serial is settled: a barcode that holds the
+/// serial's number alone (a Becker's, its model printed apart) is named so,
+/// and print that is `dotted` (dot-matrix) is said to read poorly where no
+/// barcode makes the serial sure.
+fn said_after(reading: &mut Reading, dotted: bool) {
+    if let Some(serial) = &reading.serial {
+        for o in &mut reading.others {
+            if o.source == Source::Barcode && o.text.len() >= 6 && serial.contains(o.text.as_str())
+            {
+                o.what = format!("the serial number in {serial}, without its model");
+            }
+        }
+    }
     if dotted && !reading.sure {
         reading.findings.push(Finding::new(
             Severity::Warning,
@@ -268,7 +285,6 @@ pub fn read_photo(grey: &Grey, options: &Options) -> Result<Reading, Failure> {
             },
         ));
     }
-    Ok(reading)
 }
 
 /// The photo's barcodes, with a first glance at its print (where printed
