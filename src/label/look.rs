@@ -236,13 +236,7 @@ fn dotted(photo: &Grey, view: &View, lines: &[text::Line]) -> Option<View> {
     // Where the dotted lines are (grown to take in a line between them),
     // at full size where that is not too large: the dots are softened
     // where they stand apart.
-    let around = Area::around(dotted.iter().flat_map(|(l, _)| {
-        let a = l.area;
-        [
-            (a.x as f32, a.y as f32),
-            ((a.x + a.width) as f32, (a.y + a.height) as f32),
-        ]
-    }))?;
+    let around = Area::union(dotted.iter().map(|(l, _)| l.area))?;
     let area = around
         .grown(around.width.min(around.height) / 3)
         .clamped(photo.width, photo.height);
@@ -411,13 +405,7 @@ fn band(seen: &[Seen]) -> Option<Area> {
 /// around them each way (a label with a short part number's barcode may
 /// print five lines beside it); the whole photo where none was read.
 fn label_area(photo: &Grey, seen: &[Seen]) -> Option<Area> {
-    let around = Area::around(seen.iter().flat_map(|s| {
-        let a = s.area;
-        [
-            (a.x as f32, a.y as f32),
-            ((a.x + a.width) as f32, (a.y + a.height) as f32),
-        ]
-    }))?;
+    let around = Area::union(seen.iter().map(|s| s.area))?;
     let grow = 2 * around.width.max(around.height);
     let area = around.grown(grow).clamped(photo.width, photo.height);
     // Most of the photo: read it whole.

@@ -268,6 +268,16 @@ impl Area {
         }
     }
 
+    /// The smallest area holding all `areas`.
+    pub fn union(areas: impl IntoIterator<Item = Area>) -> Option<Area> {
+        Area::around(areas.into_iter().flat_map(|a| {
+            [
+                (a.x as f32, a.y as f32),
+                ((a.x + a.width) as f32, (a.y + a.height) as f32),
+            ]
+        }))
+    }
+
     /// The smallest area holding all `points` (x, y).
     pub fn around(points: impl IntoIterator<Item = (f32, f32)>) -> Option<Area> {
         let mut bounds: Option<(f32, f32, f32, f32)> = None;
