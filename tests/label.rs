@@ -637,3 +637,54 @@ fn dot_matrix_print_is_read_softened_and_said() {
         .any(|f| f["kind"] == "dot-matrix-print");
     assert!(said, "the dot-matrix print is said: {j}");
 }
+
+#[test]
+fn a_label_photographed_at_a_slant_is_squared_from_its_edges() {
+    if !tesseract("a_label_photographed_at_a_slant_is_squared_from_its_edges") {
+        return;
+    }
+    // A phone held low over the bench: the label's far side is much
+    // shorter than its near side, and its letters lean apart.
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for (i, (face, tilt, angle)) in [
+        (Face::NotoSans, 0.42, 3.0),
+        (Face::LiberationSans, -0.4, -8.0),
+        (Face::FreeSans, 0.45, 180.0),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let l = Label {
+            face,
+            ..Label::default()
+        }
+        .line("VISTEON")
+        .line("CAR RADIO")
+        .line("SERIAL M0454589")
+        .line("MADE IN PORTUGAL");
+        let shot = Shot {
+            width: 1600,
+            height: 1200,
+            fill: 0.55,
+            angle,
+            tilt,
+            ink: 30,
+            paper: 230,
+            noise: 8,
+            seed: i as u64,
+            ..Shot::default()
+        };
+        files.push(write(
+            dir.path(),
+            &format!("slant{i}.jpg"),
+            jpeg(&photo(&l, shot), 88),
+        ));
+    }
+    let paths: Vec<&Path> = files.iter().map(|f| f.as_path()).collect();
+    let out = label(dir.path(), &[], &paths, true);
+    for j in json_lines(&out) {
+        assert_eq!(j["serial"], "M454589", "{j}");
+        assert_eq!(j["sure"], false, "{j}");
+    }
+}

@@ -11,6 +11,7 @@ use super::barcode::Seen;
 use super::clean;
 use super::find::serial_in_lines;
 use super::photo::{Area, Grey};
+use super::square;
 use super::text::{self, View};
 use super::{Failure, Found, Other, TextRead};
 use crate::finding::Finding;
@@ -45,6 +46,10 @@ fn quick_size(long: u32) -> u32 {
     let long = long.min(View::default().long);
     if long >= 1000 { long / 2 } else { long }
 }
+
+/// How much shorter a label's far side may be than its near side before it
+/// is read squared from its corners.
+const SLANTS: f32 = 0.06;
 
 /// A lean Tesseract reads through, degrees; the print is levelled beyond.
 const LEANS: f32 = 5.0;
@@ -347,6 +352,22 @@ fn views(photo: &Grey, seen: &[Seen], settled: bool, print_level: f32) -> Vec<Vi
         ..v
     };
     let mut views = vec![quick(first)];
+    // A label photographed at a slant: squared from its own corners, each
+    // way up it may read where no barcode says which.
+    if let Some(quad) = square::label_quad(photo).filter(|q| square::slant(q) >= SLANTS) {
+        let (width, height) = square::size(&quad);
+        let ways = if reads_at.is_some() { 1 } else { 2 };
+        for turn in 0..ways {
+            views.push(View {
+                square: Some(quad),
+                area: None,
+                quarters: (first.quarters + 2 * turn) % 4,
+                level: 0.0,
+                long: quick_size(width.max(height) as u32),
+                ..first
+            });
+        }
+    }
     let others: Vec<u8> = match reads_at {
         // The barcode says which way up: the print may still run apart.
         Some(_) => vec![(first.quarters + 2) % 4],

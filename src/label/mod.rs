@@ -14,6 +14,7 @@ mod clean;
 mod find;
 mod look;
 mod photo;
+mod square;
 mod text;
 
 use std::borrow::Cow;

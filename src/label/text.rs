@@ -7,6 +7,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::photo::{Area, Grey, unturned};
+use super::square::{Homography, Quad};
 
 /// Tesseract is stopped after this long: a photo it cannot make sense of
 /// is not worth a technician's wait.
@@ -43,6 +44,9 @@ pub struct View {
     /// radius, taken three times): about half a dot-matrix printer's dot
     /// pitch runs its dots into strokes. 0 for print of solid strokes.
     pub dots: f32,
+    /// The label's corners where it is read squared from them (a photo
+    /// taken at a slant): the rectangle they make, in place of `area`.
+    pub square: Option<Quad>,
 }
 
 impl Default for View {
@@ -55,6 +59,7 @@ impl Default for View {
             psm: 11,
             long: 2400,
             dots: 0.0,
+            square: None,
         }
     }
 }
@@ -103,13 +108,23 @@ fn program() -> PathBuf {
 pub fn read(photo: &Grey, view: &View, stop: &dyn Fn() -> bool) -> Outcome {
     // Print on a label is read best at 20-40 pixels a letter: a phone
     // photo's full resolution only slows Tesseract down.
-    let (mut cut, factor) = photo.prepared(view.area, view.long);
+    // The part read, and the way from a pixel of it back to the photo.
+    let (mut cut, frame) = match &view.square {
+        Some(quad) => {
+            let (cut, back) = super::square::squared(photo, quad, view.long);
+            (cut, Frame::Squared(back))
+        }
+        None => {
+            let (cut, factor) = photo.prepared(view.area, view.long);
+            let area = view
+                .area
+                .map_or(Area::default(), |a| a.clamped(photo.width, photo.height));
+            (cut, Frame::Cut { factor, area })
+        }
+    };
     if view.dots > 0.0 {
-        cut = cut.softened((view.dots / factor as f32).round() as u32);
+        cut = cut.softened((view.dots / frame.scale()).round() as u32);
     }
-    let area = view
-        .area
-        .map_or(Area::default(), |a| a.clamped(photo.width, photo.height));
     let (cw, ch) = (cut.width, cut.height);
     let mut turned = cut.quarter(view.quarters);
     if view.level.abs() > 0.5 {
@@ -140,10 +155,7 @@ pub fn read(photo: &Grey, view: &View, stop: &dyn Fn() -> bool) -> Outcome {
             (x, y)
         };
         let (x, y) = unturned(x, y, view.quarters, cw, ch);
-        (
-            x * factor as f32 + area.x as f32,
-            y * factor as f32 + area.y as f32,
-        )
+        frame.to_photo(x, y)
     };
     let mut lines = lines_of(&tsv);
     for line in &mut lines {
@@ -158,6 +170,38 @@ pub fn read(photo: &Grey, view: &View, stop: &dyn Fn() -> bool) -> Outcome {
             .unwrap_or_default();
     }
     Outcome::Read(lines)
+}
+
+/// Where the part read lies on the photo.
+enum Frame {
+    /// A part of the photo (`area`), shrunk by `factor`.
+    Cut { factor: u32, area: Area },
+    /// The label squared from its corners.
+    Squared(Homography),
+}
+
+impl Frame {
+    /// Photo pixels a pixel of the part stands for, about.
+    fn scale(&self) -> f32 {
+        match self {
+            Frame::Cut { factor, .. } => *factor as f32,
+            Frame::Squared(back) => {
+                let (x0, y0) = back.map(0.0, 0.0);
+                let (x1, y1) = back.map(100.0, 0.0);
+                (x1 - x0).hypot(y1 - y0) / 100.0
+            }
+        }
+    }
+
+    fn to_photo(&self, x: f32, y: f32) -> (f32, f32) {
+        match self {
+            Frame::Cut { factor, area } => (
+                x * *factor as f32 + area.x as f32,
+                y * *factor as f32 + area.y as f32,
+            ),
+            Frame::Squared(back) => back.map(x, y),
+        }
+    }
 }
 
 fn png_of(grey: Grey) -> Option<Vec<u8>> {

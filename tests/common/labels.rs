@@ -417,10 +417,16 @@ fn lay(bench: &mut GrayImage, label: &GrayImage, at: (f32, f32), angle: f32, til
             let (dx, dy) = (x as f32 - at.0, y as f32 - at.1);
             // Anticlockwise on screen, where y grows downwards.
             let (u, v) = (cos * dx - sin * dy, sin * dx + cos * dy);
-            // The far (top) edge narrower: a phone held at a slant.
+            // The far (top) edge narrower: a phone held at a slant. The
+            // label's sides are straight lines in the photo, and its far
+            // rows closer together than its near ones (a perspective).
             let widen = 1.0 + tilt * (v / hh.max(1.0));
-            let (lx, ly) = (u / widen.max(0.2) + hw, v + hh);
-            if lx >= 0.0 && ly >= 0.0 && lx < lw - 1.0 && ly < lh - 1.0 {
+            let s = (v + hh) / (2.0 * hh).max(1.0);
+            let (far, near) = ((1.0 - tilt).max(0.2), (1.0 + tilt).max(0.2));
+            let t = (s / far) / ((1.0 - s) / near + s / far);
+            let (lx, ly) = (u / widen.max(0.2) + hw, t * lh);
+            if (0.0..=1.0).contains(&s) && lx >= 0.0 && ly >= 0.0 && lx < lw - 1.0 && ly < lh - 1.0
+            {
                 bench.put_pixel(x, y, Luma([label.get_pixel(lx as u32, ly as u32)[0]]));
             }
         }
