@@ -3,7 +3,7 @@
 //! (barcode bars, the label's edge, shadows' borders), which Tesseract
 //! would otherwise take for a picture and read nothing around.
 
-use super::photo::{Area, Grey, box_mean};
+use super::photo::{Area, Blot, Grey, blots, box_mean};
 
 /// Black ink and white paper by each pixel's neighbourhood (Sauvola's
 /// rule): print on silver, on yellowed paper, under a shadow or beside a
@@ -149,72 +149,15 @@ pub fn lean(grey: &Grey) -> Option<f32> {
 /// The long side the lean is measured at.
 const LEAN_SIZE: u32 = 800;
 
-/// One connected blot of ink: its box and size.
-#[derive(Clone, Copy, Debug)]
-struct Blot {
-    x0: u32,
-    y0: u32,
-    x1: u32,
-    y1: u32,
-    pixels: u32,
-}
-
-impl Blot {
-    fn width(&self) -> u32 {
-        self.x1 - self.x0 + 1
-    }
-    fn height(&self) -> u32 {
-        self.y1 - self.y0 + 1
-    }
-}
-
 /// The blots of ink (8-connected) of a black and white photo, and each
-/// pixel's blot number (`u32::MAX` for paper), numbered in the order they
-/// are met row by row.
+/// pixel's blot number (`u32::MAX` for paper).
 fn walk(img: &Grey) -> (Vec<u32>, Vec<Blot>) {
-    let (w, h) = (img.width as usize, img.height as usize);
-    let mut labels = vec![u32::MAX; w * h];
-    let mut found = Vec::new();
-    let mut stack = Vec::new();
-    for start in 0..w * h {
-        if img.pixels[start] != 0 || labels[start] != u32::MAX {
-            continue;
-        }
-        let id = found.len() as u32;
-        let (sx, sy) = ((start % w) as u32, (start / w) as u32);
-        let mut blot = Blot {
-            x0: sx,
-            y0: sy,
-            x1: sx,
-            y1: sy,
-            pixels: 0,
-        };
-        labels[start] = id;
-        stack.push(start);
-        while let Some(at) = stack.pop() {
-            let (x, y) = (at % w, at / w);
-            blot.x0 = blot.x0.min(x as u32);
-            blot.x1 = blot.x1.max(x as u32);
-            blot.y0 = blot.y0.min(y as u32);
-            blot.y1 = blot.y1.max(y as u32);
-            blot.pixels += 1;
-            for dy in -1i64..=1 {
-                for dx in -1i64..=1 {
-                    let (nx, ny) = (x as i64 + dx, y as i64 + dy);
-                    if nx < 0 || ny < 0 || nx >= w as i64 || ny >= h as i64 {
-                        continue;
-                    }
-                    let n = ny as usize * w + nx as usize;
-                    if img.pixels[n] == 0 && labels[n] == u32::MAX {
-                        labels[n] = id;
-                        stack.push(n);
-                    }
-                }
-            }
-        }
-        found.push(blot);
-    }
-    (labels, found)
+    blots(
+        img.width as usize,
+        img.height as usize,
+        |i| img.pixels[i] == 0,
+        true,
+    )
 }
 
 /// The size of a dot-matrix printer's dots, when most blots are small

@@ -178,14 +178,8 @@ impl Grey {
                 // Where this pixel of the turned photo comes from.
                 let sx = cos * dx - sin * dy + cx - 0.5;
                 let sy = sin * dx + cos * dy + cy - 0.5;
-                if sx >= 0.0 && sy >= 0.0 && sx < w - 1.0 && sy < h - 1.0 {
-                    let (x0, y0) = (sx as u32, sy as u32);
-                    let (fx, fy) = (sx - x0 as f32, sy - y0 as f32);
-                    let p = |x, y| self.at(x, y) as f32;
-                    let top = p(x0, y0) * (1.0 - fx) + p(x0 + 1, y0) * fx;
-                    let bottom = p(x0, y0 + 1) * (1.0 - fx) + p(x0 + 1, y0 + 1) * fx;
-                    out.pixels[y as usize * self.width as usize + x as usize] =
-                        (top * (1.0 - fy) + bottom * fy) as u8;
+                if let Some(v) = self.sample(sx, sy) {
+                    out.pixels[y as usize * self.width as usize + x as usize] = v;
                 }
             }
         }
@@ -194,6 +188,21 @@ impl Grey {
 }
 
 impl Grey {
+    /// The grey at `(x, y)` between pixels (pixel centres at whole
+    /// numbers), from the four around it; `None` off the photo.
+    pub fn sample(&self, x: f32, y: f32) -> Option<u8> {
+        let (w, h) = (self.width as f32, self.height as f32);
+        if !(x >= 0.0 && y >= 0.0 && x < w - 1.0 && y < h - 1.0) {
+            return None;
+        }
+        let (x0, y0) = (x as u32, y as u32);
+        let (fx, fy) = (x - x0 as f32, y - y0 as f32);
+        let p = |x, y| self.at(x, y) as f32;
+        let top = p(x0, y0) * (1.0 - fx) + p(x0 + 1, y0) * fx;
+        let bottom = p(x0, y0 + 1) * (1.0 - fx) + p(x0 + 1, y0 + 1) * fx;
+        Some((top * (1.0 - fy) + bottom * fy) as u8)
+    }
+
     /// Turned by `quarters` quarter turns clockwise, exactly.
     pub fn quarter(&self, quarters: u8) -> Grey {
         let (w, h) = (self.width as usize, self.height as usize);
@@ -482,4 +491,79 @@ pub(super) fn box_mean(pixels: &[u8], w: usize, h: usize, r: usize) -> Vec<u8> {
         }
     }
     out
+}
+
+/// One connected patch of pixels: its box and size.
+pub struct Blot {
+    pub x0: u32,
+    pub y0: u32,
+    pub x1: u32,
+    pub y1: u32,
+    pub pixels: u32,
+}
+
+impl Blot {
+    pub fn width(&self) -> u32 {
+        self.x1 - self.x0 + 1
+    }
+    pub fn height(&self) -> u32 {
+        self.y1 - self.y0 + 1
+    }
+}
+
+/// The connected patches of the pixels of a `w` × `h` picture for which
+/// `on` holds (by index, row by row), 8-connected where `diagonal`, else
+/// 4-connected; and each pixel's patch number (`u32::MAX` for the rest),
+/// numbered in the order they are met.
+pub fn blots(
+    w: usize,
+    h: usize,
+    on: impl Fn(usize) -> bool,
+    diagonal: bool,
+) -> (Vec<u32>, Vec<Blot>) {
+    let mut labels = vec![u32::MAX; w * h];
+    let mut found = Vec::new();
+    let mut stack = Vec::new();
+    for start in 0..w * h {
+        if !on(start) || labels[start] != u32::MAX {
+            continue;
+        }
+        let id = found.len() as u32;
+        let (sx, sy) = ((start % w) as u32, (start / w) as u32);
+        let mut blot = Blot {
+            x0: sx,
+            y0: sy,
+            x1: sx,
+            y1: sy,
+            pixels: 0,
+        };
+        labels[start] = id;
+        stack.push(start);
+        while let Some(at) = stack.pop() {
+            let (x, y) = (at % w, at / w);
+            blot.x0 = blot.x0.min(x as u32);
+            blot.x1 = blot.x1.max(x as u32);
+            blot.y0 = blot.y0.min(y as u32);
+            blot.y1 = blot.y1.max(y as u32);
+            blot.pixels += 1;
+            for dy in -1i64..=1 {
+                for dx in -1i64..=1 {
+                    if (dx, dy) == (0, 0) || !diagonal && dx != 0 && dy != 0 {
+                        continue;
+                    }
+                    let (nx, ny) = (x as i64 + dx, y as i64 + dy);
+                    if nx < 0 || ny < 0 || nx >= w as i64 || ny >= h as i64 {
+                        continue;
+                    }
+                    let n = ny as usize * w + nx as usize;
+                    if on(n) && labels[n] == u32::MAX {
+                        labels[n] = id;
+                        stack.push(n);
+                    }
+                }
+            }
+        }
+        found.push(blot);
+    }
+    (labels, found)
 }

@@ -3,7 +3,7 @@
 //! as a trapezoid, its far side shorter and its letters leaning apart;
 //! squared, its lines run level and its letters stand straight again.
 
-use super::photo::{Area, Grey};
+use super::photo::{Area, Grey, blots};
 
 /// Four corners of a label in photo pixels: the top left, top right, bottom
 /// right and bottom left as the label lies (its top the side nearest the
@@ -39,7 +39,7 @@ pub fn label_quad(photo: &Grey) -> Option<Quad> {
 fn paper_quad(small: &Grey, light: u8) -> Option<(Quad, u8)> {
     let (w, h) = (small.width as usize, small.height as usize);
     let paper: Vec<bool> = small.pixels.iter().map(|&p| p > light).collect();
-    let (labels, patches) = patches(&paper, w, h);
+    let (labels, patches) = blots(w, h, |i| paper[i], false);
     let mut best: Option<(u32, Quad, usize)> = None;
     for (id, patch) in patches.iter().enumerate() {
         // A label is a good part of the photo, and lies whole in it.
@@ -140,19 +140,11 @@ pub fn squared(photo: &Grey, quad: &Quad, long: u32) -> (Grey, Homography) {
     ];
     let to_small = Homography::between(&rect, &corners).unwrap_or(Homography::scale(1.0));
     let mut out = Grey::new(ow, oh);
-    let (sw, sh) = (small.width as f32, small.height as f32);
     for y in 0..oh {
         for x in 0..ow {
             let (sx, sy) = to_small.map(x as f32 + 0.5, y as f32 + 0.5);
-            let (sx, sy) = (sx - 0.5, sy - 0.5);
-            if sx >= 0.0 && sy >= 0.0 && sx < sw - 1.0 && sy < sh - 1.0 {
-                let (x0, y0) = (sx as u32, sy as u32);
-                let (fx, fy) = (sx - x0 as f32, sy - y0 as f32);
-                let p = |x, y| small.at(x, y) as f32;
-                let top = p(x0, y0) * (1.0 - fx) + p(x0 + 1, y0) * fx;
-                let bottom = p(x0, y0 + 1) * (1.0 - fx) + p(x0 + 1, y0 + 1) * fx;
-                out.pixels[y as usize * ow as usize + x as usize] =
-                    (top * (1.0 - fy) + bottom * fy) as u8;
+            if let Some(v) = small.sample(sx - 0.5, sy - 0.5) {
+                out.pixels[y as usize * ow as usize + x as usize] = v;
             }
         }
     }
@@ -256,67 +248,6 @@ fn otsu(pixels: &[u8]) -> Option<u8> {
         }
     }
     best.map(|(_, v)| v)
-}
-
-/// One patch of paper: its box and size.
-struct Patch {
-    x0: u32,
-    y0: u32,
-    x1: u32,
-    y1: u32,
-    pixels: u32,
-}
-
-/// The 4-connected patches of `paper`, and each pixel's patch number
-/// (`u32::MAX` for the rest).
-fn patches(paper: &[bool], w: usize, h: usize) -> (Vec<u32>, Vec<Patch>) {
-    let mut labels = vec![u32::MAX; w * h];
-    let mut found = Vec::new();
-    let mut stack = Vec::new();
-    for start in 0..w * h {
-        if !paper[start] || labels[start] != u32::MAX {
-            continue;
-        }
-        let id = found.len() as u32;
-        let (x, y) = ((start % w) as u32, (start / w) as u32);
-        let mut patch = Patch {
-            x0: x,
-            y0: y,
-            x1: x,
-            y1: y,
-            pixels: 0,
-        };
-        labels[start] = id;
-        stack.push(start);
-        while let Some(at) = stack.pop() {
-            let (x, y) = (at % w, at / w);
-            patch.x0 = patch.x0.min(x as u32);
-            patch.x1 = patch.x1.max(x as u32);
-            patch.y0 = patch.y0.min(y as u32);
-            patch.y1 = patch.y1.max(y as u32);
-            patch.pixels += 1;
-            let mut visit = |n: usize| {
-                if paper[n] && labels[n] == u32::MAX {
-                    labels[n] = id;
-                    stack.push(n);
-                }
-            };
-            if x > 0 {
-                visit(at - 1);
-            }
-            if x + 1 < w {
-                visit(at + 1);
-            }
-            if y > 0 {
-                visit(at - w);
-            }
-            if y + 1 < h {
-                visit(at + w);
-            }
-        }
-        found.push(patch);
-    }
-    (labels, found)
 }
 
 /// The convex hull of `points`, anticlockwise on screen (Andrew's monotone
