@@ -95,22 +95,24 @@ fn paper_quad(small: &Grey, light: u8) -> Option<(Quad, u8)> {
 /// its sides is than the one opposite (0 for a label photographed square
 /// on, turned or not).
 pub fn slant(quad: &Quad) -> f32 {
-    let side = |a: usize, b: usize| {
-        let ((x0, y0), (x1, y1)) = (quad[a], quad[b]);
-        (x1 - x0).hypot(y1 - y0)
-    };
+    let [top, right, bottom, left] = sides(quad);
     let apart = |a: f32, b: f32| 1.0 - a.min(b) / a.max(b).max(1.0);
-    apart(side(0, 1), side(3, 2)).max(apart(side(0, 3), side(1, 2)))
+    apart(top, bottom).max(apart(left, right))
 }
 
 /// The label's width and height, squared: its longer top or bottom side, its
 /// longer left or right side.
 pub fn size(quad: &Quad) -> (f32, f32) {
-    let side = |a: usize, b: usize| {
-        let ((x0, y0), (x1, y1)) = (quad[a], quad[b]);
+    let [top, right, bottom, left] = sides(quad);
+    (top.max(bottom), left.max(right))
+}
+
+/// The lengths of the label's top, right, bottom and left sides.
+fn sides(quad: &Quad) -> [f32; 4] {
+    [0, 1, 2, 3].map(|i| {
+        let ((x0, y0), (x1, y1)) = (quad[i], quad[(i + 1) % 4]);
         (x1 - x0).hypot(y1 - y0)
-    };
-    (side(0, 1).max(side(3, 2)), side(0, 3).max(side(1, 2)))
+    })
 }
 
 /// The label squared: the photo inside `quad`, shrunk by a whole factor to

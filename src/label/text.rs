@@ -106,9 +106,9 @@ fn program() -> PathBuf {
 /// photo's pixels. `stop` is asked while Tesseract works, and ends it when it
 /// says so.
 pub fn read(photo: &Grey, view: &View, stop: &dyn Fn() -> bool) -> Outcome {
+    // The part read, and the way from a pixel of it back to the photo.
     // Print on a label is read best at 20-40 pixels a letter: a phone
     // photo's full resolution only slows Tesseract down.
-    // The part read, and the way from a pixel of it back to the photo.
     let (mut cut, frame) = match &view.square {
         Some(quad) => {
             let (cut, back) = super::square::squared(photo, quad, view.long);
