@@ -688,3 +688,60 @@ fn a_label_photographed_at_a_slant_is_squared_from_its_edges() {
         assert_eq!(j["sure"], false, "{j}");
     }
 }
+
+#[test]
+fn every_barcode_on_a_label_is_read_each_once_however_it_lies() {
+    // Three barcodes stacked close under one another and a QR code: each
+    // read is blanked out before the next, so the one below a barcode is
+    // not hidden by it, nor is one barcode given twice.
+    let dir = tempfile::tempdir().unwrap();
+    let label_ = Label::code128("BP538463270541")
+        .with(F::CODE_39, "7643462318")
+        .with(F::CODE_128, "28185AV600")
+        .with(F::QR_CODE, "ORDER 4471-2206");
+    let shots = [
+        (0.0, 0.45, 0.0),
+        (90.0, 0.5, 0.0),
+        (183.0, 0.45, 0.1),
+        (277.0, 0.5, 0.0),
+        (8.0, 0.45, 0.15),
+        (-12.0, 0.55, 0.0),
+    ];
+    let files: Vec<PathBuf> = shots
+        .iter()
+        .enumerate()
+        .map(|(i, &(angle, fill, tilt))| {
+            let shot = Shot {
+                angle,
+                fill,
+                tilt,
+                seed: 7 + i as u64,
+                ..Shot::default()
+            };
+            write(
+                dir.path(),
+                &format!("stack{i}.jpg"),
+                jpeg(&photo(&label_, shot), 88),
+            )
+        })
+        .collect();
+    let refs: Vec<&Path> = files.iter().map(|f| f.as_path()).collect();
+    let out = label(dir.path(), &["--no-text"], &refs, false);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    for (j, shot) in json_lines(&out).iter().zip(shots) {
+        assert_eq!(j["serial"], "BP538463270541", "{shot:?}: {j}");
+        assert_eq!(j["sure"], true, "{shot:?}: {j}");
+        let mut others: Vec<&str> = j["others"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["text"].as_str().unwrap())
+            .collect();
+        others.sort();
+        assert_eq!(
+            others,
+            ["28185AV600", "7643462318", "ORDER 4471-2206"],
+            "{shot:?}: {j}"
+        );
+    }
+}

@@ -12,9 +12,9 @@
 use std::collections::HashSet;
 
 use rxing::common::HybridBinarizer;
-use rxing::multi::{GenericMultipleBarcodeReader, MultipleBarcodeReader};
 use rxing::{
     BarcodeFormat, BinaryBitmap, DecodeHints, Luma8LuminanceSource, MultiUseMultiFormatReader,
+    Reader,
 };
 
 use super::clean::binarised;
@@ -160,9 +160,17 @@ pub fn read(photo: &Grey, enough: Enough, stop: &dyn Fn() -> bool) -> Vec<Seen> 
     seen
 }
 
+/// How many barcodes one picture gives at most.
+const MOST: usize = 8;
+
 /// Reads every barcode in `grey`, adding those not yet seen; points are
 /// taken back to the photo by `to_photo`. `place` is the cut-out's area on
 /// the photo, the box of a barcode read in it.
+///
+/// One barcode is read at a time, and blanked out of the picture before the
+/// next read: each read is one pass over the picture, where reading the
+/// parts around a barcode found (as zxing's multiple reader does) passes
+/// over the barcode again and again.
 fn decode_into(
     grey: Grey,
     to_photo: &dyn Fn(f32, f32) -> (f32, f32),
@@ -170,61 +178,221 @@ fn decode_into(
     formats: &[(BarcodeFormat, &str)],
     seen: &mut Vec<Seen>,
 ) {
-    let Ok(source) = Luma8LuminanceSource::new(grey.pixels, grey.width, grey.height) else {
-        return;
-    };
-    let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
+    let (width, height) = (grey.width, grey.height);
+    let mut pixels = grey.pixels;
     let hints = DecodeHints {
         TryHarder: Some(true),
         PossibleFormats: Some(formats.iter().map(|(f, _)| *f).collect::<HashSet<_>>()),
         ..DecodeHints::default()
     };
-    let mut reader = GenericMultipleBarcodeReader::new(MultiUseMultiFormatReader::default());
-    let Ok(results) = reader.decode_multiple_with_hints(&mut bitmap, &hints) else {
-        return;
-    };
-    for r in results {
-        let text: String = r.getText().chars().filter(|c| !c.is_control()).collect();
-        if text.is_empty() || seen.iter().any(|s| s.text == text) {
-            continue;
-        }
-        let ends: Vec<(f32, f32)> = r.getPoints().iter().map(|p| to_photo(p.x, p.y)).collect();
+    let mut reader = MultiUseMultiFormatReader::default();
+    // The texts read in this picture, and how often one came back through
+    // its blanking (its bars reach further than measured).
+    let mut read_here: Vec<String> = Vec::new();
+    let mut again = 0;
+    while read_here.len() < MOST && again < 3 {
+        let Ok(source) = Luma8LuminanceSource::new(pixels.clone(), width, height) else {
+            return;
+        };
+        let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
+        let Ok(r) = reader.decode_with_hints(&mut bitmap, &hints) else {
+            return;
+        };
+        let points: Vec<(f32, f32)> = r.getPoints().iter().map(|p| (p.x, p.y)).collect();
         let two_d = matches!(
             r.getBarcodeFormat(),
             BarcodeFormat::QR_CODE | BarcodeFormat::DATA_MATRIX
         );
-        // A 1D reader gives the start and the end of the barcode in the
-        // order it reads, however the photo lies.
-        let reads_at = match ends.as_slice() {
-            [(x0, y0), (x1, y1), ..] if !two_d && (x1 - x0).hypot(y1 - y0) > 1.0 => {
-                Some((y1 - y0).atan2(x1 - x0).to_degrees())
+        let text: String = r.getText().chars().filter(|c| !c.is_control()).collect();
+        if read_here.contains(&text) {
+            again += 1;
+        } else {
+            read_here.push(text.clone());
+            if !text.is_empty() && !seen.iter().any(|s| s.text == text) {
+                seen.push(seen_at(
+                    text,
+                    r.getBarcodeFormat(),
+                    &points,
+                    two_d,
+                    to_photo,
+                    place,
+                ));
             }
-            _ => None,
+        }
+        let mut picture = Grey {
+            width,
+            height,
+            pixels,
         };
-        let mut area = Area::around(ends).unwrap_or_default();
-        // A 1D barcode's points lie on one line across it: give the box the
-        // barcode's height (a sixth of its length), whichever way it lies.
-        if area.height < area.width / 6 {
-            let grow = area.width / 6 - area.height;
-            area.y = area.y.saturating_sub(grow / 2);
-            area.height += grow;
-        } else if area.width < area.height / 6 {
-            let grow = area.height / 6 - area.width;
-            area.x = area.x.saturating_sub(grow / 2);
-            area.width += grow;
+        if !blank_out(&mut picture, &points, two_d, 1 + again) {
+            return;
         }
-        if let Some(place) = place
-            && area.width <= 1
-        {
-            area = place;
-        }
-        seen.push(Seen {
-            text,
-            symbology: name_of(r.getBarcodeFormat()),
-            area,
-            reads_at,
-        });
+        pixels = picture.pixels;
     }
+}
+
+/// A barcode read at `points` of the picture, on the photo.
+fn seen_at(
+    text: String,
+    format: &BarcodeFormat,
+    points: &[(f32, f32)],
+    two_d: bool,
+    to_photo: &dyn Fn(f32, f32) -> (f32, f32),
+    place: Option<Area>,
+) -> Seen {
+    let ends: Vec<(f32, f32)> = points.iter().map(|&(x, y)| to_photo(x, y)).collect();
+    // A 1D reader gives the start and the end of the barcode in the
+    // order it reads, however the photo lies.
+    let reads_at = match ends.as_slice() {
+        [(x0, y0), (x1, y1), ..] if !two_d && (x1 - x0).hypot(y1 - y0) > 1.0 => {
+            Some((y1 - y0).atan2(x1 - x0).to_degrees())
+        }
+        _ => None,
+    };
+    let mut area = Area::around(ends).unwrap_or_default();
+    // A 1D barcode's points lie on one line across it: give the box the
+    // barcode's height (a sixth of its length), whichever way it lies.
+    if area.height < area.width / 6 {
+        let grow = area.width / 6 - area.height;
+        area.y = area.y.saturating_sub(grow / 2);
+        area.height += grow;
+    } else if area.width < area.height / 6 {
+        let grow = area.height / 6 - area.width;
+        area.x = area.x.saturating_sub(grow / 2);
+        area.width += grow;
+    }
+    if let Some(place) = place
+        && area.width <= 1
+    {
+        area = place;
+    }
+    Seen {
+        text,
+        symbology: name_of(format),
+        area,
+        reads_at,
+    }
+}
+
+/// Paints a barcode read at `points` white, as far as its bars were
+/// measured to reach, further the more `times` it was read: `false` where
+/// the points mark no place to paint.
+fn blank_out(picture: &mut Grey, points: &[(f32, f32)], two_d: bool, times: u32) -> bool {
+    let (width, height) = (picture.width, picture.height);
+    let line = match points {
+        [a, b] if !two_d => Some((*a, *b)),
+        _ => None,
+    };
+    let Some(((x0, y0), (x1, y1))) = line else {
+        // A 2D code's points are its corners or its finders' centres.
+        let Some(area) = Area::around(points.iter().copied()) else {
+            return false;
+        };
+        let grow = (area.width.max(area.height) / 3).max(4) * times;
+        let area = area.grown(grow).clamped(width, height);
+        for y in area.y..area.y + area.height {
+            let row = (y * width) as usize;
+            picture.pixels[row + area.x as usize..row + (area.x + area.width) as usize].fill(255);
+        }
+        return true;
+    };
+    let length = (x1 - x0).hypot(y1 - y0);
+    if !length.is_finite() || length < 4.0 {
+        return false;
+    }
+    let along = ((x1 - x0) / length, (y1 - y0) / length);
+    let across = (-along.1, along.0);
+    let reach = |side: f32| bars_reach(picture, (x0, y0), along, across, length, side);
+    let (before, after) = (reach(-1.0), reach(1.0));
+    // The start and stop patterns stand a little outside the points.
+    let margin = length * 0.06 + 2.0;
+    // Each time the same barcode comes back, a little further.
+    let spare = 2.0 + 4.0 * (times - 1) as f32;
+    let (from, to) = (-before - spare, after + spare);
+    let corners = [
+        (-margin, from),
+        (length + margin, from),
+        (-margin, to),
+        (length + margin, to),
+    ]
+    .map(|(s, t)| {
+        (
+            x0 + along.0 * s + across.0 * t,
+            y0 + along.1 * s + across.1 * t,
+        )
+    });
+    let Some(bounds) = Area::around(corners) else {
+        return false;
+    };
+    let bounds = bounds.clamped(width, height);
+    for y in bounds.y..bounds.y + bounds.height {
+        for x in bounds.x..bounds.x + bounds.width {
+            let (dx, dy) = (x as f32 - x0, y as f32 - y0);
+            let s = dx * along.0 + dy * along.1;
+            let t = dx * across.0 + dy * across.1;
+            if s >= -margin && s <= length + margin && t >= from && t <= to {
+                picture.pixels[(y * width + x) as usize] = 255;
+            }
+        }
+    }
+    true
+}
+
+/// How far a 1D barcode's bars reach from the line it was read along
+/// (`start`, `along` it for `length` pixels), to one `side` of it: while
+/// each row across the bars, a pixel further out, matches the row before
+/// it (a bar may lean, and move by a pixel) and crosses as many bars.
+fn bars_reach(
+    picture: &Grey,
+    start: (f32, f32),
+    along: (f32, f32),
+    across: (f32, f32),
+    length: f32,
+    side: f32,
+) -> f32 {
+    let samples = (length as usize).clamp(8, 400);
+    let row = |t: f32| -> Vec<u8> {
+        (0..samples)
+            .map(|i| {
+                let s = length * i as f32 / (samples - 1) as f32;
+                let x = start.0 + along.0 * s + across.0 * t;
+                let y = start.1 + along.1 * s + across.1 * t;
+                if x < 0.0 || y < 0.0 || x >= picture.width as f32 || y >= picture.height as f32 {
+                    255
+                } else {
+                    picture.pixels[y as usize * picture.width as usize + x as usize]
+                }
+            })
+            .collect()
+    };
+    let first = row(0.0);
+    let mean = first.iter().map(|&v| v as u32).sum::<u32>() / samples as u32;
+    let dark = |r: &[u8]| r.iter().map(|&v| (v as u32) < mean).collect::<Vec<bool>>();
+    let changes = |d: &[bool]| d.windows(2).filter(|w| w[0] != w[1]).count();
+    let mut before = dark(&first);
+    let bars = changes(&before);
+    let mut t = 0.0;
+    while t < length {
+        let next = dark(&row(side * (t + 1.0)));
+        // The best match of the two rows, one moved by up to two samples.
+        let best = (-2i32..=2)
+            .map(|shift| {
+                (0..samples)
+                    .filter(|&i| {
+                        let j = i as i32 + shift;
+                        j >= 0 && (j as usize) < samples && next[j as usize] == before[i]
+                    })
+                    .count()
+            })
+            .max()
+            .unwrap_or(0);
+        if best * 10 < samples * 7 || changes(&next) * 2 < bars {
+            break;
+        }
+        before = next;
+        t += 1.0;
+    }
+    t
 }
 
 /// A place on the photo that looks like a barcode, and the angle (degrees)
@@ -370,4 +538,79 @@ fn groups(marked: &[bool], size: u32, bw: u32, bh: u32) -> Vec<(Vec<usize>, Area
         found.push((members, area));
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A picture of paper with two bar patterns, one above the other with
+    /// a gap of `gap` pixels, their bars leaning by `lean` pixels over
+    /// their height: the top one's rows `10..60`.
+    fn two_barcodes(gap: u32, lean: u32) -> Grey {
+        let (width, height) = (300, 200);
+        let mut pixels = vec![230u8; (width * height) as usize];
+        let bars = |pixels: &mut Vec<u8>, top: u32, bottom: u32| {
+            for y in top..bottom {
+                let shift = lean * (y - top) / (bottom - top);
+                for x in 40..260u32 {
+                    // Bars one to three pixels wide.
+                    if (x * 7 / 5 + x / 9) % 4 < 2 {
+                        pixels[(y * width + x + shift) as usize] = 20;
+                    }
+                }
+            }
+        };
+        bars(&mut pixels, 10, 60);
+        bars(&mut pixels, 60 + gap, 110 + gap);
+        Grey {
+            width,
+            height,
+            pixels,
+        }
+    }
+
+    fn dark_rows(picture: &Grey) -> Vec<u32> {
+        (0..picture.height)
+            .filter(|&y| {
+                (0..picture.width).any(|x| picture.pixels[(y * picture.width + x) as usize] < 100)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_barcode_read_is_blanked_to_its_bars_ends_and_the_one_below_kept() {
+        for lean in [0, 3] {
+            let mut picture = two_barcodes(12, lean);
+            // Read along row 30, from the start to the end of its bars.
+            assert!(blank_out(
+                &mut picture,
+                &[(45.0, 30.0), (255.0, 30.0)],
+                false,
+                1
+            ));
+            let rows = dark_rows(&picture);
+            assert_eq!(rows.first(), Some(&72), "lean {lean}: {rows:?}");
+            assert_eq!(rows.len(), 50, "lean {lean}: {rows:?}");
+        }
+    }
+
+    #[test]
+    fn points_that_make_no_line_blank_nothing() {
+        let mut picture = two_barcodes(12, 0);
+        assert!(!blank_out(
+            &mut picture,
+            &[(45.0, 30.0), (46.0, 30.0)],
+            false,
+            1
+        ));
+        assert!(!blank_out(
+            &mut picture,
+            &[(f32::NAN, 30.0), (200.0, 30.0)],
+            false,
+            1
+        ));
+        assert!(!blank_out(&mut picture, &[], true, 1));
+        assert_eq!(dark_rows(&picture).len(), 100);
+    }
 }
