@@ -117,7 +117,7 @@ pub fn read(photo: &Grey, enough: Enough, stop: &dyn Fn() -> bool) -> Vec<Seen> 
     }
     let mut unread = Vec::new();
     for place in likely_barcodes(photo).into_iter().take(PLACES) {
-        if stop() {
+        if stop() || enough(&seen) {
             return seen;
         }
         let cut = Cut::new(photo, place);
@@ -142,7 +142,7 @@ pub fn read(photo: &Grey, enough: Enough, stop: &dyn Fn() -> bool) -> Vec<Seen> 
     // around it no longer share one threshold along a row. Tried last, and
     // at two places at most: it is the slowest reading, and seldom needed.
     for cut in unread.into_iter().take(SHARPENED) {
-        if stop() {
+        if stop() || enough(&seen) {
             break;
         }
         let sharp = binarised(&cut.upright.sharpened(2));

@@ -289,9 +289,11 @@ fn said_after(reading: &mut Reading, dotted: bool) {
 }
 
 /// The photo's barcodes, with a first glance at its print (where printed
-/// text is asked for) taken on the other core meanwhile. Where the glance
-/// finds a serial and the barcodes read so far are other numbers, the
-/// barcodes' closer look is not waited for.
+/// text is asked for) taken on the other core meanwhile. Once the glance
+/// finds a serial, the barcodes' closer look (the places that look like
+/// barcodes, read at full size and sharpened) goes no further: what it
+/// could add is a small barcode that makes the printed serial sure, at the
+/// cost of the wait for it. The whole-photo read has been made by then.
 fn barcodes_and_glance(
     grey: &Grey,
     options: &Options,
@@ -299,8 +301,7 @@ fn barcodes_and_glance(
     let halt = AtomicBool::new(false);
     let printed = AtomicBool::new(false);
     let enough = |seen: &[Seen]| {
-        seen.iter().any(|s| from_barcode(s).is_ok())
-            || !seen.is_empty() && printed.load(Ordering::Relaxed)
+        seen.iter().any(|s| from_barcode(s).is_ok()) || printed.load(Ordering::Relaxed)
     };
     let glance = options.text.then(|| look::glance(grey));
     std::thread::scope(|scope| {
