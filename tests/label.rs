@@ -745,3 +745,90 @@ fn every_barcode_on_a_label_is_read_each_once_however_it_lies() {
         );
     }
 }
+
+/// A wrapper for Tesseract that notes each start in `starts`, then runs
+/// `then` (a shell command line given Tesseract's arguments).
+#[cfg(unix)]
+fn wrapper(dir: &Path, starts: &Path, then: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join("tesseract-wrapper");
+    let script = format!("#!/bin/sh\necho $$ >> '{}'\n{then}\n", starts.display());
+    std::fs::write(&path, script).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+#[cfg(unix)]
+#[test]
+fn a_photo_looked_at_every_way_starts_tesseract_a_few_times_and_leaves_nothing() {
+    if !tesseract("a_photo_looked_at_every_way_starts_tesseract_a_few_times_and_leaves_nothing") {
+        return;
+    }
+    // A label with no print at all: every view is tried, and none gives a
+    // serial. Each Tesseract started reads view after view.
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "blank.jpg",
+        jpeg(
+            &photo(
+                &Label::default(),
+                Shot {
+                    fill: 0.5,
+                    ..Shot::default()
+                },
+            ),
+            85,
+        ),
+    );
+    let starts = dir.path().join("starts");
+    let program = wrapper(dir.path(), &starts, "exec tesseract \"$@\"");
+    let temp = dir.path().join("temp");
+    std::fs::create_dir(&temp).unwrap();
+    let args = ["label", "--json", file.to_str().unwrap()];
+    let env = [
+        ("RADIOCODE_TESSERACT", program.to_str().unwrap()),
+        ("TMPDIR", temp.to_str().unwrap()),
+    ];
+    let out = run(dir.path().join("records.db"), NO_CONFIG, &args, &env);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let j = &json_lines(&out)[0];
+    assert_eq!(j["serial"], Value::Null, "{j}");
+    assert!(j["printed_text"]["read"].is_u64(), "{j}");
+    let started = std::fs::read_to_string(&starts).unwrap().lines().count();
+    assert!(
+        (1..=3).contains(&started),
+        "Tesseract started {started} times"
+    );
+    // The pictures handed to Tesseract went with it.
+    let left: Vec<_> = std::fs::read_dir(&temp).unwrap().collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_tesseract_that_cannot_start_is_named_with_what_it_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "printed.png",
+        png(&photo(
+            &Label::default().line("SERIAL BP234612345678"),
+            Shot::default(),
+        )),
+    );
+    let starts = dir.path().join("starts");
+    let program = wrapper(
+        dir.path(),
+        &starts,
+        "echo 'Error opening data file /nowhere/eng.traineddata' >&2\nexit 1",
+    );
+    let args = ["label", "--json", file.to_str().unwrap()];
+    let env = [("RADIOCODE_TESSERACT", program.to_str().unwrap())];
+    let out = run(dir.path().join("records.db"), NO_CONFIG, &args, &env);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let j = &json_lines(&out)[0];
+    assert_eq!(j["serial"], Value::Null, "{j}");
+    let failed = j["printed_text"]["failed"].as_str().unwrap_or_default();
+    assert!(failed.contains("Error opening data file"), "{j}");
+}

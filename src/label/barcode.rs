@@ -106,12 +106,19 @@ fn name_of(format: &BarcodeFormat) -> &'static str {
 pub type Enough<'a> = &'a dyn Fn(&[Seen]) -> bool;
 
 /// Every barcode found on `photo`; `stop` is asked between steps, and the
-/// reading ends early (with what it has) when it says so.
-pub fn read(photo: &Grey, enough: Enough, stop: &dyn Fn() -> bool) -> Vec<Seen> {
+/// reading ends early (with what it has) when it says so. `overview` is
+/// told what the whole photo gave, before the closer look.
+pub fn read(
+    photo: &Grey,
+    enough: Enough,
+    stop: &dyn Fn() -> bool,
+    overview: &dyn Fn(&[Seen]),
+) -> Vec<Seen> {
     let mut seen = Vec::new();
-    let (overview, factor) = photo.prepared(None, OVERVIEW);
+    let (whole, factor) = photo.prepared(None, OVERVIEW);
     let to_photo = |x: f32, y: f32| (x * factor as f32, y * factor as f32);
-    decode_into(overview, &to_photo, None, &FORMATS, &mut seen);
+    decode_into(whole, &to_photo, None, &FORMATS, &mut seen);
+    overview(&seen);
     if enough(&seen) || stop() {
         return seen;
     }

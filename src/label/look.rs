@@ -12,6 +12,7 @@ use super::clean;
 use super::find::serial_in_lines;
 use super::photo::{Area, Grey};
 use super::square;
+use super::tesseract::Pool;
 use super::text::{self, View};
 use super::{Failure, Found, Other, TextRead};
 use crate::finding::Finding;
@@ -28,16 +29,20 @@ pub(super) struct Looked {
     pub dotted: bool,
 }
 
-/// A first glance at the print, taken while the barcodes are read: the
-/// whole photo the way it lies, at half its size where it is large, and
-/// levelled where its print leans further than Tesseract reads.
-pub(super) fn glance(photo: &Grey) -> View {
-    let level = clean::lean(photo).filter(|a| a.abs() >= LEANS);
-    View {
-        long: quick_size(photo.width.max(photo.height)),
-        level: level.unwrap_or(0.0),
-        ..View::default()
-    }
+/// A first glance at the print, taken while the barcodes are read closer:
+/// the first view [`look`] would read after the whole-photo barcodes `seen`
+/// (`settled` where one holds the serial exactly). Where no barcode says
+/// which way the print runs, it is levelled where it leans further than
+/// Tesseract reads.
+pub(super) fn glance(photo: &Grey, seen: &[Seen], settled: bool) -> View {
+    let level = if seen.iter().any(|s| s.reads_at.is_some()) {
+        0.0
+    } else {
+        clean::lean(photo)
+            .filter(|a| a.abs() >= LEANS)
+            .unwrap_or(0.0)
+    };
+    first_to_read(photo, seen, settled, level)
 }
 
 /// The long side a quick look reads a part `long` pixels long at: half
@@ -146,6 +151,7 @@ const MORE_VIEWS: Duration = Duration::from_secs(5);
 /// `glanced` the first glance's outcome (taken as [`glance`] says). With
 /// `settled` (a barcode holds the serial exactly), one view is enough.
 pub(super) fn look(
+    pool: &Pool,
     photo: &Grey,
     seen: &[Seen],
     settled: bool,
@@ -163,9 +169,9 @@ pub(super) fn look(
         dots: None,
         held: None,
     };
-    // The glance stands for the first view where it looked the same way.
+    // The glance stands for the first view where it is that view.
     if let Some((glance, outcome)) = glanced
-        && glance_serves(&glance, photo, seen)
+        && glance_serves(&glance, photo, seen, settled)
     {
         if let Some(done) = looking.take(&glance, outcome)? {
             return Ok(done);
@@ -173,10 +179,12 @@ pub(super) fn look(
         if settled {
             return Ok(looking.end());
         }
-        // The first view at half size was the glance's.
-        if views.len() > 1 && views[0].long < View::default().long {
-            views.remove(0);
-        }
+        views.remove(0);
+    }
+    // Two views are read at a time after the first: the second Tesseract
+    // starts meanwhile.
+    if views.len() > 1 {
+        pool.warm(View::default().psm, 2);
     }
     let started = Instant::now();
     let mut views = std::collections::VecDeque::from(views);
@@ -197,7 +205,7 @@ pub(super) fn look(
         let batch: Vec<View> = views.drain(..views.len().min(1 + two as usize)).collect();
         let limit = started + MORE_VIEWS + Duration::from_secs(1);
         let within = || stop() || Instant::now() > limit;
-        for (view, outcome) in batch.iter().zip(read_two(photo, &batch, &within)) {
+        for (view, outcome) in batch.iter().zip(read_two(pool, photo, &batch, &within)) {
             // Out of time, not stopped: what was read stands.
             if outcome == text::Outcome::Stopped && !stop() {
                 return Ok(looking.end());
@@ -257,14 +265,19 @@ fn dotted(photo: &Grey, view: &View, lines: &[text::Line]) -> Option<View> {
 
 /// Reads one or two views at once: the second on a thread of its own, ended
 /// with the first when `stop` says so.
-fn read_two(photo: &Grey, views: &[View], stop: &dyn Fn() -> bool) -> Vec<text::Outcome> {
+fn read_two(
+    pool: &Pool,
+    photo: &Grey,
+    views: &[View],
+    stop: &dyn Fn() -> bool,
+) -> Vec<text::Outcome> {
     let halt = AtomicBool::new(false);
     std::thread::scope(|scope| {
         let helper = views.get(1).map(|view| {
             let halt = &halt;
-            scope.spawn(move || text::read(photo, view, &|| halt.load(Ordering::Relaxed)))
+            scope.spawn(move || text::read(pool, photo, view, &|| halt.load(Ordering::Relaxed)))
         });
-        let mut out = vec![text::read(photo, &views[0], stop)];
+        let mut out = vec![text::read(pool, photo, &views[0], stop)];
         if let Some(helper) = helper {
             while !helper.is_finished() {
                 if stop() {
@@ -288,12 +301,31 @@ fn nothing(state: TextRead) -> Looked {
     }
 }
 
-/// Whether the glance stands for the first view that [`look`] reads: it
-/// looked the same way up and as level. Where it does not, it need not be
-/// waited for.
-pub(super) fn glance_serves(glance: &View, photo: &Grey, seen: &[Seen]) -> bool {
-    let (first, _) = first_view(photo, seen, glance.level);
-    first.quarters == glance.quarters && (first.level - glance.level).abs() < 3.0
+/// Whether the glance is the first view that [`look`] reads, now that the
+/// barcodes `seen` are all read. Where it is not, it need not be waited for.
+pub(super) fn glance_serves(glance: &View, photo: &Grey, seen: &[Seen], settled: bool) -> bool {
+    first_to_read(photo, seen, settled, glance.level) == *glance
+}
+
+/// The first view to read: where the serial is sure already (`settled`),
+/// the print in a band around the barcodes, only to see it agrees; else the
+/// label area the way up the barcodes say, at half size (label print is
+/// large on most photos).
+fn first_to_read(photo: &Grey, seen: &[Seen], settled: bool, print_level: f32) -> View {
+    let (first, _) = first_view(photo, seen, print_level);
+    if settled {
+        return View {
+            area: band(seen),
+            ..first
+        };
+    }
+    let long = first
+        .area
+        .map_or(photo.width.max(photo.height), |a| a.width.max(a.height));
+    View {
+        long: quick_size(long),
+        ..first
+    }
 }
 
 /// The first view: the label area, set upright and level by the way the
@@ -334,24 +366,17 @@ fn first_view(photo: &Grey, seen: &[Seen], print_level: f32) -> (View, Option<f3
 /// The views to try, in order.
 fn views(photo: &Grey, seen: &[Seen], settled: bool, print_level: f32) -> Vec<View> {
     let (first, reads_at) = first_view(photo, seen, print_level);
+    let quick_first = first_to_read(photo, seen, settled, print_level);
     if settled {
-        // The serial is sure already: the print beside the barcodes is
-        // read only to see it agrees, in a band around them.
-        return vec![View {
-            area: band(seen),
-            ..first
-        }];
+        return vec![quick_first];
     }
-    // Label print is large on most photos: each way up is looked at half
-    // size first, which is quick and mostly enough; then at full size.
-    let long = first
-        .area
-        .map_or(photo.width.max(photo.height), |a| a.width.max(a.height));
+    // Each way up is looked at half size first, which is quick and mostly
+    // enough; then at full size.
     let quick = |v: View| View {
-        long: quick_size(long),
+        long: quick_first.long,
         ..v
     };
-    let mut views = vec![quick(first)];
+    let mut views = vec![quick_first];
     // A label photographed at a slant: squared from its own corners, each
     // way up it may read where no barcode says which.
     if let Some(quad) = square::label_quad(photo).filter(|q| square::slant(q) >= SLANTS) {

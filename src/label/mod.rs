@@ -15,18 +15,24 @@ mod find;
 mod look;
 mod photo;
 mod square;
+mod tesseract;
 mod text;
 
 use std::borrow::Cow;
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::Duration;
 
 use compact_str::CompactString;
 use serde::Serialize;
 
 pub use barcode::{LikelyBarcode, OVERVIEW, Seen, likely_barcodes};
 pub use photo::{Area, Grey, Opened};
-pub use text::{Line, Outcome as TextOutcome, end_all as end_readings, how_to_install};
+use tesseract::Pool;
+pub use tesseract::{end_all as end_readings, how_to_install};
+pub use text::{Line, Outcome as TextOutcome};
 
 use crate::family::{self, Family};
 use crate::finding::{Finding, FindingKind as K, Severity};
@@ -217,7 +223,9 @@ pub fn read_photo(grey: &Grey, options: &Options) -> Result<Reading, Failure> {
         height: grey.height,
     };
     (options.step)(Step::Barcodes);
-    let (seen, glanced) = barcodes_and_glance(grey, options);
+    // The Tesseracts started for this photo end with its reading.
+    let pool = Pool::default();
+    let (seen, glanced) = barcodes_and_glance(grey, options, &pool);
     if (options.stop)() {
         return Err(Failure::Stopped);
     }
@@ -243,7 +251,7 @@ pub fn read_photo(grey: &Grey, options: &Options) -> Result<Reading, Failure> {
     if options.text {
         (options.step)(Step::Text);
         let settled = from_barcodes.first().is_some_and(|f| f.exact);
-        let looked = look::look(grey, &seen, settled, glanced, options.stop)?;
+        let looked = look::look(&pool, grey, &seen, settled, glanced, options.stop)?;
         reading.printed_text = looked.state;
         from_text = looked.found;
         near_miss = looked.near_miss;
@@ -289,60 +297,79 @@ fn said_after(reading: &mut Reading, dotted: bool) {
 }
 
 /// The photo's barcodes, with a first glance at its print (where printed
-/// text is asked for) taken on the other core meanwhile. Once the glance
-/// finds a serial, the barcodes' closer look (the places that look like
-/// barcodes, read at full size and sharpened) goes no further: what it
-/// could add is a small barcode that makes the printed serial sure, at the
-/// cost of the wait for it. The whole-photo read has been made by then.
+/// text is asked for) taken on the other core meanwhile. Tesseract starts
+/// while the whole photo is read for barcodes, and the glance looks where
+/// and the way that read says (the whole photo where it read none).
+///
+/// Where the glance finds a serial, the barcodes' closer look (the places
+/// that look like barcodes, read at full size and sharpened) is not waited
+/// for: what it could add is a small barcode that makes the printed serial
+/// sure, at the cost of the wait for it. It is told to stop, and ends on its
+/// own after the read it is in.
 fn barcodes_and_glance(
     grey: &Grey,
     options: &Options,
+    pool: &Pool,
 ) -> (Vec<Seen>, Option<(text::View, text::Outcome)>) {
-    let halt = AtomicBool::new(false);
-    let printed = AtomicBool::new(false);
-    let enough = |seen: &[Seen]| {
-        seen.iter().any(|s| from_barcode(s).is_ok()) || printed.load(Ordering::Relaxed)
-    };
-    let glance = options.text.then(|| look::glance(grey));
-    std::thread::scope(|scope| {
-        let glancing = glance.map(|view| {
-            let (halt, printed) = (&halt, &printed);
-            scope.spawn(move || {
-                let outcome = text::read(grey, &view, &|| halt.load(Ordering::Relaxed));
-                if let text::Outcome::Read(lines) = &outcome
-                    && find::serial_in_lines(lines, &[], &mut Vec::new(), &mut Vec::new()).is_some()
-                {
-                    printed.store(true, Ordering::Relaxed);
-                }
-                outcome
-            })
+    let enough = |seen: &[Seen]| seen.iter().any(|s| from_barcode(s).is_ok());
+    if !options.text {
+        return (barcode::read(grey, &enough, options.stop, &|_| {}), None);
+    }
+    pool.warm(text::View::default().psm, 1);
+    let halt = Arc::new(AtomicBool::new(false));
+    let (send_view, glance) = std::sync::mpsc::channel::<(text::View, Vec<Seen>)>();
+    let (send_seen, all_seen) = std::sync::mpsc::channel::<Vec<Seen>>();
+    {
+        let (photo, halt) = (Arc::new(grey.clone()), Arc::clone(&halt));
+        std::thread::spawn(move || {
+            let overview = |seen: &[Seen]| {
+                let view = look::glance(&photo, seen, settled(seen));
+                let _ = send_view.send((view, seen.to_vec()));
+            };
+            let seen = barcode::read(&photo, &enough, &|| halt.load(Ordering::Relaxed), &overview);
+            let _ = send_seen.send(seen);
         });
-        let stop = || {
-            let stop = (options.stop)();
-            if stop {
-                halt.store(true, Ordering::Relaxed);
-            }
-            stop
-        };
-        let seen = barcode::read(grey, &enough, &stop);
-        // The barcodes turn the label's print another way than the glance
-        // looked: what it reads would not be used.
-        if let Some(view) = &glance
-            && !look::glance_serves(view, grey, &seen)
-        {
+    }
+    let stopped = || {
+        let stop = (options.stop)();
+        if stop {
             halt.store(true, Ordering::Relaxed);
         }
-        let glanced = glancing.map(|g| {
-            while !g.is_finished() {
-                if stop() {
-                    break;
-                }
-                std::thread::sleep(std::time::Duration::from_millis(5));
-            }
-            g.join().unwrap_or(text::Outcome::Stopped)
-        });
-        (seen, glance.zip(glanced))
-    })
+        stop
+    };
+    let wait = |seen: &Receiver<Vec<Seen>>| loop {
+        match seen.recv_timeout(Duration::from_millis(5)) {
+            Ok(seen) => return seen,
+            Err(RecvTimeoutError::Timeout) if !stopped() => {}
+            Err(_) => return Vec::new(),
+        }
+    };
+    // The overview, and the glance it says to take.
+    let (view, overview) = loop {
+        match glance.recv_timeout(Duration::from_millis(5)) {
+            Ok(first) => break first,
+            Err(RecvTimeoutError::Timeout) if !stopped() => {}
+            Err(_) => return (wait(&all_seen), None),
+        }
+    };
+    let outcome = text::read(pool, grey, &view, &stopped);
+    let printed = matches!(&outcome, text::Outcome::Read(lines)
+        if find::serial_in_lines(lines, &[], &mut Vec::new(), &mut Vec::new()).is_some());
+    let seen = match all_seen.try_recv() {
+        Ok(seen) => seen,
+        Err(_) if printed => {
+            halt.store(true, Ordering::Relaxed);
+            overview
+        }
+        Err(_) => wait(&all_seen),
+    };
+    (seen, Some((view, outcome)))
+}
+
+/// Whether a barcode holds the serial exactly: the print is then read only
+/// to see it agrees.
+fn settled(seen: &[Seen]) -> bool {
+    seen.iter().any(|s| from_barcode(s).is_ok_and(|f| f.exact))
 }
 
 /// The serial a barcode's text holds, or what the text is instead.

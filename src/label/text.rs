@@ -1,17 +1,9 @@
 //! The printed text on a label photo, read by Tesseract (the distribution's
 //! `tesseract-ocr`, run as a program): its lines, each with where it is.
 
-use std::io::{Read, Write};
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
 use super::photo::{Area, Grey, unturned};
 use super::square::{Homography, Quad};
-
-/// Tesseract is stopped after this long: a photo it cannot make sense of
-/// is not worth a technician's wait.
-const LIMIT: Duration = Duration::from_secs(30);
+use super::tesseract::{Pool, Trouble};
 
 /// One line of printed text and where it is on the photo.
 #[derive(Clone, Debug, PartialEq)]
@@ -75,37 +67,10 @@ pub enum Outcome {
     Stopped,
 }
 
-/// How to install Tesseract on this system.
-pub fn how_to_install() -> &'static str {
-    if cfg!(windows) {
-        "install Tesseract (the UB Mannheim build for Windows puts it in \
-         C:\\Program Files\\Tesseract-OCR), or set RADIOCODE_TESSERACT to its tesseract.exe"
-    } else {
-        "install the distribution's tesseract-ocr (Debian, Ubuntu: sudo apt install \
-         tesseract-ocr), or set RADIOCODE_TESSERACT to the program"
-    }
-}
-
-/// The Tesseract program to run: `RADIOCODE_TESSERACT`, else `tesseract`
-/// on the PATH (and, on Windows, where its installer puts it).
-fn program() -> PathBuf {
-    if let Some(p) = std::env::var_os("RADIOCODE_TESSERACT") {
-        return PathBuf::from(p);
-    }
-    #[cfg(windows)]
-    {
-        let installed = PathBuf::from(r"C:\Program Files\Tesseract-OCR\tesseract.exe");
-        if installed.is_file() {
-            return installed;
-        }
-    }
-    PathBuf::from("tesseract")
-}
-
 /// Reads the printed lines of `photo` as `view` says, each line's box in the
 /// photo's pixels. `stop` is asked while Tesseract works, and ends it when it
 /// says so.
-pub fn read(photo: &Grey, view: &View, stop: &dyn Fn() -> bool) -> Outcome {
+pub fn read(pool: &Pool, photo: &Grey, view: &View, stop: &dyn Fn() -> bool) -> Outcome {
     // The part read, and the way from a pixel of it back to the photo.
     // Print on a label is read best at 20-40 pixels a letter: a phone
     // photo's full resolution only slows Tesseract down.
@@ -136,13 +101,11 @@ pub fn read(photo: &Grey, view: &View, stop: &dyn Fn() -> bool) -> Outcome {
         turned = super::clean::print_only(&turned);
     }
     let (tw, th) = (turned.width, turned.height);
-    let Some(png) = png_of(turned) else {
-        return Outcome::Failed("the photo could not be handed to Tesseract".to_string());
-    };
-    let tsv = match run(png, view.psm, stop) {
+    let tsv = match pool.read(&turned, view.psm, stop) {
         Ok(Some(tsv)) => tsv,
         Ok(None) => return Outcome::Stopped,
-        Err(outcome) => return outcome,
+        Err(Trouble::NotInstalled(how)) => return Outcome::NotInstalled(how),
+        Err(Trouble::Failed(why)) => return Outcome::Failed(why),
     };
     let (sin, cos) = view.level.to_radians().sin_cos();
     let (cx, cy) = (tw as f32 / 2.0, th as f32 / 2.0);
@@ -202,155 +165,6 @@ impl Frame {
             Frame::Squared(back) => back.map(x, y),
         }
     }
-}
-
-fn png_of(grey: Grey) -> Option<Vec<u8>> {
-    let img = image::GrayImage::from_raw(grey.width, grey.height, grey.pixels)?;
-    let mut out = Vec::new();
-    img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
-        .ok()?;
-    Some(out)
-}
-
-/// The Tesseracts running now, each the leader of a process group of its
-/// own (with whatever a wrapper script started), so a time limit, a stop or
-/// radiocode's own end takes all of it down.
-static RUNNING: std::sync::Mutex<Vec<u32>> = std::sync::Mutex::new(Vec::new());
-
-/// Ends whatever is left of the process group a Tesseract leads (on Unix;
-/// elsewhere there is no group to end).
-fn kill_group(leader: u32) {
-    #[cfg(unix)]
-    if let Some(pid) = rustix::process::Pid::from_raw(leader as i32) {
-        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
-    }
-    #[cfg(not(unix))]
-    let _ = leader;
-}
-
-/// Ends a Tesseract and everything it started.
-fn end_group(child: &mut std::process::Child) {
-    kill_group(child.id());
-    let _ = child.kill();
-    let _ = child.wait();
-}
-
-/// Ends every Tesseract still running: radiocode is ending (a Ctrl-C, a
-/// signal, the workbench closed during a reading).
-pub fn end_all() {
-    let running = std::mem::take(&mut *RUNNING.lock().unwrap_or_else(|e| e.into_inner()));
-    running.into_iter().for_each(kill_group);
-}
-
-/// Tesseract's word lists left unloaded: a serial is no English word, so
-/// they only pull a misread towards one, and loading them is a fifth of
-/// each start.
-const NO_DICTIONARIES: [&str; 6] = [
-    "load_system_dawg=0",
-    "load_freq_dawg=0",
-    "load_punc_dawg=0",
-    "load_number_dawg=0",
-    "load_bigram_dawg=0",
-    "load_unambig_dawg=0",
-];
-
-/// Runs Tesseract on a PNG given on its standard input; its TSV output, or
-/// `None` when stopped.
-fn run(png: Vec<u8>, psm: u8, stop: &dyn Fn() -> bool) -> Result<Option<String>, Outcome> {
-    let program = program();
-    let mut command = Command::new(&program);
-    let psm = psm.to_string();
-    command
-        .args(["stdin", "stdout", "--psm", psm.as_str()])
-        .args(NO_DICTIONARIES.iter().flat_map(|d| ["-c", d]))
-        .arg("tsv")
-        .env("OMP_THREAD_LIMIT", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    #[cfg(unix)]
-    std::os::unix::process::CommandExt::process_group(&mut command, 0);
-    let mut child = command.spawn().map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            Outcome::NotInstalled(how_to_install().to_string())
-        } else {
-            Outcome::Failed(format!("cannot run {}: {e}", crate::files::shown(&program)))
-        }
-    })?;
-    RUNNING
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push(child.id());
-    let outcome = talk(&mut child, png, stop);
-    RUNNING
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .retain(|&pid| pid != child.id());
-    outcome
-}
-
-/// Hands Tesseract the photo and waits for its lines, within the limit.
-fn talk(
-    child: &mut std::process::Child,
-    png: Vec<u8>,
-    stop: &dyn Fn() -> bool,
-) -> Result<Option<String>, Outcome> {
-    let (Some(mut stdin), Some(stdout), Some(stderr)) =
-        (child.stdin.take(), child.stdout.take(), child.stderr.take())
-    else {
-        end_group(child);
-        return Err(Outcome::Failed("cannot talk to Tesseract".to_string()));
-    };
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&png);
-    });
-    let reader = std::thread::spawn(move || {
-        let mut out = Vec::new();
-        let _ = stdout.take(16 * 1024 * 1024).read_to_end(&mut out);
-        out
-    });
-    let errors = std::thread::spawn(move || {
-        let mut out = Vec::new();
-        let _ = stderr.take(64 * 1024).read_to_end(&mut out);
-        out
-    });
-    let started = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Some(status),
-            Ok(None) if stop() || started.elapsed() > LIMIT => {
-                end_group(child);
-                break None;
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(e) => {
-                end_group(child);
-                return Err(Outcome::Failed(format!("Tesseract: {e}")));
-            }
-        }
-    };
-    // Whatever a wrapper left running holds the output open: it goes too.
-    kill_group(child.id());
-    let _ = writer.join();
-    let out = reader.join().unwrap_or_default();
-    let err = errors.join().unwrap_or_default();
-    let Some(status) = status else {
-        if stop() {
-            return Ok(None);
-        }
-        return Err(Outcome::Failed(format!(
-            "Tesseract took more than {} s and was stopped",
-            LIMIT.as_secs()
-        )));
-    };
-    if !status.success() {
-        let said = String::from_utf8_lossy(&err);
-        let said = said.lines().last().unwrap_or("").trim();
-        return Err(Outcome::Failed(format!(
-            "Tesseract failed ({status}): {said}"
-        )));
-    }
-    Ok(Some(String::from_utf8_lossy(&out).into_owned()))
 }
 
 /// The lines of Tesseract's TSV output: its words joined by line, each
