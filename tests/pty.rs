@@ -609,8 +609,11 @@ fn ctrl_c_during_a_photo_reading_ends_tesseract_and_its_children() {
     .unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let temp = dir.path().join("temp");
+    std::fs::create_dir(&temp).unwrap();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_radiocode"))
         .args(["label", photo.to_str().unwrap()])
+        .env("TMPDIR", &temp)
         .env("RADIOCODE_TESSERACT", &wrapper)
         .env("RADIOCODE_DB", dir.path().join("r.db"))
         .stdout(std::process::Stdio::null())
@@ -626,6 +629,9 @@ fn ctrl_c_during_a_photo_reading_ends_tesseract_and_its_children() {
     unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(130));
+    // The pictures handed to Tesseract go too.
+    let left: Vec<_> = std::fs::read_dir(&temp).unwrap().collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
     let alive = |pid: i32| {
         // SAFETY: signal 0 only asks whether the process is there.
         unsafe { libc::kill(pid, 0) == 0 }

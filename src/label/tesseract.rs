@@ -82,7 +82,15 @@ fn kill_group(leader: u32) {
 pub fn end_all() {
     let all = std::mem::take(&mut *running());
     all.into_iter().for_each(kill_group);
+    // radiocode ends without the readings' own ending: their folders go here.
+    let folders = std::mem::take(&mut *FOLDERS.lock().unwrap_or_else(|e| e.into_inner()));
+    for folder in folders {
+        let _ = std::fs::remove_dir_all(folder);
+    }
 }
+
+/// The folders of pictures the readings now under way hand Tesseract.
+static FOLDERS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 /// Tesseract's word lists left unloaded: a serial is no English word, so
 /// they only pull a misread towards one, and loading them is a fifth of
@@ -326,6 +334,10 @@ impl Pool {
             std::fs::write(&end, pgm(&Grey::new(32, 32))).map_err(|e| {
                 Trouble::Failed(format!("cannot write a picture for Tesseract: {e}"))
             })?;
+            FOLDERS
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(made.path().to_path_buf());
             *folder = Some(made);
         }
         let path = folder
@@ -385,6 +397,21 @@ fn folder_base() -> PathBuf {
         .map(PathBuf::from)
         .find(|p| p.to_str().is_some_and(|p| p.is_ascii()) && p.is_dir())
         .unwrap_or(temp)
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        // Its Tesseracts end first (they hold its pictures open on Windows).
+        self.idle().clear();
+        let folder = self.folder.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(folder) = folder {
+            let path = folder.path().to_path_buf();
+            FOLDERS
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .retain(|f| *f != path);
+        }
+    }
 }
 
 /// A grey picture as a binary PGM, which Tesseract reads without decoding.
