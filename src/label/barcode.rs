@@ -12,6 +12,7 @@
 use std::collections::HashSet;
 
 use rxing::common::HybridBinarizer;
+use rxing::multi::{GenericMultipleBarcodeReader, MultipleBarcodeReader};
 use rxing::{
     BarcodeFormat, BinaryBitmap, DecodeHints, Luma8LuminanceSource, MultiUseMultiFormatReader,
     Reader,
@@ -185,6 +186,12 @@ fn decode_into(
     formats: &[(BarcodeFormat, &str)],
     seen: &mut Vec<Seen>,
 ) {
+    // A place cut out at full size is read the slow way, around each
+    // barcode found: a second barcode close beside a first, small in a
+    // large photo, is found there where a read of the whole place misses it.
+    if place.is_some() {
+        return decode_around(grey, to_photo, place, formats, seen);
+    }
     let (width, height) = (grey.width, grey.height);
     let mut pixels = grey.pixels;
     let hints = DecodeHints {
@@ -235,6 +242,49 @@ fn decode_into(
             return;
         }
         pixels = picture.pixels;
+    }
+}
+
+/// Reads every barcode in a place cut out of the photo with zxing's
+/// multiple reader, which reads the parts around each barcode it finds.
+fn decode_around(
+    grey: Grey,
+    to_photo: &dyn Fn(f32, f32) -> (f32, f32),
+    place: Option<Area>,
+    formats: &[(BarcodeFormat, &str)],
+    seen: &mut Vec<Seen>,
+) {
+    let Ok(source) = Luma8LuminanceSource::new(grey.pixels, grey.width, grey.height) else {
+        return;
+    };
+    let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
+    let hints = DecodeHints {
+        TryHarder: Some(true),
+        PossibleFormats: Some(formats.iter().map(|(f, _)| *f).collect::<HashSet<_>>()),
+        ..DecodeHints::default()
+    };
+    let mut reader = GenericMultipleBarcodeReader::new(MultiUseMultiFormatReader::default());
+    let Ok(results) = reader.decode_multiple_with_hints(&mut bitmap, &hints) else {
+        return;
+    };
+    for r in results {
+        let text: String = r.getText().chars().filter(|c| !c.is_control()).collect();
+        if text.is_empty() || seen.iter().any(|s| s.text == text) {
+            continue;
+        }
+        let points: Vec<(f32, f32)> = r.getPoints().iter().map(|p| (p.x, p.y)).collect();
+        let two_d = matches!(
+            r.getBarcodeFormat(),
+            BarcodeFormat::QR_CODE | BarcodeFormat::DATA_MATRIX
+        );
+        seen.push(seen_at(
+            text,
+            r.getBarcodeFormat(),
+            &points,
+            two_d,
+            to_photo,
+            place,
+        ));
     }
 }
 

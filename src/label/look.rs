@@ -421,10 +421,9 @@ fn views(photo: &Grey, seen: &[Seen], settled: bool, print_level: f32) -> Vec<Vi
         });
     }
     // The barcodes read may be a decoy's (a part number's sticker beside
-    // the label): the whole photo, each other way up, last. (The glance
-    // looked at it the way it lies.)
+    // the label): the whole photo, each way up, last.
     if first.area.is_some() {
-        for quarters in [1, 3, 2] {
+        for quarters in [0, 1, 3, 2] {
             views.push(View {
                 quarters,
                 long: quick_size(photo.width.max(photo.height)),

@@ -301,11 +301,12 @@ fn said_after(reading: &mut Reading, dotted: bool) {
 /// while the whole photo is read for barcodes, and the glance looks where
 /// and the way that read says (the whole photo where it read none).
 ///
-/// Where the glance finds a serial, the barcodes' closer look (the places
-/// that look like barcodes, read at full size and sharpened) is not waited
-/// for: what it could add is a small barcode that makes the printed serial
-/// sure, at the cost of the wait for it. It is told to stop, and ends on its
-/// own after the read it is in.
+/// Where the glance finds a serial in a photo the overview read at half
+/// size or more, the barcodes' closer look (the places that look like
+/// barcodes, read at full size and sharpened) is not waited for: what it
+/// could add is a small barcode that makes the printed serial sure, at the
+/// cost of the wait for it. It is told to stop, and ends on its own after
+/// the read it is in.
 fn barcodes_and_glance(
     grey: &Grey,
     options: &Options,
@@ -355,9 +356,12 @@ fn barcodes_and_glance(
     let outcome = text::read(pool, grey, &view, &stopped);
     let printed = matches!(&outcome, text::Outcome::Read(lines)
         if find::serial_in_lines(lines, &[], &mut Vec::new(), &mut Vec::new()).is_some());
+    // In a photo larger than twice the overview, a barcode's bars may only
+    // part at full size: the closer look is waited for there.
+    let overview_sharp = grey.width.max(grey.height) <= 2 * barcode::OVERVIEW;
     let seen = match all_seen.try_recv() {
         Ok(seen) => seen,
-        Err(_) if printed => {
+        Err(_) if printed && overview_sharp => {
             halt.store(true, Ordering::Relaxed);
             overview
         }
