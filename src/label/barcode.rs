@@ -194,11 +194,7 @@ fn decode_into(
     }
     let (width, height) = (grey.width, grey.height);
     let mut pixels = grey.pixels;
-    let hints = DecodeHints {
-        TryHarder: Some(true),
-        PossibleFormats: Some(formats.iter().map(|(f, _)| *f).collect::<HashSet<_>>()),
-        ..DecodeHints::default()
-    };
+    let hints = hints(formats);
     let mut reader = MultiUseMultiFormatReader::default();
     // The texts read in this picture, and how often one came back through
     // its blanking (its bars reach further than measured).
@@ -212,25 +208,14 @@ fn decode_into(
         let Ok(r) = reader.decode_with_hints(&mut bitmap, &hints) else {
             return;
         };
-        let points: Vec<(f32, f32)> = r.getPoints().iter().map(|p| (p.x, p.y)).collect();
-        let two_d = matches!(
-            r.getBarcodeFormat(),
-            BarcodeFormat::QR_CODE | BarcodeFormat::DATA_MATRIX
-        );
+        let (points, two_d) = points_of(&r);
         let text: String = r.getText().chars().filter(|c| !c.is_control()).collect();
         if read_here.contains(&text) {
             again += 1;
         } else {
             read_here.push(text.clone());
             if !text.is_empty() && !seen.iter().any(|s| s.text == text) {
-                seen.push(seen_at(
-                    text,
-                    r.getBarcodeFormat(),
-                    &points,
-                    two_d,
-                    to_photo,
-                    place,
-                ));
+                seen.push(seen_at(text, &r, to_photo, place));
             }
         }
         let mut picture = Grey {
@@ -258,11 +243,7 @@ fn decode_around(
         return;
     };
     let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
-    let hints = DecodeHints {
-        TryHarder: Some(true),
-        PossibleFormats: Some(formats.iter().map(|(f, _)| *f).collect::<HashSet<_>>()),
-        ..DecodeHints::default()
-    };
+    let hints = hints(formats);
     let mut reader = GenericMultipleBarcodeReader::new(MultiUseMultiFormatReader::default());
     let Ok(results) = reader.decode_multiple_with_hints(&mut bitmap, &hints) else {
         return;
@@ -272,31 +253,37 @@ fn decode_around(
         if text.is_empty() || seen.iter().any(|s| s.text == text) {
             continue;
         }
-        let points: Vec<(f32, f32)> = r.getPoints().iter().map(|p| (p.x, p.y)).collect();
-        let two_d = matches!(
-            r.getBarcodeFormat(),
-            BarcodeFormat::QR_CODE | BarcodeFormat::DATA_MATRIX
-        );
-        seen.push(seen_at(
-            text,
-            r.getBarcodeFormat(),
-            &points,
-            two_d,
-            to_photo,
-            place,
-        ));
+        seen.push(seen_at(text, &r, to_photo, place));
     }
 }
 
-/// A barcode read at `points` of the picture, on the photo.
+/// How a picture is read: harder (every row, and turned), for `formats`.
+fn hints(formats: &[(BarcodeFormat, &str)]) -> DecodeHints {
+    DecodeHints {
+        TryHarder: Some(true),
+        PossibleFormats: Some(formats.iter().map(|(f, _)| *f).collect::<HashSet<_>>()),
+        ..DecodeHints::default()
+    }
+}
+
+/// A reading's points, and whether it is a 2D code's.
+fn points_of(r: &rxing::RXingResult) -> (Vec<(f32, f32)>, bool) {
+    let points = r.getPoints().iter().map(|p| (p.x, p.y)).collect();
+    let two_d = matches!(
+        r.getBarcodeFormat(),
+        BarcodeFormat::QR_CODE | BarcodeFormat::DATA_MATRIX
+    );
+    (points, two_d)
+}
+
+/// The barcode `r` read (its `text`), on the photo.
 fn seen_at(
     text: String,
-    format: &BarcodeFormat,
-    points: &[(f32, f32)],
-    two_d: bool,
+    r: &rxing::RXingResult,
     to_photo: &dyn Fn(f32, f32) -> (f32, f32),
     place: Option<Area>,
 ) -> Seen {
+    let (points, two_d) = points_of(r);
     let ends: Vec<(f32, f32)> = points.iter().map(|&(x, y)| to_photo(x, y)).collect();
     // A 1D reader gives the start and the end of the barcode in the
     // order it reads, however the photo lies.
@@ -325,7 +312,7 @@ fn seen_at(
     }
     Seen {
         text,
-        symbology: name_of(format),
+        symbology: name_of(r.getBarcodeFormat()),
         area,
         reads_at,
     }
