@@ -118,7 +118,7 @@ pub fn read(
     let mut seen = Vec::new();
     let (whole, factor) = photo.prepared(None, OVERVIEW);
     let to_photo = |x: f32, y: f32| (x * factor as f32, y * factor as f32);
-    decode_into(whole, &to_photo, None, &FORMATS, &mut seen);
+    decode_into(whole, &to_photo, &FORMATS, &mut seen);
     overview(&seen);
     if enough(&seen) || stop() {
         return seen;
@@ -130,7 +130,7 @@ pub fn read(
         }
         let cut = Cut::new(photo, place);
         let before = seen.len();
-        decode_into(
+        decode_around(
             cut.upright.clone(),
             &|x, y| cut.to_photo(x, y),
             Some(cut.area),
@@ -154,7 +154,7 @@ pub fn read(
             break;
         }
         let sharp = binarised(&cut.upright.sharpened(2));
-        decode_into(
+        decode_around(
             sharp,
             &|x, y| cut.to_photo(x, y),
             Some(cut.area),
@@ -172,8 +172,7 @@ pub fn read(
 const MOST: usize = 8;
 
 /// Reads every barcode in `grey`, adding those not yet seen; points are
-/// taken back to the photo by `to_photo`. `place` is the cut-out's area on
-/// the photo, the box of a barcode read in it.
+/// taken back to the photo by `to_photo`.
 ///
 /// One barcode is read at a time, and blanked out of the picture before the
 /// next read: each read is one pass over the picture, where reading the
@@ -182,16 +181,9 @@ const MOST: usize = 8;
 fn decode_into(
     grey: Grey,
     to_photo: &dyn Fn(f32, f32) -> (f32, f32),
-    place: Option<Area>,
     formats: &[(BarcodeFormat, &str)],
     seen: &mut Vec<Seen>,
 ) {
-    // A place cut out at full size is read the slow way, around each
-    // barcode found: a second barcode close beside a first, small in a
-    // large photo, is found there where a read of the whole place misses it.
-    if place.is_some() {
-        return decode_around(grey, to_photo, place, formats, seen);
-    }
     let (width, height) = (grey.width, grey.height);
     let mut pixels = grey.pixels;
     let hints = hints(formats);
@@ -215,7 +207,7 @@ fn decode_into(
         } else {
             read_here.push(text.clone());
             if !text.is_empty() && !seen.iter().any(|s| s.text == text) {
-                seen.push(seen_at(text, &r, to_photo, place));
+                seen.push(seen_at(text, &r, to_photo, None));
             }
         }
         let mut picture = Grey {
@@ -230,8 +222,11 @@ fn decode_into(
     }
 }
 
-/// Reads every barcode in a place cut out of the photo with zxing's
-/// multiple reader, which reads the parts around each barcode it finds.
+/// Reads every barcode in a place cut out of the photo (`place`, its area
+/// on the photo) with zxing's multiple reader, which reads the parts around
+/// each barcode it finds: slower, but a second barcode close beside a
+/// first, small in a large photo, is found there where a read of the whole
+/// place misses it.
 fn decode_around(
     grey: Grey,
     to_photo: &dyn Fn(f32, f32) -> (f32, f32),
