@@ -15,34 +15,57 @@ pub fn binarised(grey: &Grey) -> Grey {
     }
     // A window a few letters wide.
     let r = (w.min(h) / 40).clamp(7, 40);
-    let stride = w + 1;
-    let mut sum = vec![0u64; stride * (h + 1)];
-    let mut sq = vec![0u64; stride * (h + 1)];
-    for y in 0..h {
-        let (mut row, mut row_sq) = (0u64, 0u64);
-        for x in 0..w {
-            let v = grey.pixels[y * w + x] as u64;
-            row += v;
-            row_sq += v * v;
-            sum[(y + 1) * stride + x + 1] = sum[y * stride + x + 1] + row;
-            sq[(y + 1) * stride + x + 1] = sq[y * stride + x + 1] + row_sq;
+    // Each column's sum (and sum of squares) over the window's rows, moved
+    // down a row at a time; a row's windows are then differences of their
+    // running total.
+    let (mut col, mut col_sq) = (vec![0u32; w], vec![0u32; w]);
+    let (mut run, mut run_sq) = (vec![0u64; w + 1], vec![0u64; w + 1]);
+    let add = |col: &mut [u32], col_sq: &mut [u32], y: usize, sign: bool| {
+        for ((c, q), &v) in col.iter_mut().zip(col_sq.iter_mut()).zip(row(grey, y)) {
+            let (v, vv) = (v as u32, v as u32 * v as u32);
+            if sign {
+                (*c, *q) = (*c + v, *q + vv);
+            } else {
+                (*c, *q) = (*c - v, *q - vv);
+            }
         }
+    };
+    for y in 0..r.min(h) {
+        add(&mut col, &mut col_sq, y, true);
     }
     let mut pixels = Vec::with_capacity(w * h);
     for y in 0..h {
-        let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(h));
+        // The window's rows are y - r ..= y + r, within the photo.
+        if y + r < h {
+            add(&mut col, &mut col_sq, y + r, true);
+        }
+        if y > r {
+            add(&mut col, &mut col_sq, y - r - 1, false);
+        }
         for x in 0..w {
+            run[x + 1] = run[x] + col[x] as u64;
+            run_sq[x + 1] = run_sq[x] + col_sq[x] as u64;
+        }
+        let rows = (y + r + 1).min(h) - y.saturating_sub(r);
+        for (x, &v) in row(grey, y).iter().enumerate() {
             let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(w));
-            let n = ((y1 - y0) * (x1 - x0)) as f64;
-            let at = |t: &[u64], yy: usize, xx: usize| t[yy * stride + xx] as f64;
-            let s = at(&sum, y1, x1) - at(&sum, y0, x1) - at(&sum, y1, x0) + at(&sum, y0, x0);
-            let q = at(&sq, y1, x1) - at(&sq, y0, x1) - at(&sq, y1, x0) + at(&sq, y0, x0);
+            let n = (rows * (x1 - x0)) as i64;
+            let (s, q) = ((run[x1] - run[x0]) as i64, (run_sq[x1] - run_sq[x0]) as i64);
+            // Flat paper stays paper, however grey: the variance is at most
+            // 399 (exactly, in whole numbers).
+            if q * n - s * s <= 399 * n * n {
+                pixels.push(255);
+                continue;
+            }
+            let (n, s, q) = (n as f64, s as f64, q as f64);
             let mean = s / n;
             let sd = (q / n - mean * mean).max(0.0).sqrt();
             let threshold = mean * (1.0 + 0.3 * (sd / 128.0 - 1.0));
-            let v = grey.pixels[y * w + x] as f64;
-            // Flat paper stays paper, however grey.
-            pixels.push(if v < threshold && sd > 20.0 { 0 } else { 255 });
+            pixels.push(if (v as f64) < threshold && sd > 20.0 {
+                0
+            } else {
+                255
+            });
         }
     }
     Grey {
@@ -50,6 +73,12 @@ pub fn binarised(grey: &Grey) -> Grey {
         height: grey.height,
         pixels,
     }
+}
+
+/// Row `y` of a picture.
+fn row(grey: &Grey, y: usize) -> &[u8] {
+    let w = grey.width as usize;
+    &grey.pixels[y * w..(y + 1) * w]
 }
 
 /// Black and white (as [`binarised`]), with every blot of ink taller than

@@ -314,8 +314,13 @@ pub(super) fn glance_serves(glance: &View, photo: &Grey, seen: &[Seen], settled:
 fn first_to_read(photo: &Grey, seen: &[Seen], settled: bool, print_level: f32) -> View {
     let (first, _) = first_view(photo, seen, print_level);
     if settled {
+        // Read only to see the print agrees with the barcode: half size
+        // where the band is large, as the quick looks are.
+        let area = band(seen);
+        let long = area.map_or(photo.width.max(photo.height), |a| a.width.max(a.height));
         return View {
-            area: band(seen),
+            area,
+            long: quick_size(long),
             ..first
         };
     }

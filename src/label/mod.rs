@@ -155,11 +155,17 @@ pub enum Failure {
 /// Reads the label photo at `path`.
 pub fn read_file(path: &Path, options: &Options) -> Result<(Reading, Opened), Failure> {
     (options.step)(Step::Opening);
+    // Tesseract starts while the photo opens: its start is the longest
+    // wait of a reading.
+    let pool = Pool::default();
+    if options.text {
+        pool.warm(text::View::default().psm, 1);
+    }
     let opened = photo::open(path).map_err(Failure::Unreadable)?;
     if (options.stop)() {
         return Err(Failure::Stopped);
     }
-    let reading = read_photo(&opened.grey, options)?;
+    let reading = read_with(&opened.grey, options, &pool)?;
     Ok((reading, opened))
 }
 
@@ -207,6 +213,11 @@ fn not_a_serial(d: &serial::Diagnosis) -> Option<String> {
 
 /// Reads the barcodes and printed text of a photo already open.
 pub fn read_photo(grey: &Grey, options: &Options) -> Result<Reading, Failure> {
+    read_with(grey, options, &Pool::default())
+}
+
+/// Reads a photo with the Tesseracts of `pool`, which end with the reading.
+fn read_with(grey: &Grey, options: &Options, pool: &Pool) -> Result<Reading, Failure> {
     let mut reading = Reading {
         serial: None,
         family: None,
@@ -223,9 +234,7 @@ pub fn read_photo(grey: &Grey, options: &Options) -> Result<Reading, Failure> {
         height: grey.height,
     };
     (options.step)(Step::Barcodes);
-    // The Tesseracts started for this photo end with its reading.
-    let pool = Pool::default();
-    let (seen, glanced) = barcodes_and_glance(grey, options, &pool);
+    let (seen, glanced) = barcodes_and_glance(grey, options, pool);
     if (options.stop)() {
         return Err(Failure::Stopped);
     }
@@ -251,7 +260,7 @@ pub fn read_photo(grey: &Grey, options: &Options) -> Result<Reading, Failure> {
     if options.text {
         (options.step)(Step::Text);
         let settled = from_barcodes.first().is_some_and(|f| f.exact);
-        let looked = look::look(&pool, grey, &seen, settled, glanced, options.stop)?;
+        let looked = look::look(pool, grey, &seen, settled, glanced, options.stop)?;
         reading.printed_text = looked.state;
         from_text = looked.found;
         near_miss = looked.near_miss;
@@ -326,6 +335,8 @@ fn barcodes_and_glance(
             let overview = |seen: &[Seen]| {
                 let view = look::glance(&photo, seen, settled(seen));
                 let _ = send_view.send((view, seen.to_vec()));
+                // The closer look gives way to Tesseract and the glance.
+                yield_to_others();
             };
             let seen = barcode::read(&photo, &enough, &|| halt.load(Ordering::Relaxed), &overview);
             let _ = send_seen.send(seen);
@@ -368,6 +379,13 @@ fn barcodes_and_glance(
         Err(_) => wait(&all_seen),
     };
     (seen, Some((view, outcome)))
+}
+
+/// Lowers the calling thread's priority below the process's other work
+/// (Linux; elsewhere it keeps its priority).
+fn yield_to_others() {
+    #[cfg(target_os = "linux")]
+    let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 10);
 }
 
 /// Whether a barcode holds the serial exactly: the print is then read only
