@@ -832,3 +832,49 @@ fn a_tesseract_that_cannot_start_is_named_with_what_it_said() {
     let failed = j["printed_text"]["failed"].as_str().unwrap_or_default();
     assert!(failed.contains("Error opening data file"), "{j}");
 }
+
+#[cfg(unix)]
+#[test]
+fn photos_read_in_one_batch_share_their_tesseracts() {
+    if !tesseract("photos_read_in_one_batch_share_their_tesseracts") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let label = Label::default().line("SERIAL BP234612345678");
+    let files: Vec<String> = (0..4)
+        .map(|i| {
+            let shot = Shot {
+                fill: 0.5 + 0.05 * i as f32,
+                ..Shot::default()
+            };
+            let file = write(dir.path(), &format!("{i}.png"), png(&photo(&label, shot)));
+            file.to_str().unwrap().to_string()
+        })
+        .collect();
+    let starts = dir.path().join("starts");
+    let program = wrapper(dir.path(), &starts, "exec tesseract \"$@\"");
+    let temp = dir.path().join("temp");
+    std::fs::create_dir(&temp).unwrap();
+    let mut args = vec!["label", "--json"];
+    args.extend(files.iter().map(String::as_str));
+    let env = [
+        ("RADIOCODE_TESSERACT", program.to_str().unwrap()),
+        ("TMPDIR", temp.to_str().unwrap()),
+    ];
+    let out = run(dir.path().join("records.db"), NO_CONFIG, &args, &env);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 4, "{}", text(&out));
+    for j in &lines {
+        assert_eq!(j["serial"], "BP234612345678", "{j}");
+    }
+    // Four photos, each read from its print: a Tesseract for each would be
+    // four starts at least.
+    let started = std::fs::read_to_string(&starts).unwrap().lines().count();
+    assert!(
+        (1..=2).contains(&started),
+        "Tesseract started {started} times"
+    );
+    let left: Vec<_> = std::fs::read_dir(&temp).unwrap().collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}

@@ -57,9 +57,11 @@ pub fn run(args: &LabelArgs) -> anyhow::Result<u8> {
         Some(args.photos.len() as u64),
         Unit::Items("photos"),
     );
+    // Tesseract, once started, reads every photo of the batch.
+    let batch = label::Batch::default();
     for (i, path) in args.photos.iter().enumerate() {
         let file = path_text(path);
-        let (said, failed) = match label::read_file(path, &options) {
+        let (said, failed) = match batch.read_file(path, &options) {
             Ok((reading, _)) => {
                 if reading.serial.is_none() {
                     status = status.max(exit::NO_CODE);

@@ -154,10 +154,33 @@ pub enum Failure {
 
 /// Reads the label photo at `path`.
 pub fn read_file(path: &Path, options: &Options) -> Result<(Reading, Opened), Failure> {
+    Batch::default().read_file(path, options)
+}
+
+/// Photos read one after another with the same Tesseracts: each photo after
+/// the first is read without waiting for Tesseract to start. They end when
+/// the batch does.
+#[derive(Default)]
+pub struct Batch {
+    pool: Pool,
+}
+
+impl Batch {
+    /// Reads the label photo at `path`, as [`read_file`].
+    pub fn read_file(&self, path: &Path, options: &Options) -> Result<(Reading, Opened), Failure> {
+        self.pool.settle(2);
+        read_file_with(path, options, &self.pool)
+    }
+}
+
+fn read_file_with(
+    path: &Path,
+    options: &Options,
+    pool: &Pool,
+) -> Result<(Reading, Opened), Failure> {
     (options.step)(Step::Opening);
     // Tesseract starts while the photo opens: its start is the longest
     // wait of a reading.
-    let pool = Pool::default();
     if options.text {
         pool.warm(text::View::default().psm, 1);
     }
@@ -165,7 +188,7 @@ pub fn read_file(path: &Path, options: &Options) -> Result<(Reading, Opened), Fa
     if (options.stop)() {
         return Err(Failure::Stopped);
     }
-    let reading = read_with(&opened.grey, options, &pool)?;
+    let reading = read_with(&opened.grey, options, pool)?;
     Ok((reading, opened))
 }
 

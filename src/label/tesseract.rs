@@ -115,6 +115,8 @@ struct Worker {
     psm: u8,
     /// Pictures named to it so far.
     sent: u32,
+    /// The last picture it is known to have read.
+    answered: u32,
 }
 
 impl Worker {
@@ -189,7 +191,27 @@ impl Worker {
             said,
             psm,
             sent: 0,
+            answered: 0,
         })
+    }
+
+    /// Notes the page a row of output belongs to: a blank ending picture
+    /// (an even page) read means every picture before it was read.
+    fn heard(&mut self, row: &str) -> Option<u32> {
+        let of = row.split('\t').nth(1).and_then(|n| n.parse::<u32>().ok());
+        if let Some(n) = of.filter(|n| n % 2 == 0) {
+            self.answered = self.answered.max(n);
+        }
+        of
+    }
+
+    /// Whether it has read every picture named to it (none left from a
+    /// reading that was stopped).
+    fn caught_up(&mut self) -> bool {
+        while let Ok(row) = self.rows.try_recv() {
+            self.heard(&row);
+        }
+        self.answered == self.sent
     }
 
     /// Reads the picture at `picture`, then `end` (a blank picture whose
@@ -218,7 +240,7 @@ impl Worker {
         loop {
             match self.rows.recv_timeout(Duration::from_millis(5)) {
                 Ok(row) => {
-                    let of = row.split('\t').nth(1).and_then(|n| n.parse::<u32>().ok());
+                    let of = self.heard(&row);
                     if of == Some(marker) {
                         return Ok(Some(tsv));
                     }
@@ -303,6 +325,15 @@ impl Default for Pool {
 impl Pool {
     fn idle(&self) -> std::sync::MutexGuard<'_, Vec<Worker>> {
         self.idle.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Ends the Tesseracts still reading pictures no longer waited for (a
+    /// photo before this one stopped looking), and all but `keep` of the
+    /// others: a new photo's reading would wait behind them.
+    pub fn settle(&self, keep: usize) {
+        let mut idle = self.idle();
+        idle.retain_mut(Worker::caught_up);
+        idle.truncate(keep);
     }
 
     /// Starts Tesseracts reading in `psm` ahead of need, till `count` are
@@ -486,5 +517,26 @@ mod tests {
         assert!(ids.iter().all(|id| running().contains(id)));
         drop(pool);
         assert!(ids.iter().all(|id| !running().contains(id)));
+    }
+
+    #[test]
+    fn a_batch_keeps_the_tesseracts_that_are_free_and_ends_the_others() {
+        if !installed("a_batch_keeps_the_tesseracts_that_are_free_and_ends_the_others") {
+            return;
+        }
+        let pool = Pool::default();
+        let picture = Grey::new(300, 120);
+        // One left reading a picture no longer waited for, then three free.
+        assert_eq!(pool.read(&picture, 11, &|| true), Ok(None));
+        let busy = pool.idle()[0].child.id();
+        pool.settle(2);
+        assert!(pool.idle().is_empty(), "a Tesseract still reading was kept");
+        assert!(!running().contains(&busy));
+        pool.warm(11, 3);
+        pool.settle(2);
+        assert_eq!(pool.idle().len(), 2);
+        // What is kept reads the next picture as its own.
+        let read = pool.read(&picture, 11, &|| false).unwrap().unwrap();
+        assert_eq!(pages(&read), [1], "{read}");
     }
 }
