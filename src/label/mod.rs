@@ -173,6 +173,7 @@ impl Batch {
     }
 }
 
+/// Opens and reads the photo at `path` with the Tesseracts of `pool`.
 fn read_file_with(
     path: &Path,
     options: &Options,
@@ -239,7 +240,8 @@ pub fn read_photo(grey: &Grey, options: &Options) -> Result<Reading, Failure> {
     read_with(grey, options, &Pool::default())
 }
 
-/// Reads a photo with the Tesseracts of `pool`, which end with the reading.
+/// Reads a photo with the Tesseracts of `pool` (the photo's own, or a
+/// batch's).
 fn read_with(grey: &Grey, options: &Options, pool: &Pool) -> Result<Reading, Failure> {
     let mut reading = Reading {
         serial: None,
