@@ -201,7 +201,7 @@ fn decode_into(
             return;
         };
         let (points, two_d) = points_of(&r);
-        let text: String = r.getText().chars().filter(|c| !c.is_control()).collect();
+        let text = text_of(&r);
         if read_here.contains(&text) {
             again += 1;
         } else {
@@ -244,12 +244,18 @@ fn decode_around(
         return;
     };
     for r in results {
-        let text: String = r.getText().chars().filter(|c| !c.is_control()).collect();
+        let text = text_of(&r);
         if text.is_empty() || seen.iter().any(|s| s.text == text) {
             continue;
         }
         seen.push(seen_at(text, &r, to_photo, place));
     }
+}
+
+/// A reading's text, without the control characters some labels' codes
+/// carry (a Code 128 FNC, a QR code's line ends).
+fn text_of(r: &rxing::RXingResult) -> String {
+    r.getText().chars().filter(|c| !c.is_control()).collect()
 }
 
 /// How a picture is read: harder (every row, and turned), for `formats`.

@@ -309,25 +309,16 @@ pub(super) fn glance_serves(glance: &View, photo: &Grey, seen: &[Seen], settled:
 
 /// The first view to read: where the serial is sure already (`settled`),
 /// the print in a band around the barcodes, only to see it agrees; else the
-/// label area the way up the barcodes say, at half size (label print is
-/// large on most photos).
+/// label area the way up the barcodes say. Either is read at half size
+/// where it is large (label print is large on most photos).
 fn first_to_read(photo: &Grey, seen: &[Seen], settled: bool, print_level: f32) -> View {
     let (first, _) = first_view(photo, seen, print_level);
-    if settled {
-        // Read only to see the print agrees with the barcode: half size
-        // where the band is large, as the quick looks are.
-        let area = band(seen);
-        let long = area.map_or(photo.width.max(photo.height), |a| a.width.max(a.height));
-        return View {
-            area,
-            long: quick_size(long),
-            ..first
-        };
-    }
-    let long = first
-        .area
-        .map_or(photo.width.max(photo.height), |a| a.width.max(a.height));
+    // Where a barcode holds the serial, the print is read only to see it
+    // agrees: the band around the barcodes.
+    let area = if settled { band(seen) } else { first.area };
+    let long = area.map_or(photo.width.max(photo.height), |a| a.width.max(a.height));
     View {
+        area,
         long: quick_size(long),
         ..first
     }
